@@ -1,0 +1,101 @@
+"""Decorators that put a client method behind the cache, as the Notify admin app does.
+
+The key is a format filled from the method's own argument names (`service-{service_id}`), so
+the keys written here are the ones the admin app writes and reads, and vice versa.
+"""
+
+import functools
+import inspect
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Protocol
+
+from dashboard.cache.request_cache import BatchResult, RequestCache
+
+
+class CachedClient(Protocol):
+    cache: RequestCache
+
+
+def _key_builder(method: Callable, key_format: str) -> Callable[..., str]:
+    signature = inspect.signature(method)
+
+    def build(client: CachedClient, *args: Any, **kwargs: Any) -> str:
+        bound = signature.bind(client, *args, **kwargs)
+        bound.apply_defaults()
+        return key_format.format(**bound.arguments)
+
+    return build
+
+
+def cached(key_format: str, kind: str) -> Callable:
+    """Answer from Redis when it can, else call the API and keep its JSON for the kind's TTL."""
+
+    def decorator(method: Callable) -> Callable:
+        build_key = _key_builder(method, key_format)
+
+        @functools.wraps(method)
+        def wrapper(client: CachedClient, *args: Any, **kwargs: Any) -> Any:
+            key = build_key(client, *args, **kwargs)
+            return client.cache.fetch(key, kind, lambda: method(client, *args, **kwargs))
+
+        wrapper.cache_kind = kind
+        wrapper.cache_key = build_key
+        return wrapper
+
+    return decorator
+
+
+def invalidates(
+    *key_formats: str, when_changed: Mapping[str, Iterable[str]] | None = None
+) -> Callable:
+    """Delete the affected keys before and after a write, so no stale copy survives a race.
+
+    `when_changed` maps a key format to attribute names: that key is deleted only when the
+    write changes one of them. A format ending in `*` is a pattern.
+    """
+    conditional = {key: frozenset(names) for key, names in (when_changed or {}).items()}
+
+    def decorator(method: Callable) -> Callable:
+        signature = inspect.signature(method)
+
+        @functools.wraps(method)
+        def wrapper(client: CachedClient, *args: Any, **kwargs: Any) -> Any:
+            bound = signature.bind(client, *args, **kwargs)
+            bound.apply_defaults()
+            arguments = {**bound.arguments, **bound.kwargs}
+            changed = set(bound.kwargs)
+            formats = [
+                *key_formats,
+                *(key for key, names in conditional.items() if names & changed),
+            ]
+            keys = [key.format(**arguments) for key in formats]
+            client.cache.delete(*keys)
+            try:
+                return method(client, *args, **kwargs)
+            finally:
+                client.cache.delete(*keys)
+
+        return wrapper
+
+    return decorator
+
+
+def call_many(method: Callable, calls: Sequence[Mapping[str, Any]]) -> BatchResult:
+    """Call one cached client method for many argument sets: one Redis read for them all.
+
+    `method` is a bound method decorated with `cached`; the result's values and errors are keyed
+    by the cache key of each call, in the order of `calls`, as `keys_for` gives them.
+    """
+    client = method.__self__
+    function = method.__func__
+    keys = keys_for(method, calls)
+    loads = {
+        key: functools.partial(function.__wrapped__, client, **arguments)
+        for key, arguments in zip(keys, calls, strict=True)
+    }
+    return client.cache.fetch_many(function.cache_kind, loads)
+
+
+def keys_for(method: Callable, calls: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The cache keys of a cached bound method's calls."""
+    return [method.__func__.cache_key(method.__self__, **arguments) for arguments in calls]

@@ -1,0 +1,123 @@
+"""Hit, miss, error and corrupt counts per kind of data per hour, and a capped event stream.
+
+Counters answer "how well does the cache work" cheaply for the Cache page; the stream keeps the
+order of requests so that the notebook can replay them through other TTLs. Both live in the
+same Redis as the cache, under their own prefix, and never hold a key in clear (only a hash).
+"""
+
+import hashlib
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import redis
+
+PREFIX = "dashboard-telemetry"
+EVENTS_KEY = f"{PREFIX}:events"
+COUNTS_RETENTION_SECONDS = 30 * 24 * 60 * 60
+EVENTS_MAX_LENGTH = 200_000
+OUTCOMES: tuple[str, ...] = ("hit", "miss", "error", "corrupt")
+
+
+@dataclass(frozen=True)
+class LookupEvent:
+    """One cache lookup: what kind of data, what happened, how long it took and how big it was."""
+
+    kind: str
+    key: str
+    outcome: str
+    milliseconds: float
+    size_bytes: int = 0
+    at: float = 0.0
+
+
+def hour_bucket(at: float) -> str:
+    """The UTC hour an event belongs to, as `YYYYMMDDHH`."""
+    return datetime.fromtimestamp(at, UTC).strftime("%Y%m%d%H")
+
+
+def counts_key(hour: str) -> str:
+    return f"{PREFIX}:counts:{hour}"
+
+
+def key_hash(key: str) -> str:
+    """A short stable stand-in for a key: events replay without naming services."""
+    return hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
+
+
+def add_to_pipeline(pipe: redis.client.Pipeline, events: Iterable[LookupEvent]) -> None:
+    """Queue the counter increments and stream entries for these events on a pipeline."""
+    hours = set()
+    for event in events:
+        hour = hour_bucket(event.at)
+        hours.add(hour)
+        pipe.hincrby(counts_key(hour), f"{event.kind}:{event.outcome}", 1)
+        pipe.hincrbyfloat(counts_key(hour), f"{event.kind}:{event.outcome}:ms", event.milliseconds)
+        pipe.xadd(
+            EVENTS_KEY,
+            {
+                "at": f"{event.at:.6f}",
+                "kind": event.kind,
+                "key": key_hash(event.key),
+                "outcome": event.outcome,
+                "ms": f"{event.milliseconds:.3f}",
+                "bytes": event.size_bytes,
+            },
+            maxlen=EVENTS_MAX_LENGTH,
+            approximate=True,
+        )
+    for hour in hours:
+        pipe.expire(counts_key(hour), COUNTS_RETENTION_SECONDS)
+
+
+def read_counts(client: redis.Redis, hours: int = 24, now: float | None = None) -> list[dict]:
+    """Rows of {hour, kind, outcome, count, milliseconds} over the last `hours` hours."""
+    now = time.time() if now is None else now
+    start = datetime.fromtimestamp(now, UTC).replace(minute=0, second=0, microsecond=0)
+    buckets = [(start - timedelta(hours=back)).strftime("%Y%m%d%H") for back in range(hours)][::-1]
+    pipe = client.pipeline(transaction=False)
+    for hour in buckets:
+        pipe.hgetall(counts_key(hour))
+    rows = []
+    for hour, fields in zip(buckets, pipe.execute(), strict=True):
+        decoded = {name.decode(): float(value) for name, value in fields.items()}
+        for name, value in decoded.items():
+            kind, _, outcome = name.rpartition(":")
+            if outcome in OUTCOMES:
+                rows.append(
+                    {
+                        "hour": datetime.strptime(hour, "%Y%m%d%H").replace(tzinfo=UTC),
+                        "kind": kind,
+                        "outcome": outcome,
+                        "count": int(value),
+                        "milliseconds": decoded.get(f"{name}:ms", 0.0),
+                    }
+                )
+    return rows
+
+
+def read_events(client: redis.Redis, count: int | None = None) -> list[dict]:
+    """The recorded lookups in the order they happened (the newest `count` when given)."""
+    if count is None:
+        entries = client.xrange(EVENTS_KEY)
+    else:
+        entries = client.xrevrange(EVENTS_KEY, count=count)[::-1]
+    return [
+        {
+            "at": float(fields[b"at"]),
+            "kind": fields[b"kind"].decode(),
+            "key": fields[b"key"].decode(),
+            "outcome": fields[b"outcome"].decode(),
+            "milliseconds": float(fields[b"ms"]),
+            "size_bytes": int(fields[b"bytes"]),
+        }
+        for _, fields in entries
+    ]
+
+
+def clear(client: redis.Redis) -> None:
+    """Forget every counter and event (the benchmark and tests start from nothing)."""
+    keys = list(client.scan_iter(match=f"{PREFIX}:*", count=1000))
+    if keys:
+        client.delete(*keys)

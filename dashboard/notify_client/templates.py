@@ -1,0 +1,22 @@
+"""Templates, with the admin app's own cache keys so both share what is cached."""
+
+from dashboard.cache.decorators import cached
+from dashboard.notify_client.base import NotifyAdminClient
+
+
+class TemplateAPIClient(NotifyAdminClient):
+    @cached("service-{service_id}-templates", kind="templates")
+    def get_templates(self, service_id: str) -> dict:
+        return self.get(f"/service/{service_id}/template")
+
+    @cached("template-{template_id}-version-{version}", kind="template")
+    def get_template(self, service_id: str, template_id: str, version: int | None = None) -> dict:
+        """One template; its current version when `version` is None (the key says `None`)."""
+        path = f"/service/{service_id}/template/{template_id}"
+        if version is not None:
+            path = f"{path}/version/{version}"
+        return self.get(path)
+
+    @cached("template-{template_id}-versions", kind="template-versions")
+    def get_template_versions(self, service_id: str, template_id: str) -> dict:
+        return self.get(f"/service/{service_id}/template/{template_id}/versions")

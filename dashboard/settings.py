@@ -1,0 +1,84 @@
+"""Settings from the environment, then `.streamlit/secrets.toml`, then development defaults.
+
+The defaults let the dashboard and the sandbox API agree with no configuration at all;
+pointing the dashboard at a real Notify API needs only `API_HOST_NAME` and `ADMIN_CLIENT_SECRET`.
+"""
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+
+DEVELOPMENT_CLIENT_SECRET = "dev-notify-secret-key-for-local-use-only"
+TTL_PREFIX = "CACHE_TTL_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the dashboard reads from its environment, resolved once."""
+
+    api_host_name: str = "http://localhost:6011"
+    admin_client_id: str = "notify-admin"
+    admin_client_secret: str = DEVELOPMENT_CLIENT_SECRET
+    api_timeout_seconds: float = 10.0
+    api_max_workers: int = 8
+    redis_url: str | None = None
+    redis_enabled: bool = True
+    redis_data_dir: Path = PROJECT_ROOT / ".data"
+    redis_socket_timeout_seconds: float = 0.25
+    redis_retry_after_seconds: float = 2.0
+    cache_telemetry: bool = True
+    cache_ttl_overrides: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def uses_development_secret(self) -> bool:
+        return self.admin_client_secret == DEVELOPMENT_CLIENT_SECRET
+
+
+def _read_secrets(path: Path) -> dict[str, str]:
+    """Flat string values from Streamlit's secrets file, so one file can hold the settings."""
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        parsed = tomllib.load(handle)
+    return {key.upper(): str(value) for key, value in parsed.items() if not isinstance(value, dict)}
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() not in {"0", "false", "no", "off", ""}
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    secrets_file: Path = SECRETS_FILE,
+) -> Settings:
+    """Resolve settings; the environment wins over the secrets file."""
+    values = {**_read_secrets(secrets_file), **(os.environ if environ is None else environ)}
+    defaults = Settings()
+    ttl_overrides = {
+        name[len(TTL_PREFIX) :].lower().replace("_", "-"): int(value)
+        for name, value in values.items()
+        if name.startswith(TTL_PREFIX)
+    }
+    return Settings(
+        api_host_name=values.get("API_HOST_NAME", defaults.api_host_name).rstrip("/"),
+        admin_client_id=values.get("ADMIN_CLIENT_ID", defaults.admin_client_id),
+        admin_client_secret=values.get("ADMIN_CLIENT_SECRET", defaults.admin_client_secret),
+        api_timeout_seconds=float(values.get("API_TIMEOUT_SECONDS", defaults.api_timeout_seconds)),
+        api_max_workers=int(values.get("API_MAX_WORKERS", defaults.api_max_workers)),
+        redis_url=values.get("REDIS_URL") or None,
+        redis_enabled=_flag(values.get("REDIS_ENABLED", "1")),
+        redis_data_dir=Path(values.get("REDIS_DATA_DIR", defaults.redis_data_dir)),
+        redis_socket_timeout_seconds=float(
+            values.get("REDIS_SOCKET_TIMEOUT_SECONDS", defaults.redis_socket_timeout_seconds)
+        ),
+        redis_retry_after_seconds=float(
+            values.get("REDIS_RETRY_AFTER_SECONDS", defaults.redis_retry_after_seconds)
+        ),
+        cache_telemetry=_flag(values.get("CACHE_TELEMETRY", "1")),
+        cache_ttl_overrides=ttl_overrides,
+    )

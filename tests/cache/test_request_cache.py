@@ -1,0 +1,359 @@
+"""The request cache against a real Redis: keys, TTLs, hits, invalidation, failing open."""
+
+import json
+import socket
+import threading
+from uuid import uuid4
+
+import pytest
+import redis
+
+from dashboard.cache import telemetry
+from dashboard.cache.decorators import call_many
+from dashboard.cache.policy import DEFAULT_TTLS
+from dashboard.cache.request_cache import RequestCache, recording
+from dashboard.notify_client import build_clients
+from tests.conftest import TEST_API, settings_for_tests
+from tests.redis_server import RedisServer
+from tests.samples import load_sample, sample_body, sample_service_id
+
+
+def mock_service(requests_mock, service_id: str):
+    return requests_mock.get(f"{TEST_API}/service/{service_id}", json=sample_body("GET_service"))
+
+
+def counts(redis_client: redis.Redis) -> dict[tuple[str, str], int]:
+    return {
+        (row["kind"], row["outcome"]): row["count"]
+        for row in telemetry.read_counts(redis_client, hours=1)
+    }
+
+
+@pytest.mark.parametrize(
+    ("resource", "method", "arguments", "url", "key", "ttl"),
+    [
+        (
+            "services",
+            "get_service",
+            {"service_id": sample_service_id()},
+            f"/service/{sample_service_id()}",
+            f"service-{sample_service_id()}",
+            7 * 86400,
+        ),
+        ("services", "get_services", {}, "/service", "services", 3600),
+        (
+            "services",
+            "get_service_statistics",
+            {"service_id": sample_service_id(), "limit_days": 30},
+            f"/service/{sample_service_id()}/statistics",
+            f"service-{sample_service_id()}-statistics-30",
+            300,
+        ),
+        (
+            "services",
+            "get_service_statistics_today",
+            {"service_id": sample_service_id()},
+            f"/service/{sample_service_id()}/statistics",
+            f"service-{sample_service_id()}-statistics-today",
+            60,
+        ),
+        (
+            "services",
+            "get_data_retention",
+            {"service_id": sample_service_id()},
+            f"/service/{sample_service_id()}/data-retention",
+            f"service-{sample_service_id()}-data-retention",
+            7 * 86400,
+        ),
+        (
+            "billing",
+            "get_free_sms_fragment_limit",
+            {"service_id": sample_service_id(), "financial_year": 2026},
+            f"/service/{sample_service_id()}/billing/free-sms-fragment-limit",
+            f"service-{sample_service_id()}-free-sms-fragment-limit-2026",
+            86400,
+        ),
+        (
+            "billing",
+            "get_yearly_usage",
+            {"service_id": sample_service_id(), "year": 2026},
+            f"/service/{sample_service_id()}/billing/yearly-usage-summary",
+            f"service-{sample_service_id()}-yearly-usage-2026",
+            3600,
+        ),
+        (
+            "templates",
+            "get_templates",
+            {"service_id": sample_service_id()},
+            f"/service/{sample_service_id()}/template",
+            f"service-{sample_service_id()}-templates",
+            7 * 86400,
+        ),
+        (
+            "templates",
+            "get_template",
+            {"service_id": sample_service_id(), "template_id": "t1"},
+            f"/service/{sample_service_id()}/template/t1",
+            "template-t1-version-None",
+            7 * 86400,
+        ),
+        ("users", "get_user", {"user_id": "u1"}, "/user/u1", "user-u1", 7 * 86400),
+    ],
+)
+def test_each_kind_is_kept_under_its_key_for_its_ttl(
+    requests_mock, clients, redis_client, resource, method, arguments, url, key, ttl
+):
+    body = {"data": {"answer": str(uuid4())}}
+    requests_mock.get(f"{TEST_API}{url}", json=body)
+
+    first = getattr(getattr(clients, resource), method)(**arguments)
+    second = getattr(getattr(clients, resource), method)(**arguments)
+
+    assert first == second == body
+    assert requests_mock.call_count == 1
+    assert json.loads(redis_client.get(key)) == body
+    assert ttl - 5 <= redis_client.ttl(key) <= ttl
+
+
+def test_a_hit_makes_no_api_call_and_says_how_old_it_is(requests_mock, clients):
+    mock_service(requests_mock, sample_service_id())
+    clients.services.get_service(sample_service_id())
+
+    with recording() as lookups:
+        clients.services.get_service(sample_service_id())
+
+    assert requests_mock.call_count == 1
+    assert [lookup.outcome for lookup in lookups] == ["hit"]
+    assert 0 <= lookups[0].age_seconds < 5
+
+
+def test_the_cache_stores_what_the_admin_app_stores(requests_mock, clients, redis_client):
+    """The admin reads `service-{id}` as the whole response: a shared Redis works both ways."""
+    admin_cached = {"data": {"id": sample_service_id(), "name": "Cached by the admin"}}
+    redis_client.set(f"service-{sample_service_id()}", json.dumps(admin_cached), ex=600)
+
+    assert clients.services.get_service(sample_service_id()) == admin_cached
+    assert requests_mock.call_count == 0
+
+
+def test_ttls_can_be_overridden(requests_mock, redis_client):
+    cache = RequestCache(redis_client, {**DEFAULT_TTLS, "service": 42})
+    clients = build_clients(settings_for_tests(), cache)
+    mock_service(requests_mock, sample_service_id())
+
+    clients.services.get_service(sample_service_id())
+
+    assert 40 <= redis_client.ttl(f"service-{sample_service_id()}") <= 42
+
+
+def test_an_update_empties_the_keys_it_affects_before_and_after(
+    requests_mock, clients, redis_client
+):
+    service_id = sample_service_id()
+    for key in [f"service-{service_id}", "services", f"service-{service_id}-templates"]:
+        redis_client.set(key, "{}")
+    seen_during_update = {}
+
+    def on_post(request, context):
+        seen_during_update["service"] = redis_client.exists(f"service-{service_id}")
+        redis_client.set(f"service-{service_id}", "{}")  # a reader racing the write
+        return load_sample("GET_service")[1]
+
+    requests_mock.post(f"{TEST_API}/service/{service_id}", json=on_post)
+
+    clients.services.update_service(service_id, name="Apply for a parking permit")
+
+    assert seen_during_update == {"service": 0}
+    assert redis_client.exists(f"service-{service_id}") == 0
+    assert redis_client.exists("services") == 0
+    assert redis_client.exists(f"service-{service_id}-templates") == 1
+
+
+@pytest.mark.parametrize(
+    ("attributes", "allowance_emptied"),
+    [
+        ({"free_sms_fragment_limit": 30000}, True),
+        ({"organisation_type": "local"}, True),
+        ({"name": "Renamed"}, False),
+    ],
+)
+def test_allowances_are_emptied_only_when_what_sets_them_changes(
+    requests_mock, clients, redis_client, attributes, allowance_emptied
+):
+    service_id = sample_service_id()
+    keys = [f"service-{service_id}-free-sms-fragment-limit-{year}" for year in (2025, 2026)]
+    for key in keys:
+        redis_client.set(key, "{}")
+    requests_mock.post(f"{TEST_API}/service/{service_id}", json=sample_body("GET_service"))
+
+    clients.services.update_service(service_id, **attributes)
+
+    assert redis_client.exists(*keys) == (0 if allowance_emptied else 2)
+
+
+def test_forget_service_empties_only_that_services_keys(requests_mock, clients, redis_client):
+    service_id, other = str(uuid4()), str(uuid4())
+    for key in [f"service-{service_id}", f"service-{service_id}-statistics-7", f"service-{other}"]:
+        redis_client.set(key, "{}")
+
+    clients.cache.forget_service(service_id)
+
+    assert redis_client.exists(f"service-{service_id}", f"service-{service_id}-statistics-7") == 0
+    assert redis_client.exists(f"service-{other}") == 1
+
+
+def test_a_value_that_does_not_decode_is_a_miss_deleted_and_counted(
+    requests_mock, clients, redis_client
+):
+    key = f"service-{sample_service_id()}"
+    redis_client.set(key, b"\xff{not json", ex=600)
+    mock_service(requests_mock, sample_service_id())
+
+    with recording() as lookups:
+        answer = clients.services.get_service(sample_service_id())
+
+    assert answer == sample_body("GET_service")
+    assert [lookup.outcome for lookup in lookups] == ["corrupt"]
+    assert json.loads(redis_client.get(key)) == answer
+    assert counts(redis_client)[("service", "corrupt")] == 1
+
+
+def test_a_corrupt_value_is_deleted_even_when_the_api_fails(requests_mock, clients, redis_client):
+    key = f"service-{sample_service_id()}"
+    redis_client.set(key, b"not json", ex=600)
+    requests_mock.get(f"{TEST_API}/service/{sample_service_id()}", status_code=500, json={})
+
+    with pytest.raises(Exception, match="500"):
+        clients.services.get_service(sample_service_id())
+
+    assert redis_client.exists(key) == 0
+
+
+def test_api_errors_are_not_cached(requests_mock, clients, redis_client):
+    service_id = str(uuid4())
+    status, body = load_sample("GET_service_unknown_id")
+    requests_mock.get(f"{TEST_API}/service/{service_id}", status_code=status, json=body)
+
+    for _ in range(2):
+        with pytest.raises(Exception, match="No result found"):
+            clients.services.get_service(service_id)
+
+    assert requests_mock.call_count == 2
+    assert redis_client.exists(f"service-{service_id}") == 0
+
+
+def test_redis_stopped_midway_fails_open_and_caching_resumes_when_it_returns(
+    requests_mock, tmp_path
+):
+    server = RedisServer(tmp_path).start()
+    try:
+        client = redis.Redis.from_url(server.url, socket_timeout=0.25, socket_connect_timeout=0.25)
+        cache = RequestCache(client, DEFAULT_TTLS, retry_after_seconds=0)
+        clients = build_clients(settings_for_tests(), cache)
+        mock_service(requests_mock, sample_service_id())
+        clients.services.get_service(sample_service_id())
+
+        server.stop()
+        with recording() as while_down:
+            answer = clients.services.get_service(sample_service_id())
+
+        server.start()
+        clients.services.get_service(sample_service_id())
+        with recording() as after_restart:
+            clients.services.get_service(sample_service_id())
+    finally:
+        server.stop()
+
+    assert answer == sample_body("GET_service")
+    assert [lookup.outcome for lookup in while_down] == ["error"]
+    assert [lookup.outcome for lookup in after_restart] == ["hit"]
+    assert requests_mock.call_count == 3
+    assert cache.process_counts[("service", "error")] == 1
+
+
+def test_a_redis_that_does_not_answer_is_a_miss_after_the_socket_timeout(requests_mock):
+    """A listener that accepts and never replies stands for a Redis that hangs."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    accepted = []
+    threading.Thread(target=lambda: accepted.append(listener.accept()), daemon=True).start()
+    port = listener.getsockname()[1]
+    client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=0.25)
+    clients = build_clients(settings_for_tests(), RequestCache(client, DEFAULT_TTLS))
+    mock_service(requests_mock, sample_service_id())
+
+    try:
+        with recording() as lookups:
+            answer = clients.services.get_service(sample_service_id())
+    finally:
+        listener.close()
+
+    assert answer == sample_body("GET_service")
+    assert [lookup.outcome for lookup in lookups] == ["error"]
+
+
+def test_after_an_error_redis_is_left_alone_for_a_moment(requests_mock, redis_client):
+    cache = RequestCache(redis_client, DEFAULT_TTLS, retry_after_seconds=60)
+    clients = build_clients(settings_for_tests(), cache)
+    mock_service(requests_mock, sample_service_id())
+    cache._failed("read", redis.ConnectionError("simulated"))
+
+    with recording() as lookups:
+        clients.services.get_service(sample_service_id())
+
+    assert [lookup.outcome for lookup in lookups] == ["error"]
+    assert redis_client.exists(f"service-{sample_service_id()}") == 0
+
+
+def test_with_the_cache_off_every_call_goes_to_the_api(requests_mock):
+    clients = build_clients(settings_for_tests(), RequestCache(None, DEFAULT_TTLS))
+    mock_service(requests_mock, sample_service_id())
+
+    with recording() as lookups:
+        for _ in range(3):
+            clients.services.get_service(sample_service_id())
+
+    assert requests_mock.call_count == 3
+    assert {lookup.outcome for lookup in lookups} == {"off"}
+
+
+def test_a_batch_reads_every_key_at_once_and_loads_only_the_misses(
+    requests_mock, clients, redis_client
+):
+    service_ids = [str(uuid4()) for _ in range(5)]
+    for service_id in service_ids:
+        requests_mock.get(
+            f"{TEST_API}/service/{service_id}/billing/yearly-usage-summary",
+            json=[{"service": service_id}],
+        )
+    for service_id in service_ids[:2]:
+        redis_client.set(f"service-{service_id}-yearly-usage-2026", json.dumps(["cached"]))
+
+    result = call_many(
+        clients.billing.get_yearly_usage,
+        [{"service_id": service_id, "year": 2026} for service_id in service_ids],
+    )
+
+    keys = [f"service-{service_id}-yearly-usage-2026" for service_id in service_ids]
+    assert list(result.values) == keys
+    assert [result.values[key] for key in keys[:2]] == [["cached"], ["cached"]]
+    assert [result.values[key] for key in keys[2:]] == [
+        [{"service": service_id}] for service_id in service_ids[2:]
+    ]
+    assert requests_mock.call_count == 3
+    assert all(redis_client.ttl(key) > 3000 for key in keys[2:])
+
+
+def test_a_batch_hands_back_each_failure_with_its_key(requests_mock, clients):
+    good, bad = str(uuid4()), str(uuid4())
+    requests_mock.get(f"{TEST_API}/service/{good}", json={"data": {"id": good}})
+    requests_mock.get(
+        f"{TEST_API}/service/{bad}", status_code=404, json={"message": "No result found"}
+    )
+
+    result = call_many(clients.services.get_service, [{"service_id": good}, {"service_id": bad}])
+
+    assert result.values == {f"service-{good}": {"data": {"id": good}}}
+    assert list(result.errors) == [f"service-{bad}"]
+    assert result.errors[f"service-{bad}"].status_code == 404

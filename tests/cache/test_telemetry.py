@@ -1,0 +1,81 @@
+"""Telemetry counts exactly what a scripted sequence of lookups did."""
+
+from uuid import uuid4
+
+import redis
+
+from dashboard.cache import telemetry
+from dashboard.cache.policy import DEFAULT_TTLS
+from dashboard.cache.request_cache import RequestCache
+from dashboard.notify_client import build_clients
+from tests.conftest import TEST_API, settings_for_tests
+
+
+def test_counters_and_events_match_a_scripted_sequence(requests_mock, clients, redis_client):
+    services = [str(uuid4()) for _ in range(3)]
+    for service_id in services:
+        requests_mock.get(f"{TEST_API}/service/{service_id}", json={"data": {"id": service_id}})
+        requests_mock.get(f"{TEST_API}/service/{service_id}/statistics", json={"data": {"sms": {}}})
+    script = [
+        ("service", services[0]),  # miss
+        ("service", services[0]),  # hit
+        ("service", services[1]),  # miss
+        ("statistics", services[0]),  # miss
+        ("statistics", services[0]),  # hit
+        ("service", services[0]),  # hit
+    ]
+    for kind, service_id in script:
+        if kind == "service":
+            clients.services.get_service(service_id)
+        else:
+            clients.services.get_service_statistics(service_id, limit_days=7)
+    redis_client.set(f"service-{services[2]}", b"\x00garbage")
+    clients.services.get_service(services[2])  # corrupt
+
+    counted = {
+        (row["kind"], row["outcome"]): row["count"]
+        for row in telemetry.read_counts(redis_client, hours=1)
+    }
+    events = telemetry.read_events(redis_client)
+
+    assert counted == {
+        ("service", "miss"): 2,
+        ("service", "hit"): 2,
+        ("service", "corrupt"): 1,
+        ("statistics", "miss"): 1,
+        ("statistics", "hit"): 1,
+    }
+    assert [(event["kind"], event["outcome"]) for event in events] == [
+        ("service", "miss"),
+        ("service", "hit"),
+        ("service", "miss"),
+        ("statistics", "miss"),
+        ("statistics", "hit"),
+        ("service", "hit"),
+        ("service", "corrupt"),
+    ]
+    assert events[0]["key"] == events[1]["key"] == telemetry.key_hash(f"service-{services[0]}")
+    assert all(services[0] not in event["key"] for event in events)
+    assert all(event["size_bytes"] > 0 and event["milliseconds"] >= 0 for event in events)
+
+
+def test_telemetry_can_be_switched_off(requests_mock, redis_client: redis.Redis):
+    cache = RequestCache(redis_client, DEFAULT_TTLS, telemetry_enabled=False)
+    clients = build_clients(settings_for_tests(), cache)
+    requests_mock.get(f"{TEST_API}/service", json={"data": []})
+
+    clients.services.get_services()
+    clients.services.get_services()
+
+    assert telemetry.read_counts(redis_client, hours=1) == []
+    assert telemetry.read_events(redis_client) == []
+    assert cache.process_counts == {("services", "miss"): 1, ("services", "hit"): 1}
+
+
+def test_counts_are_kept_thirty_days(requests_mock, clients, redis_client):
+    requests_mock.get(f"{TEST_API}/service", json={"data": []})
+
+    clients.services.get_services()
+
+    (key,) = list(redis_client.scan_iter(match=f"{telemetry.PREFIX}:counts:*"))
+    assert 29 * 86400 < redis_client.ttl(key) <= 30 * 86400

@@ -1,0 +1,45 @@
+"""Fixtures shared by every layer's tests: a real Redis, a cache on it, clients on that cache."""
+
+from collections.abc import Iterator
+
+import pytest
+import redis
+
+from dashboard.cache.policy import DEFAULT_TTLS
+from dashboard.cache.request_cache import RequestCache
+from dashboard.notify_client import NotifyClients, build_clients
+from dashboard.settings import Settings
+from tests.redis_server import RedisServer
+
+TEST_API = "https://api.notify.test"
+TEST_SECRET = "test-secret-that-is-at-least-32-bytes"
+
+
+def settings_for_tests(**changes: object) -> Settings:
+    """Settings for clients that talk to requests-mock's stand-in host."""
+    return Settings(**{"api_host_name": TEST_API, "admin_client_secret": TEST_SECRET, **changes})
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_client(redis_server: RedisServer) -> Iterator[redis.Redis]:
+    client = redis.Redis.from_url(redis_server.url)
+    client.flushdb()
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def cache(redis_client: redis.Redis) -> RequestCache:
+    return RequestCache(redis_client, DEFAULT_TTLS, retry_after_seconds=0)
+
+
+@pytest.fixture
+def clients(cache: RequestCache) -> NotifyClients:
+    return build_clients(settings_for_tests(), cache)

@@ -1,0 +1,298 @@
+"""The client against the responses recorded from the real API: what it sends, what it returns."""
+
+import time
+from uuid import uuid4
+
+import jwt
+import pytest
+import requests
+from notifications_python_client.errors import HTTP503Error, HTTPError, InvalidResponse
+
+from dashboard.cache.policy import DEFAULT_TTLS
+from dashboard.cache.request_cache import RequestCache
+from dashboard.notify_client import build_clients
+from tests.conftest import (
+    TEST_API,
+    TEST_SECRET,
+    settings_for_tests,
+)
+from tests.redis_server import free_port
+from tests.samples import (
+    load_sample,
+    sample_service_id,
+    sample_template_id,
+    sample_user_id,
+)
+
+
+@pytest.fixture
+def uncached_clients():
+    """Clients with the cache off, so every call reaches requests-mock."""
+    return build_clients(settings_for_tests(), RequestCache(None, DEFAULT_TTLS))
+
+
+def mock_sample(requests_mock, method: str, path: str, sample: str):
+    status, body = load_sample(sample)
+    return requests_mock.register_uri(method, f"{TEST_API}{path}", status_code=status, json=body)
+
+
+CALLS = [
+    ("services", "get_services", {}, "/service", {}, "GET_service_list"),
+    (
+        "services",
+        "get_service",
+        {"service_id": sample_service_id()},
+        f"/service/{sample_service_id()}",
+        {},
+        "GET_service",
+    ),
+    (
+        "services",
+        "get_live_services_data",
+        {},
+        "/service/live-services-data",
+        {},
+        "GET_service_live_services_data",
+    ),
+    (
+        "services",
+        "get_service_statistics",
+        {"service_id": sample_service_id(), "limit_days": 30},
+        f"/service/{sample_service_id()}/statistics",
+        {"limit_days": ["30"], "today_only": ["false"]},
+        "GET_service_statistics_limit_days_30",
+    ),
+    (
+        "services",
+        "get_service_statistics_today",
+        {"service_id": sample_service_id()},
+        f"/service/{sample_service_id()}/statistics",
+        {"today_only": ["true"]},
+        "GET_service_statistics_today_only",
+    ),
+    (
+        "services",
+        "get_data_retention",
+        {"service_id": sample_service_id()},
+        f"/service/{sample_service_id()}/data-retention",
+        {},
+        "GET_service_data_retention",
+    ),
+    (
+        "billing",
+        "get_free_sms_fragment_limit",
+        {"service_id": sample_service_id(), "financial_year": 2026},
+        f"/service/{sample_service_id()}/billing/free-sms-fragment-limit",
+        {"financial_year_start": ["2026"]},
+        "GET_service_billing_free_sms_fragment_limit",
+    ),
+    (
+        "billing",
+        "get_monthly_usage",
+        {"service_id": sample_service_id(), "year": 2026},
+        f"/service/{sample_service_id()}/billing/monthly-usage",
+        {"year": ["2026"]},
+        "GET_service_billing_monthly_usage",
+    ),
+    (
+        "templates",
+        "get_templates",
+        {"service_id": sample_service_id()},
+        f"/service/{sample_service_id()}/template",
+        {},
+        "GET_service_template_list",
+    ),
+    (
+        "templates",
+        "get_template",
+        {"service_id": sample_service_id(), "template_id": sample_template_id()},
+        f"/service/{sample_service_id()}/template/{sample_template_id()}",
+        {},
+        "GET_service_template",
+    ),
+    (
+        "templates",
+        "get_template",
+        {"service_id": sample_service_id(), "template_id": sample_template_id(), "version": 1},
+        f"/service/{sample_service_id()}/template/{sample_template_id()}/version/1",
+        {},
+        "GET_service_template",
+    ),
+    (
+        "templates",
+        "get_template_versions",
+        {"service_id": sample_service_id(), "template_id": sample_template_id()},
+        f"/service/{sample_service_id()}/template/{sample_template_id()}/versions",
+        {},
+        "GET_service_template_versions",
+    ),
+    (
+        "users",
+        "get_user",
+        {"user_id": sample_user_id()},
+        f"/user/{sample_user_id()}",
+        {},
+        "GET_user",
+    ),
+]
+
+
+@pytest.mark.parametrize(("resource", "method", "arguments", "path", "query", "sample"), CALLS)
+def test_each_method_calls_its_endpoint_and_returns_the_api_json(
+    requests_mock, uncached_clients, resource, method, arguments, path, query, sample
+):
+    mock_sample(requests_mock, "GET", path, sample)
+
+    answer = getattr(getattr(uncached_clients, resource), method)(**arguments)
+
+    assert answer == load_sample(sample)[1]
+    assert requests_mock.last_request.path == path
+    assert requests_mock.last_request.qs == query
+
+
+def test_detailed_services_list_sends_dates_and_leaves_out_test_key_notifications(
+    requests_mock, uncached_clients
+):
+    from datetime import date
+
+    mock_sample(requests_mock, "GET", "/service", "GET_service_list_detailed")
+
+    answer = uncached_clients.services.get_services_detailed(
+        date(2026, 11, 20), date(2026, 11, 27), only_active=True
+    )
+
+    assert answer["data"][0]["statistics"]["email"]["requested"] == 640
+    assert requests_mock.last_request.qs == {
+        "detailed": ["true"],
+        "start_date": ["2026-11-20"],
+        "end_date": ["2026-11-27"],
+        "include_from_test_key": ["false"],
+        "only_active": ["true"],
+    }
+
+
+def test_yearly_usage_sends_the_year(requests_mock, uncached_clients):
+    path = f"/service/{sample_service_id()}/billing/yearly-usage-summary"
+    requests_mock.get(f"{TEST_API}{path}", json=[])
+
+    assert uncached_clients.billing.get_yearly_usage(sample_service_id(), 2025) == []
+    assert requests_mock.last_request.qs == {"year": ["2025"]}
+
+
+def test_every_request_carries_a_fresh_admin_jwt(requests_mock, uncached_clients):
+    mock_sample(requests_mock, "GET", f"/service/{sample_service_id()}", "GET_service")
+
+    uncached_clients.services.get_service(sample_service_id())
+
+    scheme, token = requests_mock.last_request.headers["Authorization"].split(" ")
+    assert scheme == "Bearer"
+    assert jwt.get_unverified_header(token) == {"typ": "JWT", "alg": "HS256"}
+    claims = jwt.decode(token, key=TEST_SECRET, algorithms=["HS256"])
+    assert claims["iss"] == "notify-admin"
+    assert abs(claims["iat"] - time.time()) <= 30
+    with pytest.raises(jwt.InvalidSignatureError):
+        jwt.decode(token, key="another-secret-that-is-at-least-32-bytes", algorithms=["HS256"])
+
+
+def test_the_client_id_comes_from_settings(requests_mock):
+    clients = build_clients(
+        settings_for_tests(admin_client_id="notify-analytics"), RequestCache(None, DEFAULT_TTLS)
+    )
+    requests_mock.get(f"{TEST_API}/service", json={"data": []})
+
+    clients.services.get_services()
+
+    token = requests_mock.last_request.headers["Authorization"].split(" ")[1]
+    assert jwt.decode(token, key=TEST_SECRET, algorithms=["HS256"])["iss"] == "notify-analytics"
+
+
+@pytest.mark.parametrize(
+    ("sample", "status", "message"),
+    [
+        ("GET_service_unknown_id", 404, "No result found"),
+        ("GET_service_billing_yearly_usage_summary_no_year", 400, "No valid year provided"),
+        ("GET_service_statistics_limit_days_not_a_number", 500, "Internal server error"),
+        (
+            "AUTH_token_too_old",
+            403,
+            {"token": ["Error: Your system clock must be accurate to within 30 seconds"]},
+        ),
+        ("AUTH_bad_signature", 403, {"token": ["Invalid token: API key not found"]}),
+        (
+            "AUTH_wrong_issuer",
+            401,
+            {"token": ["Unauthorized: not allowed to perform this action"]},
+        ),
+    ],
+)
+def test_api_errors_become_typed_http_errors(
+    requests_mock, uncached_clients, sample, status, message
+):
+    service_id = str(uuid4())
+    mock_sample(requests_mock, "GET", f"/service/{service_id}", sample)
+
+    with pytest.raises(HTTPError) as raised:
+        uncached_clients.services.get_service(service_id)
+
+    assert raised.value.status_code == status
+    assert raised.value.message == message
+
+
+def test_a_body_that_is_not_json_is_an_invalid_response(requests_mock, uncached_clients):
+    requests_mock.get(f"{TEST_API}/service", text="<html>Bad gateway</html>")
+
+    with pytest.raises(InvalidResponse):
+        uncached_clients.services.get_services()
+
+
+@pytest.mark.parametrize("failure", [requests.ConnectTimeout, requests.ReadTimeout])
+def test_a_timeout_is_a_503(requests_mock, uncached_clients, failure):
+    requests_mock.get(f"{TEST_API}/service", exc=failure)
+
+    with pytest.raises(HTTP503Error) as raised:
+        uncached_clients.services.get_services()
+
+    assert raised.value.status_code == 503
+
+
+def test_a_refused_connection_is_a_503():
+    clients = build_clients(
+        settings_for_tests(api_host_name=f"http://127.0.0.1:{free_port()}"),
+        RequestCache(None, DEFAULT_TTLS),
+    )
+
+    with pytest.raises(HTTP503Error):
+        clients.services.get_services()
+
+
+def test_update_sends_only_the_attributes_given(requests_mock, uncached_clients):
+    status, body = load_sample("GET_service")
+    requests_mock.post(f"{TEST_API}/service/{sample_service_id()}", status_code=status, json=body)
+
+    uncached_clients.services.update_service(sample_service_id(), sms_message_limit=1000)
+
+    assert requests_mock.last_request.json() == {"sms_message_limit": 1000}
+
+
+def test_update_refuses_other_attributes_before_any_request(requests_mock, uncached_clients):
+    with pytest.raises(TypeError, match="created_by, email_from"):
+        uncached_clients.services.update_service(
+            sample_service_id(), name="New name", email_from="x", created_by="y"
+        )
+
+    assert requests_mock.call_count == 0
+
+
+def test_update_validation_errors_keep_their_field_messages(requests_mock, uncached_clients):
+    message = {"organisation_type": ["Invalid organisation type"]}
+    requests_mock.post(
+        f"{TEST_API}/service/{sample_service_id()}",
+        status_code=400,
+        json={"result": "error", "message": message},
+    )
+
+    with pytest.raises(HTTPError) as raised:
+        uncached_clients.services.update_service(sample_service_id(), organisation_type="x")
+
+    assert raised.value.status_code == 400
+    assert raised.value.message == message
