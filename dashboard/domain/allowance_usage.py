@@ -1,0 +1,224 @@
+"""How much of a free text-message allowance a service has used, and what the rest costs.
+
+Notify uses up the yearly allowance of free SMS fragments in financial-year order (April
+first); fragments beyond it are charged at the rate in force in the month they were sent.
+Money is kept in ``Decimal`` so that totals are exact to the penny; round only for display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pandas as pd
+
+from dashboard.domain.financial_year import (
+    FINANCIAL_YEAR_MONTHS,
+    canonical_month,
+    financial_year_bounds,
+    month_start,
+)
+from dashboard.domain.sms_rates import sms_rate_on
+
+MONTHLY_COLUMNS: tuple[str, ...] = (
+    "month",
+    "month_start",
+    "fragments",
+    "free_used",
+    "chargeable",
+    "rate",
+    "cost",
+    "cumulative_fragments",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class AllowanceUsage:
+    """A service's free SMS allowance for one financial year and how it was used.
+
+    ``monthly`` has one row for each of the 12 months, April to March (months without
+    usage have zeros), with columns ``MONTHLY_COLUMNS``: ``month`` (name), ``month_start``
+    (``datetime.date``), ``fragments``, ``free_used``, ``chargeable`` and
+    ``cumulative_fragments`` (int64), ``rate`` (pounds per fragment) and ``cost`` (pounds),
+    both ``Decimal`` objects. Not comparable with ``==`` (it holds a DataFrame).
+    """
+
+    allowance: int
+    used: int
+    remaining: int
+    chargeable: int
+    cost: Decimal
+    monthly: pd.DataFrame
+
+
+def allowance_usage(
+    allowance: int, financial_year: int, monthly_fragments: Mapping[str, int]
+) -> AllowanceUsage:
+    """Spread ``allowance`` over the year's fragments, April first, and price the rest.
+
+    ``monthly_fragments`` maps month names ("April", …) to SMS fragments sent that month
+    (see ``sms_fragments_by_month``). Raises ValueError for a name that is not a month or
+    for a negative allowance or count.
+    """
+    if allowance < 0:
+        raise ValueError(f"An allowance cannot be negative: {allowance}")
+    fragments_by_month: dict[str, int] = dict.fromkeys(FINANCIAL_YEAR_MONTHS, 0)
+    for name, fragments in monthly_fragments.items():
+        if fragments < 0:
+            raise ValueError(f"Fragments cannot be negative: {name} {fragments}")
+        canonical = canonical_month(name)
+        fragments_by_month[canonical] += int(fragments)
+
+    rows = []
+    left = allowance
+    cumulative = 0
+    for name, fragments in fragments_by_month.items():
+        start = month_start(financial_year, name)
+        free_used = min(fragments, left)
+        left -= free_used
+        chargeable = fragments - free_used
+        rate = sms_rate_on(start)
+        cumulative += fragments
+        rows.append(
+            {
+                "month": name,
+                "month_start": start,
+                "fragments": fragments,
+                "free_used": free_used,
+                "chargeable": chargeable,
+                "rate": rate,
+                "cost": chargeable * rate,
+                "cumulative_fragments": cumulative,
+            }
+        )
+    monthly = pd.DataFrame(rows, columns=list(MONTHLY_COLUMNS)).astype(
+        {
+            "fragments": "int64",
+            "free_used": "int64",
+            "chargeable": "int64",
+            "cumulative_fragments": "int64",
+        }
+    )
+    used = cumulative
+    return AllowanceUsage(
+        allowance=allowance,
+        used=used,
+        remaining=max(0, allowance - used),
+        chargeable=max(0, used - allowance),
+        cost=sum((row["cost"] for row in rows), Decimal(0)),
+        monthly=monthly,
+    )
+
+
+def allowance_run_out_date(
+    allowance: int, used: int, financial_year: int, today: date
+) -> date | None:
+    """The day the allowance runs out if the service keeps sending at its pace so far.
+
+    The pace is ``used`` over the days from 1 April to ``today`` inclusive (to 31 March for
+    a year that has ended). The run-out day is the first day on which that pace reaches the
+    allowance. When the allowance is already used up this is the (estimated, past) day it
+    ran out, on or before ``today``. None when nothing has been used, when there is no
+    allowance to run out (0), when ``today`` is before the year starts, or when the pace
+    would not use it up before the year ends.
+    """
+    start, end = financial_year_bounds(financial_year)
+    if used <= 0 or allowance <= 0 or today < start:
+        return None
+    days_elapsed = (min(today, end) - start).days + 1
+    # First day d with used / days_elapsed * d >= allowance, in integers.
+    day_number = -(-allowance * days_elapsed // used)
+    run_out = start + timedelta(days=day_number - 1)
+    return run_out if run_out <= end else None
+
+
+def _to_decimal(value: object) -> Decimal:
+    """An API number as an exact Decimal; floats go through their shortest repr (0.024)."""
+    if value is None:
+        return Decimal(0)
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    return Decimal(str(value))
+
+
+def _to_int(value: object) -> int:
+    return 0 if value is None else int(value)
+
+
+def _normalised_row(row: Mapping) -> dict:
+    """One usage row in the common form, whichever API version it came from."""
+    notification_type = row["notification_type"]
+    rate = _to_decimal(row.get("rate"))
+    if "chargeable_units" in row:
+        units = _to_int(row["chargeable_units"])
+        cost = _to_decimal(row.get("cost"))
+    else:
+        units = _to_int(row.get("billing_units"))
+        if notification_type == "letter" and row.get("letter_total") is not None:
+            cost = _to_decimal(row["letter_total"])
+        else:
+            cost = units * rate
+    sent = row.get("notifications_sent")
+    return {
+        "notification_type": notification_type,
+        "chargeable_units": units,
+        "notifications_sent": None if sent is None else int(sent),
+        "rate": rate,
+        "cost": cost,
+    }
+
+
+def usage_rows_by_type(rows: list[dict]) -> dict[str, dict]:
+    """Yearly (or monthly) usage rows of either API version, added up per notification type.
+
+    Today's rows (``chargeable_units``, ``notifications_sent``, ``cost``…) and 2018's
+    (``billing_units``, ``rate``, ``letter_total``) both become
+    ``{"notification_type", "chargeable_units", "notifications_sent", "rate", "cost"}``, with
+    ``rate`` and ``cost`` as Decimal. 2018 rows have no ``notifications_sent`` (None) and no
+    cost: it is ``letter_total`` for letters, else ``billing_units × rate`` — for text
+    messages that is before the free allowance (use ``allowance_usage`` for what is owed).
+    Several rows of one type (one per rate) are summed; ``rate`` is then the highest of
+    them, which for text messages is the latest. Types appear in the order first seen.
+    """
+    result: dict[str, dict] = {}
+    for row in rows:
+        normalised = _normalised_row(row)
+        kind = normalised["notification_type"]
+        if kind not in result:
+            result[kind] = normalised
+            continue
+        total = result[kind]
+        sent = [
+            n
+            for n in (total["notifications_sent"], normalised["notifications_sent"])
+            if n is not None
+        ]
+        result[kind] = {
+            "notification_type": kind,
+            "chargeable_units": total["chargeable_units"] + normalised["chargeable_units"],
+            "notifications_sent": sum(sent) if sent else None,
+            "rate": max(total["rate"], normalised["rate"]),
+            "cost": total["cost"] + normalised["cost"],
+        }
+    return result
+
+
+def sms_fragments_by_month(monthly_rows: list[dict]) -> dict[str, int]:
+    """SMS fragments sent per month from monthly usage rows of either API version.
+
+    Reads ``chargeable_units`` (today) or ``billing_units`` (2018) of the ``sms`` rows and
+    adds up rows of the same month (one per rate or postage). Keys are month names in
+    financial-year order, only months that have SMS rows; the input to ``allowance_usage``.
+    """
+    totals: dict[str, int] = {}
+    for row in monthly_rows:
+        if row.get("notification_type") != "sms":
+            continue
+        name = canonical_month(row["month"])
+        units = row["chargeable_units"] if "chargeable_units" in row else row.get("billing_units")
+        totals[name] = totals.get(name, 0) + _to_int(units)
+    return {name: totals[name] for name in FINANCIAL_YEAR_MONTHS if name in totals}

@@ -1,0 +1,131 @@
+"""How close a service is to its daily message limits today.
+
+Today's API has a limit per channel (``email_message_limit``, ``sms_message_limit``,
+``letter_message_limit``); the 2018 API had one ``message_limit`` across all channels. The
+admin compares them with today's ``requested`` counts (``today_only=True`` statistics).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from dashboard.domain.statistics import CHANNEL_LABELS, CHANNELS
+
+TRIAL_DAILY_LIMIT = 50
+LIVE_DAILY_LIMITS: dict[str, int] = {"email": 250_000, "sms": 250_000, "letter": 20_000}
+LIVE_MESSAGE_LIMIT = 250_000
+
+#: The key and label used for the 2018 API's single limit over all channels.
+ALL_CHANNELS = "all"
+ALL_CHANNELS_LABEL = "All messages"
+
+WARNING_FRACTION = 0.8
+
+_LEVEL_ORDER = ("ok", "warning", "error")
+_LIMIT_FIELDS = {channel: f"{channel}_message_limit" for channel in CHANNELS}
+
+
+@dataclass(frozen=True)
+class LimitUsage:
+    """Today's use of one daily limit.
+
+    ``fraction`` is used / limit (above 1 when over; infinite when something was sent
+    against a limit of 0). ``level`` is "ok" below 0.8, "warning" from 0.8 and "error" from 1.
+    """
+
+    channel: str
+    label: str
+    limit: int
+    used: int
+    remaining: int
+    fraction: float
+    level: str
+
+
+def _is_trial(service: Mapping) -> bool:
+    return bool(service.get("restricted", False))
+
+
+def daily_limits(service: dict) -> dict[str, int]:
+    """The service's daily limits: per channel (today's API) or ``{"all": …}`` (2018 API).
+
+    A limit that is missing or null falls back to the default: 50 for a service in trial
+    mode (``restricted``), else 250,000 emails, 250,000 texts, 20,000 letters, or 250,000
+    messages for the single 2018 limit.
+    """
+    trial = _is_trial(service)
+    if any(field in service for field in _LIMIT_FIELDS.values()):
+        limits = {}
+        for channel, field in _LIMIT_FIELDS.items():
+            value = service.get(field)
+            if value is None:
+                value = TRIAL_DAILY_LIMIT if trial else LIVE_DAILY_LIMITS[channel]
+            limits[channel] = int(value)
+        return limits
+    value = service.get("message_limit")
+    if value is None:
+        value = TRIAL_DAILY_LIMIT if trial else LIVE_MESSAGE_LIMIT
+    return {ALL_CHANNELS: int(value)}
+
+
+def _level(fraction: float) -> str:
+    if fraction >= 1:
+        return "error"
+    if fraction >= WARNING_FRACTION:
+        return "warning"
+    return "ok"
+
+
+def limit_usage(channel: str, label: str, limit: int, used: int) -> LimitUsage:
+    """One limit's usage, with the fraction and level the pages colour it by."""
+    if limit > 0:
+        fraction = used / limit
+    elif used > 0:
+        fraction = math.inf
+    else:
+        fraction = 0.0
+    return LimitUsage(
+        channel=channel,
+        label=label,
+        limit=limit,
+        used=used,
+        remaining=max(0, limit - used),
+        fraction=fraction,
+        level=_level(fraction),
+    )
+
+
+def _requested(today_statistics: Mapping, channel: str) -> int:
+    counts = today_statistics.get(channel) or {}
+    return int(counts.get("requested") or 0)
+
+
+def daily_limit_usage(service: dict, today_statistics: dict) -> list[LimitUsage]:
+    """Today's use of each daily limit, as the admin decides whether a send would go over.
+
+    ``today_statistics`` is the ``data`` object of ``statistics?today_only=True``. Per-channel
+    limits count that channel's ``requested``; the single 2018 limit counts all channels'.
+    Per-channel usages come in the order email, sms, letter.
+    """
+    limits = daily_limits(service)
+    if ALL_CHANNELS in limits:
+        used = sum(_requested(today_statistics, channel) for channel in CHANNELS)
+        return [limit_usage(ALL_CHANNELS, ALL_CHANNELS_LABEL, limits[ALL_CHANNELS], used)]
+    return [
+        limit_usage(
+            channel, CHANNEL_LABELS[channel], limits[channel], _requested(today_statistics, channel)
+        )
+        for channel in CHANNELS
+    ]
+
+
+def worst_level(usages: list[LimitUsage]) -> str:
+    """The most serious level among the usages ("ok" when there are none), for one badge."""
+    return max((usage.level for usage in usages), key=_LEVEL_ORDER.index, default="ok")
+
+
+def highest_fraction(usages: list[LimitUsage]) -> float:
+    """The largest fraction of any limit used today (0.0 when none), to sort services by."""
+    return max((usage.fraction for usage in usages), default=0.0)

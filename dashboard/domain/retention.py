@@ -1,0 +1,95 @@
+"""How far back a service keeps notifications, and the window of days a page may show.
+
+The statistics endpoint will count any number of days, but a service only keeps
+notifications for its retention period (7 days per channel unless set, 3 to 90): counting
+further back would show empty days as if nothing had been sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dashboard.domain.statistics import CHANNELS
+
+DEFAULT_RETENTION_DAYS = 7
+_MAX_SHOWN_TEXT = 30
+
+
+def retention_by_channel(rows: list[dict]) -> dict[str, int]:
+    """Days of retention for every channel: the row's ``days_of_retention``, else 7.
+
+    ``rows`` is the bare list from ``/data-retention``; rows for channels other than
+    email, sms and letter, and null values, are ignored.
+    """
+    result = dict.fromkeys(CHANNELS, DEFAULT_RETENTION_DAYS)
+    for row in rows:
+        channel = row.get("notification_type")
+        days = row.get("days_of_retention")
+        if channel in result and days is not None:
+            result[channel] = int(days)
+    return result
+
+
+def max_window_days(rows: list[dict]) -> int:
+    """The longest retention across channels: as far back as any count can still be right."""
+    return max(retention_by_channel(rows).values())
+
+
+@dataclass(frozen=True)
+class DaysChoice:
+    """The number of days to show, the most allowed, and why the request was changed (if it was)."""
+
+    days: int
+    maximum: int
+    message: str | None
+
+
+def _the_last(days: int) -> str:
+    return "the last day" if days == 1 else f"the last {days} days"
+
+
+def _days(days: int) -> str:
+    return "1 day" if days == 1 else f"{days} days"
+
+
+def choose_days(requested: str | int | None, maximum: int, default: int = 7) -> DaysChoice:
+    """Turn a requested window (a ``?days=`` value or slider) into 1 to ``maximum`` days.
+
+    Nothing requested gives ``min(default, maximum)`` quietly. Text that is not a whole
+    number gives the default, and a number outside 1 to ``maximum`` is clamped into it; both
+    with a message that says what is shown instead, so that a shared link never breaks.
+    """
+    maximum = max(1, int(maximum))
+    fallback = min(max(1, int(default)), maximum)
+    if requested is None:
+        return DaysChoice(fallback, maximum, None)
+    if isinstance(requested, int) and not isinstance(requested, bool):
+        value = requested
+    else:
+        text = str(requested).strip()
+        if not text:
+            return DaysChoice(fallback, maximum, None)
+        try:
+            value = int(text)
+        except ValueError:
+            shown = text if len(text) <= _MAX_SHOWN_TEXT else text[: _MAX_SHOWN_TEXT - 1] + "…"
+            return DaysChoice(
+                fallback,
+                maximum,
+                f"“{shown}” is not a number of days: showing {_the_last(fallback)}.",
+            )
+    if value < 1:
+        return DaysChoice(
+            1,
+            maximum,
+            f"{_days(value)} is too few: choose 1 to {_days(maximum)}. "
+            f"Showing {_the_last(1)}.",
+        )
+    if value > maximum:
+        return DaysChoice(
+            maximum,
+            maximum,
+            f"{_days(value)} is more than this service keeps: choose 1 to {_days(maximum)}. "
+            f"Showing {_the_last(maximum)}.",
+        )
+    return DaysChoice(value, maximum, None)

@@ -1,0 +1,82 @@
+"""Notification counts by channel and status, as DataFrames for tables and charts.
+
+The API's statistics give ``requested``, ``delivered`` and ``failed`` per channel; the admin
+shows "sending" as what is neither delivered nor failed yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+CHANNELS: tuple[str, ...] = ("email", "sms", "letter")
+CHANNEL_LABELS: dict[str, str] = {"email": "Emails", "sms": "Text messages", "letter": "Letters"}
+STATUSES: tuple[str, ...] = ("delivered", "failed", "sending")
+
+_COUNT_COLUMNS = ("requested", "delivered", "failed", "sending")
+
+
+def _counts(statistics: Mapping, channel: str) -> dict[str, int]:
+    """One channel's counts; a missing channel or count is 0 and sending never goes below 0."""
+    raw = statistics.get(channel) or {}
+    requested = int(raw.get("requested") or 0)
+    delivered = int(raw.get("delivered") or 0)
+    failed = int(raw.get("failed") or 0)
+    return {
+        "requested": requested,
+        "delivered": delivered,
+        "failed": failed,
+        "sending": max(0, requested - delivered - failed),
+    }
+
+
+def statistics_frame(statistics: dict) -> pd.DataFrame:
+    """One row per channel (email, sms, letter) with counts and failure rate, for a table.
+
+    Columns: channel, label, requested, delivered, failed, sending (int64) and failure_rate
+    (failed / requested, 0.0 when nothing was requested). ``statistics`` is the API's ``data``.
+    """
+    rows = []
+    for channel in CHANNELS:
+        counts = _counts(statistics, channel)
+        requested = counts["requested"]
+        rows.append(
+            {
+                "channel": channel,
+                "label": CHANNEL_LABELS[channel],
+                **counts,
+                "failure_rate": counts["failed"] / requested if requested else 0.0,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["channel", "label", *_COUNT_COLUMNS, "failure_rate"])
+    return frame.astype(dict.fromkeys(_COUNT_COLUMNS, "int64") | {"failure_rate": "float64"})
+
+
+def tidy_statistics(statistics: dict) -> pd.DataFrame:
+    """Long form for stacked charts: one row per channel and status (delivered, failed, sending).
+
+    Columns channel, label, status and count (int64); channels in ``CHANNELS`` order and
+    statuses in ``STATUSES`` order.
+    """
+    rows = [
+        {
+            "channel": channel,
+            "label": CHANNEL_LABELS[channel],
+            "status": status,
+            "count": _counts(statistics, channel)[status],
+        }
+        for channel in CHANNELS
+        for status in STATUSES
+    ]
+    frame = pd.DataFrame(rows, columns=["channel", "label", "status", "count"])
+    return frame.astype({"count": "int64"})
+
+
+def totals(statistics: dict) -> dict[str, int]:
+    """Requested, delivered, failed and sending over all channels, for headline numbers."""
+    result = dict.fromkeys(_COUNT_COLUMNS, 0)
+    for channel in CHANNELS:
+        for column, value in _counts(statistics, channel).items():
+            result[column] += value
+    return result

@@ -1,0 +1,329 @@
+import copy
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from dashboard.domain.allowance_usage import (
+    MONTHLY_COLUMNS,
+    AllowanceUsage,
+    allowance_run_out_date,
+    allowance_usage,
+    sms_fragments_by_month,
+    usage_rows_by_type,
+)
+from dashboard.domain.financial_year import FINANCIAL_YEAR_MONTHS
+from dashboard.domain.sectors import default_free_allowance
+from tests.samples import sample_body
+
+
+def month_row(usage: AllowanceUsage, month: str) -> dict:
+    rows = usage.monthly[usage.monthly["month"] == month].to_dict("records")
+    assert len(rows) == 1
+    return rows[0]
+
+
+def test_central_fy2026_over_its_allowance():
+    allowance = default_free_allowance("central", 2026)
+    usage = allowance_usage(allowance, 2026, {"April": 12_000, "May": 13_000})
+
+    assert allowance == 20_000
+    assert (usage.allowance, usage.used, usage.remaining, usage.chargeable) == (
+        20_000,
+        25_000,
+        0,
+        5_000,
+    )
+    # 5,000 × £0.024
+    assert usage.cost == Decimal("120.00")
+    april, may = month_row(usage, "April"), month_row(usage, "May")
+    assert (april["free_used"], april["chargeable"], april["cost"]) == (12_000, 0, 0)
+    assert (may["free_used"], may["chargeable"], may["cost"]) == (8_000, 5_000, Decimal("120"))
+    assert may["rate"] == Decimal("0.024")
+    assert may["cumulative_fragments"] == 25_000
+
+
+def test_fy2022_prices_each_month_at_its_own_rate():
+    # Local government FY2022: 20,000 free. April uses it up and 5,000 more at 1.61p;
+    # all 10,000 in May are charged at 1.72p, the rate from 1 May 2022.
+    allowance = default_free_allowance("local", 2022)
+    usage = allowance_usage(allowance, 2022, {"April": 25_000, "May": 10_000})
+
+    assert allowance == 20_000
+    assert usage.used == 35_000
+    assert usage.remaining == 0
+    assert usage.chargeable == 15_000
+    april, may = month_row(usage, "April"), month_row(usage, "May")
+    assert (april["chargeable"], april["rate"], april["cost"]) == (
+        5_000,
+        Decimal("0.0161"),
+        Decimal("80.50"),
+    )
+    assert (may["chargeable"], may["rate"], may["cost"]) == (
+        10_000,
+        Decimal("0.0172"),
+        Decimal("172.00"),
+    )
+    assert usage.cost == Decimal("252.50")
+
+
+def test_fy2022_allowance_carries_into_may():
+    # Central FY2022: 40,000 free; 30,000 in April leaves 10,000 for May's 25,000.
+    usage = allowance_usage(40_000, 2022, {"May": 25_000, "April": 30_000})
+
+    assert month_row(usage, "April")["chargeable"] == 0
+    assert month_row(usage, "May")["free_used"] == 10_000
+    assert month_row(usage, "May")["chargeable"] == 15_000
+    assert usage.cost == Decimal("258.00")  # 15,000 × £0.0172
+
+
+def test_local_service_under_its_allowance():
+    allowance = default_free_allowance("local", 2026)
+    usage = allowance_usage(allowance, 2026, {"April": 3_000, "June": 2_500, "November": 41})
+
+    assert allowance == 10_000
+    assert (usage.used, usage.remaining, usage.chargeable) == (5_541, 4_459, 0)
+    assert usage.cost == 0
+    assert usage.monthly["free_used"].sum() == 5_541
+    assert usage.monthly["chargeable"].sum() == 0
+
+
+def test_nhs_gp_fy2026_pays_for_everything():
+    allowance = default_free_allowance("nhs_gp", 2026)
+    usage = allowance_usage(allowance, 2026, {"April": 100, "January": 200})
+
+    assert allowance == 0
+    assert (usage.used, usage.remaining, usage.chargeable) == (300, 0, 300)
+    # January 2027 is still in FY2026: £0.024 a fragment.
+    assert month_row(usage, "January")["month_start"] == date(2027, 1, 1)
+    assert month_row(usage, "January")["cost"] == Decimal("4.80")
+    assert usage.cost == Decimal("7.20")
+
+
+def test_cost_is_exact_to_fractions_of_a_penny():
+    usage = allowance_usage(0, 2022, {"April": 1, "May": 1})
+    assert usage.cost == Decimal("0.0333")  # 1.61p + 1.72p, not rounded
+
+
+def test_monthly_frame_has_all_twelve_months_in_financial_year_order():
+    usage = allowance_usage(20_000, 2026, {"November": 41})
+    monthly = usage.monthly
+
+    assert tuple(monthly.columns) == MONTHLY_COLUMNS
+    assert list(monthly["month"]) == list(FINANCIAL_YEAR_MONTHS)
+    assert monthly["month_start"].iloc[0] == date(2026, 4, 1)
+    assert monthly["month_start"].iloc[-1] == date(2027, 3, 1)
+    for column in ("fragments", "free_used", "chargeable", "cumulative_fragments"):
+        assert monthly[column].dtype == "int64"
+    assert all(isinstance(value, Decimal) for value in monthly["rate"])
+    assert all(isinstance(value, Decimal) for value in monthly["cost"])
+    assert list(monthly["cumulative_fragments"]) == [0] * 7 + [41] * 5
+
+
+def test_nothing_sent():
+    usage = allowance_usage(5_000, 2026, {})
+    assert (usage.used, usage.remaining, usage.chargeable, usage.cost) == (0, 5_000, 0, 0)
+    assert len(usage.monthly) == 12
+
+
+def test_month_names_in_any_case_are_added_together():
+    usage = allowance_usage(0, 2026, {"april": 2, "April": 3})
+    assert month_row(usage, "April")["fragments"] == 5
+
+
+def test_does_not_change_its_argument():
+    monthly = {"May": 13_000, "April": 12_000}
+    before = copy.deepcopy(monthly)
+    allowance_usage(20_000, 2026, monthly)
+    assert monthly == before
+    assert list(monthly) == list(before)
+
+
+@pytest.mark.parametrize(
+    ("allowance", "monthly", "message"),
+    [
+        (20_000, {"Smarch": 1}, "Not a month name"),
+        (20_000, {"April": -1}, "negative"),
+        (-1, {"April": 1}, "negative"),
+    ],
+)
+def test_rejects_bad_input(allowance, monthly, message):
+    with pytest.raises(ValueError, match=message):
+        allowance_usage(allowance, 2026, monthly)
+
+
+def test_sample_monthly_usage_end_to_end():
+    fragments = sms_fragments_by_month(sample_body("GET_service_billing_monthly_usage"))
+    allowance = sample_body("GET_service_billing_free_sms_fragment_limit")
+
+    usage = allowance_usage(
+        allowance["free_sms_fragment_limit"], allowance["financial_year_start"], fragments
+    )
+
+    assert fragments == {"November": 41}
+    assert (usage.used, usage.remaining, usage.chargeable, usage.cost) == (41, 19_959, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("allowance", "used", "year", "today", "expected"),
+    [
+        # 10,000 in the 40 days to 10 May is 250 a day: 20,000 takes 80 days, to 19 June.
+        (20_000, 10_000, 2026, date(2026, 5, 10), date(2026, 6, 19)),
+        # 1,000 in 40 days is 25 a day: 800 days, after the year ends.
+        (20_000, 1_000, 2026, date(2026, 5, 10), None),
+        # Exactly on the last day (FY2026 has 365 days), and one day too late.
+        (365, 1, 2026, date(2026, 4, 1), date(2027, 3, 31)),
+        (366, 1, 2026, date(2026, 4, 1), None),
+        # Already used up: 625 a day reached 20,000 on day 32, 2 May.
+        (20_000, 25_000, 2026, date(2026, 5, 10), date(2026, 5, 2)),
+        (20_000, 20_000, 2026, date(2026, 4, 1), date(2026, 4, 1)),
+        # A year that has ended is paced over all its 365 days: 183 days, to 30 September.
+        (10_000, 20_000, 2025, date(2026, 11, 27), date(2025, 9, 30)),
+        # Nothing used, no allowance, or the year has not started.
+        (20_000, 0, 2026, date(2026, 5, 10), None),
+        (0, 300, 2026, date(2026, 5, 10), None),
+        (20_000, 100, 2026, date(2026, 3, 31), None),
+    ],
+)
+def test_allowance_run_out_date(allowance, used, year, today, expected):
+    assert allowance_run_out_date(allowance, used, year, today) == expected
+
+
+TODAY_YEARLY_ROWS = [
+    {
+        "notification_type": "email",
+        "chargeable_units": 1_500,
+        "notifications_sent": 1_500,
+        "rate": 0.0,
+        "cost": 0.0,
+        "free_allowance_used": 0,
+        "charged_units": 0,
+    },
+    {
+        "notification_type": "sms",
+        "chargeable_units": 41,
+        "notifications_sent": 32,
+        "rate": 0.024,
+        "cost": 0.0,
+        "free_allowance_used": 41,
+        "charged_units": 0,
+    },
+    {
+        "notification_type": "letter",
+        "chargeable_units": 10,
+        "notifications_sent": 10,
+        "rate": 0.54,
+        "cost": 5.4,
+        "free_allowance_used": 0,
+        "charged_units": 10,
+    },
+]
+
+ROWS_2018 = [
+    {"notification_type": "sms", "billing_units": 1_000, "rate": 0.0158, "letter_total": 0},
+    {"notification_type": "email", "billing_units": 500, "rate": 0, "letter_total": 0},
+    {"notification_type": "letter", "billing_units": 30, "rate": 0.3, "letter_total": 9.0},
+    {"notification_type": "letter", "billing_units": 10, "rate": 0.33, "letter_total": 3.3},
+]
+
+
+def test_usage_rows_by_type_reads_todays_rows():
+    result = usage_rows_by_type(TODAY_YEARLY_ROWS)
+
+    assert list(result) == ["email", "sms", "letter"]
+    assert result["sms"] == {
+        "notification_type": "sms",
+        "chargeable_units": 41,
+        "notifications_sent": 32,
+        "rate": Decimal("0.024"),
+        "cost": Decimal("0"),
+    }
+    assert result["letter"]["cost"] == Decimal("5.4")
+    assert result["email"]["notifications_sent"] == 1_500
+
+
+def test_usage_rows_by_type_reads_2018_rows():
+    result = usage_rows_by_type(ROWS_2018)
+
+    assert result["sms"] == {
+        "notification_type": "sms",
+        "chargeable_units": 1_000,
+        "notifications_sent": None,
+        "rate": Decimal("0.0158"),
+        "cost": Decimal("15.8"),  # 1,000 × 1.58p, before any free allowance
+    }
+    # Two letter rates: units and letter_total summed, the highest rate kept.
+    assert result["letter"]["chargeable_units"] == 40
+    assert result["letter"]["cost"] == Decimal("12.3")
+    assert result["letter"]["rate"] == Decimal("0.33")
+    assert result["email"]["cost"] == 0
+
+
+def test_usage_rows_by_type_2018_letter_without_letter_total():
+    result = usage_rows_by_type([{"notification_type": "letter", "billing_units": 4, "rate": 0.3}])
+    assert result["letter"]["cost"] == Decimal("1.2")
+
+
+def test_usage_rows_by_type_sums_rows_of_one_type_at_two_rates():
+    rows = [
+        {
+            "notification_type": "sms",
+            "chargeable_units": 25_000,
+            "notifications_sent": 20_000,
+            "rate": 0.0161,
+            "cost": 80.5,
+            "free_allowance_used": 20_000,
+            "charged_units": 5_000,
+        },
+        {
+            "notification_type": "sms",
+            "chargeable_units": 10_000,
+            "notifications_sent": 9_000,
+            "rate": 0.0172,
+            "cost": 172.0,
+            "free_allowance_used": 0,
+            "charged_units": 10_000,
+        },
+    ]
+
+    result = usage_rows_by_type(rows)
+
+    assert result == {
+        "sms": {
+            "notification_type": "sms",
+            "chargeable_units": 35_000,
+            "notifications_sent": 29_000,
+            "rate": Decimal("0.0172"),
+            "cost": Decimal("252.5"),
+        }
+    }
+
+
+def test_usage_rows_by_type_does_not_change_its_argument():
+    rows = copy.deepcopy(ROWS_2018 + TODAY_YEARLY_ROWS)
+    usage_rows_by_type(rows)
+    assert rows == ROWS_2018 + TODAY_YEARLY_ROWS
+
+
+def test_usage_rows_by_type_of_nothing():
+    assert usage_rows_by_type([]) == {}
+
+
+def test_sms_fragments_by_month_reads_both_shapes_in_financial_year_order():
+    rows = [
+        {"month": "January", "notification_type": "sms", "chargeable_units": 7, "rate": 0.024},
+        {"month": "May", "notification_type": "sms", "chargeable_units": 100, "rate": 0.0172},
+        {"month": "May", "notification_type": "sms", "chargeable_units": 20, "rate": 0.0172},
+        {"month": "May", "notification_type": "letter", "chargeable_units": 999, "rate": 0.5},
+        {"month": "April", "notification_type": "sms", "billing_units": 50, "rate": 0.0161},
+        {"month": "June", "notification_type": "letter", "billing_units": 3, "rate": 0.3},
+    ]
+
+    result = sms_fragments_by_month(rows)
+
+    assert result == {"April": 50, "May": 120, "January": 7}
+    assert list(result) == ["April", "May", "January"]
+
+
+def test_sms_fragments_by_month_of_nothing():
+    assert sms_fragments_by_month([]) == {}

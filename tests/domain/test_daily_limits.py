@@ -1,0 +1,155 @@
+import copy
+import math
+
+import pytest
+
+from dashboard.domain.daily_limits import (
+    TRIAL_DAILY_LIMIT,
+    LimitUsage,
+    daily_limit_usage,
+    daily_limits,
+    highest_fraction,
+    limit_usage,
+    worst_level,
+)
+from tests.samples import sample_body
+
+
+def service_2018(**changes) -> dict:
+    """A service as the 2018 API returned it: one message_limit, no per-channel limits."""
+    service = {
+        "id": "5d9ec8e4-1a44-4bd0-8a37-5e2cf3f2e4a6",
+        "name": "Renew a licence",
+        "active": True,
+        "restricted": False,
+        "message_limit": 250_000,
+        "email_from": "renew.a.licence",
+        "research_mode": False,
+        "organisation_type": "central",
+    }
+    return service | changes
+
+
+def statistics(email: int = 0, sms: int = 0, letter: int = 0) -> dict:
+    return {
+        "email": {"requested": email, "delivered": 0, "failed": 0},
+        "sms": {"requested": sms, "delivered": 0, "failed": 0},
+        "letter": {"requested": letter, "delivered": 0, "failed": 0},
+    }
+
+
+def test_trial_limit_is_50():
+    assert TRIAL_DAILY_LIMIT == 50
+
+
+def test_daily_limits_of_todays_service():
+    service = sample_body("GET_service")["data"]
+    assert daily_limits(service) == {"email": 250_000, "sms": 250_000, "letter": 20_000}
+
+
+def test_daily_limits_of_a_2018_service():
+    assert daily_limits(service_2018(message_limit=1_000)) == {"all": 1_000}
+
+
+@pytest.mark.parametrize(
+    ("service", "limits"),
+    [
+        (service_2018(message_limit=None), {"all": 250_000}),
+        (service_2018(message_limit=None, restricted=True), {"all": 50}),
+        ({"restricted": True}, {"all": 50}),
+        ({"restricted": False}, {"all": 250_000}),
+        (
+            {"restricted": True, "email_message_limit": 50, "sms_message_limit": None},
+            {"email": 50, "sms": 50, "letter": 50},
+        ),
+        (
+            {"restricted": False, "sms_message_limit": 1_000},
+            {"email": 250_000, "sms": 1_000, "letter": 20_000},
+        ),
+    ],
+)
+def test_daily_limits_fall_back_to_defaults(service, limits):
+    assert daily_limits(service) == limits
+
+
+def test_usage_per_channel_on_the_recorded_service():
+    service = sample_body("GET_service")["data"]
+    today = sample_body("GET_service_statistics_today_only")["data"]
+
+    usages = daily_limit_usage(service, today)
+
+    assert usages == [
+        LimitUsage("email", "Emails", 250_000, 58, 249_942, 58 / 250_000, "ok"),
+        LimitUsage("sms", "Text messages", 250_000, 35, 249_965, 35 / 250_000, "ok"),
+        LimitUsage("letter", "Letters", 20_000, 1, 19_999, 1 / 20_000, "ok"),
+    ]
+    assert worst_level(usages) == "ok"
+    assert highest_fraction(usages) == pytest.approx(0.000232)
+
+
+def test_usage_against_one_2018_limit_adds_up_all_channels():
+    today = sample_body("GET_service_statistics_today_only")["data"]
+
+    usages = daily_limit_usage(service_2018(message_limit=100), today)
+
+    # 58 emails + 35 texts + 1 letter = 94 of 100.
+    assert usages == [LimitUsage("all", "All messages", 100, 94, 6, 0.94, "warning")]
+    assert worst_level(usages) == "warning"
+
+
+def test_trial_service_over_its_limit():
+    service = sample_body("GET_service")["data"] | {
+        "restricted": True,
+        "email_message_limit": 50,
+        "sms_message_limit": 50,
+        "letter_message_limit": 50,
+    }
+
+    usages = daily_limit_usage(service, statistics(email=60, sms=40, letter=0))
+
+    assert [(u.channel, u.used, u.remaining, u.level) for u in usages] == [
+        ("email", 60, 0, "error"),
+        ("sms", 40, 10, "warning"),
+        ("letter", 0, 50, "ok"),
+    ]
+    assert usages[0].fraction == pytest.approx(1.2)
+    assert worst_level(usages) == "error"
+    assert highest_fraction(usages) == pytest.approx(1.2)
+
+
+def test_missing_channels_in_statistics_count_as_nothing():
+    usages = daily_limit_usage(service_2018(), {"email": {"requested": 3}})
+    assert usages[0].used == 3
+
+
+@pytest.mark.parametrize(
+    ("limit", "used", "fraction", "level"),
+    [
+        (100, 0, 0.0, "ok"),
+        (100, 79, 0.79, "ok"),
+        (100, 80, 0.8, "warning"),
+        (100, 99, 0.99, "warning"),
+        (100, 100, 1.0, "error"),
+        (100, 150, 1.5, "error"),
+        (0, 0, 0.0, "ok"),
+        (0, 1, math.inf, "error"),
+    ],
+)
+def test_limit_usage_levels(limit, used, fraction, level):
+    usage = limit_usage("sms", "Text messages", limit, used)
+    assert usage.fraction == pytest.approx(fraction)
+    assert usage.level == level
+    assert usage.remaining == max(0, limit - used)
+
+
+def test_worst_level_and_highest_fraction_of_nothing():
+    assert worst_level([]) == "ok"
+    assert highest_fraction([]) == 0.0
+
+
+def test_does_not_change_its_arguments():
+    service = sample_body("GET_service")["data"]
+    today = sample_body("GET_service_statistics_today_only")["data"]
+    before = copy.deepcopy((service, today))
+    daily_limit_usage(service, today)
+    assert (service, today) == before

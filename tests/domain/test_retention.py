@@ -1,0 +1,134 @@
+import pytest
+
+from dashboard.domain.retention import (
+    DEFAULT_RETENTION_DAYS,
+    DaysChoice,
+    choose_days,
+    max_window_days,
+    retention_by_channel,
+)
+from tests.samples import sample_body
+
+
+def test_default_is_seven_days():
+    assert DEFAULT_RETENTION_DAYS == 7
+
+
+def test_retention_of_the_recorded_service():
+    rows = sample_body("GET_service_data_retention")
+    assert retention_by_channel(rows) == {"email": 7, "sms": 7, "letter": 30}
+    assert max_window_days(rows) == 30
+
+
+@pytest.mark.parametrize(
+    ("rows", "retention", "window"),
+    [
+        ([], {"email": 7, "sms": 7, "letter": 7}, 7),
+        (
+            [{"notification_type": "sms", "days_of_retention": 3}],
+            {"email": 7, "sms": 3, "letter": 7},
+            7,
+        ),
+        (
+            [
+                {"notification_type": "email", "days_of_retention": 90},
+                {"notification_type": "sms", "days_of_retention": 3},
+            ],
+            {"email": 90, "sms": 3, "letter": 7},
+            90,
+        ),
+        (
+            [
+                {"notification_type": "sms", "days_of_retention": None},
+                {"notification_type": "push", "days_of_retention": 60},
+            ],
+            {"email": 7, "sms": 7, "letter": 7},
+            7,
+        ),
+    ],
+)
+def test_retention_by_channel(rows, retention, window):
+    assert retention_by_channel(rows) == retention
+    assert max_window_days(rows) == window
+
+
+@pytest.mark.parametrize(
+    ("requested", "maximum", "default", "choice"),
+    [
+        (None, 30, 7, DaysChoice(7, 30, None)),
+        ("", 30, 7, DaysChoice(7, 30, None)),
+        ("  ", 30, 7, DaysChoice(7, 30, None)),
+        (None, 3, 7, DaysChoice(3, 3, None)),
+        ("14", 30, 7, DaysChoice(14, 30, None)),
+        (" 14 ", 30, 7, DaysChoice(14, 30, None)),
+        (14, 30, 7, DaysChoice(14, 30, None)),
+        ("1", 30, 7, DaysChoice(1, 30, None)),
+        ("30", 30, 7, DaysChoice(30, 30, None)),
+        (
+            "abc",
+            30,
+            7,
+            DaysChoice(7, 30, "“abc” is not a number of days: showing the last 7 days."),
+        ),
+        (
+            "7.5",
+            30,
+            7,
+            DaysChoice(7, 30, "“7.5” is not a number of days: showing the last 7 days."),
+        ),
+        (
+            "abc",
+            5,
+            7,
+            DaysChoice(5, 5, "“abc” is not a number of days: showing the last 5 days."),
+        ),
+        (
+            "0",
+            30,
+            7,
+            DaysChoice(1, 30, "0 days is too few: choose 1 to 30 days. Showing the last day."),
+        ),
+        (
+            -3,
+            30,
+            7,
+            DaysChoice(1, 30, "-3 days is too few: choose 1 to 30 days. Showing the last day."),
+        ),
+        (
+            "90",
+            30,
+            7,
+            DaysChoice(
+                30,
+                30,
+                "90 days is more than this service keeps: choose 1 to 30 days. "
+                "Showing the last 30 days.",
+            ),
+        ),
+        (
+            91,
+            90,
+            7,
+            DaysChoice(
+                90,
+                90,
+                "91 days is more than this service keeps: choose 1 to 90 days. "
+                "Showing the last 90 days.",
+            ),
+        ),
+    ],
+)
+def test_choose_days(requested, maximum, default, choice):
+    assert choose_days(requested, maximum, default) == choice
+
+
+def test_choose_days_shortens_very_long_text():
+    choice = choose_days("x" * 200, 30)
+    assert choice.days == 7
+    assert choice.message is not None
+    assert len(choice.message) < 100
+    assert "…" in choice.message
+
+
+def test_choose_days_default_is_seven():
+    assert choose_days(None, 90) == DaysChoice(7, 90, None)

@@ -1,0 +1,107 @@
+import copy
+
+import pytest
+
+from dashboard.domain.statistics import (
+    CHANNEL_LABELS,
+    CHANNELS,
+    statistics_frame,
+    tidy_statistics,
+    totals,
+)
+from tests.samples import sample_body
+
+
+@pytest.fixture
+def seven_days() -> dict:
+    return sample_body("GET_service_statistics_limit_days_7")["data"]
+
+
+def test_channels_and_labels():
+    assert CHANNELS == ("email", "sms", "letter")
+    assert CHANNEL_LABELS == {"email": "Emails", "sms": "Text messages", "letter": "Letters"}
+
+
+def test_statistics_frame(seven_days):
+    frame = statistics_frame(seven_days)
+
+    assert list(frame.columns) == [
+        "channel",
+        "label",
+        "requested",
+        "delivered",
+        "failed",
+        "sending",
+        "failure_rate",
+    ]
+    assert list(frame["channel"]) == ["email", "sms", "letter"]
+    assert list(frame["label"]) == ["Emails", "Text messages", "Letters"]
+    assert list(frame["requested"]) == [640, 370, 23]
+    # sending = requested − delivered − failed: 640−570−56, 370−310−47, 23−21−0.
+    assert list(frame["sending"]) == [14, 13, 2]
+    assert list(frame["failure_rate"]) == pytest.approx([56 / 640, 47 / 370, 0.0])
+    for column in ("requested", "delivered", "failed", "sending"):
+        assert frame[column].dtype == "int64"
+    assert frame["failure_rate"].dtype == "float64"
+
+
+def test_statistics_frame_of_an_unknown_service_is_all_zeros():
+    frame = statistics_frame(sample_body("GET_service_statistics_unknown_service")["data"])
+    assert frame[["requested", "delivered", "failed", "sending"]].to_numpy().sum() == 0
+    assert list(frame["failure_rate"]) == [0.0, 0.0, 0.0]
+
+
+def test_sending_never_goes_below_zero():
+    # Counts read at slightly different moments can disagree.
+    frame = statistics_frame({"sms": {"requested": 5, "delivered": 4, "failed": 3}})
+    assert frame.set_index("channel").loc["sms", "sending"] == 0
+
+
+def test_missing_channels_and_counts_are_zero():
+    frame = statistics_frame({"email": {"requested": 4}})
+    assert list(frame["requested"]) == [4, 0, 0]
+    assert list(frame["delivered"]) == [0, 0, 0]
+    assert list(frame["sending"]) == [4, 0, 0]
+
+
+def test_tidy_statistics(seven_days):
+    tidy = tidy_statistics(seven_days)
+
+    assert list(tidy.columns) == ["channel", "label", "status", "count"]
+    assert len(tidy) == 9
+    assert tidy["count"].dtype == "int64"
+    counts = {(row.channel, row.status): row.count for row in tidy.itertuples()}
+    assert counts == {
+        ("email", "delivered"): 570,
+        ("email", "failed"): 56,
+        ("email", "sending"): 14,
+        ("sms", "delivered"): 310,
+        ("sms", "failed"): 47,
+        ("sms", "sending"): 13,
+        ("letter", "delivered"): 21,
+        ("letter", "failed"): 0,
+        ("letter", "sending"): 2,
+    }
+    # Each channel's statuses add up to what it requested.
+    assert tidy.groupby("channel")["count"].sum().to_dict() == {
+        "email": 640,
+        "sms": 370,
+        "letter": 23,
+    }
+
+
+def test_totals(seven_days):
+    assert totals(seven_days) == {
+        "requested": 1_033,
+        "delivered": 901,
+        "failed": 103,
+        "sending": 29,
+    }
+
+
+def test_does_not_change_its_argument(seven_days):
+    before = copy.deepcopy(seven_days)
+    statistics_frame(seven_days)
+    tidy_statistics(seven_days)
+    totals(seven_days)
+    assert seven_days == before
