@@ -11,6 +11,9 @@ from typing import Any, Protocol
 
 from dashboard.cache.request_cache import BatchResult, RequestCache
 
+# Every key format a cached method uses, with its kind: the Cache page sorts keys by it.
+KEY_FORMATS: dict[str, str] = {}
+
 
 class CachedClient(Protocol):
     cache: RequestCache
@@ -29,6 +32,8 @@ def _key_builder(method: Callable, key_format: str) -> Callable[..., str]:
 
 def cached(key_format: str, kind: str) -> Callable:
     """Answer from Redis when it can, else call the API and keep its JSON for the kind's TTL."""
+
+    KEY_FORMATS[key_format] = kind
 
     def decorator(method: Callable) -> Callable:
         build_key = _key_builder(method, key_format)

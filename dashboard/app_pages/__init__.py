@@ -1,0 +1,1 @@
+"""The dashboard's pages: Streamlit only, reading through loaders."""

@@ -1,0 +1,117 @@
+"""Cache page, for engineers: how well the Redis cache works, what it holds, and a reset."""
+
+import altair as alt
+import streamlit as st
+
+from dashboard.app_pages.shared import runtime, show_cache_warning
+from dashboard.loaders.cache_insight import load_cache_insight
+from dashboard.loaders.errors import describe_error
+from dashboard.loaders.service_page import forget_service, service_choices
+
+
+def _hit_rates(insight) -> None:
+    by_kind = insight.by_kind
+    totals = by_kind[["hit", "miss", "error", "corrupt", "lookups"]].sum()
+    columns = st.columns(4)
+    columns[0].metric("Hit rate", f"{totals['hit'] / totals['lookups']:.1%}")
+    columns[1].metric("API calls saved", f"{int(totals['hit']):,}")
+    columns[2].metric("Redis errors", f"{int(totals['error']):,}")
+    columns[3].metric("Corrupt values", f"{int(totals['corrupt']):,}")
+    st.subheader("Hit rate by kind of data")
+    st.altair_chart(
+        alt.Chart(by_kind)
+        .mark_bar(color="#1d70b8")
+        .encode(
+            x=alt.X("hit_rate:Q", axis=alt.Axis(format="%"), title="Hit rate"),
+            y=alt.Y("kind:N", sort="-x", title=None),
+            tooltip=["kind", "lookups", "hit", "miss", alt.Tooltip("hit_rate:Q", format=".1%")],
+        ),
+        width="stretch",
+    )
+    st.dataframe(
+        by_kind.style.format(
+            {"hit_rate": "{:.1%}", "hit_ms": "{:.2f} ms", "miss_ms": "{:.1f} ms"}, na_rep="–"
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    st.subheader("Hit rate by hour")
+    st.altair_chart(
+        alt.Chart(insight.by_hour)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("hour:T", title=None),
+            y=alt.Y("hit_rate:Q", axis=alt.Axis(format="%"), title="Hit rate"),
+            tooltip=["hour:T", "lookups", alt.Tooltip("hit_rate:Q", format=".1%")],
+        ),
+        width="stretch",
+    )
+    st.subheader("Latency: hits against misses")
+    latency = by_kind.dropna(subset=["hit_ms", "miss_ms"]).assign(
+        speed_up=lambda frame: frame["miss_ms"] / frame["hit_ms"]
+    )[["kind", "hit_ms", "miss_ms", "speed_up"]]
+    st.dataframe(
+        latency.style.format(
+            {"hit_ms": "{:.2f} ms", "miss_ms": "{:.1f} ms", "speed_up": "{:.0f}×"}
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def _forget_one_service(app) -> None:
+    st.subheader("Empty one service's keys")
+    try:
+        choices = service_choices(app.clients)
+    except Exception as error:  # the list comes from the API, which may be down
+        st.error(describe_error(error, app.settings.api_host_name))
+        return
+    service_id = st.selectbox(
+        "Service",
+        list(choices),
+        index=None,
+        format_func=choices.get,
+        placeholder="Type to search services",
+    )
+    if st.button("Empty its cache", disabled=service_id is None):
+        forget_service(app.clients, service_id)
+        st.success(f"Emptied the cache of {choices[service_id]}.")
+
+
+def render() -> None:
+    show_cache_warning()
+    app = runtime()
+    st.title("Cache")
+    hours = st.sidebar.select_slider(
+        "Period",
+        options=[1, 6, 24, 72, 168, 720],
+        value=24,
+        format_func=lambda h: f"{h} hours" if h < 48 else f"{h // 24} days",
+    )
+    insight = load_cache_insight(app.clients, app.redis.description, hours=hours)
+    st.caption(f"Redis: {insight.description}")
+    if insight.error:
+        st.warning(insight.error)
+    elif insight.by_kind.empty:
+        st.info("No lookups recorded in this period yet: open some pages, or run `make traffic`.")
+    else:
+        _hit_rates(insight)
+    if not insight.census.empty:
+        st.subheader("Keys and memory by kind")
+        columns = st.columns(3)
+        columns[0].metric("Keys", f"{int(insight.census['keys'].sum()):,}")
+        columns[1].metric("Memory used", str(insight.memory.get("used_memory_human")))
+        columns[2].metric("Peak memory", str(insight.memory.get("used_memory_peak_human")))
+        st.dataframe(
+            insight.census.style.format({"bytes_per_key": "{:,.0f}", "estimated_bytes": "{:,.0f}"}),
+            hide_index=True,
+            width="stretch",
+        )
+        st.caption("Bytes per key from MEMORY USAGE on a sample of up to 50 keys of each kind.")
+    if insight.process_counts is not None and not insight.process_counts.empty:
+        with st.expander("Lookups by this server process (including while Redis was down)"):
+            st.dataframe(insight.process_counts, hide_index=True, width="stretch")
+    _forget_one_service(app)
+
+
+render()

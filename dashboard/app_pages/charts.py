@@ -1,0 +1,84 @@
+"""Altair charts the pages share, built from the domain's tidy frames."""
+
+import altair as alt
+import pandas as pd
+
+STATUS_COLOURS = alt.Scale(
+    domain=["delivered", "sending", "failed"], range=["#00703c", "#1d70b8", "#d4351c"]
+)
+
+
+def counts_by_channel(tidy: pd.DataFrame) -> alt.Chart:
+    """Stacked bars: each channel's messages by status."""
+    return (
+        alt.Chart(tidy)
+        .mark_bar()
+        .encode(
+            x=alt.X("count:Q", title="Messages"),
+            y=alt.Y("label:N", title=None, sort=None),
+            color=alt.Color("status:N", scale=STATUS_COLOURS, title="Status"),
+            tooltip=["label", "status", alt.Tooltip("count:Q", format=",")],
+        )
+        .properties(height=160)
+    )
+
+
+def allowance_by_month(monthly: pd.DataFrame, allowance: int) -> alt.LayerChart:
+    """Fragments each month, the running total, and the allowance as a line to cross."""
+    frame = monthly.assign(
+        month_start=pd.to_datetime(monthly["month_start"]),
+        cost=monthly["cost"].astype(float),
+    )
+    order = list(frame["month"])
+    bars = (
+        alt.Chart(frame)
+        .mark_bar(color="#1d70b8")
+        .encode(
+            x=alt.X("month:N", sort=order, title=None),
+            y=alt.Y("fragments:Q", title="Fragments"),
+            tooltip=[
+                "month",
+                alt.Tooltip("fragments:Q", format=","),
+                alt.Tooltip("free_used:Q", format=",", title="free"),
+                alt.Tooltip("chargeable:Q", format=","),
+                alt.Tooltip("cost:Q", format="£,.2f"),
+            ],
+        )
+    )
+    running = (
+        alt.Chart(frame)
+        .mark_line(point=True, color="#f47738")
+        .encode(x=alt.X("month:N", sort=order), y="cumulative_fragments:Q")
+    )
+    limit = (
+        alt.Chart(pd.DataFrame({"allowance": [allowance]}))
+        .mark_rule(color="#d4351c", strokeDash=[6, 4])
+        .encode(y="allowance:Q")
+    )
+    return alt.layer(bars, running, limit).properties(height=260)
+
+
+def used_against_allowance(sectors: pd.DataFrame) -> alt.Chart:
+    """Per sector, fragments used beside the total free allowance."""
+    long = sectors.melt(
+        id_vars=["sector"],
+        value_vars=["total_allowance", "used"],
+        var_name="measure",
+        value_name="fragments",
+    ).replace({"measure": {"total_allowance": "Free allowance", "used": "Used"}})
+    return (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y("sector:N", title=None, sort=list(sectors["sector"])),
+            x=alt.X("fragments:Q", title="Fragments"),
+            yOffset="measure:N",
+            color=alt.Color(
+                "measure:N",
+                title=None,
+                scale=alt.Scale(domain=["Free allowance", "Used"], range=["#b1b4b6", "#1d70b8"]),
+            ),
+            tooltip=["sector", "measure", alt.Tooltip("fragments:Q", format=",")],
+        )
+        .properties(height=alt.Step(14))
+    )

@@ -1,0 +1,50 @@
+"""What every page shares: the runtime, the view carried across pages, freshness captions."""
+
+import streamlit as st
+
+from dashboard.loaders.freshness import Freshness
+from dashboard.runtime import Runtime, build_runtime
+
+# Query parameters that describe the view, carried from page to page in the session.
+CARRIED_PARAMETERS = ("service_id", "days")
+
+
+@st.cache_resource(show_spinner="Connecting to Redis and the Notify API…")
+def runtime() -> Runtime:
+    """One Redis connection and one set of clients per server process, shared by every session."""
+    return build_runtime()
+
+
+def carry_view() -> None:
+    """Keep the service and window when the reader moves between pages (Streamlit clears them)."""
+    for name in CARRIED_PARAMETERS:
+        if name in st.query_params:
+            st.session_state[f"carried_{name}"] = st.query_params[name]
+        elif f"carried_{name}" in st.session_state:
+            st.query_params[name] = st.session_state[f"carried_{name}"]
+
+
+def remember(name: str, value: object) -> None:
+    """Put a choice in the URL (so a link reopens the view) and in the session."""
+    st.query_params[name] = str(value)
+    st.session_state[f"carried_{name}"] = str(value)
+
+
+def caption_freshness(freshness: Freshness | None) -> None:
+    if freshness is not None and freshness.lookups:
+        st.caption(f"{freshness.summary} · {freshness.milliseconds:,.0f} ms")
+
+
+def show_cache_warning() -> None:
+    """Say once, at the top, when the dashboard runs without its cache."""
+    connection = runtime().redis
+    if connection.warning:
+        st.warning(connection.warning, icon="⚠️")
+
+
+def pounds(amount: float) -> str:
+    return f"£{amount:,.2f}"
+
+
+def percent(fraction: float) -> str:
+    return f"{fraction:.1%}"

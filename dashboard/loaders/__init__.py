@@ -1,0 +1,1 @@
+"""Loaders: what one page needs, assembled from concurrent client calls into small typed objects."""

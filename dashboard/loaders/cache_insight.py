@@ -1,0 +1,107 @@
+"""What the Cache page shows: hit rates from the telemetry, and what Redis holds by kind."""
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import redis
+
+from dashboard.cache import inspection, telemetry
+from dashboard.notify_client import NotifyClients
+
+COUNT_COLUMNS = ("hour", "kind", "outcome", "count", "milliseconds")
+
+
+@dataclass(frozen=True)
+class CacheInsight:
+    """Counters over a period, keys and memory by kind; `error` when Redis cannot be read."""
+
+    description: str
+    counts: pd.DataFrame
+    by_kind: pd.DataFrame
+    by_hour: pd.DataFrame
+    census: pd.DataFrame
+    memory: dict = field(default_factory=dict)
+    process_counts: pd.DataFrame | None = None
+    error: str | None = None
+
+
+def _rates(counts: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Hits, misses, errors and corrupt values, hit rate and mean latency per group."""
+    wide = counts.pivot_table(
+        index=by, columns="outcome", values="count", aggfunc="sum", fill_value=0
+    ).reindex(columns=list(telemetry.OUTCOMES), fill_value=0)
+    ms = counts.pivot_table(
+        index=by, columns="outcome", values="milliseconds", aggfunc="sum", fill_value=0.0
+    ).reindex(columns=["hit", "miss"], fill_value=0.0)
+    lookups = wide.sum(axis=1)
+    result = wide.assign(
+        lookups=lookups,
+        hit_rate=(wide["hit"] / lookups).where(lookups > 0, 0.0),
+        hit_ms=(ms["hit"] / wide["hit"]).where(wide["hit"] > 0),
+        miss_ms=(ms["miss"] / wide["miss"]).where(wide["miss"] > 0),
+        api_calls_saved=wide["hit"],
+    )
+    return result.reset_index()
+
+
+def load_cache_insight(clients: NotifyClients, description: str, hours: int = 24) -> CacheInsight:
+    """Read the last `hours` of counters and a census of keys; says so when Redis is not there."""
+    process = pd.DataFrame(
+        [
+            {"kind": kind, "outcome": outcome, "count": count}
+            for (kind, outcome), count in sorted(clients.cache.process_counts.items())
+        ],
+        columns=["kind", "outcome", "count"],
+    )
+    empty = pd.DataFrame()
+    client = clients.cache.client
+    if client is None:
+        return CacheInsight(
+            description,
+            empty,
+            empty,
+            empty,
+            empty,
+            {},
+            process,
+            error=("The cache is off, so there is nothing to show."),
+        )
+    try:
+        counts = pd.DataFrame(telemetry.read_counts(client, hours=hours), columns=COUNT_COLUMNS)
+        census = pd.DataFrame(
+            [
+                {
+                    "kind": entry.kind,
+                    "keys": entry.keys,
+                    "bytes_per_key": entry.bytes_per_key,
+                    "estimated_bytes": entry.estimated_bytes,
+                }
+                for entry in inspection.key_census(client)
+            ],
+            columns=["kind", "keys", "bytes_per_key", "estimated_bytes"],
+        )
+        memory = inspection.memory_info(client)
+    except redis.RedisError as error:
+        return CacheInsight(
+            description,
+            empty,
+            empty,
+            empty,
+            empty,
+            {},
+            process,
+            error=(
+                f"Redis did not answer ({type(error).__name__}); pages read from the API meanwhile."
+            ),
+        )
+    if counts.empty:
+        return CacheInsight(description, counts, empty, empty, census, memory, process)
+    return CacheInsight(
+        description,
+        counts,
+        _rates(counts, ["kind"]).sort_values("lookups", ascending=False),
+        _rates(counts, ["hour"]),
+        census,
+        memory,
+        process,
+    )

@@ -1,0 +1,38 @@
+"""Run a page's independent client calls at once, keeping each one's answer, error and lookups."""
+
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
+from dataclasses import dataclass
+from typing import Any
+
+from dashboard.cache.request_cache import Lookup, recording
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One call's value (or the exception it raised) and the cache lookups it made."""
+
+    value: Any
+    error: Exception | None
+    lookups: tuple[Lookup, ...]
+
+
+def _run(call: Callable[[], Any]) -> Outcome:
+    with recording() as lookups:
+        try:
+            value = call()
+        except Exception as error:  # each section of a page reports its own failure
+            return Outcome(None, error, tuple(lookups))
+    return Outcome(value, None, tuple(lookups))
+
+
+def gather(calls: Mapping[str, Callable[[], Any]], max_workers: int = 8) -> dict[str, Outcome]:
+    """Every call's outcome by name; a failing call never stops the others."""
+    if len(calls) <= 1:
+        return {name: _run(call) for name, call in calls.items()}
+    with ThreadPoolExecutor(max_workers=min(max_workers, len(calls))) as pool:
+        futures = {
+            name: pool.submit(copy_context().run, _run, call) for name, call in calls.items()
+        }
+        return {name: future.result() for name, future in futures.items()}

@@ -1,0 +1,55 @@
+"""How fresh a section's numbers are, in words a reader of the page understands."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from dashboard.cache.request_cache import Lookup
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """Whether a section came from the cache, how old its oldest number is, what it cost."""
+
+    from_cache: bool
+    oldest_seconds: float | None
+    cache_failed: bool
+    milliseconds: float
+    lookups: int
+
+    @property
+    def summary(self) -> str:
+        if not self.lookups:
+            return "Not read"
+        if self.cache_failed:
+            return "Read from the API: the cache is not answering"
+        if self.from_cache:
+            return f"From the cache, {describe_age(self.oldest_seconds)}"
+        return "Just read from the API"
+
+
+def describe_age(seconds: float | None) -> str:
+    if seconds is None:
+        return "age unknown"
+    if seconds < 60:
+        return "under a minute old"
+    if seconds < 3600:
+        minutes = int(seconds // 60)
+        return f"{minutes} minute{'s' if minutes != 1 else ''} old"
+    hours = seconds / 3600
+    if hours < 48:
+        return f"{int(hours)} hour{'s' if int(hours) != 1 else ''} old"
+    return f"{int(hours // 24)} days old"
+
+
+def freshness_of(lookups: Iterable[Lookup]) -> Freshness:
+    """A section is from the cache only when every number in it was; its age is the oldest's."""
+    lookups = list(lookups)
+    ages = [lookup.age_seconds for lookup in lookups if lookup.from_cache]
+    known = [age for age in ages if age is not None]
+    return Freshness(
+        from_cache=bool(lookups) and all(lookup.from_cache for lookup in lookups),
+        oldest_seconds=max(known) if known else None,
+        cache_failed=any(lookup.outcome == "error" for lookup in lookups),
+        milliseconds=sum(lookup.milliseconds for lookup in lookups),
+        lookups=len(lookups),
+    )
