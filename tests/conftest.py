@@ -9,6 +9,7 @@ from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
 from dashboard.notify_client import NotifyClients, build_clients
 from dashboard.settings import Settings
+from tests.live_sandbox import LiveSandbox
 from tests.redis_server import RedisServer
 
 TEST_API = "https://api.notify.test"
@@ -25,6 +26,13 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
     server = RedisServer(tmp_path_factory.mktemp("redis")).start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def live_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSandbox]:
+    sandbox = LiveSandbox(tmp_path_factory.mktemp("sandbox"), "notify-admin", TEST_SECRET).start()
+    yield sandbox
+    sandbox.stop()
 
 
 @pytest.fixture

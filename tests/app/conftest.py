@@ -1,0 +1,51 @@
+"""Pages in Streamlit's AppTest against the sandbox over HTTP and a real Redis."""
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import TEST_SECRET
+from tests.live_sandbox import LiveSandbox
+from tests.redis_server import RedisServer
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+TIMEOUT = 60
+
+
+@pytest.fixture
+def app_environment(
+    monkeypatch, live_sandbox: LiveSandbox, redis_server: RedisServer, redis_client
+):
+    """Settings for the app under test; the runtime the app keeps is rebuilt for each test."""
+    monkeypatch.setenv("API_HOST_NAME", live_sandbox.url)
+    monkeypatch.setenv("ADMIN_CLIENT_SECRET", TEST_SECRET)
+    monkeypatch.setenv("REDIS_URL", redis_server.url)
+    st.cache_resource.clear()
+    yield
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def sandbox_db(live_sandbox: LiveSandbox) -> Iterator[sqlite3.Connection]:
+    connection = sqlite3.connect(f"file:{live_sandbox.database}?mode=ro", uri=True)
+    connection.row_factory = sqlite3.Row
+    yield connection
+    connection.close()
+
+
+def open_page(page: str | None = None, **query: str) -> AppTest:
+    """Run the app (on one of its pages) with these query parameters."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for name, value in query.items():
+        at.query_params[name] = value
+    at.run()
+    if page is not None:
+        at.switch_page(page)
+        for name, value in query.items():
+            at.query_params[name] = value
+        at.run()
+    return at

@@ -1,0 +1,183 @@
+"""The Service page in AppTest: its numbers are the API's, its window follows retention."""
+
+from uuid import uuid4
+
+import pytest
+
+from dashboard.cache.policy import DEFAULT_TTLS
+from dashboard.cache.request_cache import RequestCache
+from dashboard.domain.financial_year import current_financial_year
+from dashboard.domain.sectors import default_free_allowance
+from dashboard.notify_client import build_clients
+from tests.app.conftest import open_page
+from tests.conftest import settings_for_tests
+
+
+def api(live_sandbox):
+    """An uncached client on the same sandbox: what the page must agree with."""
+    return build_clients(
+        settings_for_tests(api_host_name=live_sandbox.url), RequestCache(None, DEFAULT_TTLS)
+    )
+
+
+def metrics(at) -> dict[str, str]:
+    return {metric.label: metric.value for metric in at.metric}
+
+
+def service_with_longest_retention(sandbox_db) -> tuple[str, int]:
+    row = sandbox_db.execute(
+        "SELECT service_id, MAX(days_of_retention) AS days FROM data_retention "
+        "GROUP BY service_id ORDER BY days DESC LIMIT 1"
+    ).fetchone()
+    return row["service_id"], row["days"]
+
+
+def service_without_retention(sandbox_db, restricted: int = 0) -> str:
+    return sandbox_db.execute(
+        "SELECT id FROM services WHERE restricted = ? AND active = 1 AND id NOT IN "
+        "(SELECT service_id FROM data_retention) ORDER BY sid LIMIT 1",
+        (restricted,),
+    ).fetchone()["id"]
+
+
+def test_with_no_service_chosen_the_page_asks_for_one(app_environment):
+    at = open_page()
+
+    assert not at.exception
+    assert "Choose a service" in at.info[0].value
+    assert len(at.sidebar.selectbox[0].options) == 60
+
+
+def test_the_slider_defaults_to_seven_and_reaches_the_longest_retention(
+    app_environment, sandbox_db
+):
+    service_id, longest = service_with_longest_retention(sandbox_db)
+
+    at = open_page(service_id=service_id)
+
+    assert not at.exception
+    slider = at.sidebar.slider[0]
+    assert (slider.min, slider.max, slider.value) == (1, longest, 7)
+
+
+def test_a_service_without_retention_rows_keeps_seven_days(app_environment, sandbox_db):
+    at = open_page(service_id=service_without_retention(sandbox_db))
+
+    assert at.sidebar.slider[0].max == 7
+
+
+@pytest.mark.parametrize("days", [1, 7, 30])
+def test_counts_equal_the_apis_for_the_window(app_environment, live_sandbox, sandbox_db, days):
+    service_id, longest = service_with_longest_retention(sandbox_db)
+    days = min(days, longest)
+    expected = api(live_sandbox).services.get_service_statistics(service_id, days)["data"]
+
+    at = open_page(service_id=service_id, days=str(days))
+
+    shown = metrics(at)
+    for channel, label in [("email", "Emails"), ("sms", "Text messages"), ("letter", "Letters")]:
+        counts = expected[channel]
+        sending = counts["requested"] - counts["delivered"] - counts["failed"]
+        assert shown[f"{label} requested"] == f"{counts['requested']:,}"
+        assert shown[f"{label} delivered"] == f"{counts['delivered']:,}"
+        assert shown[f"{label} failed"] == f"{counts['failed']:,}"
+        assert shown[f"{label} sending"] == f"{sending:,}"
+    assert at.sidebar.slider[0].value == days
+
+
+def test_moving_the_slider_changes_the_counts_and_the_url(app_environment, sandbox_db):
+    service_id, longest = service_with_longest_retention(sandbox_db)
+    at = open_page(service_id=service_id)
+    before = metrics(at)["Emails requested"]
+
+    at.sidebar.slider[0].set_value(longest).run()
+
+    assert at.query_params["days"] == str(longest)
+    assert at.sidebar.slider[0].value == longest
+    assert metrics(at)["Emails requested"] != before
+
+
+def test_daily_limit_usage_is_todays_requested_against_each_limit(
+    app_environment, live_sandbox, sandbox_db
+):
+    service_id = service_without_retention(sandbox_db)
+    client = api(live_sandbox)
+    today = client.services.get_service_statistics_today(service_id)["data"]
+    service = client.services.get_service(service_id)["data"]
+
+    at = open_page(service_id=service_id)
+
+    bars = [bar.proto.text for bar in at.get("progress")]
+    assert (
+        f"Emails: {today['email']['requested']:,} of {service['email_message_limit']:,}" in bars[0]
+    )
+    assert (
+        f"Text messages: {today['sms']['requested']:,} of {service['sms_message_limit']:,}"
+        in bars[1]
+    )
+
+
+def test_the_allowance_section_follows_the_sector_table(app_environment, live_sandbox, sandbox_db):
+    row = sandbox_db.execute(
+        "SELECT s.id, s.organisation_type FROM services s JOIN annual_billing b "
+        "ON b.service_id = s.id AND b.financial_year_start = ? "
+        "WHERE s.organisation_type = 'central' AND s.restricted = 0 ORDER BY s.sid LIMIT 1",
+        (current_financial_year(),),
+    ).fetchone()
+    year = current_financial_year()
+    allowance = api(live_sandbox).billing.get_free_sms_fragment_limit(row["id"], year)
+
+    at = open_page(service_id=row["id"])
+
+    text = " ".join(markdown.value for markdown in at.markdown)
+    assert "Central government" in text
+    assert f"{default_free_allowance('central', year):,}" in text
+    shown = metrics(at)
+    allowance_label = next(label for label in shown if label.startswith("Allowance"))
+    assert shown[allowance_label] == f"{allowance['free_sms_fragment_limit']:,}"
+    is_custom = allowance["free_sms_fragment_limit"] != default_free_allowance("central", year)
+    assert allowance_label == ("Allowance (custom)" if is_custom else "Allowance")
+
+
+def test_a_trial_service_shows_the_go_live_checklist(app_environment, sandbox_db):
+    service_id = service_without_retention(sandbox_db, restricted=1)
+
+    at = open_page(service_id=service_id)
+
+    assert any("trial mode" in info.value for info in at.info)
+    text = " ".join(markdown.value for markdown in at.markdown)
+    assert "Add templates" in text
+
+
+@pytest.mark.parametrize(
+    ("service_id", "message"),
+    [
+        ("not-a-uuid", "is not a service id"),
+        (str(uuid4()), "There is no service with id"),
+    ],
+)
+def test_a_bad_service_id_gets_a_message_not_a_traceback(app_environment, service_id, message):
+    at = open_page(service_id=service_id)
+
+    assert not at.exception
+    assert message in at.error[0].value
+
+
+@pytest.mark.parametrize(("days", "message"), [("365", "choose 1 to"), ("abc", "not a number")])
+def test_days_out_of_range_are_clamped_and_said(app_environment, sandbox_db, days, message):
+    at = open_page(service_id=service_without_retention(sandbox_db), days=days)
+
+    assert not at.exception
+    assert message in at.warning[0].value
+    assert at.sidebar.slider[0].value == 7
+
+
+def test_a_second_load_says_it_came_from_the_cache(app_environment, sandbox_db):
+    service_id = service_without_retention(sandbox_db)
+    open_page(service_id=service_id)
+
+    at = open_page(service_id=service_id)
+
+    captions = [caption.value for caption in at.caption]
+    assert any(caption.startswith("From the cache") for caption in captions)
+    assert not any(caption.startswith("Just read from the API") for caption in captions)
