@@ -1,0 +1,51 @@
+"""Run the sandbox: python -m dashboard.sandbox --port 6011 --services 2000 --seed 1.
+
+The database is generated on first start (under --data-dir) and reused afterwards.
+"""
+
+import argparse
+import logging
+import time
+import warnings
+from pathlib import Path
+
+from jwt.warnings import InsecureKeyLengthWarning
+
+from dashboard.sandbox.app import create_app
+from dashboard.sandbox.database import database_path, open_database
+from dashboard.sandbox.settings import settings_from
+
+
+def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line, with the defaults the dashboard expects."""
+    parser = argparse.ArgumentParser(prog="python -m dashboard.sandbox",
+                                     description="A stand-in GOV.UK Notify API.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=6011)
+    parser.add_argument("--services", type=int, default=2000, help="services to generate")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the generated data")
+    parser.add_argument("--data-dir", type=Path, default=Path(".data"),
+                        help="where the generated database is kept")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Build or reuse the database, then serve it."""
+    arguments = parse_arguments(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    log = logging.getLogger("dashboard.sandbox")
+    # A configured secret shorter than PyJWT likes would otherwise warn on every request.
+    warnings.filterwarnings("ignore", category=InsecureKeyLengthWarning)
+    path = database_path(arguments.data_dir, arguments.seed, arguments.services)
+    started = time.perf_counter()
+    existed = path.exists()
+    path = open_database(arguments.data_dir, arguments.seed, arguments.services)
+    log.info("%s %s in %.1f s", "Opened" if existed else "Generated", path,
+             time.perf_counter() - started)
+    settings = settings_from()
+    app = create_app(path, settings.client_id, settings.client_secret)
+    app.run(host=arguments.host, port=arguments.port, threaded=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,335 @@
+"""The Flask app: the Notify API's routes, auth and error bodies over the sandbox database.
+
+Every route but /_status needs an admin token. Errors come back as the API's JSON bodies and
+never as a traceback: 404 "No result found" for unknown objects and malformed ids, 400 with
+field messages for bad updates, 500 "Internal server error" for anything unexpected (such as
+`limit_days=abc`, which the real API fails on too).
+"""
+
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from uuid import UUID
+
+from flask import Blueprint, Flask, current_app, g, jsonify, request
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException, NotFound
+
+from dashboard.sandbox import queries, serialize
+from dashboard.sandbox.auth import AuthError, check_admin_token
+from dashboard.sandbox.billing import (
+    DayUsage,
+    UsageLine,
+    monthly_usage,
+    usage_lines,
+    yearly_usage,
+)
+from dashboard.sandbox.clock import Timeline, london_today, utc_now
+from dashboard.sandbox.database import anchor_of, connect
+from dashboard.sandbox.facts import default_allowance, financial_year_of
+from dashboard.sandbox.validation import update_errors
+
+NOT_FOUND_BODY = {"message": "No result found", "result": "error"}
+SERVER_ERROR_BODY = {"message": "Internal server error", "result": "error"}
+
+api = Blueprint("sandbox", __name__)
+
+
+@dataclass(frozen=True)
+class SandboxState:
+    """What the routes need to know beyond the request."""
+
+    database_path: Path
+    client_id: str
+    client_secret: str
+    anchor: date
+    today: Callable[[], date]
+
+
+class BadRequest(Exception):
+    """A 400 with the API's body: a message, or messages by field."""
+
+    def __init__(self, message: str | dict[str, list[str]]) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def create_app(database_path: Path, client_id: str, client_secret: str, *,
+               today: Callable[[], date] = london_today) -> Flask:
+    """The sandbox API over a built database; `today` may be fixed for tests."""
+    with closing(connect(database_path)) as connection:
+        anchor = anchor_of(connection)
+    app = Flask(__name__)
+    app.extensions["sandbox"] = SandboxState(database_path, client_id, client_secret, anchor,
+                                             today)
+    app.register_blueprint(api)
+    app.register_error_handler(AuthError, _auth_failed)
+    app.register_error_handler(BadRequest, _bad_request)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _server_error)
+    app.teardown_appcontext(_close_connection)
+    return app
+
+
+def _state() -> SandboxState:
+    return current_app.extensions["sandbox"]
+
+
+def _db() -> sqlite3.Connection:
+    """This request's connection, opened on first use."""
+    if "db" not in g:
+        g.db = connect(_state().database_path)
+    return g.db
+
+
+def _close_connection(_error: BaseException | None) -> None:
+    connection = g.pop("db", None)
+    if connection is not None:
+        connection.close()
+
+
+def _timeline() -> Timeline:
+    if "timeline" not in g:
+        g.timeline = Timeline(_state().anchor, _state().today())
+    return g.timeline
+
+
+def _auth_failed(error: AuthError) -> ResponseReturnValue:
+    return jsonify(error.body()), error.status
+
+
+def _bad_request(error: BadRequest) -> ResponseReturnValue:
+    return jsonify(result="error", message=error.message), 400
+
+
+def _http_error(error: HTTPException) -> ResponseReturnValue:
+    if error.code is not None and error.code < 400:
+        return error
+    if isinstance(error, NotFound):
+        return jsonify(NOT_FOUND_BODY), 404
+    return jsonify(result="error", message=error.description), error.code
+
+
+def _server_error(error: Exception) -> ResponseReturnValue:
+    current_app.logger.exception("Unhandled error", exc_info=error)
+    return jsonify(SERVER_ERROR_BODY), 500
+
+
+@api.before_app_request
+def _require_admin_token() -> None:
+    if request.endpoint == "sandbox.status":
+        return
+    state = _state()
+    check_admin_token(request.headers.get("Authorization"), state.client_id, state.client_secret)
+
+
+def _service_row(service_id: UUID) -> sqlite3.Row:
+    row = queries.service(_db(), str(service_id))
+    if row is None:
+        raise NotFound()
+    return row
+
+
+@api.get("/_status")
+def status() -> ResponseReturnValue:
+    """Unauthenticated health check, so scripts can wait for the sandbox to start."""
+    return jsonify(status="ok")
+
+
+@api.get("/service")
+def get_services() -> ResponseReturnValue:
+    """Every service; with detailed=True, each with its statistics for a date range."""
+    only_active = request.args.get("only_active") == "True"
+    today_utc = str(utc_now().date())
+    start = datetime.strptime(request.args.get("start_date", today_utc), "%Y-%m-%d").date()
+    end = datetime.strptime(request.args.get("end_date", today_utc), "%Y-%m-%d").date()
+    user_id = request.args.get("user_id")
+    timeline = _timeline()
+    rows = queries.services(_db(), only_active=only_active, user_id=user_id)
+    if request.args.get("detailed") == "True" and user_id is None:
+        counts = queries.statistics_by_service(_db(), timeline.days_ago(start),
+                                               timeline.days_ago(end))
+        ordered = sorted(rows, key=lambda row: (row["name"], row["id"]))
+        return jsonify(data=[serialize.detailed_service(row, counts.get(row["sid"], {}), timeline)
+                             for row in ordered])
+    return jsonify(data=[serialize.service(row, timeline) for row in rows])
+
+
+@api.get("/service/live-services-data")
+def get_live_services_data() -> ResponseReturnValue:
+    """Live services with this financial year's notifications sent and free allowance."""
+    timeline = _timeline()
+    year = financial_year_of(timeline.today)
+    oldest = timeline.days_ago(date(year, 4, 1))
+    sent = queries.sent_by_service(_db(), oldest)
+    allowances = queries.allowances(_db(), year)
+    return jsonify(data=[
+        serialize.live_service(
+            row, sent.get(row["sid"], {}),
+            allowances.get(row["id"], default_allowance(row["organisation_type"], year)),
+            timeline)
+        for row in queries.live_services(_db())
+    ])
+
+
+@api.get("/service/<uuid:service_id>")
+def get_service(service_id: UUID) -> ResponseReturnValue:
+    """One service."""
+    return jsonify(data=serialize.service(_service_row(service_id), _timeline()))
+
+
+@api.post("/service/<uuid:service_id>")
+def update_service(service_id: UUID) -> ResponseReturnValue:
+    """Change allowed attributes; the free allowance follows organisation_type and
+    free_sms_fragment_limit for this financial year and any later ones stored."""
+    row = _service_row(service_id)
+    body = request.get_json(silent=True)
+    errors = update_errors(body)
+    if not errors and "name" in body and queries.name_taken(_db(), body["name"], row["id"]):
+        errors = {"name": [f"Duplicate service name '{body['name']}'"]}
+    if errors:
+        raise BadRequest(errors)
+    columns = {field: value for field, value in body.items() if field in queries.SERVICE_COLUMNS}
+    timeline = _timeline()
+    if row["restricted"] and body.get("restricted") is False and row["go_live_at"] is None:
+        columns.update(go_live_at=timeline.to_stored(utc_now()), go_live_user=row["created_by"])
+    connection = _db()
+    queries.update_service(connection, row["id"], columns)
+    year = financial_year_of(timeline.today)
+    last_year = max(year, queries.newest_allowance_year(connection, row["id"]) or year)
+    if "organisation_type" in body:
+        for each in range(year, last_year + 1):
+            queries.set_allowance_from(connection, row["id"], each, each,
+                                       default_allowance(body["organisation_type"], each))
+    if "free_sms_fragment_limit" in body:
+        queries.set_allowance_from(connection, row["id"], year, last_year,
+                                   body["free_sms_fragment_limit"])
+    connection.commit()
+    return jsonify(data=serialize.service(queries.service(connection, row["id"]), timeline))
+
+
+@api.get("/service/<uuid:service_id>/statistics")
+def get_statistics(service_id: UUID) -> ResponseReturnValue:
+    """Counts by channel for today only, or today and `limit_days` days before it.
+
+    Like the API, limit_days goes through int() even when today_only is set, and today is
+    always in the window.
+    """
+    today_only = request.args.get("today_only") == "True"
+    limit_days = int(request.args.get("limit_days", 7))
+    oldest = 0 if today_only else max(0, limit_days)
+    counts = queries.statistics(_db(), str(service_id), oldest)
+    return jsonify(data=serialize.statistics(counts))
+
+
+@api.get("/service/<uuid:service_id>/data-retention")
+def get_data_retention(service_id: UUID) -> ResponseReturnValue:
+    """A bare list of a service's retention settings."""
+    timeline = _timeline()
+    return jsonify([serialize.data_retention(row, timeline)
+                    for row in queries.data_retention(_db(), str(service_id))])
+
+
+@api.get("/service/<uuid:service_id>/billing/free-sms-fragment-limit")
+def get_free_sms_fragment_limit(service_id: UUID) -> ResponseReturnValue:
+    """A bare object: the allowance for a financial year, this one by default."""
+    year_text = request.args.get("financial_year_start")
+    year = int(year_text) if year_text else financial_year_of(_timeline().today)
+    row = _service_row(service_id)
+    return jsonify(financial_year_start=year,
+                   free_sms_fragment_limit=queries.allowance(_db(), row, year))
+
+
+def _year_argument() -> int:
+    """The `year` query argument, or the API's 400."""
+    try:
+        year = int(request.args.get("year", ""))
+    except ValueError:
+        raise BadRequest("No valid year provided") from None
+    if not 1 <= year <= 9998:
+        raise BadRequest("No valid year provided")
+    return year
+
+
+def _usage(service_id: UUID, year: int) -> list[UsageLine]:
+    """A financial year's usage lines for a service; none for an unknown one."""
+    row = queries.service(_db(), str(service_id))
+    timeline = _timeline()
+    oldest = timeline.days_ago(date(year, 4, 1))
+    newest = max(0, timeline.days_ago(date(year + 1, 3, 31)))
+    if row is None or oldest < 0:
+        return []
+    days = [DayUsage(timeline.day(days_ago), channel, sent, fragments)
+            for days_ago, channel, sent, fragments
+            in queries.billing_days(_db(), row["id"], oldest, newest)]
+    return usage_lines(days, queries.allowance(_db(), row, year), row["letter_postage"])
+
+
+@api.get("/service/<uuid:service_id>/billing/yearly-usage-summary")
+def get_yearly_usage(service_id: UUID) -> ResponseReturnValue:
+    """A bare list: the year's usage by channel and rate."""
+    year = _year_argument()
+    return jsonify(yearly_usage(_usage(service_id, year)))
+
+
+@api.get("/service/<uuid:service_id>/billing/monthly-usage")
+def get_monthly_usage(service_id: UUID) -> ResponseReturnValue:
+    """A bare list: the year's SMS and letter usage by month."""
+    year = _year_argument()
+    return jsonify(monthly_usage(_usage(service_id, year)))
+
+
+@api.get("/service/<uuid:service_id>/email-reply-to")
+def get_reply_to(service_id: UUID) -> ResponseReturnValue:
+    """A bare list of a service's reply-to addresses."""
+    timeline = _timeline()
+    return jsonify([serialize.reply_to(row, timeline)
+                    for row in queries.reply_to(_db(), str(service_id))])
+
+
+@api.get("/service/<uuid:service_id>/template")
+def get_templates(service_id: UUID) -> ResponseReturnValue:
+    """A service's current templates."""
+    return jsonify(data=[serialize.template_summary(row)
+                         for row in queries.templates(_db(), str(service_id))])
+
+
+@api.get("/service/<uuid:service_id>/template/<uuid:template_id>")
+def get_template(service_id: UUID, template_id: UUID) -> ResponseReturnValue:
+    """One template as it is now."""
+    row = queries.template(_db(), str(service_id), str(template_id))
+    if row is None:
+        raise NotFound()
+    return jsonify(data=serialize.template(row, _timeline()))
+
+
+@api.get("/service/<uuid:service_id>/template/<uuid:template_id>/version/<int:version>")
+def get_template_version(service_id: UUID, template_id: UUID, version: int) -> ResponseReturnValue:
+    """One version of a template."""
+    rows = queries.template_versions(_db(), str(service_id), str(template_id))
+    chosen = [row for row in rows if row["version"] == version]
+    if not chosen:
+        raise NotFound()
+    return jsonify(data=serialize.template_version(chosen[0], _timeline()))
+
+
+@api.get("/service/<uuid:service_id>/template/<uuid:template_id>/versions")
+def get_template_versions(service_id: UUID, template_id: UUID) -> ResponseReturnValue:
+    """Every version of a template, newest first."""
+    timeline = _timeline()
+    return jsonify(data=[serialize.template_version(row, timeline)
+                         for row in queries.template_versions(_db(), str(service_id),
+                                                              str(template_id))])
+
+
+@api.get("/user/<uuid:user_id>")
+def get_user(user_id: UUID) -> ResponseReturnValue:
+    """One user with their services."""
+    row = queries.user(_db(), str(user_id))
+    if row is None:
+        raise NotFound()
+    memberships = queries.memberships(_db(), str(user_id))
+    return jsonify(data=serialize.user(row, memberships, _timeline()))

@@ -1,0 +1,297 @@
+"""SQL for the endpoints: each function reads (or, for updates, writes) one thing.
+
+Counts are summed in SQL from the status columns, using the status groups in `facts.py`, so
+that the statistics rules live in one place and tests can check them with their own SQL.
+"""
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from dashboard.sandbox.facts import (
+    BILLABLE_STATUSES,
+    CHANNELS,
+    DELIVERED_STATUSES,
+    FAILED_STATUSES,
+    REQUESTED_STATUSES,
+    default_allowance,
+)
+
+
+def _sum_of(statuses: tuple[str, ...]) -> str:
+    """SQL adding the columns of some statuses."""
+    return " + ".join(status.replace("-", "_") for status in statuses)
+
+
+REQUESTED_SQL = _sum_of(REQUESTED_STATUSES)
+DELIVERED_SQL = _sum_of(DELIVERED_STATUSES)
+FAILED_SQL = _sum_of(FAILED_STATUSES)
+BILLABLE_SQL = "CASE channel " + " ".join(
+    f"WHEN '{channel}' THEN {_sum_of(statuses)}" for channel, statuses in BILLABLE_STATUSES.items()
+) + " END"
+
+_SERVICE_SELECT = """
+    SELECT services.*, organisations.name AS organisation_name
+    FROM services LEFT JOIN organisations ON organisations.id = services.organisation_id
+"""
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The statistics endpoint's three numbers for one channel."""
+
+    requested: int = 0
+    delivered: int = 0
+    failed: int = 0
+
+
+def service(connection: sqlite3.Connection, service_id: str) -> sqlite3.Row | None:
+    """One service with its organisation's name, or None."""
+    return connection.execute(_SERVICE_SELECT + " WHERE services.id = ?",
+                              (service_id,)).fetchone()
+
+
+def services(connection: sqlite3.Connection, *, only_active: bool = False,
+             user_id: str | None = None) -> list[sqlite3.Row]:
+    """Services oldest first, as the API lists them; optionally active or one user's only."""
+    where, parameters = [], []
+    if only_active:
+        where.append("services.active = 1")
+    if user_id is not None:
+        where.append("services.id IN (SELECT service_id FROM user_services WHERE user_id = ?)")
+        parameters.append(user_id)
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    return connection.execute(_SERVICE_SELECT + clause + " ORDER BY services.created_at, "
+                              "services.id", parameters).fetchall()
+
+
+def statistics(connection: sqlite3.Connection, service_id: str, oldest: int,
+               newest: int = 0) -> dict[str, Counts]:
+    """Counts by channel for days_ago from `newest` to `oldest`; zeros for unknown services."""
+    rows = connection.execute(
+        f"""SELECT channel, SUM({REQUESTED_SQL}), SUM({DELIVERED_SQL}), SUM({FAILED_SQL})
+            FROM daily_counts
+            WHERE service_sid = (SELECT sid FROM services WHERE id = ?)
+              AND days_ago BETWEEN ? AND ?
+            GROUP BY channel""",
+        (service_id, newest, oldest),
+    ).fetchall()
+    found = {row[0]: Counts(row[1], row[2], row[3]) for row in rows}
+    return {channel: found.get(channel, Counts()) for channel in CHANNELS}
+
+
+def statistics_by_service(connection: sqlite3.Connection, oldest: int,
+                          newest: int) -> dict[int, dict[str, Counts]]:
+    """Counts by service sid and channel for a window, for the detailed service list."""
+    rows = connection.execute(
+        f"""SELECT service_sid, channel, SUM({REQUESTED_SQL}), SUM({DELIVERED_SQL}),
+                   SUM({FAILED_SQL})
+            FROM daily_counts
+            WHERE days_ago BETWEEN ? AND ?
+            GROUP BY service_sid, channel""",
+        (newest, oldest),
+    ).fetchall()
+    by_service: dict[int, dict[str, Counts]] = {}
+    for sid, channel, requested, delivered, failed in rows:
+        by_service.setdefault(sid, {})[channel] = Counts(requested, delivered, failed)
+    return by_service
+
+
+def live_services(connection: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Active, live, counted-as-live services with their go-live user, earliest live first."""
+    return connection.execute(
+        """SELECT services.*, organisations.name AS organisation_name,
+                  users.name AS contact_name, users.email_address AS contact_email,
+                  users.mobile_number AS contact_mobile
+           FROM services
+           LEFT JOIN organisations ON organisations.id = services.organisation_id
+           LEFT JOIN users ON users.id = services.go_live_user
+           WHERE services.active = 1 AND services.restricted = 0 AND services.count_as_live = 1
+           ORDER BY services.go_live_at IS NULL, services.go_live_at, services.name"""
+    ).fetchall()
+
+
+def sent_by_service(connection: sqlite3.Connection, oldest: int) -> dict[int, dict[str, int]]:
+    """Billable notifications by service sid and channel from `oldest` days ago to today."""
+    rows = connection.execute(
+        f"""SELECT service_sid, channel, SUM({BILLABLE_SQL})
+            FROM daily_counts
+            WHERE days_ago BETWEEN 0 AND ?
+            GROUP BY service_sid, channel""",
+        (oldest,),
+    ).fetchall()
+    totals: dict[int, dict[str, int]] = {}
+    for sid, channel, sent in rows:
+        totals.setdefault(sid, {})[channel] = sent
+    return totals
+
+
+def allowances(connection: sqlite3.Connection, year: int) -> dict[str, int]:
+    """Every service's stored free SMS allowance for one financial year."""
+    rows = connection.execute(
+        "SELECT service_id, free_sms_fragment_limit FROM annual_billing "
+        "WHERE financial_year_start = ?", (year,)).fetchall()
+    return {row[0]: row[1] for row in rows}
+
+
+def allowance(connection: sqlite3.Connection, service_row: sqlite3.Row, year: int) -> int:
+    """A service's allowance for a year; a year with no row gets its sector's default, as the
+    API sets one up on first request."""
+    row = connection.execute(
+        "SELECT free_sms_fragment_limit FROM annual_billing "
+        "WHERE service_id = ? AND financial_year_start = ?", (service_row["id"], year)).fetchone()
+    if row is None:
+        return default_allowance(service_row["organisation_type"], year)
+    return row[0]
+
+
+def billing_days(connection: sqlite3.Connection, service_id: str, oldest: int,
+                 newest: int) -> list[tuple[int, str, int, int]]:
+    """(days_ago, channel, billable notifications, SMS fragments) for a window, oldest first."""
+    return connection.execute(
+        f"""SELECT days_ago, channel, {BILLABLE_SQL}, fragments
+            FROM daily_counts
+            WHERE service_sid = (SELECT sid FROM services WHERE id = ?)
+              AND days_ago BETWEEN ? AND ?
+            ORDER BY days_ago DESC, channel""",
+        (service_id, newest, oldest),
+    ).fetchall()
+
+
+def data_retention(connection: sqlite3.Connection, service_id: str) -> list[sqlite3.Row]:
+    """A service's retention rows with its name, email then sms then letter."""
+    return connection.execute(
+        """SELECT data_retention.*, services.name AS service_name
+           FROM data_retention JOIN services ON services.id = data_retention.service_id
+           WHERE data_retention.service_id = ?
+           ORDER BY CASE notification_type WHEN 'email' THEN 0 WHEN 'sms' THEN 1 ELSE 2 END""",
+        (service_id,),
+    ).fetchall()
+
+
+def reply_to(connection: sqlite3.Connection, service_id: str) -> list[sqlite3.Row]:
+    """A service's email reply-to addresses, the default first."""
+    return connection.execute(
+        "SELECT * FROM reply_to WHERE service_id = ? ORDER BY is_default DESC, created_at",
+        (service_id,),
+    ).fetchall()
+
+
+_TEMPLATE_SELECT = """
+    SELECT templates.id, templates.service_id, templates.template_type, templates.archived,
+           templates.hidden, templates.postage, templates.created_at, templates.created_by,
+           templates.updated_at, template_versions.version, template_versions.name,
+           template_versions.subject, template_versions.content
+    FROM templates JOIN template_versions ON template_versions.template_id = templates.id
+"""
+
+
+def templates(connection: sqlite3.Connection, service_id: str) -> list[sqlite3.Row]:
+    """A service's current templates, not archived or hidden, by name."""
+    return connection.execute(
+        _TEMPLATE_SELECT + """ WHERE templates.service_id = ?
+            AND template_versions.version = templates.version
+            AND templates.archived = 0 AND templates.hidden = 0
+            ORDER BY template_versions.name, templates.template_type, templates.id""",
+        (service_id,),
+    ).fetchall()
+
+
+def template(connection: sqlite3.Connection, service_id: str,
+             template_id: str) -> sqlite3.Row | None:
+    """One of a service's templates as it is now, or None."""
+    return connection.execute(
+        _TEMPLATE_SELECT + """ WHERE templates.service_id = ? AND templates.id = ?
+            AND template_versions.version = templates.version""",
+        (service_id, template_id),
+    ).fetchone()
+
+
+def template_versions(connection: sqlite3.Connection, service_id: str,
+                      template_id: str) -> list[sqlite3.Row]:
+    """Every version of a template with its author, newest first."""
+    return connection.execute(
+        """SELECT template_versions.*, templates.id, templates.service_id, templates.template_type,
+                  templates.archived, templates.hidden, templates.postage,
+                  users.name AS author_name, users.email_address AS author_email
+           FROM template_versions
+           JOIN templates ON templates.id = template_versions.template_id
+           LEFT JOIN users ON users.id = template_versions.created_by
+           WHERE templates.service_id = ? AND templates.id = ?
+           ORDER BY template_versions.version DESC""",
+        (service_id, template_id),
+    ).fetchall()
+
+
+def user(connection: sqlite3.Connection, user_id: str) -> sqlite3.Row | None:
+    """One user, or None."""
+    return connection.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
+
+
+def memberships(connection: sqlite3.Connection, user_id: str) -> list[sqlite3.Row]:
+    """A user's active services with their permissions and organisations."""
+    return connection.execute(
+        """SELECT user_services.service_id, user_services.permissions,
+                  services.organisation_id
+           FROM user_services JOIN services ON services.id = user_services.service_id
+           WHERE user_services.user_id = ? AND services.active = 1
+           ORDER BY services.created_at""",
+        (user_id,),
+    ).fetchall()
+
+
+def name_taken(connection: sqlite3.Connection, name: str, service_id: str) -> bool:
+    """Whether another service already has a name."""
+    row = connection.execute("SELECT 1 FROM services WHERE name = ? AND id != ?",
+                             (name, service_id)).fetchone()
+    return row is not None
+
+
+SERVICE_COLUMNS = {
+    "name", "active", "restricted", "email_message_limit", "sms_message_limit",
+    "letter_message_limit", "international_sms_message_limit", "organisation_type",
+    "contact_link", "permissions", "prefix_sms", "go_live_at", "go_live_user",
+}
+
+
+def update_service(connection: sqlite3.Connection, service_id: str,
+                   columns: Mapping[str, object]) -> None:
+    """Write changed service columns (booleans as 0/1, permissions as JSON)."""
+    unknown = set(columns) - SERVICE_COLUMNS
+    if unknown:
+        raise ValueError(f"not service columns: {sorted(unknown)}")
+    if not columns:
+        return
+    values = {name: _column_value(value) for name, value in columns.items()}
+    assignments = ", ".join(f"{name} = :{name}" for name in values)
+    connection.execute(f"UPDATE services SET {assignments} WHERE id = :service_id",
+                       {**values, "service_id": service_id})
+
+
+def _column_value(value: object) -> object:
+    """A Python value as SQLite stores it here."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, list | tuple):
+        return json.dumps(list(value))
+    return value
+
+
+def set_allowance_from(connection: sqlite3.Connection, service_id: str, year: int,
+                       years_to: int, value: int) -> None:
+    """Set the free allowance for `year` through `years_to`, adding rows that are missing."""
+    connection.executemany(
+        """INSERT INTO annual_billing (service_id, financial_year_start, free_sms_fragment_limit)
+           VALUES (?, ?, ?)
+           ON CONFLICT (service_id, financial_year_start)
+           DO UPDATE SET free_sms_fragment_limit = excluded.free_sms_fragment_limit""",
+        [(service_id, each, value) for each in range(year, max(year, years_to) + 1)],
+    )
+
+
+def newest_allowance_year(connection: sqlite3.Connection, service_id: str) -> int | None:
+    """The latest financial year with a stored allowance."""
+    return connection.execute(
+        "SELECT MAX(financial_year_start) FROM annual_billing WHERE service_id = ?",
+        (service_id,)).fetchone()[0]

@@ -1,0 +1,211 @@
+"""Database rows to the API's JSON objects, key for key as the recorded samples show them.
+
+Each object keeps the API's own date form: ISO 8601 with Z for most single objects, Python's
+str() for go_live_at and password_changed_at, and RFC 1123 inside the detailed and live lists.
+"""
+
+import json
+import sqlite3
+from collections.abc import Mapping
+
+from dashboard.sandbox.clock import Timeline, iso_z, plain, rfc1123
+from dashboard.sandbox.facts import CHANNELS
+from dashboard.sandbox.queries import Counts
+
+_BOOLEAN_FIELDS = ("active", "restricted", "count_as_live", "prefix_sms", "confirmed_unique",
+                   "has_active_go_live_request")
+_NULLABLE_BOOLEAN_FIELDS = ("confirmed_email_sender_name", "consent_to_research")
+_PLAIN_FIELDS = (
+    "id", "name", "organisation_type", "created_by", "go_live_user", "email_message_limit",
+    "sms_message_limit", "letter_message_limit", "international_sms_message_limit", "rate_limit",
+    "contact_link", "email_sender_local_part", "custom_email_sender_name", "volume_email",
+    "volume_sms", "volume_letter", "billing_contact_email_addresses", "billing_contact_names",
+    "billing_reference", "purchase_order_number", "email_branding", "letter_branding", "notes",
+)
+
+
+def _nullable_bool(value: int | None) -> bool | None:
+    """A stored 0/1/NULL as JSON's false/true/null."""
+    return None if value is None else bool(value)
+
+
+def service(row: sqlite3.Row, timeline: Timeline) -> dict:
+    """The service object of GET /service/<id> and the plain service list."""
+    body = {field: row[field] for field in _PLAIN_FIELDS}
+    body.update({field: bool(row[field]) for field in _BOOLEAN_FIELDS})
+    body.update({field: _nullable_bool(row[field]) for field in _NULLABLE_BOOLEAN_FIELDS})
+    body["organisation"] = row["organisation_id"]
+    body["go_live_at"] = plain(timeline.moment(row["go_live_at"]))
+    body["permissions"] = json.loads(row["permissions"])
+    body["service_callback_api"] = json.loads(row["service_callback_api"])
+    return body
+
+
+def statistics(counts: Mapping[str, Counts]) -> dict:
+    """{"email": {"requested", "delivered", "failed"}, "sms": …, "letter": …}."""
+    return {
+        channel: {
+            "requested": counts.get(channel, Counts()).requested,
+            "delivered": counts.get(channel, Counts()).delivered,
+            "failed": counts.get(channel, Counts()).failed,
+        }
+        for channel in CHANNELS
+    }
+
+
+def detailed_service(row: sqlite3.Row, counts: Mapping[str, Counts], timeline: Timeline) -> dict:
+    """One entry of the detailed list: the service's first channel with anything sent."""
+    used = [channel for channel in sorted(counts) if counts[channel].requested]
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "notification_type": used[0] if used else None,
+        "restricted": bool(row["restricted"]),
+        "active": bool(row["active"]),
+        "created_at": rfc1123(timeline.moment(row["created_at"])),
+        "statistics": statistics(counts),
+    }
+
+
+def live_service(row: sqlite3.Row, sent: Mapping[str, int], allowance: int,
+                 timeline: Timeline) -> dict:
+    """One entry of live-services-data, with this financial year's notifications sent."""
+    return {
+        "service_id": row["id"],
+        "service_name": row["name"],
+        "organisation_name": row["organisation_name"],
+        "organisation_type": row["organisation_type"],
+        "consent_to_research": _nullable_bool(row["consent_to_research"]),
+        "contact_name": row["contact_name"],
+        "contact_email": row["contact_email"],
+        "contact_mobile": row["contact_mobile"],
+        "live_date": rfc1123(timeline.moment(row["go_live_at"])),
+        "sms_volume_intent": row["volume_sms"],
+        "email_volume_intent": row["volume_email"],
+        "letter_volume_intent": row["volume_letter"],
+        "sms_totals": sent.get("sms", 0),
+        "email_totals": sent.get("email", 0),
+        "letter_totals": sent.get("letter", 0),
+        "free_sms_fragment_limit": allowance,
+    }
+
+
+def data_retention(row: sqlite3.Row, timeline: Timeline) -> dict:
+    """One data retention setting."""
+    return {
+        "id": row["id"],
+        "service_id": row["service_id"],
+        "service_name": row["service_name"],
+        "notification_type": row["notification_type"],
+        "days_of_retention": row["days_of_retention"],
+        "created_at": iso_z(timeline.moment(row["created_at"])),
+        "updated_at": iso_z(timeline.moment(row["updated_at"])),
+    }
+
+
+def reply_to(row: sqlite3.Row, timeline: Timeline) -> dict:
+    """One email reply-to address."""
+    return {
+        "id": row["id"],
+        "service_id": row["service_id"],
+        "email_address": row["email_address"],
+        "is_default": bool(row["is_default"]),
+        "archived": bool(row["archived"]),
+        "created_at": iso_z(timeline.moment(row["created_at"])),
+        "updated_at": iso_z(timeline.moment(row["updated_at"])),
+    }
+
+
+def template_summary(row: sqlite3.Row) -> dict:
+    """One entry of a service's template list."""
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "template_type": row["template_type"],
+        "folder": None,
+        "is_precompiled_letter": False,
+    }
+
+
+def _template_common(row: sqlite3.Row) -> dict:
+    """Fields shared by a template and a template version."""
+    letter = row["template_type"] == "letter"
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "template_type": row["template_type"],
+        "version": row["version"],
+        "subject": row["subject"],
+        "content": row["content"],
+        "archived": bool(row["archived"]),
+        "hidden": bool(row["hidden"]),
+        "service": row["service_id"],
+        "postage": row["postage"],
+        "template_redacted": row["id"],
+        "email_files": [],
+        "has_unsubscribe_link": False,
+        "is_precompiled_letter": False,
+        "letter_attachment": None,
+        "letter_languages": "english" if letter else None,
+        "letter_welsh_content": None,
+        "letter_welsh_subject": None,
+        "reply_to": None,
+        "reply_to_text": None,
+        "service_letter_contact": None,
+    }
+
+
+def template(row: sqlite3.Row, timeline: Timeline) -> dict:
+    """A template as GET /service/<id>/template/<id> returns it."""
+    return {
+        **_template_common(row),
+        "created_at": iso_z(timeline.moment(row["created_at"])),
+        "updated_at": iso_z(timeline.moment(row["updated_at"])),
+        "created_by": row["created_by"],
+        "folder": None,
+        "redact_personalisation": False,
+    }
+
+
+def template_version(row: sqlite3.Row, timeline: Timeline) -> dict:
+    """A template version, whose author is an object rather than an id."""
+    return {
+        **_template_common(row),
+        "created_at": iso_z(timeline.moment(row["created_at"])),
+        "updated_at": iso_z(timeline.moment(row["updated_at"])),
+        "created_by": {
+            "id": row["created_by"],
+            "name": row["author_name"],
+            "email_address": row["author_email"],
+        },
+    }
+
+
+def user(row: sqlite3.Row, memberships: list[sqlite3.Row], timeline: Timeline) -> dict:
+    """A user with their services' permissions and organisations."""
+    organisations = list(dict.fromkeys(
+        membership["organisation_id"] for membership in memberships
+        if membership["organisation_id"]))
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "email_address": row["email_address"],
+        "mobile_number": row["mobile_number"],
+        "state": row["state"],
+        "auth_type": row["auth_type"],
+        "platform_admin": bool(row["platform_admin"]),
+        "can_use_webauthn": bool(row["can_use_webauthn"]),
+        "created_at": iso_z(timeline.moment(row["created_at"])),
+        "current_session_id": row["current_session_id"],
+        "email_access_validated_at": iso_z(timeline.moment(row["email_access_validated_at"])),
+        "failed_login_count": row["failed_login_count"],
+        "logged_in_at": iso_z(timeline.moment(row["logged_in_at"])),
+        "password_changed_at": plain(timeline.moment(row["password_changed_at"])),
+        "receives_new_features_email": bool(row["receives_new_features_email"]),
+        "take_part_in_research": bool(row["take_part_in_research"]),
+        "permissions": {membership["service_id"]: json.loads(membership["permissions"])
+                        for membership in memberships},
+        "services": [membership["service_id"] for membership in memberships],
+        "organisations": organisations,
+        "organisation_permissions": {organisation: [] for organisation in organisations},
+    }
