@@ -10,13 +10,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
 
-st.set_page_config(page_title="Notify dashboard", page_icon="📨", layout="wide")
+st.set_page_config(page_title="Notify dashboard", page_icon=":material/mail:", layout="wide")
 navigation = st.navigation(
     [
-        st.Page(PAGES / "service.py", title="Service", icon="📨", url_path="service", default=True),
-        st.Page(PAGES / "all_services.py", title="All services", icon="📋", url_path="services"),
-        st.Page(PAGES / "allowances.py", title="Allowances", icon="💷", url_path="allowances"),
-        st.Page(PAGES / "cache.py", title="Cache", icon="⚡", url_path="cache"),
+        st.Page(PAGES / "service.py", title="Service", icon=":material/mail:", default=True),
+        st.Page(
+            PAGES / "all_services.py",
+            title="All services",
+            icon=":material/table:",
+            url_path="services",
+        ),
+        st.Page(
+            PAGES / "allowances.py",
+            title="Allowances",
+            icon=":material/payments:",
+            url_path="allowances",
+        ),
+        st.Page(PAGES / "cache.py", title="Cache", icon=":material/bolt:", url_path="cache"),
     ]
 )
 navigation.run()

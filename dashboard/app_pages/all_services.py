@@ -54,9 +54,10 @@ def _filter(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _styled(table: pd.DataFrame, levels: pd.Series):
+    """Rows coloured by how close the service is to a daily limit today."""
     return table.style.apply(
         lambda row: [LEVEL_COLOURS.get(levels[row.name], "")] * len(row), axis=1
-    )
+    ).format(thousands=",")
 
 
 def render() -> None:
@@ -102,7 +103,7 @@ def render() -> None:
     )
     shown = table.assign(
         link=[
-            f"/service?service_id={sid}&days={choice.days}#{name}"
+            f"/?service_id={sid}&days={choice.days}#{name}"
             for sid, name in zip(table["service_id"], table["name"], strict=True)
         ],
     )[list(SHOWN_COLUMNS)]

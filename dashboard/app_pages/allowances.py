@@ -9,6 +9,29 @@ from dashboard.domain.financial_year import financial_year_label, financial_year
 from dashboard.loaders.allowances import load_allowances
 
 HIGHLIGHTS = {"over": "background-color: #f6d7d2", "custom": "background-color: #e8f1f8"}
+SECTOR_LABELS = {
+    "sector": "Sector",
+    "services": "Live services",
+    "default_allowance": "Default allowance",
+    "total_allowance": "Total allowance",
+    "used": "Fragments used",
+    "remaining": "Free left",
+    "chargeable": "Chargeable",
+    "cost": "Cost",
+}
+SERVICE_LABELS = {
+    "name": "Service",
+    "sector": "Sector",
+    "allowance": "Allowance",
+    "sector_default": "Sector default",
+    "custom_allowance": "Custom",
+    "used": "Fragments used",
+    "remaining": "Free left",
+    "chargeable": "Chargeable",
+    "cost": "Cost",
+    "over_allowance": "Over",
+}
+NUMBERS = {"cost": "£{:,.2f}"}
 
 
 def _choose_year() -> int:
@@ -34,7 +57,7 @@ def _service_styles(services: pd.DataFrame):
             colour = ""
         return [colour] * len(row)
 
-    return services.style.apply(style, axis=1).format({"cost": "£{:,.2f}"})
+    return services.style.apply(style, axis=1).format(NUMBERS, thousands=",")
 
 
 def render() -> None:
@@ -63,9 +86,10 @@ def render() -> None:
     columns[2].metric("Chargeable fragments", f"{int(sectors['chargeable'].sum()):,}")
     columns[3].metric("Cost beyond allowances", pounds(float(sectors["cost"].sum())))
     st.dataframe(
-        sectors.drop(columns="organisation_type").style.format({"cost": "£{:,.2f}"}),
+        sectors[list(SECTOR_LABELS)].style.format(NUMBERS, thousands=","),
         hide_index=True,
         width="stretch",
+        column_config=SECTOR_LABELS,
     )
     st.download_button(
         "Download sectors CSV",
@@ -84,7 +108,10 @@ def render() -> None:
     elif only == "Custom allowance":
         shown = services[services["custom_allowance"]]
     st.dataframe(
-        _service_styles(shown.drop(columns="service_id")), hide_index=True, width="stretch"
+        _service_styles(shown[list(SERVICE_LABELS)]),
+        hide_index=True,
+        width="stretch",
+        column_config=SERVICE_LABELS,
     )
     st.download_button(
         "Download services CSV",

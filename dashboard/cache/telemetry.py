@@ -7,6 +7,7 @@ same Redis as the cache, under their own prefix, and never hold a key in clear (
 
 import hashlib
 import time
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -47,13 +48,13 @@ def key_hash(key: str) -> str:
 
 
 def add_to_pipeline(pipe: redis.client.Pipeline, events: Iterable[LookupEvent]) -> None:
-    """Queue the counter increments and stream entries for these events on a pipeline."""
-    hours = set()
+    """Queue the counters (summed per hour, kind and outcome) and one stream entry per event."""
+    counts: Counter[tuple[str, str]] = Counter()
+    milliseconds: defaultdict[tuple[str, str], float] = defaultdict(float)
     for event in events:
-        hour = hour_bucket(event.at)
-        hours.add(hour)
-        pipe.hincrby(counts_key(hour), f"{event.kind}:{event.outcome}", 1)
-        pipe.hincrbyfloat(counts_key(hour), f"{event.kind}:{event.outcome}:ms", event.milliseconds)
+        bucket = (hour_bucket(event.at), f"{event.kind}:{event.outcome}")
+        counts[bucket] += 1
+        milliseconds[bucket] += event.milliseconds
         pipe.xadd(
             EVENTS_KEY,
             {
@@ -67,7 +68,10 @@ def add_to_pipeline(pipe: redis.client.Pipeline, events: Iterable[LookupEvent]) 
             maxlen=EVENTS_MAX_LENGTH,
             approximate=True,
         )
-    for hour in hours:
+    for (hour, field), count in counts.items():
+        pipe.hincrby(counts_key(hour), field, count)
+        pipe.hincrbyfloat(counts_key(hour), f"{field}:ms", milliseconds[(hour, field)])
+    for hour in {hour for hour, _ in counts}:
         pipe.expire(counts_key(hour), COUNTS_RETENTION_SECONDS)
 
 

@@ -34,8 +34,19 @@ MONTHLY_COLUMNS: tuple[str, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class AllowanceTotals:
+    """A year's allowance, fragments used, free left, chargeable fragments and their cost."""
+
+    allowance: int
+    used: int
+    remaining: int
+    chargeable: int
+    cost: Decimal
+
+
 @dataclass(frozen=True, eq=False)
-class AllowanceUsage:
+class AllowanceUsage(AllowanceTotals):
     """A service's free SMS allowance for one financial year and how it was used.
 
     ``monthly`` has one row for each of the 12 months, April to March (months without
@@ -45,23 +56,13 @@ class AllowanceUsage:
     both ``Decimal`` objects. Not comparable with ``==`` (it holds a DataFrame).
     """
 
-    allowance: int
-    used: int
-    remaining: int
-    chargeable: int
-    cost: Decimal
     monthly: pd.DataFrame
 
 
-def allowance_usage(
+def _monthly_rows(
     allowance: int, financial_year: int, monthly_fragments: Mapping[str, int]
-) -> AllowanceUsage:
-    """Spread ``allowance`` over the year's fragments, April first, and price the rest.
-
-    ``monthly_fragments`` maps month names ("April", …) to SMS fragments sent that month
-    (see ``sms_fragments_by_month``). Raises ValueError for a name that is not a month or
-    for a negative allowance or count.
-    """
+) -> list[dict]:
+    """Spread ``allowance`` over the year's months, April first, and price what is left over."""
     if allowance < 0:
         raise ValueError(f"An allowance cannot be negative: {allowance}")
     fragments_by_month: dict[str, int] = dict.fromkeys(FINANCIAL_YEAR_MONTHS, 0)
@@ -93,6 +94,39 @@ def allowance_usage(
                 "cumulative_fragments": cumulative,
             }
         )
+    return rows
+
+
+def _totals(allowance: int, rows: list[dict]) -> dict:
+    used = rows[-1]["cumulative_fragments"]
+    return {
+        "allowance": allowance,
+        "used": used,
+        "remaining": max(0, allowance - used),
+        "chargeable": max(0, used - allowance),
+        "cost": sum((row["cost"] for row in rows), Decimal(0)),
+    }
+
+
+def allowance_totals(
+    allowance: int, financial_year: int, monthly_fragments: Mapping[str, int]
+) -> AllowanceTotals:
+    """The year's totals without the monthly frame: cheap enough for thousands of services."""
+    return AllowanceTotals(
+        **_totals(allowance, _monthly_rows(allowance, financial_year, monthly_fragments))
+    )
+
+
+def allowance_usage(
+    allowance: int, financial_year: int, monthly_fragments: Mapping[str, int]
+) -> AllowanceUsage:
+    """Spread ``allowance`` over the year's fragments, April first, and price the rest.
+
+    ``monthly_fragments`` maps month names ("April", …) to SMS fragments sent that month
+    (see ``sms_fragments_by_month``). Raises ValueError for a name that is not a month or
+    for a negative allowance or count.
+    """
+    rows = _monthly_rows(allowance, financial_year, monthly_fragments)
     monthly = pd.DataFrame(rows, columns=list(MONTHLY_COLUMNS)).astype(
         {
             "fragments": "int64",
@@ -101,15 +135,7 @@ def allowance_usage(
             "cumulative_fragments": "int64",
         }
     )
-    used = cumulative
-    return AllowanceUsage(
-        allowance=allowance,
-        used=used,
-        remaining=max(0, allowance - used),
-        chargeable=max(0, used - allowance),
-        cost=sum((row["cost"] for row in rows), Decimal(0)),
-        monthly=monthly,
-    )
+    return AllowanceUsage(**_totals(allowance, rows), monthly=monthly)
 
 
 def allowance_run_out_date(

@@ -87,7 +87,10 @@ def load_all_services(
         },
         max_workers,
     )
-    freshness = freshness_of(lookup for outcome in outcomes.values() for lookup in outcome.lookups)
+    freshness = freshness_of(
+        (lookup for outcome in outcomes.values() for lookup in outcome.lookups),
+        max(outcome.milliseconds for outcome in outcomes.values()),
+    )
     failed = [outcome.error for outcome in outcomes.values() if outcome.error is not None]
     if failed:
         return AllServices(

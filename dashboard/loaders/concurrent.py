@@ -1,5 +1,6 @@
 """Run a page's independent client calls at once, keeping each one's answer, error and lookups."""
 
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import copy_context
@@ -11,20 +12,22 @@ from dashboard.cache.request_cache import Lookup, recording
 
 @dataclass(frozen=True)
 class Outcome:
-    """One call's value (or the exception it raised) and the cache lookups it made."""
+    """One call's value (or the exception it raised), its lookups and how long it took."""
 
     value: Any
     error: Exception | None
     lookups: tuple[Lookup, ...]
+    milliseconds: float
 
 
 def _run(call: Callable[[], Any]) -> Outcome:
+    started = time.perf_counter()
     with recording() as lookups:
         try:
-            value = call()
-        except Exception as error:  # each section of a page reports its own failure
-            return Outcome(None, error, tuple(lookups))
-    return Outcome(value, None, tuple(lookups))
+            value, error = call(), None
+        except Exception as failure:  # each section of a page reports its own failure
+            value, error = None, failure
+    return Outcome(value, error, tuple(lookups), (time.perf_counter() - started) * 1000)
 
 
 def gather(calls: Mapping[str, Callable[[], Any]], max_workers: int = 8) -> dict[str, Outcome]:

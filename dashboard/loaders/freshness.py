@@ -8,7 +8,7 @@ from dashboard.cache.request_cache import Lookup
 
 @dataclass(frozen=True)
 class Freshness:
-    """Whether a section came from the cache, how old its oldest number is, what it cost."""
+    """Whether a section came from the cache, how old its oldest number is, how long it took."""
 
     from_cache: bool
     oldest_seconds: float | None
@@ -41,8 +41,12 @@ def describe_age(seconds: float | None) -> str:
     return f"{int(hours // 24)} days old"
 
 
-def freshness_of(lookups: Iterable[Lookup]) -> Freshness:
-    """A section is from the cache only when every number in it was; its age is the oldest's."""
+def freshness_of(lookups: Iterable[Lookup], milliseconds: float) -> Freshness:
+    """A section is from the cache only when every number in it was; its age is the oldest's.
+
+    `milliseconds` is the wall time the section took: its calls overlap, so their own times
+    do not add up to it.
+    """
     lookups = list(lookups)
     ages = [lookup.age_seconds for lookup in lookups if lookup.from_cache]
     known = [age for age in ages if age is not None]
@@ -50,6 +54,6 @@ def freshness_of(lookups: Iterable[Lookup]) -> Freshness:
         from_cache=bool(lookups) and all(lookup.from_cache for lookup in lookups),
         oldest_seconds=max(known) if known else None,
         cache_failed=any(lookup.outcome == "error" for lookup in lookups),
-        milliseconds=sum(lookup.milliseconds for lookup in lookups),
+        milliseconds=milliseconds,
         lookups=len(lookups),
     )

@@ -81,6 +81,6 @@ def test_rows_link_to_their_service_page_with_the_window(app_environment):
     at = open_page(PAGE, days="30")
 
     links = table(at)["link"]
-    assert links.str.startswith("/service?service_id=").all()
+    assert links.str.startswith("/?service_id=").all()
     assert links.str.contains("&days=30#").all()
     assert at.sidebar.slider[0].value == 30

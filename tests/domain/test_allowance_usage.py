@@ -8,6 +8,7 @@ from dashboard.domain.allowance_usage import (
     MONTHLY_COLUMNS,
     AllowanceUsage,
     allowance_run_out_date,
+    allowance_totals,
     allowance_usage,
     sms_fragments_by_month,
     usage_rows_by_type,
@@ -327,3 +328,19 @@ def test_sms_fragments_by_month_reads_both_shapes_in_financial_year_order():
 
 def test_sms_fragments_by_month_of_nothing():
     assert sms_fragments_by_month([]) == {}
+
+
+@pytest.mark.parametrize("allowance", [0, 5_000, 20_000, 40_000])
+def test_totals_alone_agree_with_the_full_usage(allowance):
+    monthly = {"April": 12_000, "May": 13_000, "March": 4_000}
+
+    totals = allowance_totals(allowance, 2022, monthly)
+    usage = allowance_usage(allowance, 2022, monthly)
+
+    assert (totals.allowance, totals.used, totals.remaining, totals.chargeable, totals.cost) == (
+        usage.allowance,
+        usage.used,
+        usage.remaining,
+        usage.chargeable,
+        usage.cost,
+    )

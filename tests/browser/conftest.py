@@ -1,0 +1,129 @@
+"""The app served as `make run` serves it, driven in Debian's headless Chromium by Playwright."""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.redis_server import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SERVICES = 120
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+pytestmark = pytest.mark.browser
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"make run's command stopped with exit code {process.returncode}")
+        try:
+            if requests.get(f"{url}/_stcore/health", timeout=1).text == "ok":
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} did not become healthy")
+
+
+@dataclass(frozen=True)
+class Served:
+    """Where the dashboard and the sandbox it reads are listening."""
+
+    url: str
+    api_url: str
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """`python -m dashboard.serve` (what `make run` runs) on free ports, with its own Redis."""
+    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
+        pytest.fail("Browser tests need Debian's chromium: apt-get install -y chromium")
+    port, api_port = free_port(), free_port()
+    environment = {
+        **os.environ,
+        "REDIS_DATA_DIR": str(tmp_path_factory.mktemp("redis")),
+    }
+    for name in ("API_HOST_NAME", "REDIS_URL", "ADMIN_CLIENT_SECRET"):
+        environment.pop(name, None)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "dashboard.serve",
+            "--port",
+            str(port),
+            "--api-port",
+            str(api_port),
+            "--services",
+            str(SERVICES),
+        ],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(url, process)
+        yield Served(url, f"http://127.0.0.1:{api_port}")
+    finally:
+        process.send_signal(2)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def wait_for_app(page: Page, timeout: float = 60_000) -> None:
+    """Until the script has finished running and no exception reached the page."""
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout
+    )
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def screenshot(page: Page, name: str) -> None:
+    """A tall viewport first: Streamlit scrolls inside its main area, not the document."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1400, "height": 2200})
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
