@@ -1,4 +1,4 @@
-"""Each page in a real browser: it loads with no exception, the slider moves the counts, CSVs parse."""
+"""Each page in a real browser: no exception, the slider moves the counts, CSVs parse."""
 
 import io
 
