@@ -8,8 +8,9 @@ import redis
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
 from dashboard.notify_client import NotifyClients, build_clients
+from dashboard.sandbox.serving import BackgroundSandbox
 from dashboard.settings import Settings
-from tests.live_sandbox import LiveSandbox
+from tests.live_sandbox import start_live_sandbox
 from tests.redis_server import RedisServer
 
 TEST_API = "https://api.notify.test"
@@ -29,8 +30,8 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
 
 
 @pytest.fixture(scope="session")
-def live_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSandbox]:
-    sandbox = LiveSandbox(tmp_path_factory.mktemp("sandbox"), "notify-admin", TEST_SECRET).start()
+def live_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BackgroundSandbox]:
+    sandbox = start_live_sandbox(tmp_path_factory.mktemp("sandbox"), "notify-admin", TEST_SECRET)
     yield sandbox
     sandbox.stop()
 

@@ -8,8 +8,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from dashboard.sandbox.serving import BackgroundSandbox
 from tests.conftest import TEST_SECRET
-from tests.live_sandbox import LiveSandbox
 from tests.redis_server import RedisServer
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
@@ -18,7 +18,7 @@ TIMEOUT = 60
 
 @pytest.fixture
 def app_environment(
-    monkeypatch, live_sandbox: LiveSandbox, redis_server: RedisServer, redis_client
+    monkeypatch, live_sandbox: BackgroundSandbox, redis_server: RedisServer, redis_client
 ):
     """Settings for the app under test; the runtime the app keeps is rebuilt for each test."""
     monkeypatch.setenv("API_HOST_NAME", live_sandbox.url)
@@ -30,7 +30,7 @@ def app_environment(
 
 
 @pytest.fixture
-def sandbox_db(live_sandbox: LiveSandbox) -> Iterator[sqlite3.Connection]:
+def sandbox_db(live_sandbox: BackgroundSandbox) -> Iterator[sqlite3.Connection]:
     connection = sqlite3.connect(f"file:{live_sandbox.database}?mode=ro", uri=True)
     connection.row_factory = sqlite3.Row
     yield connection
