@@ -2,15 +2,18 @@
 
 A Redis that is down, slow or holding a value that does not decode is a miss: the caller gets
 the API's answer, a warning is logged, and the cache tries Redis again a moment later. Every
-lookup is counted (see `telemetry`) and noted for whoever is `recording()`, so that a page can say
-where each number came from and how old it is.
+lookup is counted (see `telemetry`; the counts ride on the next Redis command) and noted for
+whoever is `recording()`, so that a page can say where each number came from and how old it is.
 """
 
+import atexit
+import contextlib
 import json
 import logging
 import threading
 import time
-from collections import Counter
+import weakref
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -26,6 +29,8 @@ from dashboard.cache.telemetry import LookupEvent
 logger = logging.getLogger(__name__)
 
 OFF = "off"
+# Telemetry waits for the next Redis command; while Redis is down the oldest is dropped.
+MAX_PENDING_EVENTS = 10_000
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,15 @@ def _load_all(loads: Mapping[str, Callable[[], Any]], max_workers: int) -> dict[
         return {key: future.result() for key, future in futures.items()}
 
 
+def _flush_at_exit(cache_ref: weakref.ref) -> None:
+    """Send what telemetry is left when the process ends; a Redis already gone loses it."""
+    cache = cache_ref()
+    if cache is None or not cache._pending or not cache._available():
+        return
+    with contextlib.suppress(redis.RedisError):
+        cache._pipeline_with_pending()[0].execute()
+
+
 class RequestCache:
     """The cache every client call goes through; with no Redis it simply calls the API."""
 
@@ -102,6 +116,8 @@ class RequestCache:
         self.process_counts: Counter[tuple[str, str]] = Counter()
         self._unavailable_until = 0.0
         self._lock = threading.Lock()
+        self._pending: deque[LookupEvent] = deque(maxlen=MAX_PENDING_EVENTS)
+        atexit.register(_flush_at_exit, weakref.ref(self))
 
     @property
     def enabled(self) -> bool:
@@ -167,45 +183,67 @@ class RequestCache:
                     LookupEvent(kind, key, outcome, lookup.milliseconds, size, started_at)
                 )
         corrupt = [key for key, (outcome, _, _) in outcomes.items() if outcome == "corrupt"]
-        self._write(kind, stored, corrupt, events)
+        self._defer(events)
+        if stored or corrupt:
+            self._write(kind, stored, corrupt)
         self._note(lookups)
         return BatchResult(
             values={key: values[key] for key in loads if key in values}, errors=errors
         )
 
+    def _defer(self, events: list[LookupEvent]) -> None:
+        """Keep events to send with the next Redis command: a hit costs one round trip, not two."""
+        if self.telemetry_enabled and self.enabled:
+            with self._lock:
+                self._pending.extend(events)
+
+    def _pipeline_with_pending(self) -> tuple[redis.client.Pipeline, list[LookupEvent]]:
+        """A pipeline that starts with the telemetry waiting to be sent, and those events."""
+        pipe = self.client.pipeline(transaction=False)
+        with self._lock:
+            pending, self._pending = list(self._pending), deque(maxlen=MAX_PENDING_EVENTS)
+        telemetry.add_to_pipeline(pipe, pending)
+        return pipe, pending
+
+    def _execute(self, pipe: redis.client.Pipeline, pending: list, action: str) -> list | None:
+        """Run a pipeline; when Redis fails, its telemetry waits for the next one."""
+        try:
+            return pipe.execute()
+        except redis.RedisError as error:
+            with self._lock:
+                self._pending.extendleft(reversed(pending))
+            self._failed(action, error)
+            return None
+
+    def flush_telemetry(self) -> None:
+        """Send the waiting telemetry now (before reading the counters, and at exit)."""
+        if self._available() and self._pending:
+            self._execute(*self._pipeline_with_pending(), "telemetry write")
+
     def _read(self, keys: list[str]) -> dict[str, tuple[bytes | None, int]] | None:
         """Each key's raw value and remaining TTL in ms; None when Redis cannot be used."""
         if not self._available():
             return None
-        pipe = self.client.pipeline(transaction=False)
+        pipe, pending = self._pipeline_with_pending()
+        skip = len(pipe)
         for key in keys:
             pipe.get(key)
             pipe.pttl(key)
-        try:
-            replies = pipe.execute()
-        except redis.RedisError as error:
-            self._failed("read", error)
+        replies = self._execute(pipe, pending, "read")
+        if replies is None:
             return None
+        replies = replies[skip:]
         return {key: (replies[2 * i], replies[2 * i + 1]) for i, key in enumerate(keys)}
 
-    def _write(
-        self, kind: str, stored: dict[str, str], corrupt: list[str], events: list[LookupEvent]
-    ) -> None:
+    def _write(self, kind: str, stored: dict[str, str], corrupt: list[str]) -> None:
         if not self._available():
             return
-        pipe = self.client.pipeline(transaction=False)
+        pipe, pending = self._pipeline_with_pending()
         for key in corrupt:
             pipe.delete(key)
         for key, value in stored.items():
             pipe.set(key, value, ex=self.ttl(kind))
-        if self.telemetry_enabled:
-            telemetry.add_to_pipeline(pipe, [e for e in events if e.outcome != "error"])
-        if not len(pipe):
-            return
-        try:
-            pipe.execute()
-        except redis.RedisError as error:
-            self._failed("write", error)
+        self._execute(pipe, pending, "write")
 
     def _note(self, lookups: list[Lookup]) -> None:
         self.process_counts.update((lookup.kind, lookup.outcome) for lookup in lookups)

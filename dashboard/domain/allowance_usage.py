@@ -127,14 +127,7 @@ def allowance_usage(
     for a negative allowance or count.
     """
     rows = _monthly_rows(allowance, financial_year, monthly_fragments)
-    monthly = pd.DataFrame(rows, columns=list(MONTHLY_COLUMNS)).astype(
-        {
-            "fragments": "int64",
-            "free_used": "int64",
-            "chargeable": "int64",
-            "cumulative_fragments": "int64",
-        }
-    )
+    monthly = pd.DataFrame(rows, columns=list(MONTHLY_COLUMNS))
     return AllowanceUsage(**_totals(allowance, rows), monthly=monthly)
 
 

@@ -66,6 +66,7 @@ def load_cache_insight(clients: NotifyClients, description: str, hours: int = 24
             process,
             error=("The cache is off, so there is nothing to show."),
         )
+    clients.cache.flush_telemetry()
     try:
         counts = pd.DataFrame(telemetry.read_counts(client, hours=hours), columns=COUNT_COLUMNS)
         census = pd.DataFrame(

@@ -9,6 +9,7 @@ from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
 from dashboard.notify_client import build_clients
 from tests.conftest import TEST_API, settings_for_tests
+from tests.redis_server import RedisServer
 
 
 def test_counters_and_events_match_a_scripted_sequence(requests_mock, clients, redis_client):
@@ -31,6 +32,7 @@ def test_counters_and_events_match_a_scripted_sequence(requests_mock, clients, r
             clients.services.get_service_statistics(service_id, limit_days=7)
     redis_client.set(f"service-{services[2]}", b"\x00garbage")
     clients.services.get_service(services[2])  # corrupt
+    clients.cache.flush_telemetry()
 
     counted = {
         (row["kind"], row["outcome"]): row["count"]
@@ -66,6 +68,7 @@ def test_telemetry_can_be_switched_off(requests_mock, redis_client: redis.Redis)
 
     clients.services.get_services()
     clients.services.get_services()
+    cache.flush_telemetry()
 
     assert telemetry.read_counts(redis_client, hours=1) == []
     assert telemetry.read_events(redis_client) == []
@@ -76,6 +79,40 @@ def test_counts_are_kept_thirty_days(requests_mock, clients, redis_client):
     requests_mock.get(f"{TEST_API}/service", json={"data": []})
 
     clients.services.get_services()
+    clients.cache.flush_telemetry()
 
     (key,) = list(redis_client.scan_iter(match=f"{telemetry.PREFIX}:counts:*"))
     assert 29 * 86400 < redis_client.ttl(key) <= 30 * 86400
+
+
+def test_a_hit_sends_its_telemetry_with_the_next_command(requests_mock, clients, redis_client):
+    requests_mock.get(f"{TEST_API}/service", json={"data": []})
+    clients.services.get_services()
+    clients.services.get_services()
+
+    assert [e["outcome"] for e in telemetry.read_events(redis_client)] == ["miss"]
+
+    clients.services.get_services()
+
+    assert [e["outcome"] for e in telemetry.read_events(redis_client)] == ["miss", "hit"]
+
+
+def test_lookups_while_redis_was_down_are_counted_once_it_is_back(requests_mock, tmp_path):
+    server = RedisServer(tmp_path).start()
+    try:
+        client = redis.Redis.from_url(server.url, socket_timeout=0.25)
+        cache = RequestCache(client, DEFAULT_TTLS, retry_after_seconds=0)
+        clients = build_clients(settings_for_tests(), cache)
+        requests_mock.get(f"{TEST_API}/service", json={"data": []})
+        server.stop()
+        clients.services.get_services()
+        server.start()
+        cache.flush_telemetry()
+        counted = {
+            (row["kind"], row["outcome"]): row["count"]
+            for row in telemetry.read_counts(client, hours=1)
+        }
+    finally:
+        server.stop()
+
+    assert counted == {("services", "error"): 1}
