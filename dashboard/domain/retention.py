@@ -82,8 +82,7 @@ def choose_days(requested: str | int | None, maximum: int, default: int = 7) -> 
         return DaysChoice(
             1,
             maximum,
-            f"{_days(value)} is too few: choose 1 to {_days(maximum)}. "
-            f"Showing {_the_last(1)}.",
+            f"{_days(value)} is too few: choose 1 to {_days(maximum)}. Showing {_the_last(1)}.",
         )
     if value > maximum:
         return DaysChoice(

@@ -18,14 +18,16 @@ from dashboard.sandbox.settings import settings_from
 
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     """The command line, with the defaults the dashboard expects."""
-    parser = argparse.ArgumentParser(prog="python -m dashboard.sandbox",
-                                     description="A stand-in GOV.UK Notify API.")
+    parser = argparse.ArgumentParser(
+        prog="python -m dashboard.sandbox", description="A stand-in GOV.UK Notify API."
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=6011)
     parser.add_argument("--services", type=int, default=2000, help="services to generate")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated data")
-    parser.add_argument("--data-dir", type=Path, default=Path(".data"),
-                        help="where the generated database is kept")
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path(".data"), help="where the generated database is kept"
+    )
     return parser.parse_args(argv)
 
 
@@ -40,8 +42,9 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     existed = path.exists()
     path = open_database(arguments.data_dir, arguments.seed, arguments.services)
-    log.info("%s %s in %.1f s", "Opened" if existed else "Generated", path,
-             time.perf_counter() - started)
+    log.info(
+        "%s %s in %.1f s", "Opened" if existed else "Generated", path, time.perf_counter() - started
+    )
     settings = settings_from()
     app = create_app(path, settings.client_id, settings.client_secret)
     app.run(host=arguments.host, port=arguments.port, threaded=True)

@@ -57,14 +57,18 @@ class BadRequest(Exception):
         self.message = message
 
 
-def create_app(database_path: Path, client_id: str, client_secret: str, *,
-               today: Callable[[], date] = london_today) -> Flask:
+def create_app(
+    database_path: Path,
+    client_id: str,
+    client_secret: str,
+    *,
+    today: Callable[[], date] = london_today,
+) -> Flask:
     """The sandbox API over a built database; `today` may be fixed for tests."""
     with closing(connect(database_path)) as connection:
         anchor = anchor_of(connection)
     app = Flask(__name__)
-    app.extensions["sandbox"] = SandboxState(database_path, client_id, client_secret, anchor,
-                                             today)
+    app.extensions["sandbox"] = SandboxState(database_path, client_id, client_secret, anchor, today)
     app.register_blueprint(api)
     app.register_error_handler(AuthError, _auth_failed)
     app.register_error_handler(BadRequest, _bad_request)
@@ -150,11 +154,16 @@ def get_services() -> ResponseReturnValue:
     timeline = _timeline()
     rows = queries.services(_db(), only_active=only_active, user_id=user_id)
     if request.args.get("detailed") == "True" and user_id is None:
-        counts = queries.statistics_by_service(_db(), timeline.days_ago(start),
-                                               timeline.days_ago(end))
+        counts = queries.statistics_by_service(
+            _db(), timeline.days_ago(start), timeline.days_ago(end)
+        )
         ordered = sorted(rows, key=lambda row: (row["name"], row["id"]))
-        return jsonify(data=[serialize.detailed_service(row, counts.get(row["sid"], {}), timeline)
-                             for row in ordered])
+        return jsonify(
+            data=[
+                serialize.detailed_service(row, counts.get(row["sid"], {}), timeline)
+                for row in ordered
+            ]
+        )
     return jsonify(data=[serialize.service(row, timeline) for row in rows])
 
 
@@ -166,13 +175,17 @@ def get_live_services_data() -> ResponseReturnValue:
     oldest = timeline.days_ago(date(year, 4, 1))
     sent = queries.sent_by_service(_db(), oldest)
     allowances = queries.allowances(_db(), year)
-    return jsonify(data=[
-        serialize.live_service(
-            row, sent.get(row["sid"], {}),
-            allowances.get(row["id"], default_allowance(row["organisation_type"], year)),
-            timeline)
-        for row in queries.live_services(_db())
-    ])
+    return jsonify(
+        data=[
+            serialize.live_service(
+                row,
+                sent.get(row["sid"], {}),
+                allowances.get(row["id"], default_allowance(row["organisation_type"], year)),
+                timeline,
+            )
+            for row in queries.live_services(_db())
+        ]
+    )
 
 
 @api.get("/service/<uuid:service_id>")
@@ -202,11 +215,17 @@ def update_service(service_id: UUID) -> ResponseReturnValue:
     last_year = max(year, queries.newest_allowance_year(connection, row["id"]) or year)
     if "organisation_type" in body:
         for each in range(year, last_year + 1):
-            queries.set_allowance_from(connection, row["id"], each, each,
-                                       default_allowance(body["organisation_type"], each))
+            queries.set_allowance_from(
+                connection,
+                row["id"],
+                each,
+                each,
+                default_allowance(body["organisation_type"], each),
+            )
     if "free_sms_fragment_limit" in body:
-        queries.set_allowance_from(connection, row["id"], year, last_year,
-                                   body["free_sms_fragment_limit"])
+        queries.set_allowance_from(
+            connection, row["id"], year, last_year, body["free_sms_fragment_limit"]
+        )
     connection.commit()
     return jsonify(data=serialize.service(queries.service(connection, row["id"]), timeline))
 
@@ -229,8 +248,12 @@ def get_statistics(service_id: UUID) -> ResponseReturnValue:
 def get_data_retention(service_id: UUID) -> ResponseReturnValue:
     """A bare list of a service's retention settings."""
     timeline = _timeline()
-    return jsonify([serialize.data_retention(row, timeline)
-                    for row in queries.data_retention(_db(), str(service_id))])
+    return jsonify(
+        [
+            serialize.data_retention(row, timeline)
+            for row in queries.data_retention(_db(), str(service_id))
+        ]
+    )
 
 
 @api.get("/service/<uuid:service_id>/billing/free-sms-fragment-limit")
@@ -239,8 +262,9 @@ def get_free_sms_fragment_limit(service_id: UUID) -> ResponseReturnValue:
     year_text = request.args.get("financial_year_start")
     year = int(year_text) if year_text else financial_year_of(_timeline().today)
     row = _service_row(service_id)
-    return jsonify(financial_year_start=year,
-                   free_sms_fragment_limit=queries.allowance(_db(), row, year))
+    return jsonify(
+        financial_year_start=year, free_sms_fragment_limit=queries.allowance(_db(), row, year)
+    )
 
 
 def _year_argument() -> int:
@@ -262,9 +286,12 @@ def _usage(service_id: UUID, year: int) -> list[UsageLine]:
     newest = max(0, timeline.days_ago(date(year + 1, 3, 31)))
     if row is None or oldest < 0:
         return []
-    days = [DayUsage(timeline.day(days_ago), channel, sent, fragments)
-            for days_ago, channel, sent, fragments
-            in queries.billing_days(_db(), row["id"], oldest, newest)]
+    days = [
+        DayUsage(timeline.day(days_ago), channel, sent, fragments)
+        for days_ago, channel, sent, fragments in queries.billing_days(
+            _db(), row["id"], oldest, newest
+        )
+    ]
     return usage_lines(days, queries.allowance(_db(), row, year), row["letter_postage"])
 
 
@@ -286,15 +313,17 @@ def get_monthly_usage(service_id: UUID) -> ResponseReturnValue:
 def get_reply_to(service_id: UUID) -> ResponseReturnValue:
     """A bare list of a service's reply-to addresses."""
     timeline = _timeline()
-    return jsonify([serialize.reply_to(row, timeline)
-                    for row in queries.reply_to(_db(), str(service_id))])
+    return jsonify(
+        [serialize.reply_to(row, timeline) for row in queries.reply_to(_db(), str(service_id))]
+    )
 
 
 @api.get("/service/<uuid:service_id>/template")
 def get_templates(service_id: UUID) -> ResponseReturnValue:
     """A service's current templates."""
-    return jsonify(data=[serialize.template_summary(row)
-                         for row in queries.templates(_db(), str(service_id))])
+    return jsonify(
+        data=[serialize.template_summary(row) for row in queries.templates(_db(), str(service_id))]
+    )
 
 
 @api.get("/service/<uuid:service_id>/template/<uuid:template_id>")
@@ -320,9 +349,12 @@ def get_template_version(service_id: UUID, template_id: UUID, version: int) -> R
 def get_template_versions(service_id: UUID, template_id: UUID) -> ResponseReturnValue:
     """Every version of a template, newest first."""
     timeline = _timeline()
-    return jsonify(data=[serialize.template_version(row, timeline)
-                         for row in queries.template_versions(_db(), str(service_id),
-                                                              str(template_id))])
+    return jsonify(
+        data=[
+            serialize.template_version(row, timeline)
+            for row in queries.template_versions(_db(), str(service_id), str(template_id))
+        ]
+    )
 
 
 @api.get("/user/<uuid:user_id>")

@@ -41,8 +41,9 @@ class UsageLine:
         return round(self.charged_units * self.rate, 4)
 
 
-def usage_lines(days: Iterable[DayUsage], free_allowance: int,
-                letter_postage: str) -> list[UsageLine]:
+def usage_lines(
+    days: Iterable[DayUsage], free_allowance: int, letter_postage: str
+) -> list[UsageLine]:
     """Monthly lines for a year's days, applying the free allowance to SMS in month order."""
     totals: dict[tuple[date, str], list[int]] = {}
     for usage in days:
@@ -55,11 +56,31 @@ def usage_lines(days: Iterable[DayUsage], free_allowance: int,
         if channel == "sms":
             free = min(remaining, fragments)
             remaining -= free
-            lines.append(UsageLine(month, "sms", sms_rate_on(month), "none", sent, fragments,
-                                   free, fragments - free))
+            lines.append(
+                UsageLine(
+                    month,
+                    "sms",
+                    sms_rate_on(month),
+                    "none",
+                    sent,
+                    fragments,
+                    free,
+                    fragments - free,
+                )
+            )
         elif channel == "letter":
-            lines.append(UsageLine(month, "letter", letter_rate_on(month, letter_postage),
-                                   letter_postage, sent, sent, 0, sent))
+            lines.append(
+                UsageLine(
+                    month,
+                    "letter",
+                    letter_rate_on(month, letter_postage),
+                    letter_postage,
+                    sent,
+                    sent,
+                    0,
+                    sent,
+                )
+            )
         else:
             lines.append(UsageLine(month, "email", 0.0, "none", sent, sent, 0, sent))
     return lines
@@ -91,8 +112,12 @@ def yearly_usage(lines: Iterable[UsageLine]) -> list[dict]:
     for line in lines:
         key = (line.notification_type, line.rate)
         total = groups.get(key, [0, 0, 0, 0])
-        groups[key] = [total[0] + line.chargeable_units, total[1] + line.notifications_sent,
-                       total[2] + line.free_allowance_used, total[3] + line.charged_units]
+        groups[key] = [
+            total[0] + line.chargeable_units,
+            total[1] + line.notifications_sent,
+            total[2] + line.free_allowance_used,
+            total[3] + line.charged_units,
+        ]
     return [
         {
             "notification_type": channel,

@@ -168,10 +168,14 @@ def _write(path: Path, seed: int, services: int, anchor: date) -> None:
 def _insert_reference(connection: sqlite3.Connection, reference: ReferenceData) -> None:
     """Insert the reference tables from their dict rows."""
     tables = {
-        "organisations": reference.organisations, "services": reference.services,
-        "users": reference.users, "user_services": reference.user_services,
-        "templates": reference.templates, "template_versions": reference.template_versions,
-        "data_retention": reference.data_retention, "annual_billing": reference.annual_billing,
+        "organisations": reference.organisations,
+        "services": reference.services,
+        "users": reference.users,
+        "user_services": reference.user_services,
+        "templates": reference.templates,
+        "template_versions": reference.template_versions,
+        "data_retention": reference.data_retention,
+        "annual_billing": reference.annual_billing,
         "reply_to": reference.reply_to,
     }
     for table, rows in tables.items():

@@ -39,12 +39,34 @@ FAILED_STATUSES = (
 
 #: What the API bills (ft_billing counts these); letters are also billed once created.
 BILLABLE_STATUSES = {
-    "email": ("sending", "sent", "delivered", "pending", "failed", "temporary-failure",
-              "permanent-failure"),
-    "sms": ("sending", "sent", "delivered", "pending", "failed", "temporary-failure",
-            "permanent-failure"),
-    "letter": ("created", "sending", "sent", "delivered", "pending", "failed",
-               "temporary-failure", "permanent-failure"),
+    "email": (
+        "sending",
+        "sent",
+        "delivered",
+        "pending",
+        "failed",
+        "temporary-failure",
+        "permanent-failure",
+    ),
+    "sms": (
+        "sending",
+        "sent",
+        "delivered",
+        "pending",
+        "failed",
+        "temporary-failure",
+        "permanent-failure",
+    ),
+    "letter": (
+        "created",
+        "sending",
+        "sent",
+        "delivered",
+        "pending",
+        "failed",
+        "temporary-failure",
+        "permanent-failure",
+    ),
 }
 
 ORGANISATION_TYPES = (
@@ -81,8 +103,13 @@ INTERNATIONAL_SMS_LIMIT = 100
 FIRST_FINANCIAL_YEAR = 2016
 
 # Each list gives (first financial year, fragments a year) and holds until the next entry.
-_CENTRAL_ALLOWANCES = ((2016, 250_000), (2021, 150_000), (2022, 40_000), (2024, 30_000),
-                       (2026, 20_000))
+_CENTRAL_ALLOWANCES = (
+    (2016, 250_000),
+    (2021, 150_000),
+    (2022, 40_000),
+    (2024, 30_000),
+    (2026, 20_000),
+)
 _LOCAL_ALLOWANCES = ((2016, 25_000), (2022, 20_000), (2024, 10_000))
 _SMALL_ALLOWANCES = ((2016, 25_000), (2021, 10_000), (2024, 5_000))
 DEFAULT_ALLOWANCES = {

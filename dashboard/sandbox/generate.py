@@ -39,15 +39,42 @@ PARKING_RETENTION = (
 
 #: Roughly how government uses Notify: many local and central services, fewer others.
 SECTOR_WEIGHTS = {
-    "local": 36, "central": 25, "nhs_local": 12, "nhs_central": 5, "nhs_gp": 5,
-    "emergency_service": 5, "school_or_college": 6, "other": 6,
+    "local": 36,
+    "central": 25,
+    "nhs_local": 12,
+    "nhs_central": 5,
+    "nhs_gp": 5,
+    "emergency_service": 5,
+    "school_or_college": 6,
+    "other": 6,
 }
 USER_PERMISSIONS = (
-    "manage_users", "manage_templates", "manage_settings", "send_texts", "send_emails",
-    "send_letters", "manage_api_keys", "view_activity",
+    "manage_users",
+    "manage_templates",
+    "manage_settings",
+    "send_texts",
+    "send_emails",
+    "send_letters",
+    "manage_api_keys",
+    "view_activity",
 )
-_STOP_WORDS = {"city", "council", "borough", "county", "district", "of", "and", "the", "for",
-               "nhs", "trust", "foundation", "hm", "service", "services"}
+_STOP_WORDS = {
+    "city",
+    "council",
+    "borough",
+    "county",
+    "district",
+    "of",
+    "and",
+    "the",
+    "for",
+    "nhs",
+    "trust",
+    "foundation",
+    "hm",
+    "service",
+    "services",
+}
 
 
 @dataclass(frozen=True)
@@ -112,8 +139,9 @@ def generate_reference_data(seed: int, services: int, anchor: date) -> Reference
     """All reference rows for `services` services (the two recorded ones included)."""
     pools = organisation_pools(seed)
     plans = plan_services(seed, services, pools)
-    organisations = {plan.organisation.id: plan.organisation for plan in plans
-                     if plan.organisation is not None}
+    organisations = {
+        plan.organisation.id: plan.organisation for plan in plans if plan.organisation is not None
+    }
     users, user_services = generate_users(seed, plans, anchor)
     creators = _first_user_by_service(user_services)
     templates, versions = [], []
@@ -121,8 +149,9 @@ def generate_reference_data(seed: int, services: int, anchor: date) -> Reference
         plan_templates, plan_versions = generate_templates(seed, plan, anchor, creators[plan.id])
         templates.extend(plan_templates)
         versions.extend(plan_versions)
-    has_email_templates = {row["service_id"] for row in templates
-                           if row["template_type"] == "email"}
+    has_email_templates = {
+        row["service_id"] for row in templates if row["template_type"] == "email"
+    }
     return ReferenceData(
         plans=tuple(plans),
         organisations=[_organisation_row(organisation) for organisation in organisations.values()],
@@ -133,8 +162,11 @@ def generate_reference_data(seed: int, services: int, anchor: date) -> Reference
         template_versions=versions,
         data_retention=[row for plan in plans for row in generate_retention(seed, plan, anchor)],
         annual_billing=[row for plan in plans for row in generate_allowances(seed, plan, anchor)],
-        reply_to=[row for plan in plans
-                  for row in generate_reply_to(seed, plan, anchor, plan.id in has_email_templates)],
+        reply_to=[
+            row
+            for plan in plans
+            for row in generate_reply_to(seed, plan, anchor, plan.id in has_email_templates)
+        ],
     )
 
 
@@ -150,30 +182,49 @@ def organisation_pools(seed: int) -> dict[str, list[Organisation]]:
         + list(names.UNITARY_COUNCILS),
         "nhs_central": list(names.NHS_CENTRAL_ORGANISATIONS),
         "nhs_local": list(names.NHS_LOCAL_FIXED)
-        + [names.NHS_LOCAL_PATTERNS[index % len(names.NHS_LOCAL_PATTERNS)].format(place=city)
-           for index, city in enumerate(names.CITIES)],
-        "nhs_gp": [pattern.format(street=street, place=place)
-                   for pattern, street, place in zip(
-                       names.GP_PATTERNS * 8, names.STREETS * 3, names.CITIES + names.BOROUGHS,
-                       strict=False)],
+        + [
+            names.NHS_LOCAL_PATTERNS[index % len(names.NHS_LOCAL_PATTERNS)].format(place=city)
+            for index, city in enumerate(names.CITIES)
+        ],
+        "nhs_gp": [
+            pattern.format(street=street, place=place)
+            for pattern, street, place in zip(
+                names.GP_PATTERNS * 8,
+                names.STREETS * 3,
+                names.CITIES + names.BOROUGHS,
+                strict=False,
+            )
+        ],
         "emergency_service": list(names.EMERGENCY_FIXED)
-        + [pattern.format(county=county) for county in names.COUNTIES
-           for pattern in names.EMERGENCY_PATTERNS],
-        "school_or_college": [pattern.format(place=place, saint=saint)
-                              for pattern, place, saint in zip(
-                                  names.SCHOOL_PATTERNS * 8, names.CITIES + names.BOROUGHS,
-                                  names.SAINTS * 12, strict=False)],
+        + [
+            pattern.format(county=county)
+            for county in names.COUNTIES
+            for pattern in names.EMERGENCY_PATTERNS
+        ],
+        "school_or_college": [
+            pattern.format(place=place, saint=saint)
+            for pattern, place, saint in zip(
+                names.SCHOOL_PATTERNS * 8,
+                names.CITIES + names.BOROUGHS,
+                names.SAINTS * 12,
+                strict=False,
+            )
+        ],
         "other": list(names.OTHER_ORGANISATIONS)
-        + [pattern.format(place=place) for place in names.CITIES[:8]
-           for pattern in names.OTHER_PATTERNS],
+        + [
+            pattern.format(place=place)
+            for place in names.CITIES[:8]
+            for pattern in names.OTHER_PATTERNS
+        ],
     }
     pools = {}
     for organisation_type, type_names in names_by_type.items():
         unique_names = list(dict.fromkeys(type_names))
         rng.shuffle(unique_names)
         pools[organisation_type] = [
-            Organisation(new_uuid(rng), name, organisation_type,
-                         organisation_domain(name, organisation_type))
+            Organisation(
+                new_uuid(rng), name, organisation_type, organisation_domain(name, organisation_type)
+            )
             for name in unique_names
         ]
     return pools
@@ -194,8 +245,7 @@ def organisation_domain(name: str, organisation_type: str) -> str:
     return f"{slug}.gov.uk"
 
 
-def plan_services(seed: int, count: int,
-                  pools: dict[str, list[Organisation]]) -> list[ServicePlan]:
+def plan_services(seed: int, count: int, pools: dict[str, list[Organisation]]) -> list[ServicePlan]:
     """Decide each service's sector, name, mode, age and channels; names come out unique."""
     rng = rng_for(seed, "services")
     plans = [_notify_plan(), _parking_plan()][:count]
@@ -226,8 +276,9 @@ def tasks_for(organisation: Organisation) -> dict[str, tuple[str, ...]]:
     return names.TASKS[organisation.organisation_type]
 
 
-def _pick_name(rng: random.Random, pool: list[Organisation],
-               used_names: set[str]) -> tuple[Organisation, str, str]:
+def _pick_name(
+    rng: random.Random, pool: list[Organisation], used_names: set[str]
+) -> tuple[Organisation, str, str]:
     """An organisation, a task and a name not yet used.
 
     A central body's task says who sends it ("Apply for a passport", then "Apply for a
@@ -252,8 +303,14 @@ def _pick_name(rng: random.Random, pool: list[Organisation],
     return organisation, thing, f"{name} ({number})"
 
 
-def _plan(rng: random.Random, sid: int, name: str, organisation: Organisation | None,
-          organisation_type: str | None, thing: str | None) -> ServicePlan:
+def _plan(
+    rng: random.Random,
+    sid: int,
+    name: str,
+    organisation: Organisation | None,
+    organisation_type: str | None,
+    thing: str | None,
+) -> ServicePlan:
     """Mode, age, activity and channels for one generated service."""
     restricted = rng.random() < 0.25
     if restricted:
@@ -266,7 +323,8 @@ def _plan(rng: random.Random, sid: int, name: str, organisation: Organisation | 
     inactive_days_ago = None if active else rng.randint(0, created_days_ago)
     channels = rng.choices(
         (("email", "sms"), ("email",), ("email", "sms", "letter"), ("sms",), ("email", "letter")),
-        (45, 20, 25, 5, 5))[0]
+        (45, 20, 25, 5, 5),
+    )[0]
     extras = []
     if "sms" in channels and rng.random() < 0.4:
         extras.append("international_sms")
@@ -274,8 +332,11 @@ def _plan(rng: random.Random, sid: int, name: str, organisation: Organisation | 
         extras.append("international_letters")
     if "sms" in channels and rng.random() < 0.1:
         extras.append("inbound_sms")
-    for permission, chance in (("email_auth", 0.2), ("upload_document", 0.1),
-                               ("edit_folder_permissions", 0.25)):
+    for permission, chance in (
+        ("email_auth", 0.2),
+        ("upload_document", 0.1),
+        ("edit_folder_permissions", 0.25),
+    ):
         if rng.random() < chance:
             extras.append(permission)
     if restricted:
@@ -286,13 +347,22 @@ def _plan(rng: random.Random, sid: int, name: str, organisation: Organisation | 
         size = min(150_000.0, rng.lognormvariate(2.2, 2.0))
     sign_off = organisation.name if organisation else name
     return ServicePlan(
-        sid=sid, id=new_uuid(rng), name=name, organisation=organisation,
-        organisation_type=organisation_type, restricted=restricted, active=active,
-        count_as_live=rng.random() > 0.03, created_days_ago=created_days_ago,
-        live_days_ago=live_days_ago, inactive_days_ago=inactive_days_ago,
+        sid=sid,
+        id=new_uuid(rng),
+        name=name,
+        organisation=organisation,
+        organisation_type=organisation_type,
+        restricted=restricted,
+        active=active,
+        count_as_live=rng.random() > 0.03,
+        created_days_ago=created_days_ago,
+        live_days_ago=live_days_ago,
+        inactive_days_ago=inactive_days_ago,
         channels=_ordered_channels(channels),
         permissions=_ordered_channels(channels) + tuple(extras),
-        size=size, thing=thing, sign_off=sign_off,
+        size=size,
+        thing=thing,
+        sign_off=sign_off,
     )
 
 
@@ -304,26 +374,50 @@ def _ordered_channels(channels: tuple[str, ...]) -> tuple[str, ...]:
 def _notify_plan() -> ServicePlan:
     """GOV.UK Notify itself, as the recorded service list shows it."""
     return ServicePlan(
-        sid=1, id=NOTIFY_SERVICE_ID, name="GOV.UK Notify", organisation=None,
-        organisation_type=None, restricted=False, active=True, count_as_live=True,
-        created_days_ago=3000, live_days_ago=None, inactive_days_ago=None,
+        sid=1,
+        id=NOTIFY_SERVICE_ID,
+        name="GOV.UK Notify",
+        organisation=None,
+        organisation_type=None,
+        restricted=False,
+        active=True,
+        count_as_live=True,
+        created_days_ago=3000,
+        live_days_ago=None,
+        inactive_days_ago=None,
         channels=("sms", "email"),
         permissions=("sms", "email", "international_sms", "international_letters"),
-        size=700.0, thing=None, sign_off="GOV.UK Notify",
+        size=700.0,
+        thing=None,
+        sign_off="GOV.UK Notify",
     )
 
 
 def _parking_plan() -> ServicePlan:
     """The recorded "Apply for a parking permit" service."""
-    organisation = Organisation(PEER_TESTING_ORGANISATION_ID, "Department for Peer Testing",
-                                "central", "peer-testing.gov.uk")
+    organisation = Organisation(
+        PEER_TESTING_ORGANISATION_ID,
+        "Department for Peer Testing",
+        "central",
+        "peer-testing.gov.uk",
+    )
     return ServicePlan(
-        sid=2, id=PARKING_SERVICE_ID, name="Apply for a parking permit", organisation=organisation,
-        organisation_type="central", restricted=False, active=True, count_as_live=True,
-        created_days_ago=120, live_days_ago=90, inactive_days_ago=None,
+        sid=2,
+        id=PARKING_SERVICE_ID,
+        name="Apply for a parking permit",
+        organisation=organisation,
+        organisation_type="central",
+        restricted=False,
+        active=True,
+        count_as_live=True,
+        created_days_ago=120,
+        live_days_ago=90,
+        inactive_days_ago=None,
         channels=("sms", "email", "letter"),
         permissions=("sms", "email", "letter", "international_sms", "international_letters"),
-        size=150.0, thing="a parking permit", sign_off="Parking Services",
+        size=150.0,
+        thing="a parking permit",
+        sign_off="Parking Services",
     )
 
 
@@ -331,15 +425,17 @@ def daily_limits(plan: ServicePlan) -> dict[str, int]:
     """Daily limits by channel: 50 in trial mode, the live limits once live (Notify: 1,000)."""
     if plan.id == NOTIFY_SERVICE_ID:
         return dict(NOTIFY_LIMITS)
-    return {channel: TRIAL_LIMIT if plan.restricted else LIVE_LIMITS[channel]
-            for channel in CHANNELS}
+    return {
+        channel: TRIAL_LIMIT if plan.restricted else LIVE_LIMITS[channel] for channel in CHANNELS
+    }
 
 
 def moment(rng: random.Random, anchor: date, days_ago: int) -> datetime:
     """A working-hours timestamp `days_ago` days before the anchor day."""
     day_start = at_midnight(anchor) - timedelta(days=days_ago)
-    return day_start + timedelta(seconds=rng.randint(8 * 3600, 18 * 3600),
-                                 microseconds=rng.randint(0, 999_999))
+    return day_start + timedelta(
+        seconds=rng.randint(8 * 3600, 18 * 3600), microseconds=rng.randint(0, 999_999)
+    )
 
 
 def local_part(name: str) -> str:
@@ -363,8 +459,12 @@ def service_row(seed: int, plan: ServicePlan, anchor: date, creator: str) -> dic
     intent = dict.fromkeys(CHANNELS)
     if wants_to_go_live or (live and not fixed and rng.random() < 0.5):
         yearly = max(1000, int(round(plan.size * 300, -2)))
-        intent = {channel: (yearly // (20 if channel == "letter" else 1)
-                            if channel in plan.channels else None) for channel in CHANNELS}
+        intent = {
+            channel: (
+                yearly // (20 if channel == "letter" else 1) if channel in plan.channels else None
+            )
+            for channel in CHANNELS
+        }
     return {
         "sid": plan.sid,
         "id": plan.id,
@@ -384,15 +484,20 @@ def service_row(seed: int, plan: ServicePlan, anchor: date, creator: str) -> dic
         "international_sms_message_limit": INTERNATIONAL_SMS_LIMIT,
         "rate_limit": 3000,
         "permissions": json.dumps(list(plan.permissions)),
-        "prefix_sms": int(plan.id == PARKING_SERVICE_ID
-                          or (plan.id != NOTIFY_SERVICE_ID and "sms" in plan.channels
-                              and rng.random() < 0.8)),
+        "prefix_sms": int(
+            plan.id == PARKING_SERVICE_ID
+            or (plan.id != NOTIFY_SERVICE_ID and "sms" in plan.channels and rng.random() < 0.8)
+        ),
         "contact_link": _contact_link(rng, plan, domain, live),
         "email_sender_local_part": local_part(plan.name),
-        "confirmed_email_sender_name": (None if plan.id == NOTIFY_SERVICE_ID
-                                        else int(not fixed and rng.random() < 0.4)),
-        "custom_email_sender_name": (plan.organisation.name if plan.organisation and not fixed
-                                     and rng.random() < 0.1 else None),
+        "confirmed_email_sender_name": (
+            None if plan.id == NOTIFY_SERVICE_ID else int(not fixed and rng.random() < 0.4)
+        ),
+        "custom_email_sender_name": (
+            plan.organisation.name
+            if plan.organisation and not fixed and rng.random() < 0.1
+            else None
+        ),
         "consent_to_research": None if fixed else rng.choice((None, None, 1, 0)),
         "has_active_go_live_request": int(wants_to_go_live),
         "volume_email": intent["email"],
@@ -403,11 +508,13 @@ def service_row(seed: int, plan: ServicePlan, anchor: date, creator: str) -> dic
         "billing_reference": f"NOTIFY-{rng.randint(1000, 9999)}" if billed else None,
         "purchase_order_number": f"PO{rng.randint(100000, 999999)}" if billed else None,
         "email_branding": new_uuid(rng) if not fixed and rng.random() < 0.35 else None,
-        "letter_branding": new_uuid(rng) if not fixed and "letter" in plan.channels
-        and rng.random() < 0.6 else None,
+        "letter_branding": new_uuid(rng)
+        if not fixed and "letter" in plan.channels and rng.random() < 0.6
+        else None,
         "notes": rng.choice(names.NOTES) if live and not fixed and rng.random() < 0.05 else None,
         "service_callback_api": json.dumps(
-            [new_uuid(rng)] if live and not fixed and rng.random() < 0.1 else []),
+            [new_uuid(rng)] if live and not fixed and rng.random() < 0.1 else []
+        ),
         "confirmed_unique": 0,
         "letter_postage": "first" if rng.random() < 0.2 else "second",
     }
@@ -419,18 +526,27 @@ def _contact_link(rng: random.Random, plan: ServicePlan, domain: str, live: bool
         return "https://www.gov.uk/contact-parking"
     if plan.id == NOTIFY_SERVICE_ID or not live or rng.random() < 0.3:
         return None
-    return rng.choice((f"https://www.{domain}/contact", f"contact@{domain}",
-                       f"0300 {rng.randint(100, 999)} {rng.randint(1000, 9999)}"))
+    return rng.choice(
+        (
+            f"https://www.{domain}/contact",
+            f"contact@{domain}",
+            f"0300 {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
+        )
+    )
 
 
 def _organisation_row(organisation: Organisation) -> dict:
     """The stored organisation."""
-    return {"id": organisation.id, "name": organisation.name,
-            "organisation_type": organisation.organisation_type}
+    return {
+        "id": organisation.id,
+        "name": organisation.name,
+        "organisation_type": organisation.organisation_type,
+    }
 
 
-def generate_users(seed: int, plans: list[ServicePlan],
-                   anchor: date) -> tuple[list[dict], list[dict]]:
+def generate_users(
+    seed: int, plans: list[ServicePlan], anchor: date
+) -> tuple[list[dict], list[dict]]:
     """Team members: one to four per service, some shared by services of one organisation."""
     rng = rng_for(seed, "users")
     users: list[dict] = []
@@ -458,11 +574,22 @@ def generate_users(seed: int, plans: list[ServicePlan],
             known = by_organisation.get(plan.organisation.id, [])
             by_organisation[plan.organisation.id] = known + [u for u in team if u not in known]
         for position, user_id in enumerate(team):
-            permissions = list(USER_PERMISSIONS) if position == 0 else sorted(
-                {"view_activity", *rng.sample(USER_PERMISSIONS, rng.randint(1, 5))},
-                key=USER_PERMISSIONS.index)
-            memberships.append({"user_id": user_id, "service_id": plan.id, "position": position,
-                                "permissions": json.dumps(permissions)})
+            permissions = (
+                list(USER_PERMISSIONS)
+                if position == 0
+                else sorted(
+                    {"view_activity", *rng.sample(USER_PERMISSIONS, rng.randint(1, 5))},
+                    key=USER_PERMISSIONS.index,
+                )
+            )
+            memberships.append(
+                {
+                    "user_id": user_id,
+                    "service_id": plan.id,
+                    "position": position,
+                    "permissions": json.dumps(permissions),
+                }
+            )
     return users, memberships
 
 
@@ -481,10 +608,21 @@ def _fixed_user(rng: random.Random, user_id: str, plan: ServicePlan, anchor: dat
     if user_id == JO_BLOGGS_USER_ID:
         person = ("Jo Bloggs", "jo.bloggs@peer-testing.gov.uk", "+447700900123", 0)
     else:
-        person = ("Notify service user", "notify-service-user@digital.cabinet-office.gov.uk",
-                  None, 1)
-    return _user_row(user_id, *person, created=created, logged_in=None, state="active",
-                     auth_type="sms_auth" if person[2] else "email_auth", research=1)
+        person = (
+            "Notify service user",
+            "notify-service-user@digital.cabinet-office.gov.uk",
+            None,
+            1,
+        )
+    return _user_row(
+        user_id,
+        *person,
+        created=created,
+        logged_in=None,
+        state="active",
+        auth_type="sms_auth" if person[2] else "email_auth",
+        research=1,
+    )
 
 
 def _new_user(rng: random.Random, plan: ServicePlan, anchor: date, used: set[str]) -> dict:
@@ -504,24 +642,50 @@ def _new_user(rng: random.Random, plan: ServicePlan, anchor: date, used: set[str
         logged_in = moment(rng, anchor, rng.randint(1, min(90, plan.created_days_ago + 1)))
     auth_type = rng.choices(("sms_auth", "email_auth", "webauthn_auth"), (70, 25, 5))[0]
     mobile = f"+447700900{rng.randint(0, 999):03d}" if auth_type == "sms_auth" else None
-    return _user_row(new_uuid(rng), f"{first} {last}", email, mobile, 0, created=created,
-                     logged_in=logged_in, state=state, auth_type=auth_type,
-                     research=int(rng.random() < 0.6))
+    return _user_row(
+        new_uuid(rng),
+        f"{first} {last}",
+        email,
+        mobile,
+        0,
+        created=created,
+        logged_in=logged_in,
+        state=state,
+        auth_type=auth_type,
+        research=int(rng.random() < 0.6),
+    )
 
 
-def _user_row(user_id: str, name: str, email: str, mobile: str | None, platform_admin: int, *,
-              created: datetime, logged_in: datetime | None, state: str, auth_type: str,
-              research: int) -> dict:
+def _user_row(
+    user_id: str,
+    name: str,
+    email: str,
+    mobile: str | None,
+    platform_admin: int,
+    *,
+    created: datetime,
+    logged_in: datetime | None,
+    state: str,
+    auth_type: str,
+    research: int,
+) -> dict:
     """The stored user."""
     return {
-        "id": user_id, "name": name, "email_address": email, "mobile_number": mobile,
-        "platform_admin": platform_admin, "state": state, "auth_type": auth_type,
+        "id": user_id,
+        "name": name,
+        "email_address": email,
+        "mobile_number": mobile,
+        "platform_admin": platform_admin,
+        "state": state,
+        "auth_type": auth_type,
         "created_at": stored(created),
         "logged_in_at": stored(logged_in) if logged_in else None,
         "password_changed_at": stored(created + timedelta(microseconds=82)),
         "email_access_validated_at": stored(logged_in or created),
-        "failed_login_count": 0, "can_use_webauthn": int(auth_type == "webauthn_auth"),
-        "receives_new_features_email": 1, "take_part_in_research": research,
+        "failed_login_count": 0,
+        "can_use_webauthn": int(auth_type == "webauthn_auth"),
+        "receives_new_features_email": 1,
+        "take_part_in_research": research,
         "current_session_id": None,
     }
 
@@ -531,14 +695,16 @@ def _first_user_by_service(memberships: list[dict]) -> dict[str, str]:
     return {row["service_id"]: row["user_id"] for row in reversed(memberships)}
 
 
-def generate_templates(seed: int, plan: ServicePlan, anchor: date,
-                       creator: str) -> tuple[list[dict], list[dict]]:
+def generate_templates(
+    seed: int, plan: ServicePlan, anchor: date, creator: str
+) -> tuple[list[dict], list[dict]]:
     """Two to eight templates for the service's channels, each with one or more versions."""
     rng = rng_for(seed, "templates", plan.id)
     if plan.id == PARKING_SERVICE_ID:
-        wording = [(template_id, kind, name, subject, content, count)
-                   for template_id, kind, name, subject, content, count
-                   in template_texts.PARKING_TEMPLATES]
+        wording = [
+            (template_id, kind, name, subject, content, count)
+            for template_id, kind, name, subject, content, count in template_texts.PARKING_TEMPLATES
+        ]
     else:
         wording = _choose_wording(rng, plan)
     templates, versions = [], []
@@ -549,22 +715,32 @@ def generate_templates(seed: int, plan: ServicePlan, anchor: date,
         version_days = [first_day, *days]
         created = [moment(rng, anchor, day) for day in version_days]
         for number, when in enumerate(created, start=1):
-            versions.append({
-                "template_id": template_id, "version": number, "name": name,
-                "subject": subject, "content": _version_content(content, number, count, plan),
-                "created_at": stored(when),
-                "updated_at": None if number == 1 else stored(when),
+            versions.append(
+                {
+                    "template_id": template_id,
+                    "version": number,
+                    "name": name,
+                    "subject": subject,
+                    "content": _version_content(content, number, count, plan),
+                    "created_at": stored(when),
+                    "updated_at": None if number == 1 else stored(when),
+                    "created_by": creator,
+                }
+            )
+        templates.append(
+            {
+                "id": template_id,
+                "service_id": plan.id,
+                "template_type": kind,
+                "version": count,
+                "archived": int(plan.id != PARKING_SERVICE_ID and rng.random() < 0.05),
+                "hidden": 0,
+                "postage": "second" if kind == "letter" else None,
+                "created_at": stored(created[0]),
+                "updated_at": stored(created[-1] + timedelta(microseconds=8887)),
                 "created_by": creator,
-            })
-        templates.append({
-            "id": template_id, "service_id": plan.id, "template_type": kind,
-            "version": count,
-            "archived": int(plan.id != PARKING_SERVICE_ID and rng.random() < 0.05),
-            "hidden": 0, "postage": "second" if kind == "letter" else None,
-            "created_at": stored(created[0]),
-            "updated_at": stored(created[-1] + timedelta(microseconds=8887)),
-            "created_by": creator,
-        })
+            }
+        )
     return templates, versions
 
 
@@ -579,16 +755,28 @@ def _choose_wording(rng: random.Random, plan: ServicePlan) -> list[tuple]:
     chosen = rng.sample(options, min(len(options), rng.randint(2, 8)))
     wording = []
     for kind, name, subject, content in chosen:
-        fill = {"thing": noun or "", "Thing": (noun or "").capitalize(),
-                "a_thing": plan.thing or "", "sign_off": plan.sign_off, "days": "{days}"}
-        wording.append((None, kind, name.format(**fill),
-                        subject.format(**fill) if subject else None, content.format(**fill),
-                        rng.choices((1, 2, 3, 4, 6, 8), (50, 20, 12, 8, 6, 4))[0]))
+        fill = {
+            "thing": noun or "",
+            "Thing": (noun or "").capitalize(),
+            "a_thing": plan.thing or "",
+            "sign_off": plan.sign_off,
+            "days": "{days}",
+        }
+        wording.append(
+            (
+                None,
+                kind,
+                name.format(**fill),
+                subject.format(**fill) if subject else None,
+                content.format(**fill),
+                rng.choices((1, 2, 3, 4, 6, 8), (50, 20, 12, 8, 6, 4))[0],
+            )
+        )
     return wording
 
 
 def _countable_noun(thing: str | None) -> str | None:
-    """"a parking permit" → "parking permit"; None when the thing is not one countable noun."""
+    """ "a parking permit" → "parking permit"; None when the thing is not one countable noun."""
     if thing is None:
         return None
     match = re.fullmatch(r"(?:a|an|your) (.+)", thing)
@@ -610,24 +798,36 @@ def generate_retention(seed: int, plan: ServicePlan, anchor: date) -> list[dict]
         chosen = list(PARKING_RETENTION)
     elif plan.id != NOTIFY_SERVICE_ID and rng.random() < 0.16:
         channels = rng.sample(plan.channels, rng.randint(1, len(plan.channels)))
-        chosen = [(new_uuid(rng), channel,
-                   rng.choices((7, 14, 30, 60, 90, 3), (15, 20, 30, 15, 15, 5))[0])
-                  for channel in _ordered(channels)]
+        chosen = [
+            (
+                new_uuid(rng),
+                channel,
+                rng.choices((7, 14, 30, 60, 90, 3), (15, 20, 30, 15, 15, 5))[0],
+            )
+            for channel in _ordered(channels)
+        ]
     else:
         return []
     rows = []
     for retention_id, channel, days in chosen:
         created_days_ago = rng.randint(1, max(1, plan.created_days_ago))
         updated = _later_change(rng, anchor, created_days_ago, 0.2)
-        rows.append({"id": retention_id, "service_id": plan.id, "notification_type": channel,
-                     "days_of_retention": days,
-                     "created_at": stored(moment(rng, anchor, created_days_ago)),
-                     "updated_at": stored(updated) if updated else None})
+        rows.append(
+            {
+                "id": retention_id,
+                "service_id": plan.id,
+                "notification_type": channel,
+                "days_of_retention": days,
+                "created_at": stored(moment(rng, anchor, created_days_ago)),
+                "updated_at": stored(updated) if updated else None,
+            }
+        )
     return rows
 
 
-def _later_change(rng: random.Random, anchor: date, created_days_ago: int,
-                  chance: float) -> datetime | None:
+def _later_change(
+    rng: random.Random, anchor: date, created_days_ago: int, chance: float
+) -> datetime | None:
     """Sometimes a change after creation, never later than the day before the anchor."""
     if created_days_ago < 2 or rng.random() >= chance:
         return None
@@ -659,13 +859,15 @@ def generate_allowances(seed: int, plan: ServicePlan, anchor: date) -> list[dict
         if custom is not None and year >= custom_from:
             # A custom value that happens to equal the default would not look custom.
             value = custom if custom != default else default + 10_000
-        rows.append({"service_id": plan.id, "financial_year_start": year,
-                     "free_sms_fragment_limit": value})
+        rows.append(
+            {"service_id": plan.id, "financial_year_start": year, "free_sms_fragment_limit": value}
+        )
     return rows
 
 
-def generate_reply_to(seed: int, plan: ServicePlan, anchor: date,
-                      has_email_templates: bool) -> list[dict]:
+def generate_reply_to(
+    seed: int, plan: ServicePlan, anchor: date, has_email_templates: bool
+) -> list[dict]:
     """Reply-to addresses for most services that send email; some trial services have none."""
     rng = rng_for(seed, "reply-to", plan.id)
     chance = 0.6 if plan.restricted else 0.95
@@ -678,12 +880,15 @@ def generate_reply_to(seed: int, plan: ServicePlan, anchor: date,
     for position in range(count):
         created_days_ago = rng.randint(1, max(1, plan.created_days_ago))
         updated = _later_change(rng, anchor, created_days_ago, 0.3)
-        rows.append({
-            "id": new_uuid(rng), "service_id": plan.id,
-            "email_address": f"{locals_[position]}@{domain}",
-            "is_default": int(position == 0),
-            "archived": int(position > 0 and rng.random() < 0.1),
-            "created_at": stored(moment(rng, anchor, created_days_ago)),
-            "updated_at": stored(updated) if updated else None,
-        })
+        rows.append(
+            {
+                "id": new_uuid(rng),
+                "service_id": plan.id,
+                "email_address": f"{locals_[position]}@{domain}",
+                "is_default": int(position == 0),
+                "archived": int(position > 0 and rng.random() < 0.1),
+                "created_at": stored(moment(rng, anchor, created_days_ago)),
+                "updated_at": stored(updated) if updated else None,
+            }
+        )
     return rows

@@ -27,9 +27,14 @@ def _sum_of(statuses: tuple[str, ...]) -> str:
 REQUESTED_SQL = _sum_of(REQUESTED_STATUSES)
 DELIVERED_SQL = _sum_of(DELIVERED_STATUSES)
 FAILED_SQL = _sum_of(FAILED_STATUSES)
-BILLABLE_SQL = "CASE channel " + " ".join(
-    f"WHEN '{channel}' THEN {_sum_of(statuses)}" for channel, statuses in BILLABLE_STATUSES.items()
-) + " END"
+BILLABLE_SQL = (
+    "CASE channel "
+    + " ".join(
+        f"WHEN '{channel}' THEN {_sum_of(statuses)}"
+        for channel, statuses in BILLABLE_STATUSES.items()
+    )
+    + " END"
+)
 
 _SERVICE_SELECT = """
     SELECT services.*, organisations.name AS organisation_name
@@ -48,12 +53,12 @@ class Counts:
 
 def service(connection: sqlite3.Connection, service_id: str) -> sqlite3.Row | None:
     """One service with its organisation's name, or None."""
-    return connection.execute(_SERVICE_SELECT + " WHERE services.id = ?",
-                              (service_id,)).fetchone()
+    return connection.execute(_SERVICE_SELECT + " WHERE services.id = ?", (service_id,)).fetchone()
 
 
-def services(connection: sqlite3.Connection, *, only_active: bool = False,
-             user_id: str | None = None) -> list[sqlite3.Row]:
+def services(
+    connection: sqlite3.Connection, *, only_active: bool = False, user_id: str | None = None
+) -> list[sqlite3.Row]:
     """Services oldest first, as the API lists them; optionally active or one user's only."""
     where, parameters = [], []
     if only_active:
@@ -62,12 +67,14 @@ def services(connection: sqlite3.Connection, *, only_active: bool = False,
         where.append("services.id IN (SELECT service_id FROM user_services WHERE user_id = ?)")
         parameters.append(user_id)
     clause = f" WHERE {' AND '.join(where)}" if where else ""
-    return connection.execute(_SERVICE_SELECT + clause + " ORDER BY services.created_at, "
-                              "services.id", parameters).fetchall()
+    return connection.execute(
+        _SERVICE_SELECT + clause + " ORDER BY services.created_at, services.id", parameters
+    ).fetchall()
 
 
-def statistics(connection: sqlite3.Connection, service_id: str, oldest: int,
-               newest: int = 0) -> dict[str, Counts]:
+def statistics(
+    connection: sqlite3.Connection, service_id: str, oldest: int, newest: int = 0
+) -> dict[str, Counts]:
     """Counts by channel for days_ago from `newest` to `oldest`; zeros for unknown services."""
     rows = connection.execute(
         f"""SELECT channel, SUM({REQUESTED_SQL}), SUM({DELIVERED_SQL}), SUM({FAILED_SQL})
@@ -81,8 +88,9 @@ def statistics(connection: sqlite3.Connection, service_id: str, oldest: int,
     return {channel: found.get(channel, Counts()) for channel in CHANNELS}
 
 
-def statistics_by_service(connection: sqlite3.Connection, oldest: int,
-                          newest: int) -> dict[int, dict[str, Counts]]:
+def statistics_by_service(
+    connection: sqlite3.Connection, oldest: int, newest: int
+) -> dict[int, dict[str, Counts]]:
     """Counts by service sid and channel for a window, for the detailed service list."""
     rows = connection.execute(
         f"""SELECT service_sid, channel, SUM({REQUESTED_SQL}), SUM({DELIVERED_SQL}),
@@ -131,7 +139,9 @@ def allowances(connection: sqlite3.Connection, year: int) -> dict[str, int]:
     """Every service's stored free SMS allowance for one financial year."""
     rows = connection.execute(
         "SELECT service_id, free_sms_fragment_limit FROM annual_billing "
-        "WHERE financial_year_start = ?", (year,)).fetchall()
+        "WHERE financial_year_start = ?",
+        (year,),
+    ).fetchall()
     return {row[0]: row[1] for row in rows}
 
 
@@ -140,14 +150,17 @@ def allowance(connection: sqlite3.Connection, service_row: sqlite3.Row, year: in
     API sets one up on first request."""
     row = connection.execute(
         "SELECT free_sms_fragment_limit FROM annual_billing "
-        "WHERE service_id = ? AND financial_year_start = ?", (service_row["id"], year)).fetchone()
+        "WHERE service_id = ? AND financial_year_start = ?",
+        (service_row["id"], year),
+    ).fetchone()
     if row is None:
         return default_allowance(service_row["organisation_type"], year)
     return row[0]
 
 
-def billing_days(connection: sqlite3.Connection, service_id: str, oldest: int,
-                 newest: int) -> list[tuple[int, str, int, int]]:
+def billing_days(
+    connection: sqlite3.Connection, service_id: str, oldest: int, newest: int
+) -> list[tuple[int, str, int, int]]:
     """(days_ago, channel, billable notifications, SMS fragments) for a window, oldest first."""
     return connection.execute(
         f"""SELECT days_ago, channel, {BILLABLE_SQL}, fragments
@@ -190,7 +203,8 @@ _TEMPLATE_SELECT = """
 def templates(connection: sqlite3.Connection, service_id: str) -> list[sqlite3.Row]:
     """A service's current templates, not archived or hidden, by name."""
     return connection.execute(
-        _TEMPLATE_SELECT + """ WHERE templates.service_id = ?
+        _TEMPLATE_SELECT
+        + """ WHERE templates.service_id = ?
             AND template_versions.version = templates.version
             AND templates.archived = 0 AND templates.hidden = 0
             ORDER BY template_versions.name, templates.template_type, templates.id""",
@@ -198,18 +212,21 @@ def templates(connection: sqlite3.Connection, service_id: str) -> list[sqlite3.R
     ).fetchall()
 
 
-def template(connection: sqlite3.Connection, service_id: str,
-             template_id: str) -> sqlite3.Row | None:
+def template(
+    connection: sqlite3.Connection, service_id: str, template_id: str
+) -> sqlite3.Row | None:
     """One of a service's templates as it is now, or None."""
     return connection.execute(
-        _TEMPLATE_SELECT + """ WHERE templates.service_id = ? AND templates.id = ?
+        _TEMPLATE_SELECT
+        + """ WHERE templates.service_id = ? AND templates.id = ?
             AND template_versions.version = templates.version""",
         (service_id, template_id),
     ).fetchone()
 
 
-def template_versions(connection: sqlite3.Connection, service_id: str,
-                      template_id: str) -> list[sqlite3.Row]:
+def template_versions(
+    connection: sqlite3.Connection, service_id: str, template_id: str
+) -> list[sqlite3.Row]:
     """Every version of a template with its author, newest first."""
     return connection.execute(
         """SELECT template_versions.*, templates.id, templates.service_id, templates.template_type,
@@ -243,20 +260,32 @@ def memberships(connection: sqlite3.Connection, user_id: str) -> list[sqlite3.Ro
 
 def name_taken(connection: sqlite3.Connection, name: str, service_id: str) -> bool:
     """Whether another service already has a name."""
-    row = connection.execute("SELECT 1 FROM services WHERE name = ? AND id != ?",
-                             (name, service_id)).fetchone()
+    row = connection.execute(
+        "SELECT 1 FROM services WHERE name = ? AND id != ?", (name, service_id)
+    ).fetchone()
     return row is not None
 
 
 SERVICE_COLUMNS = {
-    "name", "active", "restricted", "email_message_limit", "sms_message_limit",
-    "letter_message_limit", "international_sms_message_limit", "organisation_type",
-    "contact_link", "permissions", "prefix_sms", "go_live_at", "go_live_user",
+    "name",
+    "active",
+    "restricted",
+    "email_message_limit",
+    "sms_message_limit",
+    "letter_message_limit",
+    "international_sms_message_limit",
+    "organisation_type",
+    "contact_link",
+    "permissions",
+    "prefix_sms",
+    "go_live_at",
+    "go_live_user",
 }
 
 
-def update_service(connection: sqlite3.Connection, service_id: str,
-                   columns: Mapping[str, object]) -> None:
+def update_service(
+    connection: sqlite3.Connection, service_id: str, columns: Mapping[str, object]
+) -> None:
     """Write changed service columns (booleans as 0/1, permissions as JSON)."""
     unknown = set(columns) - SERVICE_COLUMNS
     if unknown:
@@ -265,8 +294,10 @@ def update_service(connection: sqlite3.Connection, service_id: str,
         return
     values = {name: _column_value(value) for name, value in columns.items()}
     assignments = ", ".join(f"{name} = :{name}" for name in values)
-    connection.execute(f"UPDATE services SET {assignments} WHERE id = :service_id",
-                       {**values, "service_id": service_id})
+    connection.execute(
+        f"UPDATE services SET {assignments} WHERE id = :service_id",
+        {**values, "service_id": service_id},
+    )
 
 
 def _column_value(value: object) -> object:
@@ -278,8 +309,9 @@ def _column_value(value: object) -> object:
     return value
 
 
-def set_allowance_from(connection: sqlite3.Connection, service_id: str, year: int,
-                       years_to: int, value: int) -> None:
+def set_allowance_from(
+    connection: sqlite3.Connection, service_id: str, year: int, years_to: int, value: int
+) -> None:
     """Set the free allowance for `year` through `years_to`, adding rows that are missing."""
     connection.executemany(
         """INSERT INTO annual_billing (service_id, financial_year_start, free_sms_fragment_limit)
@@ -293,5 +325,5 @@ def set_allowance_from(connection: sqlite3.Connection, service_id: str, year: in
 def newest_allowance_year(connection: sqlite3.Connection, service_id: str) -> int | None:
     """The latest financial year with a stored allowance."""
     return connection.execute(
-        "SELECT MAX(financial_year_start) FROM annual_billing WHERE service_id = ?",
-        (service_id,)).fetchone()[0]
+        "SELECT MAX(financial_year_start) FROM annual_billing WHERE service_id = ?", (service_id,)
+    ).fetchone()[0]

@@ -12,15 +12,39 @@ from dashboard.sandbox.clock import Timeline, iso_z, plain, rfc1123
 from dashboard.sandbox.facts import CHANNELS
 from dashboard.sandbox.queries import Counts
 
-_BOOLEAN_FIELDS = ("active", "restricted", "count_as_live", "prefix_sms", "confirmed_unique",
-                   "has_active_go_live_request")
+_BOOLEAN_FIELDS = (
+    "active",
+    "restricted",
+    "count_as_live",
+    "prefix_sms",
+    "confirmed_unique",
+    "has_active_go_live_request",
+)
 _NULLABLE_BOOLEAN_FIELDS = ("confirmed_email_sender_name", "consent_to_research")
 _PLAIN_FIELDS = (
-    "id", "name", "organisation_type", "created_by", "go_live_user", "email_message_limit",
-    "sms_message_limit", "letter_message_limit", "international_sms_message_limit", "rate_limit",
-    "contact_link", "email_sender_local_part", "custom_email_sender_name", "volume_email",
-    "volume_sms", "volume_letter", "billing_contact_email_addresses", "billing_contact_names",
-    "billing_reference", "purchase_order_number", "email_branding", "letter_branding", "notes",
+    "id",
+    "name",
+    "organisation_type",
+    "created_by",
+    "go_live_user",
+    "email_message_limit",
+    "sms_message_limit",
+    "letter_message_limit",
+    "international_sms_message_limit",
+    "rate_limit",
+    "contact_link",
+    "email_sender_local_part",
+    "custom_email_sender_name",
+    "volume_email",
+    "volume_sms",
+    "volume_letter",
+    "billing_contact_email_addresses",
+    "billing_contact_names",
+    "billing_reference",
+    "purchase_order_number",
+    "email_branding",
+    "letter_branding",
+    "notes",
 )
 
 
@@ -67,8 +91,9 @@ def detailed_service(row: sqlite3.Row, counts: Mapping[str, Counts], timeline: T
     }
 
 
-def live_service(row: sqlite3.Row, sent: Mapping[str, int], allowance: int,
-                 timeline: Timeline) -> dict:
+def live_service(
+    row: sqlite3.Row, sent: Mapping[str, int], allowance: int, timeline: Timeline
+) -> dict:
     """One entry of live-services-data, with this financial year's notifications sent."""
     return {
         "service_id": row["id"],
@@ -183,9 +208,13 @@ def template_version(row: sqlite3.Row, timeline: Timeline) -> dict:
 
 def user(row: sqlite3.Row, memberships: list[sqlite3.Row], timeline: Timeline) -> dict:
     """A user with their services' permissions and organisations."""
-    organisations = list(dict.fromkeys(
-        membership["organisation_id"] for membership in memberships
-        if membership["organisation_id"]))
+    organisations = list(
+        dict.fromkeys(
+            membership["organisation_id"]
+            for membership in memberships
+            if membership["organisation_id"]
+        )
+    )
     return {
         "id": row["id"],
         "name": row["name"],
@@ -203,8 +232,10 @@ def user(row: sqlite3.Row, memberships: list[sqlite3.Row], timeline: Timeline) -
         "password_changed_at": plain(timeline.moment(row["password_changed_at"])),
         "receives_new_features_email": bool(row["receives_new_features_email"]),
         "take_part_in_research": bool(row["take_part_in_research"]),
-        "permissions": {membership["service_id"]: json.loads(membership["permissions"])
-                        for membership in memberships},
+        "permissions": {
+            membership["service_id"]: json.loads(membership["permissions"])
+            for membership in memberships
+        },
         "services": [membership["service_id"] for membership in memberships],
         "organisations": organisations,
         "organisation_permissions": {organisation: [] for organisation in organisations},

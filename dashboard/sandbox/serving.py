@@ -23,9 +23,7 @@ class BackgroundSandbox:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self.database = database
         app = create_app(database, client_id, client_secret)
-        self.server = make_server(
-            "127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler
-        )
+        self.server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

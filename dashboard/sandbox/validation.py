@@ -8,8 +8,12 @@ from collections.abc import Callable
 
 from dashboard.sandbox.facts import ORGANISATION_TYPES, SERVICE_PERMISSIONS
 
-LIMIT_FIELDS = ("email_message_limit", "sms_message_limit", "letter_message_limit",
-                "international_sms_message_limit")
+LIMIT_FIELDS = (
+    "email_message_limit",
+    "sms_message_limit",
+    "letter_message_limit",
+    "international_sms_message_limit",
+)
 BOOLEAN_FIELDS = ("active", "restricted", "prefix_sms")
 
 

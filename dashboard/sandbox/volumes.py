@@ -28,20 +28,44 @@ _INDEX = {status: index for index, status in enumerate(STATUSES)}
 
 #: Settled status mix of each channel: the main status takes what the others leave.
 _SETTLED = {
-    "email": ("delivered", {"permanent-failure": 0.02, "temporary-failure": 0.01,
-                            "technical-failure": 0.002, "failed": 0.0003}),
-    "sms": ("delivered", {"permanent-failure": 0.025, "temporary-failure": 0.02,
-                          "technical-failure": 0.003, "failed": 0.0003}),
-    "letter": ("sent", {"validation-failed": 0.01, "cancelled": 0.004,
-                        "virus-scan-failed": 0.001, "technical-failure": 0.001,
-                        "permanent-failure": 0.001, "delivered": 0.002}),
+    "email": (
+        "delivered",
+        {
+            "permanent-failure": 0.02,
+            "temporary-failure": 0.01,
+            "technical-failure": 0.002,
+            "failed": 0.0003,
+        },
+    ),
+    "sms": (
+        "delivered",
+        {
+            "permanent-failure": 0.025,
+            "temporary-failure": 0.02,
+            "technical-failure": 0.003,
+            "failed": 0.0003,
+        },
+    ),
+    "letter": (
+        "sent",
+        {
+            "validation-failed": 0.01,
+            "cancelled": 0.004,
+            "virus-scan-failed": 0.001,
+            "technical-failure": 0.001,
+            "permanent-failure": 0.001,
+            "delivered": 0.002,
+        },
+    ),
 }
 #: Notifications still in flight, by days ago (0, 1, 2), as shares of the day's total.
 _IN_FLIGHT = {
     "email": ({"sending": 0.08, "created": 0.01}, {"sending": 0.005}, {"sending": 0.0005}),
-    "sms": ({"sending": 0.05, "pending": 0.04, "created": 0.01}, {"pending": 0.005,
-                                                                  "sending": 0.003},
-            {"pending": 0.001}),
+    "sms": (
+        {"sending": 0.05, "pending": 0.04, "created": 0.01},
+        {"pending": 0.005, "sending": 0.003},
+        {"pending": 0.001},
+    ),
     "letter": ({}, {}, {"sending": 0.2}),
 }
 _LETTER_MAIN_BY_AGE = ("created", "sending", "sent")
@@ -86,12 +110,18 @@ def today_targets(seed: int, plans: tuple[ServicePlan, ...]) -> dict[int, tuple[
     (limit 50), so the dashboard's highlighting has both kinds to show.
     """
     rng = rng_for(seed, "today-targets")
-    candidates = [plan for plan in plans if plan.active
-                  and plan.id not in (NOTIFY_SERVICE_ID, PARKING_SERVICE_ID)
-                  and ("email" in plan.channels or "sms" in plan.channels)]
-    live = sorted((plan for plan in candidates if not plan.restricted),
-                  key=lambda plan: (-plan.size, plan.sid))
-    live = live[:max(6, len(live) * 15 // 100)]
+    candidates = [
+        plan
+        for plan in plans
+        if plan.active
+        and plan.id not in (NOTIFY_SERVICE_ID, PARKING_SERVICE_ID)
+        and ("email" in plan.channels or "sms" in plan.channels)
+    ]
+    live = sorted(
+        (plan for plan in candidates if not plan.restricted),
+        key=lambda plan: (-plan.size, plan.sid),
+    )
+    live = live[: max(6, len(live) * 15 // 100)]
     trial = [plan for plan in candidates if plan.restricted]
     total = len(plans)
     targets: dict[int, tuple[str, int]] = {}
@@ -100,11 +130,13 @@ def today_targets(seed: int, plans: tuple[ServicePlan, ...]) -> dict[int, tuple[
         trial_wanted = max(1, wanted // 3)
         trial_left = [plan for plan in trial if plan.sid not in targets]
         live_left = [plan for plan in live if plan.sid not in targets]
-        chosen = (rng.sample(trial_left, min(trial_wanted, len(trial_left)))
-                  + rng.sample(live_left, min(wanted - trial_wanted, len(live_left))))
+        chosen = rng.sample(trial_left, min(trial_wanted, len(trial_left))) + rng.sample(
+            live_left, min(wanted - trial_wanted, len(live_left))
+        )
         for plan in chosen:
-            channel = rng.choice([channel for channel in ("email", "sms")
-                                  if channel in plan.channels])
+            channel = rng.choice(
+                [channel for channel in ("email", "sms") if channel in plan.channels]
+            )
             limit = daily_limits(plan)[channel]
             share_of_limit = rng.uniform(low, high)
             requested = math.floor(limit * share_of_limit)
@@ -121,8 +153,11 @@ def _profile(seed: int, plan: ServicePlan, today: tuple[str, int] | None) -> Vol
     other days too (half to most of its limit), so its history agrees with its today.
     """
     rng = rng_for(seed, "volume-profile", plan.id)
-    weights = {"email": rng.uniform(0.3, 1.0), "sms": rng.uniform(0.2, 1.0),
-               "letter": rng.uniform(0.02, 0.15)}
+    weights = {
+        "email": rng.uniform(0.3, 1.0),
+        "sms": rng.uniform(0.2, 1.0),
+        "letter": rng.uniform(0.02, 0.15),
+    }
     present = {channel: weights[channel] for channel in plan.channels}
     total_weight = sum(present.values())
     trial_size = plan.size if plan.restricted else min(10.0, rng.lognormvariate(-0.5, 1.0))
@@ -136,14 +171,19 @@ def _profile(seed: int, plan: ServicePlan, today: tuple[str, int] | None) -> Vol
         if today and today[0] == channel:
             usual = today[1] * rng.uniform(0.5, 0.85)
             live_mean, trial_mean = (0.0, usual) if plan.restricted else (usual, trial_mean)
-        channels.append(ChannelProfile(
-            channel=channel, live_mean=live_mean, trial_mean=trial_mean,
-            live_cap=daily_limits(plan)[channel],
-            failure=rng.lognormvariate(0.0, 0.6),
-            fragments=1.0 + min(2.0, rng.expovariate(2.5)),
-            international=rng.choice((0.0, 0.0, 0.005, 0.02, 0.05))
-            if "international_sms" in plan.permissions else 0.0,
-        ))
+        channels.append(
+            ChannelProfile(
+                channel=channel,
+                live_mean=live_mean,
+                trial_mean=trial_mean,
+                live_cap=daily_limits(plan)[channel],
+                failure=rng.lognormvariate(0.0, 0.6),
+                fragments=1.0 + min(2.0, rng.expovariate(2.5)),
+                international=rng.choice((0.0, 0.0, 0.005, 0.02, 0.05))
+                if "international_sms" in plan.permissions
+                else 0.0,
+            )
+        )
     return VolumeProfile(
         sid=plan.sid,
         oldest=min(DAYS_KEPT - 1, plan.created_days_ago),
@@ -191,8 +231,13 @@ def _service_rows(seed: int, anchor: date, profile: VolumeProfile) -> Iterator[t
                 count = profile.today[1]
             if count:
                 counts = _split(rng, count, mixes[min(days_ago, 3)])
-                yield (profile.sid, days_ago, channel_profile.channel, *counts,
-                       _fragments(rng, channel_profile, counts))
+                yield (
+                    profile.sid,
+                    days_ago,
+                    channel_profile.channel,
+                    *counts,
+                    _fragments(rng, channel_profile, counts),
+                )
 
 
 def _draw(rng: random.Random, mean: float) -> int:
@@ -242,8 +287,10 @@ def _split(rng: random.Random, count: int, mix: tuple[int, list[tuple[int, float
     return counts
 
 
-_BILLABLE_INDEX = {channel: tuple(_INDEX[status] for status in statuses)
-                   for channel, statuses in BILLABLE_STATUSES.items()}
+_BILLABLE_INDEX = {
+    channel: tuple(_INDEX[status] for status in statuses)
+    for channel, statuses in BILLABLE_STATUSES.items()
+}
 
 
 def _fragments(rng: random.Random, profile: ChannelProfile, counts: list[int]) -> int:

@@ -24,8 +24,9 @@ def unknown_id() -> str:
 def token(secret: str = SECRET, client_id: str = CLIENT_ID, iat_offset: int = 0) -> str:
     """A token signed by the client library, issued `iat_offset` seconds from now."""
     issued_at = epoch_seconds() + iat_offset
-    with mock.patch("notifications_python_client.authentication.epoch_seconds",
-                    return_value=issued_at):
+    with mock.patch(
+        "notifications_python_client.authentication.epoch_seconds", return_value=issued_at
+    ):
         return create_jwt_token(secret, client_id)
 
 

@@ -54,8 +54,9 @@ def test_a_wrong_issuer_is_refused_with_the_recorded_body(client: FlaskClient) -
 def test_a_bad_signature_is_refused_with_the_recorded_body(client: FlaskClient) -> None:
     status, body = load_sample("AUTH_bad_signature")
 
-    response = client.get(service_path(),
-                          headers=bearer(secret="not-the-secret-but-long-enough-to-sign"))
+    response = client.get(
+        service_path(), headers=bearer(secret="not-the-secret-but-long-enough-to-sign")
+    )
 
     assert (response.status_code, response.get_json()) == (status, body)
 
@@ -102,7 +103,9 @@ def test_settings_default_to_the_dashboards_development_values() -> None:
     settings = settings_from({})
 
     assert (settings.client_id, settings.client_secret) == (
-        "notify-admin", "dev-notify-secret-key-for-local-use-only")
+        "notify-admin",
+        "dev-notify-secret-key-for-local-use-only",
+    )
 
 
 def test_settings_come_from_the_environment() -> None:

@@ -59,8 +59,15 @@ def test_the_detailed_service_list_has_the_recorded_fields(client: FlaskClient) 
     status, body = load_sample("GET_service_list_detailed")
     today = london_today().isoformat()
 
-    response = get(client, "/service", detailed="True", start_date=today, end_date=today,
-                   only_active="True", include_from_test_key="False")
+    response = get(
+        client,
+        "/service",
+        detailed="True",
+        start_date=today,
+        end_date=today,
+        only_active="True",
+        include_from_test_key="False",
+    )
 
     services = response.get_json()["data"]
     assert response.status_code == status
@@ -79,8 +86,14 @@ def test_live_services_data_has_the_recorded_fields(client: FlaskClient) -> None
     assert response.status_code == status
     assert item_shape(list(live.values())) == item_shape(body["data"])
     recorded = {entry["service_id"]: entry for entry in body["data"]}
-    contact = ("contact_name", "contact_email", "contact_mobile", "organisation_name",
-               "organisation_type", "service_name")
+    contact = (
+        "contact_name",
+        "contact_email",
+        "contact_mobile",
+        "organisation_name",
+        "organisation_type",
+        "service_name",
+    )
     for key in contact:
         assert live[sample_service_id()][key] == recorded[sample_service_id()][key]
     assert live[notify_service_id()]["free_sms_fragment_limit"] == 250_000
@@ -96,8 +109,9 @@ def test_live_services_data_has_the_recorded_fields(client: FlaskClient) -> None
         ("GET_service_statistics_today_only", {"today_only": "True"}),
     ],
 )
-def test_statistics_have_the_recorded_fields(client: FlaskClient, sample: str,
-                                             params: dict) -> None:
+def test_statistics_have_the_recorded_fields(
+    client: FlaskClient, sample: str, params: dict
+) -> None:
     status, body = load_sample(sample)
 
     response = get(client, service_path("statistics"), **params)
@@ -131,8 +145,9 @@ def test_an_unknown_service_gives_the_recorded_404(client: FlaskClient) -> None:
     assert (response.status_code, response.get_json()) == (status, body)
 
 
-@pytest.mark.parametrize("path", ["/service/not-a-uuid", "/service/not-a-uuid/statistics",
-                                  "/user/12345"])
+@pytest.mark.parametrize(
+    "path", ["/service/not-a-uuid", "/service/not-a-uuid/statistics", "/user/12345"]
+)
 def test_a_malformed_id_is_a_plain_404(client: FlaskClient, path: str) -> None:
     response = get(client, path)
 
@@ -146,10 +161,13 @@ def test_data_retention_is_the_recorded_bare_list(client: FlaskClient) -> None:
 
     assert response.status_code == status
     assert item_shape(response.get_json()) == item_shape(body)
-    settings = [(row["id"], row["notification_type"], row["days_of_retention"])
-                for row in response.get_json()]
-    assert settings == [(row["id"], row["notification_type"], row["days_of_retention"])
-                        for row in body]
+    settings = [
+        (row["id"], row["notification_type"], row["days_of_retention"])
+        for row in response.get_json()
+    ]
+    assert settings == [
+        (row["id"], row["notification_type"], row["days_of_retention"]) for row in body
+    ]
 
 
 def test_a_service_without_retention_settings_has_an_empty_list(client: FlaskClient) -> None:
@@ -161,8 +179,9 @@ def test_a_service_without_retention_settings_has_an_empty_list(client: FlaskCli
 def test_the_free_allowance_for_a_year_is_the_recorded_object(client: FlaskClient) -> None:
     status, body = load_sample("GET_service_billing_free_sms_fragment_limit")
 
-    response = get(client, service_path("billing", "free-sms-fragment-limit"),
-                   financial_year_start=2026)
+    response = get(
+        client, service_path("billing", "free-sms-fragment-limit"), financial_year_start=2026
+    )
 
     assert (response.status_code, response.get_json()) == (status, body)
 
@@ -177,27 +196,34 @@ def test_the_free_allowance_defaults_to_this_financial_year(client: FlaskClient)
 def test_monthly_usage_rows_have_the_recorded_fields(client: FlaskClient) -> None:
     status, body = load_sample("GET_service_billing_monthly_usage")
 
-    response = get(client, service_path("billing", "monthly-usage"),
-                   year=current_financial_year())
+    response = get(client, service_path("billing", "monthly-usage"), year=current_financial_year())
 
     assert response.status_code == status
     assert item_shape(response.get_json()) == item_shape(body)
 
 
 def test_yearly_usage_rows_have_the_contracts_fields(client: FlaskClient) -> None:
-    response = get(client, service_path("billing", "yearly-usage-summary"),
-                   year=current_financial_year())
+    response = get(
+        client, service_path("billing", "yearly-usage-summary"), year=current_financial_year()
+    )
 
     assert response.status_code == 200
     assert set(item_shape(response.get_json())) == {
-        "notification_type", "chargeable_units", "notifications_sent", "rate", "cost",
-        "free_allowance_used", "charged_units"}
+        "notification_type",
+        "chargeable_units",
+        "notifications_sent",
+        "rate",
+        "cost",
+        "free_allowance_used",
+        "charged_units",
+    }
 
 
 @pytest.mark.parametrize("endpoint", ["yearly-usage-summary", "monthly-usage"])
 @pytest.mark.parametrize("params", [{}, {"year": "twenty"}], ids=["no year", "not a number"])
-def test_usage_without_a_valid_year_gives_the_recorded_400(client: FlaskClient, endpoint: str,
-                                                          params: dict) -> None:
+def test_usage_without_a_valid_year_gives_the_recorded_400(
+    client: FlaskClient, endpoint: str, params: dict
+) -> None:
     status, body = load_sample("GET_service_billing_yearly_usage_summary_no_year")
 
     response = get(client, service_path("billing", endpoint), **params)
@@ -210,8 +236,14 @@ def test_reply_to_addresses_have_the_contracts_fields(client: FlaskClient) -> No
 
     assert response.status_code == 200
     assert set(item_shape(response.get_json())) == {
-        "id", "service_id", "email_address", "is_default", "archived", "created_at",
-        "updated_at"}
+        "id",
+        "service_id",
+        "email_address",
+        "is_default",
+        "archived",
+        "created_at",
+        "updated_at",
+    }
 
 
 def test_the_template_list_is_the_recorded_one(client: FlaskClient) -> None:
@@ -230,8 +262,19 @@ def test_a_template_has_the_recorded_fields(client: FlaskClient) -> None:
     template = response.get_json()["data"]
     assert response.status_code == status
     assert shape(response.get_json()) == shape(body)
-    for key in ("id", "name", "subject", "content", "template_type", "version", "service",
-                "created_by", "postage", "archived", "hidden"):
+    for key in (
+        "id",
+        "name",
+        "subject",
+        "content",
+        "template_type",
+        "version",
+        "service",
+        "created_by",
+        "postage",
+        "archived",
+        "hidden",
+    ):
         assert template[key] == body["data"][key]
 
 
@@ -258,10 +301,13 @@ def test_one_template_version_has_the_versions_fields(client: FlaskClient) -> No
     assert shape(response.get_json()["data"]) == shape(versions[0])
 
 
-@pytest.mark.parametrize("path", [
-    f"template/{unknown_id()}",
-    f"template/{sample_template_id()}/version/99",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"template/{unknown_id()}",
+        f"template/{sample_template_id()}/version/99",
+    ],
+)
 def test_a_missing_template_is_a_404(client: FlaskClient, path: str) -> None:
     response = get(client, service_path(*path.split("/")))
 
@@ -282,9 +328,19 @@ def test_a_user_has_the_recorded_fields_and_values(client: FlaskClient) -> None:
     user = response.get_json()["data"]
     assert response.status_code == status
     assert shape(response.get_json()) == shape(body)
-    for key in ("name", "email_address", "mobile_number", "auth_type", "state",
-                "platform_admin", "permissions", "services", "organisations",
-                "organisation_permissions", "failed_login_count"):
+    for key in (
+        "name",
+        "email_address",
+        "mobile_number",
+        "auth_type",
+        "state",
+        "platform_admin",
+        "permissions",
+        "services",
+        "organisations",
+        "organisation_permissions",
+        "failed_login_count",
+    ):
         assert user[key] == body["data"][key]
 
 

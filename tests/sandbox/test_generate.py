@@ -23,9 +23,20 @@ from tests.samples import sample_service_id
 from tests.sandbox.helpers import CLIENT_ID, SECRET, get, notify_service_id
 
 ANCHOR = date(2026, 11, 27)
-STATUSES = ("created", "sending", "pending", "sent", "delivered", "failed", "technical_failure",
-            "temporary_failure", "permanent_failure", "validation_failed", "virus_scan_failed",
-            "cancelled")
+STATUSES = (
+    "created",
+    "sending",
+    "pending",
+    "sent",
+    "delivered",
+    "failed",
+    "technical_failure",
+    "temporary_failure",
+    "permanent_failure",
+    "validation_failed",
+    "virus_scan_failed",
+    "cancelled",
+)
 REQUESTED = " + ".join(status for status in STATUSES if status != "cancelled")
 
 
@@ -33,8 +44,12 @@ def fingerprint(path: Path) -> str:
     """A digest of every table's rows, in a fixed order."""
     digest = hashlib.sha256()
     with sqlite3.connect(path) as connection:
-        tables = [row[0] for row in connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        ]
         for table in tables:
             for row in sorted(repr(row) for row in connection.execute(f"SELECT * FROM {table}")):
                 digest.update(row.encode())
@@ -74,8 +89,9 @@ def test_a_file_of_an_older_schema_is_rebuilt(tmp_path: Path) -> None:
     assert database_module.schema_version(path) == database_module.SCHEMA_VERSION
 
 
-def test_a_failed_build_leaves_no_file_behind(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_build_leaves_no_file_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     real_write = database_module._write
 
     def write_then_crash(path: Path, *arguments: object) -> None:
@@ -95,8 +111,17 @@ def test_two_thousand_services_have_unique_realistic_names_in_every_sector() -> 
     names = [plan.name for plan in plans]
     sectors = Counter(plan.organisation_type for plan in plans)
     assert len(set(names)) == 2000
-    assert set(sectors) == {"central", "local", "nhs_central", "nhs_local", "nhs_gp",
-                            "emergency_service", "school_or_college", "other", None}
+    assert set(sectors) == {
+        "central",
+        "local",
+        "nhs_central",
+        "nhs_local",
+        "nhs_gp",
+        "emergency_service",
+        "school_or_college",
+        "other",
+        None,
+    }
     assert sectors.most_common(2)[0][0] == "local" and sectors["central"] > 300
     assert 0 < sectors[None] <= 20
     assert 0.2 < sum(plan.restricted for plan in plans) / 2000 < 0.3
@@ -108,9 +133,12 @@ def test_about_one_service_in_twelve_has_a_custom_allowance() -> None:
     reference = generate_reference_data(1, 300, ANCHOR)
     types = {plan.id: plan.organisation_type for plan in reference.plans}
 
-    custom = {row["service_id"] for row in reference.annual_billing
-              if row["free_sms_fragment_limit"] != default_allowance(types[row["service_id"]],
-                                                                     row["financial_year_start"])}
+    custom = {
+        row["service_id"]
+        for row in reference.annual_billing
+        if row["free_sms_fragment_limit"]
+        != default_allowance(types[row["service_id"]], row["financial_year_start"])
+    }
     years = Counter(row["service_id"] for row in reference.annual_billing)
 
     assert 0.04 < len(custom) / 300 < 0.14
@@ -126,14 +154,13 @@ def test_reference_data_is_consistent() -> None:
     versions: dict[str, list[int]] = {}
     for row in reference.template_versions:
         versions.setdefault(row["template_id"], []).append(row["version"])
-    assert all(sorted(numbers) == list(range(1, len(numbers) + 1))
-               for numbers in versions.values())
+    assert all(sorted(numbers) == list(range(1, len(numbers) + 1)) for numbers in versions.values())
     assert {row["id"]: row["version"] for row in reference.templates} == {
-        template_id: max(numbers) for template_id, numbers in versions.items()}
+        template_id: max(numbers) for template_id, numbers in versions.items()
+    }
     team = {(row["service_id"], row["user_id"]) for row in reference.user_services}
     assert all((row["id"], row["created_by"]) in team for row in reference.services)
-    emailing = {row["service_id"] for row in reference.templates
-                if row["template_type"] == "email"}
+    emailing = {row["service_id"] for row in reference.templates if row["template_type"] == "email"}
     replying = {row["service_id"] for row in reference.reply_to}
     assert any(plans[service_id].restricted for service_id in emailing - replying)
     live_emailing = [service_id for service_id in emailing if not plans[service_id].restricted]
@@ -141,9 +168,13 @@ def test_reference_data_is_consistent() -> None:
 
 
 def test_limits_follow_trial_and_live_mode(db: sqlite3.Connection) -> None:
-    limits = set(db.execute(
-        "SELECT restricted, email_message_limit, sms_message_limit, letter_message_limit, "
-        "international_sms_message_limit FROM services WHERE id != ?", (notify_service_id(),)))
+    limits = set(
+        db.execute(
+            "SELECT restricted, email_message_limit, sms_message_limit, letter_message_limit, "
+            "international_sms_message_limit FROM services WHERE id != ?",
+            (notify_service_id(),),
+        )
+    )
 
     assert limits == {(0, 250_000, 250_000, 20_000, 100), (1, 50, 50, 50, 100)}
 
@@ -151,14 +182,17 @@ def test_limits_follow_trial_and_live_mode(db: sqlite3.Connection) -> None:
 def test_daily_rows_are_sane(db: sqlite3.Connection) -> None:
     sums = " + ".join(STATUSES)
     oldest, newest, empty = db.execute(
-        f"SELECT MAX(days_ago), MIN(days_ago), SUM(({sums}) = 0) FROM daily_counts").fetchone()
+        f"SELECT MAX(days_ago), MIN(days_ago), SUM(({sums}) = 0) FROM daily_counts"
+    ).fetchone()
     fragments_off_sms = db.execute(
-        "SELECT COUNT(*) FROM daily_counts WHERE channel != 'sms' AND fragments != 0").fetchone()
+        "SELECT COUNT(*) FROM daily_counts WHERE channel != 'sms' AND fragments != 0"
+    ).fetchone()
     per_text = db.execute(
         "SELECT MIN(fragments * 1.0 / (delivered + sent + sending + pending + failed "
         "+ temporary_failure + permanent_failure)), MAX(fragments * 1.0 / (delivered + sent "
         "+ sending + pending + failed + temporary_failure + permanent_failure)) "
-        "FROM daily_counts WHERE channel = 'sms' AND delivered > 20").fetchone()
+        "FROM daily_counts WHERE channel = 'sms' AND delivered > 20"
+    ).fetchone()
 
     assert (oldest, newest, empty) == (399, 0, 0)
     assert fragments_off_sms == (0,)
@@ -166,10 +200,16 @@ def test_daily_rows_are_sane(db: sqlite3.Connection) -> None:
 
 
 def test_small_services_have_quiet_days_and_big_ones_send_a_lot(db: sqlite3.Connection) -> None:
-    active_days = [row[0] for row in db.execute(
-        "SELECT COUNT(DISTINCT days_ago) FROM daily_counts GROUP BY service_sid")]
-    totals = sorted(row[0] for row in db.execute(
-        f"SELECT SUM({REQUESTED}) FROM daily_counts GROUP BY service_sid"))
+    active_days = [
+        row[0]
+        for row in db.execute(
+            "SELECT COUNT(DISTINCT days_ago) FROM daily_counts GROUP BY service_sid"
+        )
+    ]
+    totals = sorted(
+        row[0]
+        for row in db.execute(f"SELECT SUM({REQUESTED}) FROM daily_counts GROUP BY service_sid")
+    )
 
     assert min(active_days) < 200 and max(active_days) == 400
     assert totals[-1] > 1000 * totals[len(totals) // 2]
@@ -180,7 +220,8 @@ def test_today_puts_services_near_and_over_their_limits(db: sqlite3.Connection) 
         f"""SELECT restricted, ({REQUESTED}) * 1.0 / CASE channel
                 WHEN 'email' THEN email_message_limit WHEN 'sms' THEN sms_message_limit
                 ELSE letter_message_limit END
-            FROM daily_counts JOIN services ON sid = service_sid WHERE days_ago = 0""").fetchall()
+            FROM daily_counts JOIN services ON sid = service_sid WHERE days_ago = 0"""
+    ).fetchall()
 
     near = [restricted for restricted, share in usage if 0.8 <= share < 1.0]
     over = [restricted for restricted, share in usage if share > 1.0]
@@ -188,13 +229,12 @@ def test_today_puts_services_near_and_over_their_limits(db: sqlite3.Connection) 
     assert 1 in over and 0 in over
 
 
-def test_weekends_are_quieter_than_weekdays(sandbox_database: Path,
-                                            db: sqlite3.Connection) -> None:
+def test_weekends_are_quieter_than_weekdays(sandbox_database: Path, db: sqlite3.Connection) -> None:
     anchor = database_module.anchor_of(db)
     by_weekday = Counter()
     for days_ago, requested in db.execute(
-            f"SELECT days_ago, SUM({REQUESTED}) FROM daily_counts WHERE days_ago > 0 "
-            f"GROUP BY days_ago"):
+        f"SELECT days_ago, SUM({REQUESTED}) FROM daily_counts WHERE days_ago > 0 GROUP BY days_ago"
+    ):
         by_weekday[(anchor - timedelta(days=days_ago)).weekday() >= 5] += requested
 
     assert by_weekday[True] / 2 < by_weekday[False] / 5
@@ -206,8 +246,9 @@ def test_a_file_reopened_later_still_counts_today_and_moves_its_dates(
     with sqlite3.connect(sandbox_database) as connection:
         anchor = database_module.anchor_of(connection)
     built_day = create_app(sandbox_database, CLIENT_ID, SECRET, today=lambda: anchor)
-    ten_days_on = create_app(sandbox_database, CLIENT_ID, SECRET,
-                             today=lambda: anchor + timedelta(days=10))
+    ten_days_on = create_app(
+        sandbox_database, CLIENT_ID, SECRET, today=lambda: anchor + timedelta(days=10)
+    )
     path = f"/service/{sample_service_id()}"
 
     then = get(built_day.test_client(), path).get_json()["data"]["go_live_at"]
@@ -224,5 +265,9 @@ def test_the_command_line_defaults_to_the_local_sandbox() -> None:
     arguments = parse_arguments([])
 
     assert (arguments.host, arguments.port, arguments.services, arguments.seed) == (
-        "127.0.0.1", 6011, 2000, 1)
+        "127.0.0.1",
+        6011,
+        2000,
+        1,
+    )
     assert arguments.data_dir == Path(".data")

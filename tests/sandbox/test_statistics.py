@@ -14,27 +14,52 @@ from dashboard.sandbox.clock import london_today
 from tests.samples import sample_service_id
 from tests.sandbox.helpers import get, notify_service_id
 
-REQUESTED = ("created", "sending", "pending", "sent", "delivered", "failed",
-             "technical_failure", "temporary_failure", "permanent_failure", "validation_failed",
-             "virus_scan_failed")  # every status but cancelled
+REQUESTED = (
+    "created",
+    "sending",
+    "pending",
+    "sent",
+    "delivered",
+    "failed",
+    "technical_failure",
+    "temporary_failure",
+    "permanent_failure",
+    "validation_failed",
+    "virus_scan_failed",
+)  # every status but cancelled
 DELIVERED = ("delivered", "sent")
-FAILED = ("failed", "technical_failure", "temporary_failure", "permanent_failure",
-          "validation_failed", "virus_scan_failed")
-WINDOWS = [{"limit_days": 1}, {"limit_days": 7}, {"limit_days": 30}, {"limit_days": 0},
-           {"limit_days": 400}, {"today_only": "True"}]
+FAILED = (
+    "failed",
+    "technical_failure",
+    "temporary_failure",
+    "permanent_failure",
+    "validation_failed",
+    "virus_scan_failed",
+)
+WINDOWS = [
+    {"limit_days": 1},
+    {"limit_days": 7},
+    {"limit_days": 30},
+    {"limit_days": 0},
+    {"limit_days": 400},
+    {"today_only": "True"},
+]
 
 
 def rows_of(db: sqlite3.Connection, service_id: str) -> list[dict]:
     cursor = db.execute(
-        "SELECT * FROM daily_counts WHERE service_sid = "
-        "(SELECT sid FROM services WHERE id = ?)", (service_id,))
+        "SELECT * FROM daily_counts WHERE service_sid = (SELECT sid FROM services WHERE id = ?)",
+        (service_id,),
+    )
     columns = [column[0] for column in cursor.description]
     return [dict(zip(columns, row, strict=True)) for row in cursor]
 
 
 def expected(db: sqlite3.Connection, service_id: str, oldest_days_ago: int) -> dict:
-    counts = {channel: {"requested": 0, "delivered": 0, "failed": 0}
-              for channel in ("email", "sms", "letter")}
+    counts = {
+        channel: {"requested": 0, "delivered": 0, "failed": 0}
+        for channel in ("email", "sms", "letter")
+    }
     for row in rows_of(db, service_id):
         if row["days_ago"] <= oldest_days_ago:
             channel = counts[row["channel"]]
@@ -52,25 +77,30 @@ def services_worth_checking(db: sqlite3.Connection) -> list[str]:
     """The recorded services, today's busiest service, a trial one, an inactive one."""
     busiest_today = db.execute(
         f"SELECT services.id FROM daily_counts JOIN services ON sid = service_sid "
-        f"WHERE days_ago = 0 ORDER BY {' + '.join(REQUESTED)} DESC LIMIT 1").fetchone()[0]
+        f"WHERE days_ago = 0 ORDER BY {' + '.join(REQUESTED)} DESC LIMIT 1"
+    ).fetchone()[0]
     trial = db.execute(
         "SELECT id FROM services WHERE restricted = 1 AND sid IN "
-        "(SELECT service_sid FROM daily_counts) ORDER BY sid LIMIT 1").fetchone()[0]
+        "(SELECT service_sid FROM daily_counts) ORDER BY sid LIMIT 1"
+    ).fetchone()[0]
     inactive = db.execute(
-        "SELECT id FROM services WHERE active = 0 ORDER BY sid LIMIT 1").fetchone()
+        "SELECT id FROM services WHERE active = 0 ORDER BY sid LIMIT 1"
+    ).fetchone()
     chosen = [sample_service_id(), notify_service_id(), busiest_today, trial]
     return chosen + ([inactive[0]] if inactive else [])
 
 
 @pytest.mark.parametrize("window", WINDOWS, ids=lambda window: str(window))
-def test_statistics_equal_a_direct_count_of_the_rows(client: FlaskClient, db: sqlite3.Connection,
-                                                     window: dict) -> None:
+def test_statistics_equal_a_direct_count_of_the_rows(
+    client: FlaskClient, db: sqlite3.Connection, window: dict
+) -> None:
     for service_id in services_worth_checking(db):
         response = get(client, f"/service/{service_id}/statistics", **window)
 
         assert response.status_code == 200
         assert response.get_json()["data"] == expected(db, service_id, oldest_day(window)), (
-            service_id)
+            service_id
+        )
 
 
 def test_the_checked_services_sent_something_in_the_window(db: sqlite3.Connection) -> None:
@@ -85,31 +115,37 @@ def test_limit_days_defaults_to_7(client: FlaskClient, db: sqlite3.Connection) -
 
 
 def test_today_only_must_be_exactly_True(client: FlaskClient, db: sqlite3.Connection) -> None:
-    lower_case = get(client, f"/service/{sample_service_id()}/statistics", today_only="true",
-                     limit_days=30)
+    lower_case = get(
+        client, f"/service/{sample_service_id()}/statistics", today_only="true", limit_days=30
+    )
 
     assert lower_case.get_json()["data"] == expected(db, sample_service_id(), 30)
 
 
-def test_today_only_ignores_the_limit_days_value(client: FlaskClient,
-                                                 db: sqlite3.Connection) -> None:
-    response = get(client, f"/service/{sample_service_id()}/statistics", today_only="True",
-                   limit_days=30)
+def test_today_only_ignores_the_limit_days_value(
+    client: FlaskClient, db: sqlite3.Connection
+) -> None:
+    response = get(
+        client, f"/service/{sample_service_id()}/statistics", today_only="True", limit_days=30
+    )
 
     assert response.get_json()["data"] == expected(db, sample_service_id(), 0)
 
 
-def test_a_negative_limit_days_still_counts_today(client: FlaskClient,
-                                                  db: sqlite3.Connection) -> None:
+def test_a_negative_limit_days_still_counts_today(
+    client: FlaskClient, db: sqlite3.Connection
+) -> None:
     response = get(client, f"/service/{sample_service_id()}/statistics", limit_days=-3)
 
     assert response.get_json()["data"] == expected(db, sample_service_id(), 0)
 
 
-def test_every_channel_is_present_for_a_service_without_letters(client: FlaskClient,
-                                                                 db: sqlite3.Connection) -> None:
+def test_every_channel_is_present_for_a_service_without_letters(
+    client: FlaskClient, db: sqlite3.Connection
+) -> None:
     service_id = db.execute(
-        "SELECT id FROM services WHERE permissions NOT LIKE '%\"letter\"%' LIMIT 1").fetchone()[0]
+        "SELECT id FROM services WHERE permissions NOT LIKE '%\"letter\"%' LIMIT 1"
+    ).fetchone()[0]
 
     data = get(client, f"/service/{service_id}/statistics", limit_days=30).get_json()["data"]
 
@@ -117,13 +153,18 @@ def test_every_channel_is_present_for_a_service_without_letters(client: FlaskCli
     assert data["letter"] == {"requested": 0, "delivered": 0, "failed": 0}
 
 
-def test_the_detailed_list_counts_its_date_range(client: FlaskClient,
-                                                 db: sqlite3.Connection) -> None:
+def test_the_detailed_list_counts_its_date_range(
+    client: FlaskClient, db: sqlite3.Connection
+) -> None:
     today = london_today()
 
-    response = get(client, "/service", detailed="True",
-                   start_date=(today - timedelta(days=6)).isoformat(),
-                   end_date=today.isoformat())
+    response = get(
+        client,
+        "/service",
+        detailed="True",
+        start_date=(today - timedelta(days=6)).isoformat(),
+        end_date=today.isoformat(),
+    )
 
     services = {service["id"]: service for service in response.get_json()["data"]}
     for service_id in services_worth_checking(db):
@@ -143,8 +184,11 @@ def test_the_detailed_list_names_a_channel_only_for_services_that_sent(
     response = get(client, "/service", detailed="True")
 
     for service in response.get_json()["data"]:
-        sent = [channel for channel, counts in sorted(service["statistics"].items())
-                if counts["requested"]]
+        sent = [
+            channel
+            for channel, counts in sorted(service["statistics"].items())
+            if counts["requested"]
+        ]
         assert service["notification_type"] == (sent[0] if sent else None)
 
 

@@ -24,8 +24,13 @@ def allowance(client: FlaskClient, year: int | None = None) -> int:
 
 
 def test_an_update_returns_and_keeps_the_changed_service(writable_client: FlaskClient) -> None:
-    changes = {"sms_message_limit": 1000, "email_message_limit": 5000, "prefix_sms": False,
-               "contact_link": "https://example.gov.uk/help", "name": "Apply for a permit"}
+    changes = {
+        "sms_message_limit": 1000,
+        "email_message_limit": 5000,
+        "prefix_sms": False,
+        "contact_link": "https://example.gov.uk/help",
+        "name": "Apply for a permit",
+    }
 
     response = post(writable_client, service_path(), changes)
 
@@ -70,8 +75,11 @@ def test_going_live_sets_the_go_live_time(writable_client: FlaskClient) -> None:
     services = get(writable_client, "/service").get_json()["data"]
     trial = next(service for service in services if service["restricted"])
 
-    response = post(writable_client, f"/service/{trial['id']}",
-                    {"restricted": False, "sms_message_limit": 250_000})
+    response = post(
+        writable_client,
+        f"/service/{trial['id']}",
+        {"restricted": False, "sms_message_limit": 250_000},
+    )
 
     live = response.get_json()["data"]
     assert live["restricted"] is False
@@ -82,22 +90,30 @@ def test_going_live_sets_the_go_live_time(writable_client: FlaskClient) -> None:
 @pytest.mark.parametrize(
     ("body", "field", "message"),
     [
-        ({"organisation_type": "parish"}, "organisation_type",
-         "Must be one of: central, local, nhs_central, nhs_local, nhs_gp, emergency_service, "
-         "school_or_college, other."),
+        (
+            {"organisation_type": "parish"},
+            "organisation_type",
+            "Must be one of: central, local, nhs_central, nhs_local, nhs_gp, emergency_service, "
+            "school_or_college, other.",
+        ),
         ({"sms_message_limit": "lots"}, "sms_message_limit", "Not a valid integer."),
         ({"email_message_limit": 2.5}, "email_message_limit", "Not a valid integer."),
         ({"letter_message_limit": True}, "letter_message_limit", "Not a valid integer."),
-        ({"international_sms_message_limit": -1}, "international_sms_message_limit",
-         "Must be greater than or equal to 0."),
+        (
+            {"international_sms_message_limit": -1},
+            "international_sms_message_limit",
+            "Must be greater than or equal to 0.",
+        ),
         ({"free_sms_fragment_limit": "ten"}, "free_sms_fragment_limit", "Not a valid integer."),
         ({"restricted": "no"}, "restricted", "Not a valid boolean."),
         ({"name": "  "}, "name", "Field may not be blank."),
         ({"name": "GOV.UK Notify"}, "name", "Duplicate service name 'GOV.UK Notify'"),
-        ({"permissions": ["sms", "carrier_pigeon"]}, "permissions",
-         "Invalid Service Permission: 'carrier_pigeon'"),
-        ({"permissions": ["sms", "sms"]}, "permissions",
-         "Duplicate Service Permission: ['sms']"),
+        (
+            {"permissions": ["sms", "carrier_pigeon"]},
+            "permissions",
+            "Invalid Service Permission: 'carrier_pigeon'",
+        ),
+        ({"permissions": ["sms", "sms"]}, "permissions", "Duplicate Service Permission: ['sms']"),
         ({"research_mode": True}, "research_mode", "Unknown field."),
     ],
 )
