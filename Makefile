@@ -23,6 +23,7 @@ test: $(INSTALLED)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check dashboard tests
+	$(BIN)/ruff format --check dashboard tests
 	$(BIN)/isort --check-only --diff dashboard tests
 
 ## Measure the cache: warm against cold pages, telemetry on against off, batched against one by one.

@@ -71,7 +71,11 @@ def used_against_allowance(sectors: pd.DataFrame) -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y("sector:N", title=None, sort=list(sectors["sector"])),
-            x=alt.X("fragments:Q", title="Fragments"),
+            x=alt.X(
+                "fragments:Q",
+                title="Fragments (log scale: sectors differ a thousandfold)",
+                scale=alt.Scale(type="symlog"),
+            ),
             yOffset="measure:N",
             color=alt.Color(
                 "measure:N",

@@ -17,7 +17,7 @@ from dashboard.sandbox.facts import STATUS_COLUMNS
 from dashboard.sandbox.generate import ReferenceData, generate_reference_data
 from dashboard.sandbox.volumes import daily_rows, volume_profiles
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 TABLES = {
     "meta": "key TEXT PRIMARY KEY, value TEXT NOT NULL",

@@ -150,7 +150,8 @@ def _profile(seed: int, plan: ServicePlan, today: tuple[str, int] | None) -> Vol
     """Per-channel rates for one service, drawn from its own generator.
 
     A service picked to be near or over a limit today is a heavy user of that channel on
-    other days too (half to most of its limit), so its history agrees with its today.
+    other days too (2 to 10 % of today's burst for a live service, which sends a
+    campaign today; half to most of the 50 for a trial one), so its history agrees with it.
     """
     rng = rng_for(seed, "volume-profile", plan.id)
     weights = {
@@ -169,7 +170,9 @@ def _profile(seed: int, plan: ServicePlan, today: tuple[str, int] | None) -> Vol
         if channel == "letter":
             live_mean = min(live_mean, 12_000.0)
         if today and today[0] == channel:
-            usual = today[1] * rng.uniform(0.5, 0.85)
+            usual = today[1] * (
+                rng.uniform(0.5, 0.85) if plan.restricted else rng.uniform(0.1, 0.3)
+            )
             live_mean, trial_mean = (0.0, usual) if plan.restricted else (usual, trial_mean)
         channels.append(
             ChannelProfile(
