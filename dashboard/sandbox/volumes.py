@@ -171,7 +171,7 @@ def _profile(seed: int, plan: ServicePlan, today: tuple[str, int] | None) -> Vol
             live_mean = min(live_mean, 12_000.0)
         if today and today[0] == channel:
             usual = today[1] * (
-                rng.uniform(0.5, 0.85) if plan.restricted else rng.uniform(0.1, 0.3)
+                rng.uniform(0.5, 0.85) if plan.restricted else rng.uniform(0.02, 0.1)
             )
             live_mean, trial_mean = (0.0, usual) if plan.restricted else (usual, trial_mean)
         channels.append(
