@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint bench traffic
+.PHONY: run test lint bench traffic screenshots
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,3 +33,7 @@ bench: $(INSTALLED)
 ## Drive realistic page views through the loaders to fill the cache telemetry.
 traffic: $(INSTALLED)
 	$(BIN)/python -m dashboard.traffic --views 5000 --seed 1
+
+## Renew the README's screenshots from the browser tests.
+screenshots: $(INSTALLED)
+	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser -q

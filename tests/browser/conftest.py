@@ -122,7 +122,13 @@ def wait_for_app(page: Page, timeout: float = 60_000) -> None:
 
 
 def screenshot(page: Page, name: str) -> None:
-    """A tall viewport first: Streamlit scrolls inside its main area, not the document."""
+    """The README's pictures, renewed by `make screenshots` (UPDATE_SCREENSHOTS=1) only, so
+    that a test run leaves the working tree as it found it.
+
+    A tall viewport first: Streamlit scrolls inside its main area, not the document.
+    """
+    if os.environ.get("UPDATE_SCREENSHOTS") != "1":
+        return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1400, "height": 2200})
     page.wait_for_timeout(500)
