@@ -1,0 +1,56 @@
+"""The Cache page: hit rates from the telemetry, keys by kind, and emptying one service."""
+
+import streamlit as st
+
+from dashboard.cache.inspection import kind_of
+from tests.app.conftest import open_page
+
+PAGE = "app_pages/cache.py"
+
+
+def first_service(sandbox_db) -> str:
+    return sandbox_db.execute("SELECT id FROM services ORDER BY sid LIMIT 1").fetchone()[0]
+
+
+def test_hit_rates_and_keys_after_a_page_was_read_twice(app_environment, sandbox_db):
+    service_id = first_service(sandbox_db)
+    open_page(service_id=service_id)
+    open_page(service_id=service_id)
+
+    at = open_page(PAGE)
+
+    assert not at.exception
+    shown = {metric.label: metric.value for metric in at.metric}
+    assert float(shown["Hit rate"].rstrip("%")) > 40
+    by_kind = at.dataframe[0].value
+    service_row = by_kind.set_index("kind").loc["service"]
+    assert (service_row["hit"], service_row["miss"]) == (1, 1)
+    census = at.dataframe[2].value.set_index("kind")
+    assert census.loc["service", "keys"] == 1
+    assert census.loc["statistics", "keys"] == 1
+
+
+def test_with_nothing_recorded_the_page_says_how_to_fill_it(app_environment, monkeypatch):
+    monkeypatch.setenv("CACHE_TELEMETRY", "0")
+    st.cache_resource.clear()
+
+    at = open_page(PAGE)
+
+    assert not at.exception
+    assert any("make traffic" in info.value for info in at.info)
+
+
+def test_emptying_one_services_keys(app_environment, sandbox_db, redis_client):
+    service_id = first_service(sandbox_db)
+    open_page(service_id=service_id)
+    assert redis_client.exists(f"service-{service_id}")
+
+    at = open_page(PAGE)
+    at.selectbox[0].select(service_id).run()
+    at.button[0].click().run()
+
+    assert not at.exception
+    assert "Emptied the cache" in at.success[0].value
+    remaining = [key.decode() for key in redis_client.scan_iter()]
+    assert not [key for key in remaining if service_id in key]
+    assert "services" in {kind_of(key) for key in remaining}

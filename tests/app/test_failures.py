@@ -1,0 +1,69 @@
+"""Every page when the API refuses the token or is down, or Redis is down: a message."""
+
+import pytest
+import streamlit as st
+
+from tests.app.conftest import open_page
+from tests.redis_server import free_port
+
+PAGES = [None, "app_pages/all_services.py", "app_pages/allowances.py", "app_pages/cache.py"]
+WRONG_SECRET = "a-wrong-secret-that-is-long-enough-for-hs256"
+
+
+def messages(at) -> str:
+    return " ".join(element.value for element in [*at.error, *at.warning, *at.info])
+
+
+@pytest.fixture
+def wrong_secret(app_environment, monkeypatch):
+    monkeypatch.setenv("ADMIN_CLIENT_SECRET", WRONG_SECRET)
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def api_down(app_environment, monkeypatch):
+    monkeypatch.setenv("API_HOST_NAME", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setenv("API_TIMEOUT_SECONDS", "1")
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def redis_down(app_environment, monkeypatch):
+    monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{free_port()}/0")
+    st.cache_resource.clear()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_refused_token_says_what_to_check_and_never_the_secret(wrong_secret, page):
+    at = open_page(page)
+
+    assert not at.exception
+    if page != "app_pages/cache.py":
+        assert "ADMIN_CLIENT_SECRET" in messages(at)
+    assert WRONG_SECRET not in str(at._tree)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_an_api_that_is_down_says_so(api_down, page):
+    at = open_page(page)
+
+    assert not at.exception
+    if page != "app_pages/cache.py":
+        assert "could not be reached" in messages(at)
+
+
+def test_with_redis_down_the_service_page_still_shows_its_numbers(redis_down, sandbox_db):
+    service_id = sandbox_db.execute("SELECT id FROM services ORDER BY sid LIMIT 1").fetchone()[0]
+
+    at = open_page(service_id=service_id)
+
+    assert not at.exception
+    assert any(metric.label == "Emails requested" for metric in at.metric)
+    assert any("the cache is not answering" in caption.value for caption in at.caption)
+
+
+def test_with_redis_down_the_cache_page_says_so(redis_down):
+    at = open_page("app_pages/cache.py")
+
+    assert not at.exception
+    assert "Redis did not answer" in messages(at)

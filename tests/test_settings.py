@@ -1,0 +1,48 @@
+"""Settings: the environment over `.streamlit/secrets.toml` over defaults the sandbox shares."""
+
+import pytest
+
+from dashboard.sandbox.settings import settings_from
+from dashboard.settings import Settings, load_settings
+
+
+def test_with_nothing_set_the_dashboard_and_the_sandbox_agree(tmp_path):
+    dashboard = load_settings({}, secrets_file=tmp_path / "none.toml")
+    sandbox = settings_from({})
+
+    assert dashboard.api_host_name == "http://localhost:6011"
+    assert (dashboard.admin_client_id, dashboard.admin_client_secret) == (
+        sandbox.client_id,
+        sandbox.client_secret,
+    )
+    assert dashboard.uses_development_secret
+
+
+def test_the_environment_wins_over_the_secrets_file(tmp_path):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(
+        'API_HOST_NAME = "https://api.example/"\nADMIN_CLIENT_SECRET = "from-the-file"\n'
+        '[connections.other]\nkey = "ignored"\n'
+    )
+
+    settings = load_settings({"ADMIN_CLIENT_SECRET": "from-the-environment"}, secrets_file=secrets)
+
+    assert settings.api_host_name == "https://api.example"
+    assert settings.admin_client_secret == "from-the-environment"
+
+
+@pytest.mark.parametrize(("value", "enabled"), [("0", False), ("false", False), ("1", True)])
+def test_redis_can_be_switched_off(tmp_path, value, enabled):
+    settings = load_settings({"REDIS_ENABLED": value}, secrets_file=tmp_path / "none.toml")
+
+    assert settings.redis_enabled is enabled
+
+
+def test_ttls_are_overridden_per_kind(tmp_path):
+    settings = load_settings(
+        {"CACHE_TTL_STATISTICS_TODAY": "30", "CACHE_TTL_SERVICE": "3600"},
+        secrets_file=tmp_path / "none.toml",
+    )
+
+    assert settings.cache_ttl_overrides == {"statistics-today": 30, "service": 3600}
+    assert Settings().cache_ttl_overrides == {}
