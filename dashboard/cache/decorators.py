@@ -15,6 +15,11 @@ from dashboard.cache.request_cache import BatchResult, RequestCache
 KEY_FORMATS: dict[str, str] = {}
 
 
+def register_key_format(key_format: str, kind: str) -> None:
+    """Tell the key census which kind a key format holds (cached methods do this themselves)."""
+    KEY_FORMATS[key_format] = kind
+
+
 class CachedClient(Protocol):
     cache: RequestCache
 
@@ -33,7 +38,7 @@ def _key_builder(method: Callable, key_format: str) -> Callable[..., str]:
 def cached(key_format: str, kind: str) -> Callable:
     """Answer from Redis when it can, else call the API and keep its JSON for the kind's TTL."""
 
-    KEY_FORMATS[key_format] = kind
+    register_key_format(key_format, kind)
 
     def decorator(method: Callable) -> Callable:
         build_key = _key_builder(method, key_format)

@@ -18,6 +18,7 @@ PREFIX = "dashboard-telemetry"
 EVENTS_KEY = f"{PREFIX}:events"
 COUNTS_RETENTION_SECONDS = 30 * 24 * 60 * 60
 EVENTS_MAX_LENGTH = 200_000
+EVENTS_PAGE_SIZE = 5_000
 OUTCOMES: tuple[str, ...] = ("hit", "miss", "error", "corrupt")
 
 
@@ -101,23 +102,33 @@ def read_counts(client: redis.Redis, hours: int = 24, now: float | None = None) 
     return rows
 
 
-def read_events(client: redis.Redis, count: int | None = None) -> list[dict]:
-    """The recorded lookups in the order they happened (the newest `count` when given)."""
-    if count is None:
-        entries = client.xrange(EVENTS_KEY)
-    else:
-        entries = client.xrevrange(EVENTS_KEY, count=count)[::-1]
-    return [
-        {
-            "at": float(fields[b"at"]),
-            "kind": fields[b"kind"].decode(),
-            "key": fields[b"key"].decode(),
-            "outcome": fields[b"outcome"].decode(),
-            "milliseconds": float(fields[b"ms"]),
-            "size_bytes": int(fields[b"bytes"]),
-        }
-        for _, fields in entries
-    ]
+def _event(fields: dict) -> dict:
+    return {
+        "at": float(fields[b"at"]),
+        "kind": fields[b"kind"].decode(),
+        "key": fields[b"key"].decode(),
+        "outcome": fields[b"outcome"].decode(),
+        "milliseconds": float(fields[b"ms"]),
+        "size_bytes": int(fields[b"bytes"]),
+    }
+
+
+def read_events(
+    client: redis.Redis, count: int | None = None, page_size: int = EVENTS_PAGE_SIZE
+) -> list[dict]:
+    """The recorded lookups in the order they happened (the newest `count` when given).
+
+    Read a page at a time, so that no one command outlasts the cache's short socket timeout.
+    """
+    if count is not None:
+        return [_event(fields) for _, fields in client.xrevrange(EVENTS_KEY, count=count)[::-1]]
+    events, start = [], "-"
+    while True:
+        page = client.xrange(EVENTS_KEY, min=start, count=page_size)
+        events.extend(_event(fields) for _, fields in page)
+        if len(page) < page_size:
+            return events
+        start = "(" + page[-1][0].decode()
 
 
 def clear(client: redis.Redis) -> None:

@@ -149,8 +149,9 @@ def allowance_run_out_date(
     days_elapsed = (min(today, end) - start).days + 1
     # First day d with used / days_elapsed * d >= allowance, in integers.
     day_number = -(-allowance * days_elapsed // used)
-    run_out = start + timedelta(days=day_number - 1)
-    return run_out if run_out <= end else None
+    if day_number > (end - start).days + 1:
+        return None  # checked before adding: a tiny pace would overflow the date
+    return start + timedelta(days=day_number - 1)
 
 
 def _to_decimal(value: object) -> Decimal:

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Any
 
-from dashboard.cache.decorators import cached, invalidates
+from dashboard.cache.decorators import cached, invalidates, register_key_format
 from dashboard.notify_client.base import NotifyAdminClient
 
 ALLOWED_UPDATE_ATTRIBUTES = frozenset(
@@ -22,6 +22,11 @@ ALLOWED_UPDATE_ATTRIBUTES = frozenset(
         "prefix_sms",
     }
 )
+
+
+# Names by id, made by the loaders from the services list and emptied with it.
+SERVICE_NAMES_KEY = "service-names"
+register_key_format(SERVICE_NAMES_KEY, "services")
 
 
 class ServiceAPIClient(NotifyAdminClient):
@@ -86,6 +91,7 @@ class ServiceAPIClient(NotifyAdminClient):
     @invalidates(
         "service-{service_id}",
         "services",
+        SERVICE_NAMES_KEY,
         "live-services-data",
         when_changed={
             "service-{service_id}-free-sms-fragment-limit-*": {

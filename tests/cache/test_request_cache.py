@@ -150,7 +150,12 @@ def test_an_update_empties_the_keys_it_affects_before_and_after(
     requests_mock, clients, redis_client
 ):
     service_id = sample_service_id()
-    for key in [f"service-{service_id}", "services", f"service-{service_id}-templates"]:
+    for key in [
+        f"service-{service_id}",
+        "services",
+        "service-names",
+        f"service-{service_id}-templates",
+    ]:
         redis_client.set(key, "{}")
     seen_during_update = {}
 
@@ -165,7 +170,7 @@ def test_an_update_empties_the_keys_it_affects_before_and_after(
 
     assert seen_during_update == {"service": 0}
     assert redis_client.exists(f"service-{service_id}") == 0
-    assert redis_client.exists("services") == 0
+    assert redis_client.exists("services", "service-names") == 0
     assert redis_client.exists(f"service-{service_id}-templates") == 1
 
 

@@ -7,6 +7,7 @@ import redis
 from dashboard.cache import telemetry
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
+from dashboard.cache.telemetry import LookupEvent
 from dashboard.notify_client import build_clients
 from tests.conftest import TEST_API, settings_for_tests
 from tests.redis_server import RedisServer
@@ -116,3 +117,24 @@ def test_lookups_while_redis_was_down_are_counted_once_it_is_back(requests_mock,
         server.stop()
 
     assert counted == {("services", "error"): 1}
+
+
+def test_events_are_read_a_page_at_a_time_in_order(redis_client):
+    pipe = redis_client.pipeline()
+    telemetry.add_to_pipeline(
+        pipe,
+        [
+            LookupEvent("service", f"service-{n}", "miss", 1.0, 10, 1_700_000_000 + n)
+            for n in range(25)
+        ],
+    )
+    pipe.execute()
+
+    events = telemetry.read_events(redis_client, page_size=10)
+
+    assert [event["at"] for event in events] == [1_700_000_000 + n for n in range(25)]
+    assert [event["at"] for event in telemetry.read_events(redis_client, count=3)] == [
+        1_700_000_022,
+        1_700_000_023,
+        1_700_000_024,
+    ]

@@ -344,3 +344,7 @@ def test_totals_alone_agree_with_the_full_usage(allowance):
         usage.chargeable,
         usage.cost,
     )
+
+
+def test_a_tiny_pace_against_a_huge_allowance_never_runs_out():
+    assert allowance_run_out_date(250_000_000, 1, 2026, date(2026, 4, 2)) is None
