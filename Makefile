@@ -30,7 +30,8 @@ lint: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python -m dashboard.bench
 
-## Drive realistic page views through the loaders to fill the cache telemetry.
+## Drive realistic page views through the loaders to fill the cache telemetry (the running
+## API, or a sandbox of its own when none answers).
 traffic: $(INSTALLED)
 	$(BIN)/python -m dashboard.traffic --views 5000 --seed 1
 

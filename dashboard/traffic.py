@@ -19,11 +19,14 @@ notebook's TTL replay says what longer runs and other TTLs would do.
 import argparse
 import itertools
 import random
+import socket
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from notifications_python_client.errors import APIError
 
@@ -34,7 +37,9 @@ from dashboard.loaders.allowances import load_allowances
 from dashboard.loaders.errors import describe_error
 from dashboard.loaders.service_page import forget_service, load_service_page, service_choices
 from dashboard.runtime import Runtime, build_runtime
-from dashboard.settings import load_settings
+from dashboard.sandbox import open_database
+from dashboard.sandbox.serving import BackgroundSandbox
+from dashboard.settings import PROJECT_ROOT, Settings, load_settings
 
 SERVICE, ALL_SERVICES, ALLOWANCES = "service", "all-services", "allowances"
 # An Allowances view reads every live service (two keys each), so it stays rare.
@@ -47,6 +52,7 @@ PREVIOUS_YEAR_SHARE = 0.1  # an Allowances view of last financial year, not this
 ALL_SERVICES_MAX_DAYS = 90  # the All services page's slider goes this far
 PROGRESS_EVERY = 500
 COUNTED_OUTCOMES = ("hit", "miss", "corrupt")
+SANDBOX_SEED = 1
 
 
 @dataclass(frozen=True)
@@ -217,30 +223,64 @@ def _print_summary(summary: dict) -> None:
         print(f"  {kind:<18} {rate:6.1%} of {looked:>8,} lookups")
 
 
+def api_reachable(url: str, timeout: float = 1.0) -> bool:
+    """Whether anything listens where the settings say the API is."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        with socket.create_connection((parts.hostname, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def start_sandbox(settings: Settings, services: int, data_dir: Path) -> BackgroundSandbox:
+    """A sandbox of generated services (built once in `data_dir`), served from a thread."""
+    database = open_database(data_dir, SANDBOX_SEED, services)
+    return BackgroundSandbox(
+        database, settings.admin_client_id, settings.admin_client_secret
+    ).start()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--views", type=int, default=5000, help="page views to make")
     parser.add_argument("--seed", type=int, default=1, help="the random seed of the views")
     parser.add_argument("--api", help="the API's URL (default: API_HOST_NAME or the sandbox's)")
+    parser.add_argument(
+        "--services",
+        type=int,
+        default=2000,
+        help="services in the sandbox started when no API answers",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=PROJECT_ROOT / ".data",
+        help="where that sandbox keeps its generated database",
+    )
     args = parser.parse_args(argv)
 
     settings = load_settings()
     if args.api:
         settings = replace(settings, api_host_name=args.api.rstrip("/"))
+    sandbox = None
+    if not api_reachable(settings.api_host_name):
+        print(f"Nothing answers at {settings.api_host_name}: starting a sandbox…", flush=True)
+        sandbox = start_sandbox(settings, args.services, args.data_dir)
+        settings = replace(settings, api_host_name=sandbox.url)
     runtime = build_runtime(settings)
     print(f"API {settings.api_host_name}; cache: {runtime.redis.description}")
     if runtime.redis.warning:
         print(f"Warning: {runtime.redis.warning}", file=sys.stderr)
     try:
         summary = run_traffic(runtime, args.views, args.seed, on_progress=_print_progress)
-    except APIError as error:  # no API: say what to start instead of a traceback
+    except APIError as error:  # an API that refuses or fails: say why, not a traceback
         print(describe_error(error, settings.api_host_name), file=sys.stderr)
-        print(
-            "Start the sandbox with `python -m dashboard.sandbox --port 6011 --services 2000 "
-            "--seed 1`, or pass --api.",
-            file=sys.stderr,
-        )
         return 1
+    finally:
+        if sandbox is not None:
+            sandbox.stop()
     _print_summary(summary)
     return 0
 

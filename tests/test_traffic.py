@@ -158,10 +158,27 @@ def test_the_command_line_runs_views_and_summarises(
     assert sum(row["count"] for row in telemetry.read_counts(redis_client, hours=3)) > 30
 
 
-def test_the_command_line_says_what_to_start_when_no_api_answers(
-    monkeypatch, capsys, redis_server, redis_client
+def test_with_no_api_the_command_starts_a_sandbox_of_its_own(
+    monkeypatch, capsys, tmp_path, redis_server, redis_client
 ):
     monkeypatch.setenv("REDIS_URL", redis_server.url)
     nobody = f"http://127.0.0.1:{free_port()}"  # nothing listens there
-    assert traffic.main(["--views", "5", "--api", nobody]) == 1
-    assert "python -m dashboard.sandbox" in capsys.readouterr().err
+
+    code = traffic.main(
+        ["--views", "5", "--api", nobody, "--services", "20", "--data-dir", str(tmp_path)]
+    )
+
+    output = capsys.readouterr().out
+    assert code == 0
+    assert f"Nothing answers at {nobody}: starting a sandbox" in output
+    assert "5 views of 20 services" in output
+
+
+def test_an_api_that_refuses_the_token_gets_a_message_not_a_traceback(
+    monkeypatch, capsys, live_sandbox, redis_server, redis_client
+):
+    monkeypatch.setenv("REDIS_URL", redis_server.url)
+    monkeypatch.setenv("ADMIN_CLIENT_SECRET", "a-wrong-secret-that-is-long-enough-for-hs256")
+
+    assert traffic.main(["--views", "5", "--api", live_sandbox.url]) == 1
+    assert "ADMIN_CLIENT_SECRET" in capsys.readouterr().err
