@@ -4,12 +4,26 @@ import altair as alt
 import streamlit as st
 
 from dashboard.app_pages.shared import runtime, show_cache_warning
-from dashboard.loaders.cache_insight import load_cache_insight
+from dashboard.loaders.cache_insight import CacheInsight, load_cache_insight
 from dashboard.loaders.errors import describe_error
 from dashboard.loaders.service_page import forget_service, service_choices
+from dashboard.runtime import Runtime
+
+KIND_LABELS = {
+    "kind": "Kind",
+    "hit": "Hits",
+    "miss": "Misses",
+    "error": "Errors",
+    "corrupt": "Corrupt",
+    "lookups": "Lookups",
+    "hit_rate": "Hit rate",
+    "hit_ms": "Mean hit",
+    "miss_ms": "Mean miss",
+    "api_calls_saved": "API calls saved",
+}
 
 
-def _hit_rates(insight) -> None:
+def _hit_rates(insight: CacheInsight) -> None:
     by_kind = insight.by_kind
     totals = by_kind[["hit", "miss", "error", "corrupt", "lookups"]].sum()
     columns = st.columns(4)
@@ -30,10 +44,13 @@ def _hit_rates(insight) -> None:
     )
     st.dataframe(
         by_kind.style.format(
-            {"hit_rate": "{:.1%}", "hit_ms": "{:.2f} ms", "miss_ms": "{:.1f} ms"}, na_rep="–"
+            {"hit_rate": "{:.1%}", "hit_ms": "{:.2f} ms", "miss_ms": "{:.1f} ms"},
+            na_rep="–",
+            thousands=",",
         ),
         hide_index=True,
         width="stretch",
+        column_config=KIND_LABELS,
     )
     st.subheader("Hit rate by hour")
     st.altair_chart(
@@ -56,10 +73,11 @@ def _hit_rates(insight) -> None:
         ),
         hide_index=True,
         width="stretch",
+        column_config={**KIND_LABELS, "speed_up": "Speed-up"},
     )
 
 
-def _forget_one_service(app) -> None:
+def _forget_one_service(app: Runtime) -> None:
     st.subheader("Empty one service's keys")
     try:
         choices = service_choices(app.clients)
@@ -103,9 +121,17 @@ def render() -> None:
         columns[1].metric("Memory used", str(insight.memory.get("used_memory_human")))
         columns[2].metric("Peak memory", str(insight.memory.get("used_memory_peak_human")))
         st.dataframe(
-            insight.census.style.format({"bytes_per_key": "{:,.0f}", "estimated_bytes": "{:,.0f}"}),
+            insight.census.style.format(
+                {"keys": "{:,}", "bytes_per_key": "{:,.0f}", "estimated_bytes": "{:,.0f}"}
+            ),
             hide_index=True,
             width="stretch",
+            column_config={
+                "kind": "Kind",
+                "keys": "Keys",
+                "bytes_per_key": "Bytes per key",
+                "estimated_bytes": "Estimated bytes",
+            },
         )
         st.caption("Bytes per key from MEMORY USAGE on a sample of up to 50 keys of each kind.")
     if insight.process_counts is not None and not insight.process_counts.empty:
