@@ -2,6 +2,7 @@
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from dashboard.app_pages import charts
 from dashboard.app_pages.shared import caption_freshness, pounds, runtime, show_cache_warning
@@ -47,7 +48,7 @@ def _choose_year() -> int:
     return year
 
 
-def _service_styles(services: pd.DataFrame):
+def _service_styles(services: pd.DataFrame) -> Styler:
     def style(row: pd.Series) -> list[str]:
         if row["over_allowance"]:
             colour = HIGHLIGHTS["over"]
@@ -58,6 +59,16 @@ def _service_styles(services: pd.DataFrame):
         return [colour] * len(row)
 
     return services.style.apply(style, axis=1).format(NUMBERS, thousands=",")
+
+
+def _table_with_csv(
+    shown: Styler, labels: dict[str, str], data: pd.DataFrame, file_name: str, button: str
+) -> None:
+    """A table as read on screen, and every row and column of its data as CSV."""
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=labels)
+    st.download_button(
+        button, data.to_csv(index=False).encode(), file_name=file_name, mime="text/csv"
+    )
 
 
 def render() -> None:
@@ -85,17 +96,12 @@ def render() -> None:
     columns[1].metric("Fragments used", f"{int(sectors['used'].sum()):,}")
     columns[2].metric("Chargeable fragments", f"{int(sectors['chargeable'].sum()):,}")
     columns[3].metric("Cost beyond allowances", pounds(float(sectors["cost"].sum())))
-    st.dataframe(
+    _table_with_csv(
         sectors[list(SECTOR_LABELS)].style.format(NUMBERS, thousands=","),
-        hide_index=True,
-        width="stretch",
-        column_config=SECTOR_LABELS,
-    )
-    st.download_button(
+        SECTOR_LABELS,
+        sectors,
+        f"notify-allowances-by-sector-{year}.csv",
         "Download sectors CSV",
-        sectors.to_csv(index=False).encode(),
-        file_name=f"notify-allowances-by-sector-{year}.csv",
-        mime="text/csv",
     )
     st.altair_chart(charts.used_against_allowance(sectors), width="stretch")
 
@@ -107,17 +113,12 @@ def render() -> None:
         shown = services[services["over_allowance"]]
     elif only == "Custom allowance":
         shown = services[services["custom_allowance"]]
-    st.dataframe(
+    _table_with_csv(
         _service_styles(shown[list(SERVICE_LABELS)]),
-        hide_index=True,
-        width="stretch",
-        column_config=SERVICE_LABELS,
-    )
-    st.download_button(
+        SERVICE_LABELS,
+        services,
+        f"notify-allowances-by-service-{year}.csv",
         "Download services CSV",
-        services.to_csv(index=False).encode(),
-        file_name=f"notify-allowances-by-service-{year}.csv",
-        mime="text/csv",
     )
     if result.failed:
         with st.expander(f"{len(result.failed)} services could not be read"):

@@ -16,12 +16,12 @@ class CacheInsight:
     """Counters over a period, keys and memory by kind; `error` when Redis cannot be read."""
 
     description: str
-    counts: pd.DataFrame
-    by_kind: pd.DataFrame
-    by_hour: pd.DataFrame
-    census: pd.DataFrame
+    process_counts: pd.DataFrame
+    counts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    by_kind: pd.DataFrame = field(default_factory=pd.DataFrame)
+    by_hour: pd.DataFrame = field(default_factory=pd.DataFrame)
+    census: pd.DataFrame = field(default_factory=pd.DataFrame)
     memory: dict = field(default_factory=dict)
-    process_counts: pd.DataFrame | None = None
     error: str | None = None
 
 
@@ -53,19 +53,9 @@ def load_cache_insight(clients: NotifyClients, description: str, hours: int = 24
         ],
         columns=["kind", "outcome", "count"],
     )
-    empty = pd.DataFrame()
     client = clients.cache.client
     if client is None:
-        return CacheInsight(
-            description,
-            empty,
-            empty,
-            empty,
-            empty,
-            {},
-            process,
-            error=("The cache is off, so there is nothing to show."),
-        )
+        return CacheInsight(description, process, error="The cache is off: nothing to show.")
     clients.cache.flush_telemetry()
     try:
         counts = pd.DataFrame(telemetry.read_counts(client, hours=hours), columns=COUNT_COLUMNS)
@@ -83,26 +73,18 @@ def load_cache_insight(clients: NotifyClients, description: str, hours: int = 24
         )
         memory = inspection.memory_info(client)
     except redis.RedisError as error:
-        return CacheInsight(
-            description,
-            empty,
-            empty,
-            empty,
-            empty,
-            {},
-            process,
-            error=(
-                f"Redis did not answer ({type(error).__name__}); pages read from the API meanwhile."
-            ),
+        message = (
+            f"Redis did not answer ({type(error).__name__}); pages read from the API meanwhile."
         )
+        return CacheInsight(description, process, error=message)
     if counts.empty:
-        return CacheInsight(description, counts, empty, empty, census, memory, process)
+        return CacheInsight(description, process, counts, census=census, memory=memory)
     return CacheInsight(
         description,
-        counts,
-        _rates(counts, ["kind"]).sort_values("lookups", ascending=False),
-        _rates(counts, ["hour"]),
-        census,
-        memory,
         process,
+        counts,
+        by_kind=_rates(counts, ["kind"]).sort_values("lookups", ascending=False),
+        by_hour=_rates(counts, ["hour"]),
+        census=census,
+        memory=memory,
     )

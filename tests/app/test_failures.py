@@ -14,23 +14,28 @@ def messages(at) -> str:
     return " ".join(element.value for element in [*at.error, *at.warning, *at.info])
 
 
+def reconfigure(monkeypatch, **environment: str) -> None:
+    """Change the app's settings; the runtime it keeps is built again from them."""
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    st.cache_resource.clear()
+
+
 @pytest.fixture
 def wrong_secret(app_environment, monkeypatch):
-    monkeypatch.setenv("ADMIN_CLIENT_SECRET", WRONG_SECRET)
-    st.cache_resource.clear()
+    reconfigure(monkeypatch, ADMIN_CLIENT_SECRET=WRONG_SECRET)
 
 
 @pytest.fixture
 def api_down(app_environment, monkeypatch):
-    monkeypatch.setenv("API_HOST_NAME", f"http://127.0.0.1:{free_port()}")
-    monkeypatch.setenv("API_TIMEOUT_SECONDS", "1")
-    st.cache_resource.clear()
+    reconfigure(
+        monkeypatch, API_HOST_NAME=f"http://127.0.0.1:{free_port()}", API_TIMEOUT_SECONDS="1"
+    )
 
 
 @pytest.fixture
 def redis_down(app_environment, monkeypatch):
-    monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{free_port()}/0")
-    st.cache_resource.clear()
+    reconfigure(monkeypatch, REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
 
 
 @pytest.mark.parametrize("page", PAGES)
