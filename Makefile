@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint bench traffic screenshots
+.PHONY: run test lint bench traffic screenshots notebook
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,3 +38,8 @@ traffic: $(INSTALLED)
 ## Renew the README's screenshots from the browser tests.
 screenshots: $(INSTALLED)
 	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser -q
+
+## Open notebooks/ in JupyterLab (installed into .venv on first use).
+notebook: $(INSTALLED)
+	$(BIN)/python -m pip install --quiet -r requirements-notebook.txt
+	$(BIN)/jupyter lab notebooks/
