@@ -64,3 +64,23 @@ def item_shape(value: list) -> object:
     shapes = shape(value)
     assert len(shapes) == 1, f"items of differing shapes: {shapes}"
     return shapes[0]
+
+
+#: The status columns of the sandbox's daily counts, as the tests name them (the contract's
+#: statuses, with underscores).
+STATUS_COLUMNS = (
+    "created",
+    "sending",
+    "pending",
+    "sent",
+    "delivered",
+    "failed",
+    "technical_failure",
+    "temporary_failure",
+    "permanent_failure",
+    "validation_failed",
+    "virus_scan_failed",
+    "cancelled",
+)
+#: What the API counts as requested: every status but cancelled.
+REQUESTED_COLUMNS = tuple(status for status in STATUS_COLUMNS if status != "cancelled")

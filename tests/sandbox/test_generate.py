@@ -20,24 +20,18 @@ from dashboard.sandbox.generate import (
     plan_services,
 )
 from tests.samples import sample_service_id
-from tests.sandbox.helpers import CLIENT_ID, SECRET, get, notify_service_id
+from tests.sandbox.helpers import (
+    CLIENT_ID,
+    REQUESTED_COLUMNS,
+    SECRET,
+    STATUS_COLUMNS,
+    get,
+    notify_service_id,
+)
 
 ANCHOR = date(2026, 11, 27)
-STATUSES = (
-    "created",
-    "sending",
-    "pending",
-    "sent",
-    "delivered",
-    "failed",
-    "technical_failure",
-    "temporary_failure",
-    "permanent_failure",
-    "validation_failed",
-    "virus_scan_failed",
-    "cancelled",
-)
-REQUESTED = " + ".join(status for status in STATUSES if status != "cancelled")
+STATUSES = STATUS_COLUMNS
+REQUESTED = " + ".join(REQUESTED_COLUMNS)
 
 
 def fingerprint(path: Path) -> str:

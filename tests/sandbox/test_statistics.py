@@ -12,21 +12,9 @@ from flask.testing import FlaskClient
 
 from dashboard.sandbox.clock import london_today
 from tests.samples import sample_service_id
-from tests.sandbox.helpers import get, notify_service_id
+from tests.sandbox.helpers import REQUESTED_COLUMNS, get, notify_service_id
 
-REQUESTED = (
-    "created",
-    "sending",
-    "pending",
-    "sent",
-    "delivered",
-    "failed",
-    "technical_failure",
-    "temporary_failure",
-    "permanent_failure",
-    "validation_failed",
-    "virus_scan_failed",
-)  # every status but cancelled
+REQUESTED = REQUESTED_COLUMNS
 DELIVERED = ("delivered", "sent")
 FAILED = (
     "failed",
