@@ -21,7 +21,7 @@ TTL_PREFIX = "CACHE_TTL_"
 class Settings:
     """Everything the dashboard reads from its environment, resolved once."""
 
-    api_host_name: str = "http://localhost:6011"
+    api_host_name: str = "http://127.0.0.1:6011"
     admin_client_id: str = "notify-admin"
     admin_client_secret: str = DEVELOPMENT_CLIENT_SECRET
     api_timeout_seconds: float = 10.0

@@ -10,7 +10,7 @@ def test_with_nothing_set_the_dashboard_and_the_sandbox_agree(tmp_path):
     dashboard = load_settings({}, secrets_file=tmp_path / "none.toml")
     sandbox = settings_from({})
 
-    assert dashboard.api_host_name == "http://localhost:6011"
+    assert dashboard.api_host_name == "http://127.0.0.1:6011"
     assert (dashboard.admin_client_id, dashboard.admin_client_secret) == (
         sandbox.client_id,
         sandbox.client_secret,

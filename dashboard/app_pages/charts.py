@@ -25,10 +25,10 @@ def counts_by_channel(tidy: pd.DataFrame) -> alt.Chart:
 
 def allowance_by_month(monthly: pd.DataFrame, allowance: int) -> alt.LayerChart:
     """Fragments each month, the running total, and the allowance as a line to cross."""
-    frame = monthly.assign(
-        month_start=pd.to_datetime(monthly["month_start"]),
-        cost=monthly["cost"].astype(float),
-    )
+    # Only plain numbers reach the chart: Decimal columns do not survive its serialisation.
+    frame = monthly[
+        ["month", "fragments", "free_used", "chargeable", "cumulative_fragments"]
+    ].assign(cost=monthly["cost"].astype(float))
     order = list(frame["month"])
     bars = (
         alt.Chart(frame)
@@ -41,7 +41,7 @@ def allowance_by_month(monthly: pd.DataFrame, allowance: int) -> alt.LayerChart:
                 alt.Tooltip("fragments:Q", format=","),
                 alt.Tooltip("free_used:Q", format=",", title="free"),
                 alt.Tooltip("chargeable:Q", format=","),
-                alt.Tooltip("cost:Q", format="£,.2f"),
+                alt.Tooltip("cost:Q", format=",.2f", title="cost (£)"),
             ],
         )
     )

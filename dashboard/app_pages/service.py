@@ -33,13 +33,12 @@ def _on_days_change() -> None:
 
 
 def _pick_service(choices: dict[str, str], current: str | None) -> None:
-    if current in choices:
-        st.session_state["service_picker"] = current
+    options = list(choices)
     st.sidebar.selectbox(
         "Service",
-        options=list(choices),
+        options=options,
         format_func=lambda service_id: choices.get(service_id, service_id),
-        index=None,
+        index=options.index(current) if current in choices else None,
         placeholder="Type to search services",
         key="service_picker",
         on_change=_on_service_change,
@@ -137,7 +136,7 @@ def _checklist(page: ServicePage) -> None:
         st.error(page.errors["checklist"])
         return
     for item in page.checklist:
-        mark = "✅" if item.done else "⬜"
+        mark = ":material/check_circle:" if item.done else ":material/radio_button_unchecked:"
         st.markdown(f"{mark} **{item.label}** — {item.detail}")
     caption_freshness(page.freshness.get("checklist"))
 

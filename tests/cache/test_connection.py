@@ -3,7 +3,7 @@
 import pytest
 import redis
 
-from dashboard.cache.connection import connect_redis, redacted_url
+from dashboard.cache.connection import connect_redis, embedded_db_file, redacted_url
 from dashboard.cache.policy import resolve_ttls
 from dashboard.settings import Settings
 
@@ -30,7 +30,7 @@ def test_without_a_url_an_embedded_redis_starts_in_the_data_folder(tmp_path):
 
     connection.client.set("probe", "1")
     assert connection.client.get("probe") == b"1"
-    assert str(tmp_path) in connection.description
+    assert str(tmp_path / "redis-127-0-0-1-6011.db") in connection.description
     connection.client.connection_pool.disconnect()
     connection.client.shutdown(nosave=True)
 
@@ -57,3 +57,11 @@ def test_a_refused_connection_does_not_raise_when_connecting():
 
     with pytest.raises(redis.ConnectionError):
         connection.client.ping()
+
+
+def test_each_api_gets_its_own_embedded_redis():
+    """Two APIs' services must never answer from each other's cache keys."""
+    assert embedded_db_file("http://127.0.0.1:6011") != embedded_db_file("http://127.0.0.1:6099")
+    assert embedded_db_file("https://api.notifications.service.gov.uk") == (
+        "redis-api-notifications-service-gov-uk.db"
+    )
