@@ -34,10 +34,6 @@ class Settings:
     cache_telemetry: bool = True
     cache_ttl_overrides: Mapping[str, int] = field(default_factory=dict)
 
-    @property
-    def uses_development_secret(self) -> bool:
-        return self.admin_client_secret == DEVELOPMENT_CLIENT_SECRET
-
 
 def _read_secrets(path: Path) -> dict[str, str]:
     """Flat string values from Streamlit's secrets file, so one file can hold the settings."""

@@ -15,7 +15,6 @@ def test_with_nothing_set_the_dashboard_and_the_sandbox_agree(tmp_path):
         sandbox.client_id,
         sandbox.client_secret,
     )
-    assert dashboard.uses_development_secret
 
 
 def test_the_environment_wins_over_the_secrets_file(tmp_path):

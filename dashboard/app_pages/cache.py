@@ -134,7 +134,7 @@ def render() -> None:
             },
         )
         st.caption("Bytes per key from MEMORY USAGE on a sample of up to 50 keys of each kind.")
-    if insight.process_counts is not None and not insight.process_counts.empty:
+    if not insight.process_counts.empty:
         with st.expander("Lookups by this server process (including while Redis was down)"):
             st.dataframe(insight.process_counts, hide_index=True, width="stretch")
     _forget_one_service(app)

@@ -129,10 +129,3 @@ def read_events(
         if len(page) < page_size:
             return events
         start = "(" + page[-1][0].decode()
-
-
-def clear(client: redis.Redis) -> None:
-    """Forget every counter and event (the benchmark and tests start from nothing)."""
-    keys = list(client.scan_iter(match=f"{PREFIX}:*", count=1000))
-    if keys:
-        client.delete(*keys)

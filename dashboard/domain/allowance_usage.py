@@ -154,77 +154,8 @@ def allowance_run_out_date(
     return start + timedelta(days=day_number - 1)
 
 
-def _to_decimal(value: object) -> Decimal:
-    """An API number as an exact Decimal; floats go through their shortest repr (0.024)."""
-    if value is None:
-        return Decimal(0)
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int):
-        return Decimal(value)
-    return Decimal(str(value))
-
-
 def _to_int(value: object) -> int:
     return 0 if value is None else int(value)
-
-
-def _normalised_row(row: Mapping) -> dict:
-    """One usage row in the common form, whichever API version it came from."""
-    notification_type = row["notification_type"]
-    rate = _to_decimal(row.get("rate"))
-    if "chargeable_units" in row:
-        units = _to_int(row["chargeable_units"])
-        cost = _to_decimal(row.get("cost"))
-    else:
-        units = _to_int(row.get("billing_units"))
-        if notification_type == "letter" and row.get("letter_total") is not None:
-            cost = _to_decimal(row["letter_total"])
-        else:
-            cost = units * rate
-    sent = row.get("notifications_sent")
-    return {
-        "notification_type": notification_type,
-        "chargeable_units": units,
-        "notifications_sent": None if sent is None else int(sent),
-        "rate": rate,
-        "cost": cost,
-    }
-
-
-def usage_rows_by_type(rows: list[dict]) -> dict[str, dict]:
-    """Yearly (or monthly) usage rows of either API version, added up per notification type.
-
-    Today's rows (``chargeable_units``, ``notifications_sent``, ``cost``…) and 2018's
-    (``billing_units``, ``rate``, ``letter_total``) both become
-    ``{"notification_type", "chargeable_units", "notifications_sent", "rate", "cost"}``, with
-    ``rate`` and ``cost`` as Decimal. 2018 rows have no ``notifications_sent`` (None) and no
-    cost: it is ``letter_total`` for letters, else ``billing_units × rate`` — for text
-    messages that is before the free allowance (use ``allowance_usage`` for what is owed).
-    Several rows of one type (one per rate) are summed; ``rate`` is then the highest of
-    them, which for text messages is the latest. Types appear in the order first seen.
-    """
-    result: dict[str, dict] = {}
-    for row in rows:
-        normalised = _normalised_row(row)
-        kind = normalised["notification_type"]
-        if kind not in result:
-            result[kind] = normalised
-            continue
-        total = result[kind]
-        sent = [
-            n
-            for n in (total["notifications_sent"], normalised["notifications_sent"])
-            if n is not None
-        ]
-        result[kind] = {
-            "notification_type": kind,
-            "chargeable_units": total["chargeable_units"] + normalised["chargeable_units"],
-            "notifications_sent": sum(sent) if sent else None,
-            "rate": max(total["rate"], normalised["rate"]),
-            "cost": total["cost"] + normalised["cost"],
-        }
-    return result
 
 
 def sms_fragments_by_month(monthly_rows: list[dict]) -> dict[str, int]:

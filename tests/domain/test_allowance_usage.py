@@ -11,7 +11,6 @@ from dashboard.domain.allowance_usage import (
     allowance_totals,
     allowance_usage,
     sms_fragments_by_month,
-    usage_rows_by_type,
 )
 from dashboard.domain.financial_year import FINANCIAL_YEAR_MONTHS
 from dashboard.domain.sectors import default_free_allowance
@@ -188,126 +187,6 @@ def test_sample_monthly_usage_end_to_end():
 )
 def test_allowance_run_out_date(allowance, used, year, today, expected):
     assert allowance_run_out_date(allowance, used, year, today) == expected
-
-
-TODAY_YEARLY_ROWS = [
-    {
-        "notification_type": "email",
-        "chargeable_units": 1_500,
-        "notifications_sent": 1_500,
-        "rate": 0.0,
-        "cost": 0.0,
-        "free_allowance_used": 0,
-        "charged_units": 0,
-    },
-    {
-        "notification_type": "sms",
-        "chargeable_units": 41,
-        "notifications_sent": 32,
-        "rate": 0.024,
-        "cost": 0.0,
-        "free_allowance_used": 41,
-        "charged_units": 0,
-    },
-    {
-        "notification_type": "letter",
-        "chargeable_units": 10,
-        "notifications_sent": 10,
-        "rate": 0.54,
-        "cost": 5.4,
-        "free_allowance_used": 0,
-        "charged_units": 10,
-    },
-]
-
-ROWS_2018 = [
-    {"notification_type": "sms", "billing_units": 1_000, "rate": 0.0158, "letter_total": 0},
-    {"notification_type": "email", "billing_units": 500, "rate": 0, "letter_total": 0},
-    {"notification_type": "letter", "billing_units": 30, "rate": 0.3, "letter_total": 9.0},
-    {"notification_type": "letter", "billing_units": 10, "rate": 0.33, "letter_total": 3.3},
-]
-
-
-def test_usage_rows_by_type_reads_todays_rows():
-    result = usage_rows_by_type(TODAY_YEARLY_ROWS)
-
-    assert list(result) == ["email", "sms", "letter"]
-    assert result["sms"] == {
-        "notification_type": "sms",
-        "chargeable_units": 41,
-        "notifications_sent": 32,
-        "rate": Decimal("0.024"),
-        "cost": Decimal("0"),
-    }
-    assert result["letter"]["cost"] == Decimal("5.4")
-    assert result["email"]["notifications_sent"] == 1_500
-
-
-def test_usage_rows_by_type_reads_2018_rows():
-    result = usage_rows_by_type(ROWS_2018)
-
-    assert result["sms"] == {
-        "notification_type": "sms",
-        "chargeable_units": 1_000,
-        "notifications_sent": None,
-        "rate": Decimal("0.0158"),
-        "cost": Decimal("15.8"),  # 1,000 × 1.58p, before any free allowance
-    }
-    # Two letter rates: units and letter_total summed, the highest rate kept.
-    assert result["letter"]["chargeable_units"] == 40
-    assert result["letter"]["cost"] == Decimal("12.3")
-    assert result["letter"]["rate"] == Decimal("0.33")
-    assert result["email"]["cost"] == 0
-
-
-def test_usage_rows_by_type_2018_letter_without_letter_total():
-    result = usage_rows_by_type([{"notification_type": "letter", "billing_units": 4, "rate": 0.3}])
-    assert result["letter"]["cost"] == Decimal("1.2")
-
-
-def test_usage_rows_by_type_sums_rows_of_one_type_at_two_rates():
-    rows = [
-        {
-            "notification_type": "sms",
-            "chargeable_units": 25_000,
-            "notifications_sent": 20_000,
-            "rate": 0.0161,
-            "cost": 80.5,
-            "free_allowance_used": 20_000,
-            "charged_units": 5_000,
-        },
-        {
-            "notification_type": "sms",
-            "chargeable_units": 10_000,
-            "notifications_sent": 9_000,
-            "rate": 0.0172,
-            "cost": 172.0,
-            "free_allowance_used": 0,
-            "charged_units": 10_000,
-        },
-    ]
-
-    result = usage_rows_by_type(rows)
-
-    assert result == {
-        "sms": {
-            "notification_type": "sms",
-            "chargeable_units": 35_000,
-            "notifications_sent": 29_000,
-            "rate": Decimal("0.0172"),
-            "cost": Decimal("252.5"),
-        }
-    }
-
-
-def test_usage_rows_by_type_does_not_change_its_argument():
-    rows = copy.deepcopy(ROWS_2018 + TODAY_YEARLY_ROWS)
-    usage_rows_by_type(rows)
-    assert rows == ROWS_2018 + TODAY_YEARLY_ROWS
-
-
-def test_usage_rows_by_type_of_nothing():
-    assert usage_rows_by_type([]) == {}
 
 
 def test_sms_fragments_by_month_reads_both_shapes_in_financial_year_order():

@@ -30,7 +30,6 @@ from tests.sandbox.helpers import (
 )
 
 ANCHOR = date(2026, 11, 27)
-STATUSES = STATUS_COLUMNS
 REQUESTED = " + ".join(REQUESTED_COLUMNS)
 
 
@@ -174,7 +173,7 @@ def test_limits_follow_trial_and_live_mode(db: sqlite3.Connection) -> None:
 
 
 def test_daily_rows_are_sane(db: sqlite3.Connection) -> None:
-    sums = " + ".join(STATUSES)
+    sums = " + ".join(STATUS_COLUMNS)
     oldest, newest, empty = db.execute(
         f"SELECT MAX(days_ago), MIN(days_ago), SUM(({sums}) = 0) FROM daily_counts"
     ).fetchone()

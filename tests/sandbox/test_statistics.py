@@ -14,7 +14,6 @@ from dashboard.sandbox.clock import london_today
 from tests.samples import sample_service_id
 from tests.sandbox.helpers import REQUESTED_COLUMNS, get, notify_service_id
 
-REQUESTED = REQUESTED_COLUMNS
 DELIVERED = ("delivered", "sent")
 FAILED = (
     "failed",
@@ -51,7 +50,7 @@ def expected(db: sqlite3.Connection, service_id: str, oldest_days_ago: int) -> d
     for row in rows_of(db, service_id):
         if row["days_ago"] <= oldest_days_ago:
             channel = counts[row["channel"]]
-            channel["requested"] += sum(row[status] for status in REQUESTED)
+            channel["requested"] += sum(row[status] for status in REQUESTED_COLUMNS)
             channel["delivered"] += sum(row[status] for status in DELIVERED)
             channel["failed"] += sum(row[status] for status in FAILED)
     return counts
@@ -65,7 +64,7 @@ def services_worth_checking(db: sqlite3.Connection) -> list[str]:
     """The recorded services, today's busiest service, a trial one, an inactive one."""
     busiest_today = db.execute(
         f"SELECT services.id FROM daily_counts JOIN services ON sid = service_sid "
-        f"WHERE days_ago = 0 ORDER BY {' + '.join(REQUESTED)} DESC LIMIT 1"
+        f"WHERE days_ago = 0 ORDER BY {' + '.join(REQUESTED_COLUMNS)} DESC LIMIT 1"
     ).fetchone()[0]
     trial = db.execute(
         "SELECT id FROM services WHERE restricted = 1 AND sid IN "
