@@ -14,26 +14,26 @@ $(INSTALLED): requirements.txt
 
 ## Serve the dashboard on http://localhost:8501, with the sandbox API and the embedded Redis.
 run: $(INSTALLED)
-	$(BIN)/python -m dashboard.serve
+	$(BIN)/python -m devtools.serve
 
 ## Check import order, then run every test (cache, client, sandbox, pages, browser, notebook).
 test: $(INSTALLED)
-	$(BIN)/isort --check-only --diff dashboard tests
+	$(BIN)/isort --check-only --diff dashboard devtools notify_sandbox tests
 	$(BIN)/python -m pytest
 
 lint: $(INSTALLED)
-	$(BIN)/ruff check dashboard tests
-	$(BIN)/ruff format --check dashboard tests
-	$(BIN)/isort --check-only --diff dashboard tests
+	$(BIN)/ruff check dashboard devtools notify_sandbox tests
+	$(BIN)/ruff format --check dashboard devtools notify_sandbox tests
+	$(BIN)/isort --check-only --diff dashboard devtools notify_sandbox tests
 
 ## Measure the cache: warm against cold pages, telemetry on against off, batched against one by one.
 bench: $(INSTALLED)
-	$(BIN)/python -m dashboard.bench
+	$(BIN)/python -m devtools.bench
 
 ## Drive realistic page views through the loaders to fill the cache telemetry (the running
 ## API, or a sandbox of its own when none answers).
 traffic: $(INSTALLED)
-	$(BIN)/python -m dashboard.traffic --views 5000 --seed 1
+	$(BIN)/python -m devtools.traffic --views 5000 --seed 1
 
 ## Renew the README's screenshots from the browser tests.
 screenshots: $(INSTALLED)

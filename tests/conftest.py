@@ -8,8 +8,8 @@ import redis
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
 from dashboard.notify_client import NotifyClients, build_clients
-from dashboard.sandbox.serving import BackgroundSandbox
 from dashboard.settings import Settings
+from notify_sandbox.serving import BackgroundSandbox
 from tests.live_sandbox import start_live_sandbox
 from tests.redis_server import RedisServer
 

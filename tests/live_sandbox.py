@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from dashboard.sandbox import build_database
-from dashboard.sandbox.serving import BackgroundSandbox
+from notify_sandbox import build_database
+from notify_sandbox.serving import BackgroundSandbox
 
 SEED = 3
 SERVICES = 60

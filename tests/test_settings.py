@@ -2,8 +2,8 @@
 
 import pytest
 
-from dashboard.sandbox.settings import settings_from
 from dashboard.settings import Settings, load_settings
+from notify_sandbox.settings import settings_from
 
 
 def test_with_nothing_set_the_dashboard_and_the_sandbox_agree(tmp_path):

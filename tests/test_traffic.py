@@ -6,13 +6,13 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from dashboard import traffic
 from dashboard.cache import telemetry
 from dashboard.cache.request_cache import recording
 from dashboard.runtime import Runtime, build_runtime
-from dashboard.sandbox.serving import BackgroundSandbox
 from dashboard.settings import Settings
-from dashboard.traffic import ALL_SERVICES, ALLOWANCES, SERVICE, View, plan_views, run_traffic
+from devtools import traffic
+from devtools.traffic import ALL_SERVICES, ALLOWANCES, SERVICE, View, plan_views, run_traffic
+from notify_sandbox.serving import BackgroundSandbox
 from tests.conftest import TEST_SECRET
 from tests.redis_server import RedisServer, free_port
 

@@ -8,7 +8,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard.sandbox.serving import BackgroundSandbox
+from notify_sandbox.serving import BackgroundSandbox
 from tests.conftest import TEST_SECRET
 from tests.redis_server import RedisServer
 

@@ -57,7 +57,7 @@ class Served:
 
 @pytest.fixture(scope="session")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """`python -m dashboard.serve` (what `make run` runs) on free ports, with its own Redis."""
+    """`python -m devtools.serve` (what `make run` runs) on free ports, with its own Redis."""
     if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
         pytest.fail("Browser tests need Debian's chromium: apt-get install -y chromium")
     port, api_port = free_port(), free_port()
@@ -71,7 +71,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         [
             sys.executable,
             "-m",
-            "dashboard.serve",
+            "devtools.serve",
             "--port",
             str(port),
             "--api-port",

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from dashboard.sandbox import build_database, create_app
+from notify_sandbox import build_database, create_app
 from tests.sandbox.helpers import CLIENT_ID, SECRET, SEED, SERVICES
 
 

@@ -3,7 +3,7 @@
 import pytest
 from flask.testing import FlaskClient
 
-from dashboard.sandbox.settings import settings_from
+from notify_sandbox.settings import settings_from
 from tests.samples import load_sample, sample_service_id
 from tests.sandbox.helpers import CLIENT_ID, SECRET, bearer, token
 

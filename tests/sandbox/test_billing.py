@@ -6,8 +6,8 @@ from datetime import date, timedelta
 import pytest
 from flask.testing import FlaskClient
 
-from dashboard.sandbox.billing import DayUsage, monthly_usage, usage_lines, yearly_usage
-from dashboard.sandbox.clock import london_today
+from notify_sandbox.billing import DayUsage, monthly_usage, usage_lines, yearly_usage
+from notify_sandbox.clock import london_today
 from tests.samples import sample_service_id
 from tests.sandbox.helpers import get, notify_service_id, unknown_id
 

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from flask.testing import FlaskClient
 
-from dashboard.sandbox.clock import london_today
+from notify_sandbox.clock import london_today
 from tests.samples import (
     load_sample,
     sample_body,

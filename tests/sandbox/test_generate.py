@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.sandbox import build_database, create_app
-from dashboard.sandbox import database as database_module
-from dashboard.sandbox import database_path, open_database
-from dashboard.sandbox.__main__ import parse_arguments
-from dashboard.sandbox.facts import default_allowance
-from dashboard.sandbox.generate import (
+from notify_sandbox import build_database, create_app
+from notify_sandbox import database as database_module
+from notify_sandbox import database_path, open_database
+from notify_sandbox.__main__ import parse_arguments
+from notify_sandbox.facts import default_allowance
+from notify_sandbox.generate import (
     generate_reference_data,
     organisation_pools,
     plan_services,

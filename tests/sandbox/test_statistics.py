@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from flask.testing import FlaskClient
 
-from dashboard.sandbox.clock import london_today
+from notify_sandbox.clock import london_today
 from tests.samples import sample_service_id
 from tests.sandbox.helpers import REQUESTED_COLUMNS, get, notify_service_id
 

@@ -3,7 +3,7 @@
 import pytest
 from flask.testing import FlaskClient
 
-from dashboard.sandbox.clock import london_today
+from notify_sandbox.clock import london_today
 from tests.samples import load_sample, sample_service_id
 from tests.sandbox.helpers import get, notify_service_id, post, unknown_id
 

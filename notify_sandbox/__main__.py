@@ -1,4 +1,4 @@
-"""Run the sandbox: python -m dashboard.sandbox --port 6011 --services 2000 --seed 1.
+"""Run the sandbox: python -m notify_sandbox --port 6011 --services 2000 --seed 1.
 
 The database is generated on first start (under --data-dir) and reused afterwards.
 """
@@ -11,15 +11,15 @@ from pathlib import Path
 
 from jwt.warnings import InsecureKeyLengthWarning
 
-from dashboard.sandbox.app import create_app
-from dashboard.sandbox.database import database_path, open_database
-from dashboard.sandbox.settings import settings_from
+from notify_sandbox.app import create_app
+from notify_sandbox.database import database_path, open_database
+from notify_sandbox.settings import settings_from
 
 
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     """The command line, with the defaults the dashboard expects."""
     parser = argparse.ArgumentParser(
-        prog="python -m dashboard.sandbox", description="A stand-in GOV.UK Notify API."
+        prog="python -m notify_sandbox", description="A stand-in GOV.UK Notify API."
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=6011)
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> None:
     """Build or reuse the database, then serve it."""
     arguments = parse_arguments(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    log = logging.getLogger("dashboard.sandbox")
+    log = logging.getLogger("notify_sandbox")
     # A configured secret shorter than PyJWT likes would otherwise warn on every request.
     warnings.filterwarnings("ignore", category=InsecureKeyLengthWarning)
     path = database_path(arguments.data_dir, arguments.seed, arguments.services)

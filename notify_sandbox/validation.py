@@ -6,7 +6,7 @@ message, so that a client sending a wrong field learns of it here rather than in
 
 from collections.abc import Callable
 
-from dashboard.sandbox.facts import ORGANISATION_TYPES, SERVICE_PERMISSIONS
+from notify_sandbox.facts import ORGANISATION_TYPES, SERVICE_PERMISSIONS
 
 LIMIT_FIELDS = (
     "email_message_limit",

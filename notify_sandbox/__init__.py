@@ -5,7 +5,7 @@ so the dashboard runs on a laptop and in CI with no Notify account. It knows not
 dashboard's own code.
 """
 
-from dashboard.sandbox.app import create_app
-from dashboard.sandbox.database import build_database, database_path, open_database
+from notify_sandbox.app import create_app
+from notify_sandbox.database import build_database, database_path, open_database
 
 __all__ = ["build_database", "create_app", "database_path", "open_database"]

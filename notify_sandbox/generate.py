@@ -13,9 +13,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from dashboard.sandbox import names, template_texts
-from dashboard.sandbox.clock import at_midnight, stored
-from dashboard.sandbox.facts import (
+from notify_sandbox import names, template_texts
+from notify_sandbox.clock import at_midnight, stored
+from notify_sandbox.facts import (
     CHANNELS,
     FIRST_FINANCIAL_YEAR,
     INTERNATIONAL_SMS_LIMIT,

@@ -35,7 +35,7 @@ def start_sandbox(port: int, services: int, seed: int) -> subprocess.Popen:
         [
             sys.executable,
             "-m",
-            "dashboard.sandbox",
+            "notify_sandbox",
             "--port",
             str(port),
             "--services",

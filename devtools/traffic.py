@@ -1,6 +1,6 @@
 """Drive realistic page views through the real loaders, to fill the cache and its telemetry.
 
-`python -m dashboard.traffic --views 5000 --seed 1 [--api http://127.0.0.1:6011]`
+`python -m devtools.traffic --views 5000 --seed 1 [--api http://127.0.0.1:6011]`
 
 Each view does what a page of the app does when someone opens it: the Service page reads the
 service list for its picker and then the service (a few popular services and a long tail, by a
@@ -37,9 +37,9 @@ from dashboard.loaders.allowances import load_allowances
 from dashboard.loaders.errors import describe_error
 from dashboard.loaders.service_page import forget_service, load_service_page, service_choices
 from dashboard.runtime import Runtime, build_runtime
-from dashboard.sandbox import open_database
-from dashboard.sandbox.serving import BackgroundSandbox
 from dashboard.settings import PROJECT_ROOT, Settings, load_settings
+from notify_sandbox import open_database
+from notify_sandbox.serving import BackgroundSandbox
 
 SERVICE, ALL_SERVICES, ALLOWANCES = "service", "all-services", "allowances"
 # An Allowances view reads every live service (two keys each), so it stays rare.

@@ -18,19 +18,19 @@ from flask import Blueprint, Flask, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, NotFound
 
-from dashboard.sandbox import queries, serialize
-from dashboard.sandbox.auth import AuthError, check_admin_token
-from dashboard.sandbox.billing import (
+from notify_sandbox import queries, serialize
+from notify_sandbox.auth import AuthError, check_admin_token
+from notify_sandbox.billing import (
     DayUsage,
     UsageLine,
     monthly_usage,
     usage_lines,
     yearly_usage,
 )
-from dashboard.sandbox.clock import Timeline, london_today, utc_now
-from dashboard.sandbox.database import anchor_of, connect
-from dashboard.sandbox.facts import default_allowance, financial_year_of
-from dashboard.sandbox.validation import update_errors
+from notify_sandbox.clock import Timeline, london_today, utc_now
+from notify_sandbox.database import anchor_of, connect
+from notify_sandbox.facts import default_allowance, financial_year_of
+from notify_sandbox.validation import update_errors
 
 NOT_FOUND_BODY = {"message": "No result found", "result": "error"}
 SERVER_ERROR_BODY = {"message": "Internal server error", "result": "error"}

@@ -8,9 +8,9 @@ import json
 import sqlite3
 from collections.abc import Mapping
 
-from dashboard.sandbox.clock import Timeline, iso_z, plain, rfc1123
-from dashboard.sandbox.facts import CHANNELS
-from dashboard.sandbox.queries import Counts
+from notify_sandbox.clock import Timeline, iso_z, plain, rfc1123
+from notify_sandbox.facts import CHANNELS
+from notify_sandbox.queries import Counts
 
 _BOOLEAN_FIELDS = (
     "active",

@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from dashboard.sandbox.facts import (
+from notify_sandbox.facts import (
     BILLABLE_STATUSES,
     CHANNELS,
     DELIVERED_STATUSES,

@@ -21,9 +21,9 @@ from dashboard.loaders.all_services import load_all_services
 from dashboard.loaders.allowances import load_allowances
 from dashboard.loaders.service_page import forget_service, load_service_page
 from dashboard.runtime import Runtime, build_runtime
-from dashboard.sandbox import open_database
-from dashboard.sandbox.serving import BackgroundSandbox
 from dashboard.settings import PROJECT_ROOT, Settings
+from notify_sandbox import open_database
+from notify_sandbox.serving import BackgroundSandbox
 
 
 def timed(action: Callable[[], object]) -> float:

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from dashboard.sandbox.facts import BILLABLE_STATUSES, STATUSES, TRIAL_LIMIT
-from dashboard.sandbox.generate import (
+from notify_sandbox.facts import BILLABLE_STATUSES, STATUSES, TRIAL_LIMIT
+from notify_sandbox.generate import (
     NOTIFY_SERVICE_ID,
     PARKING_SERVICE_ID,
     ServicePlan,

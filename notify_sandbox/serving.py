@@ -6,7 +6,7 @@ from pathlib import Path
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from dashboard.sandbox.app import create_app
+from notify_sandbox.app import create_app
 
 
 class QuietHandler(WSGIRequestHandler):

@@ -12,10 +12,10 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from dashboard.sandbox.clock import london_today
-from dashboard.sandbox.facts import STATUS_COLUMNS
-from dashboard.sandbox.generate import ReferenceData, generate_reference_data
-from dashboard.sandbox.volumes import daily_rows, volume_profiles
+from notify_sandbox.clock import london_today
+from notify_sandbox.facts import STATUS_COLUMNS
+from notify_sandbox.generate import ReferenceData, generate_reference_data
+from notify_sandbox.volumes import daily_rows, volume_profiles
 
 SCHEMA_VERSION = 3
 

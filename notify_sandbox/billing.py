@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from dashboard.sandbox.facts import letter_rate_on, sms_rate_on
+from notify_sandbox.facts import letter_rate_on, sms_rate_on
 
 
 @dataclass(frozen=True)

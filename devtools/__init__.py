@@ -1,0 +1,1 @@
+"""Developer tools beside the product: `make run`, `make bench` and `make traffic`."""
