@@ -20,6 +20,10 @@ def register_key_format(key_format: str, kind: str) -> None:
     KEY_FORMATS[key_format] = kind
 
 
+def _as_is(value: Any) -> Any:
+    return value
+
+
 class CachedClient(Protocol):
     cache: RequestCache
 
@@ -35,8 +39,12 @@ def _key_builder(method: Callable, key_format: str) -> Callable[..., str]:
     return build
 
 
-def cached(key_format: str, kind: str) -> Callable:
-    """Answer from Redis when it can, else call the API and keep its JSON for the kind's TTL."""
+def cached(key_format: str, kind: str, validate: Callable[[Any], Any] | None = None) -> Callable:
+    """Answer from Redis when it can, else call the API and keep its JSON for the kind's TTL.
+
+    `validate` turns the JSON into the method's typed answer (see `RequestCache.fetch`).
+    """
+    check = validate if validate is not None else _as_is
 
     register_key_format(key_format, kind)
 
@@ -46,9 +54,10 @@ def cached(key_format: str, kind: str) -> Callable:
         @functools.wraps(method)
         def wrapper(client: CachedClient, *args: Any, **kwargs: Any) -> Any:
             key = build_key(client, *args, **kwargs)
-            return client.cache.fetch(key, kind, lambda: method(client, *args, **kwargs))
+            return client.cache.fetch(key, kind, lambda: method(client, *args, **kwargs), check)
 
         wrapper.cache_kind = kind
+        wrapper.cache_validate = check
         wrapper.cache_key = build_key
         return wrapper
 
@@ -103,7 +112,7 @@ def call_many(method: Callable, calls: Sequence[Mapping[str, Any]]) -> BatchResu
         key: functools.partial(function.__wrapped__, client, **arguments)
         for key, arguments in zip(keys, calls, strict=True)
     }
-    return client.cache.fetch_many(function.cache_kind, loads)
+    return client.cache.fetch_many(function.cache_kind, loads, function.cache_validate)
 
 
 def keys_for(method: Callable, calls: Sequence[Mapping[str, Any]]) -> list[str]:

@@ -48,6 +48,22 @@ class Lookup:
         return self.outcome == "hit"
 
 
+class InvalidAnswer(ValueError):
+    """The API answered, but not in the form the contract describes: never cached."""
+
+    def __init__(self, kind: str, key: str, reason: str) -> None:
+        super().__init__(
+            f"The API's answer for {key} ({kind}) is not in the expected form: {reason}"
+        )
+        self.kind = kind
+        self.key = key
+        self.reason = reason
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
 @dataclass(frozen=True)
 class BatchResult:
     """Answers by key, and the exceptions of the loads that failed, by key."""
@@ -85,6 +101,21 @@ def _load_all(loads: Mapping[str, Callable[[], Any]], max_workers: int) -> dict[
     with ThreadPoolExecutor(max_workers=min(max_workers, len(loads))) as pool:
         futures = {key: pool.submit(copy_context().run, timed, load) for key, load in loads.items()}
         return {key: future.result() for key, future in futures.items()}
+
+
+def _validated(
+    kind: str, key: str, load: Callable[[], Any], validate: Callable[[Any], Any]
+) -> Callable[[], tuple[Any, Any]]:
+    """A load that gives the raw answer (what is stored) and its validated value."""
+
+    def run() -> tuple[Any, Any]:
+        raw = load()
+        try:
+            return raw, validate(raw)
+        except ValueError as error:
+            raise InvalidAnswer(kind, key, str(error).splitlines()[0]) from error
+
+    return run
 
 
 def _flush_at_exit(cache_ref: weakref.ref) -> None:
@@ -134,14 +165,30 @@ class RequestCache:
     def ttl(self, kind: str) -> int:
         return self.ttls[kind]
 
-    def fetch(self, key: str, kind: str, load: Callable[[], Any]) -> Any:
-        """The cached answer for key, or load()'s, stored for next time; load's errors propagate."""
-        result = self.fetch_many(kind, {key: load})
+    def fetch(
+        self,
+        key: str,
+        kind: str,
+        load: Callable[[], Any],
+        validate: Callable[[Any], Any] = _as_is,
+    ) -> Any:
+        """The cached answer for key, or load()'s, stored for next time; load's errors propagate.
+
+        `validate` turns the answer's JSON into what the caller gets and raises `ValueError` when
+        it does not fit: a cached value that does not fit is corrupt, a loaded one is
+        `InvalidAnswer` and is not stored.
+        """
+        result = self.fetch_many(kind, {key: load}, validate)
         if key in result.errors:
             raise result.errors[key]
         return result.values[key]
 
-    def fetch_many(self, kind: str, loads: Mapping[str, Callable[[], Any]]) -> BatchResult:
+    def fetch_many(
+        self,
+        kind: str,
+        loads: Mapping[str, Callable[[], Any]],
+        validate: Callable[[Any], Any] = _as_is,
+    ) -> BatchResult:
         """Many keys of one kind in one Redis round trip; the misses loaded concurrently."""
         started_at = time.time()
         started = time.perf_counter()
@@ -154,7 +201,7 @@ class RequestCache:
             if raw is None:
                 continue
             try:
-                values[key] = json.loads(raw)
+                values[key] = validate(json.loads(raw))
             except (ValueError, UnicodeDecodeError):
                 outcomes[key] = ("corrupt", None, len(raw))
                 continue
@@ -162,14 +209,18 @@ class RequestCache:
             outcomes[key] = ("hit", max(0.0, age) if age is not None else None, len(raw))
         read_outcome = OFF if not self.enabled else ("miss" if cached is not None else "error")
 
-        misses = {key: load for key, load in loads.items() if key not in values}
+        misses = {
+            key: _validated(kind, key, load, validate)
+            for key, load in loads.items()
+            if key not in values
+        }
         loaded = _load_all(misses, self.max_workers)
         errors = {key: error for key, (_, error, _) in loaded.items() if error is not None}
         stored = {}
-        for key, (value, error, _) in loaded.items():
+        for key, (answer, error, _) in loaded.items():
             if error is None:
-                values[key] = value
-                stored[key] = json.dumps(value)
+                raw, values[key] = answer
+                stored[key] = json.dumps(raw)
 
         lookups, events = [], []
         for key in loads:
