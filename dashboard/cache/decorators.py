@@ -28,35 +28,70 @@ class CachedClient(Protocol):
     cache: RequestCache
 
 
-def _key_builder(method: Callable, key_format: str) -> Callable[..., str]:
-    signature = inspect.signature(method)
+KindChooser = Callable[..., str]
 
+
+def _bound_arguments(
+    method: Callable, client: CachedClient, args: tuple, kwargs: dict
+) -> dict[str, Any]:
+    bound = inspect.signature(method).bind(client, *args, **kwargs)
+    bound.apply_defaults()
+    return dict(bound.arguments)
+
+
+def _key_builder(method: Callable, key_format: str) -> Callable[..., str]:
     def build(client: CachedClient, *args: Any, **kwargs: Any) -> str:
-        bound = signature.bind(client, *args, **kwargs)
-        bound.apply_defaults()
-        return key_format.format(**bound.arguments)
+        return key_format.format(**_bound_arguments(method, client, args, kwargs))
 
     return build
 
 
-def cached(key_format: str, kind: str, validate: Callable[[Any], Any] | None = None) -> Callable:
+def _kind_chooser(method: Callable, kind: str | KindChooser) -> Callable[..., str]:
+    """The kind of one call: fixed, or chosen from the call's arguments (a closed year, say)."""
+
+    def choose(client: CachedClient, *args: Any, **kwargs: Any) -> str:
+        if isinstance(kind, str):
+            return kind
+        arguments = _bound_arguments(method, client, args, kwargs)
+        arguments.pop("self", None)
+        return kind(**arguments)
+
+    return choose
+
+
+def cached(
+    key_format: str,
+    kind: str | KindChooser,
+    validate: Callable[[Any], Any] | None = None,
+    kinds: Sequence[str] = (),
+) -> Callable:
     """Answer from Redis when it can, else call the API and keep its JSON for the kind's TTL.
 
+    `kind` may be a function of the method's arguments, so that one method's answers can be
+    kept for different times (a closed financial year far longer than the current one); it
+    then names the kinds it may choose in `kinds`, the first being the one the census shows.
     `validate` turns the JSON into the method's typed answer (see `RequestCache.fetch`).
     """
     check = validate if validate is not None else _as_is
-
-    register_key_format(key_format, kind)
+    if not isinstance(kind, str) and not kinds:
+        raise TypeError("A kind chosen per call must name its possible kinds")
+    register_key_format(key_format, kind if isinstance(kind, str) else kinds[0])
 
     def decorator(method: Callable) -> Callable:
         build_key = _key_builder(method, key_format)
+        choose_kind = _kind_chooser(method, kind)
 
         @functools.wraps(method)
         def wrapper(client: CachedClient, *args: Any, **kwargs: Any) -> Any:
             key = build_key(client, *args, **kwargs)
-            return client.cache.fetch(key, kind, lambda: method(client, *args, **kwargs), check)
+            return client.cache.fetch(
+                key,
+                choose_kind(client, *args, **kwargs),
+                lambda: method(client, *args, **kwargs),
+                check,
+            )
 
-        wrapper.cache_kind = kind
+        wrapper.cache_kind = choose_kind
         wrapper.cache_validate = check
         wrapper.cache_key = build_key
         return wrapper
@@ -107,12 +142,17 @@ def call_many(method: Callable, calls: Sequence[Mapping[str, Any]]) -> BatchResu
     """
     client = method.__self__
     function = method.__func__
+    if not calls:
+        return BatchResult()
+    kinds = {function.cache_kind(client, **arguments) for arguments in calls}
+    if len(kinds) > 1:
+        raise ValueError(f"One batch reads one kind of data, not {', '.join(sorted(kinds))}")
     keys = keys_for(method, calls)
     loads = {
         key: functools.partial(function.__wrapped__, client, **arguments)
         for key, arguments in zip(keys, calls, strict=True)
     }
-    return client.cache.fetch_many(function.cache_kind, loads, function.cache_validate)
+    return client.cache.fetch_many(kinds.pop(), loads, function.cache_validate)
 
 
 def keys_for(method: Callable, calls: Sequence[Mapping[str, Any]]) -> list[str]:
