@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from dashboard.cache.decorators import call_many
 from dashboard.domain.financial_year import current_financial_year, london_today
 from dashboard.loaders.all_services import load_all_services
 from dashboard.loaders.allowances import load_allowances
@@ -71,10 +70,10 @@ def batched_reads(runtime: Runtime, service_ids: list[str], rounds: int) -> dict
     billing = runtime.clients.billing
     year = current_financial_year()
     calls = [{"service_id": service_id, "financial_year": year} for service_id in service_ids]
-    call_many(billing.get_free_sms_fragment_limit, calls)
+    billing.get_free_sms_fragment_limit.many(calls)
     batched, single = [], []
     for _ in range(rounds):
-        batched.append(timed(lambda: call_many(billing.get_free_sms_fragment_limit, calls)))
+        batched.append(timed(lambda: billing.get_free_sms_fragment_limit.many(calls)))
         single.append(
             timed(lambda: [billing.get_free_sms_fragment_limit(**call) for call in calls])
         )

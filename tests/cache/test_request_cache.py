@@ -9,7 +9,6 @@ import pytest
 import redis
 
 from dashboard.cache import telemetry
-from dashboard.cache.decorators import call_many
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache, recording
 from dashboard.notify_client import build_clients
@@ -220,6 +219,7 @@ def test_a_value_that_does_not_decode_is_a_miss_deleted_and_counted(
     assert answer == sample_body("GET_service")
     assert [lookup.outcome for lookup in lookups] == ["corrupt"]
     assert json.loads(redis_client.get(key)) == answer
+    clients.cache.flush_telemetry()
     assert counts(redis_client)[("service", "corrupt")] == 1
 
 
@@ -335,30 +335,36 @@ def test_a_batch_reads_every_key_at_once_and_loads_only_the_misses(
     for service_id in service_ids[:2]:
         redis_client.set(f"service-{service_id}-yearly-usage-2026", json.dumps(["cached"]))
 
-    result = call_many(
-        clients.billing.get_yearly_usage,
-        [{"service_id": service_id, "year": 2026} for service_id in service_ids],
-    )
+    with recording() as lookups:
+        answers = clients.billing.get_yearly_usage.many(
+            [{"service_id": service_id, "year": 2026} for service_id in service_ids]
+        )
 
     keys = [f"service-{service_id}-yearly-usage-2026" for service_id in service_ids]
-    assert list(result.values) == keys
-    assert [result.values[key] for key in keys[:2]] == [["cached"], ["cached"]]
-    assert [result.values[key] for key in keys[2:]] == [
+    assert [answer.value for answer in answers] == [["cached"], ["cached"]] + [
         [{"service": service_id}] for service_id in service_ids[2:]
     ]
+    assert [lookup.outcome for lookup in lookups] == ["hit"] * 2 + ["miss"] * 3
     assert requests_mock.call_count == 3
     assert all(redis_client.ttl(key) > 3000 for key in keys[2:])
 
 
-def test_a_batch_hands_back_each_failure_with_its_key(requests_mock, clients):
+def test_a_batch_hands_back_each_failure_in_its_place(requests_mock, clients):
     good, bad = str(uuid4()), str(uuid4())
     requests_mock.get(f"{TEST_API}/service/{good}", json={"data": {"id": good}})
     requests_mock.get(
         f"{TEST_API}/service/{bad}", status_code=404, json={"message": "No result found"}
     )
 
-    result = call_many(clients.services.get_service, [{"service_id": good}, {"service_id": bad}])
+    answers = clients.services.get_service.many(
+        [{"service_id": bad}, {"service_id": good}, {"service_id": bad}]
+    )
 
-    assert result.values == {f"service-{good}": {"data": {"id": good}}}
-    assert list(result.errors) == [f"service-{bad}"]
-    assert result.errors[f"service-{bad}"].status_code == 404
+    assert [answer.ok for answer in answers] == [False, True, False]
+    assert answers[1].value == {"data": {"id": good}}
+    assert answers[0].error.status_code == answers[2].error.status_code == 404
+    assert requests_mock.call_count == 2
+
+
+def test_an_empty_batch_asks_nothing(clients):
+    assert clients.services.get_service.many([]) == []
