@@ -4,6 +4,7 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import redis
@@ -29,12 +30,24 @@ def free_port() -> int:
 
 
 class RedisServer:
-    """One redis-server on a loopback port, with no persistence."""
+    """One redis-server on a loopback port, with no persistence.
 
-    def __init__(self, directory: Path, port: int | None = None) -> None:
+    `options` are more server arguments, e.g. `("--maxmemory", "1mb")` for a Redis that fills
+    up, or `RedisServer.replica_of(primary)` for a read-only replica.
+    """
+
+    def __init__(
+        self, directory: Path, port: int | None = None, options: Sequence[str] = ()
+    ) -> None:
         self.directory = directory
         self.port = port or free_port()
+        self.options = tuple(options)
         self.process: subprocess.Popen | None = None
+
+    @staticmethod
+    def replica_of(primary: "RedisServer") -> tuple[str, ...]:
+        """The options of a read-only replica of `primary`."""
+        return ("--replicaof", "127.0.0.1", str(primary.port), "--replica-read-only", "yes")
 
     @property
     def url(self) -> str:
@@ -54,6 +67,7 @@ class RedisServer:
                 "no",
                 "--dir",
                 str(self.directory),
+                *self.options,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -347,17 +347,23 @@ class RequestCache:
                 state.outcome = shared.outcome
 
     def _lead(self, states: list[_Key]) -> None:
-        """Claim each key's lock, wait for keys another process loads, load the rest, store."""
+        """Claim each key's lock and load what this reader holds; then wait for the keys
+        another process is loading, and load those whose value did not land."""
         if self._available():
             self._claim(states, delete_corrupt=True)
-            waiting = [state for state in states if state.claim == atomic.HELD]
-            if waiting:
-                self._await(waiting)
-        to_load = [state for state in states if not state.resolved]
+        self._load_and_store([s for s in states if not s.resolved and s.claim != atomic.HELD])
+        waiting = [state for state in states if state.claim == atomic.HELD]
+        if waiting:
+            self._await(waiting)
+            self._load_and_store([state for state in waiting if not state.resolved])
+
+    def _load_and_store(self, states: list[_Key]) -> None:
+        if not states:
+            return
         results = run_all(
-            {state.key: self._validated_load(state) for state in to_load}, self.max_workers
+            {state.key: self._validated_load(state) for state in states}, self.max_workers
         )
-        for state in to_load:
+        for state in states:
             result = results[state.key]
             state.milliseconds += result.milliseconds
             if result.error is None:
@@ -369,7 +375,7 @@ class RequestCache:
                 state.resolve(error=result.error)
                 if isinstance(result.error, InvalidAnswer):
                     state.outcome = "invalid"
-        self._store(to_load)
+        self._store(states)
 
     def _validated_load(self, state: _Key) -> Callable[[], tuple[str, Any]]:
         """A load that gives the answer's JSON text (what is stored) and its validated value."""
