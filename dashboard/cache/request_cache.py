@@ -229,11 +229,23 @@ class RequestCache:
 
     def _refused(self, action: str, error: Exception) -> None:
         """A write Redis refused (full, read-only): logged once, and Redis stays in use."""
+        text = str(error)
+        if isinstance(error, redis.exceptions.OutOfMemoryError) or "-OOM " in text:
+            reason = "it is full (maxmemory, noeviction)"
+        elif isinstance(error, redis.exceptions.ReadOnlyError) or "-READONLY " in text:
+            reason = "it is a read-only replica"
+        else:
+            reason = type(error).__name__
         with self._lock:
-            if type(error).__name__ in self._refusals_logged:
+            if reason in self._refusals_logged:
                 return
-            self._refusals_logged.add(type(error).__name__)
-        logger.warning("Redis refused a %s; it still serves what it holds: %s", action, error)
+            self._refusals_logged.add(reason)
+        logger.warning(
+            "Redis refused a %s because %s; it still serves what it holds (logged once): %s",
+            action,
+            reason,
+            text,
+        )
 
     def ttl(self, kind: str) -> int:
         return self.ttls[kind]
@@ -423,7 +435,7 @@ class RequestCache:
     def _apply_claim(self, state: _Key, reply: Any) -> None:
         if reply is None or isinstance(reply, Exception):
             if isinstance(reply, Exception):
-                self._refused("lock", reply)
+                self._refused("single-flight lock", reply)
             state.claim, state.token, state.generations = None, "", None
             return
         state.claim = reply[0]
@@ -498,7 +510,7 @@ class RequestCache:
                 if not self._serve_stale(state, reply):
                     corrupt_copies.append(atomic.stale_key(state.key))
             elif isinstance(reply, Exception):
-                self._refused(action, reply)
+                self._refused("value write" if action == "store" else "lock release", reply)
         if corrupt_copies:
             with contextlib.suppress(redis.RedisError):
                 self.client.delete(*corrupt_copies)
