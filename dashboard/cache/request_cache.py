@@ -676,26 +676,26 @@ class RequestCache:
                 ) from error
             logger.error("Redis did not empty %s after a write: %s", ", ".join(keys), error)
 
-    def delete(self, *keys: str) -> None:
-        """Forget these keys (a name ending in `*` is a pattern); a Redis error is only logged."""
-        if not self.enabled or not keys:
+    def forget_service(self, service_id: str) -> None:
+        """Empty every key of one service, its last good copies too (the Refresh button and the
+        Cache page); a Redis error is only logged. Generations stay: they guard updates."""
+        if not self.enabled:
             return
+        own = f"service-{service_id}"
         try:
-            exact = [key for key in keys if not key.endswith("*")]
-            matched = [
-                found
-                for pattern in keys
-                if pattern.endswith("*")
-                for found in self.client.scan_iter(match=pattern, count=1000)
+            found = [
+                key
+                for key in self.client.scan_iter(match=f"*{own}*", count=1000)
+                if _of_key(key.decode(errors="replace"), own)
             ]
-            if exact or matched:
-                self.client.delete(*exact, *matched)
+            if found:
+                self.client.delete(*found)
         except redis.RedisError as error:
             self._failed("delete", error)
 
-    def forget_service(self, service_id: str) -> None:
-        """Empty every key of one service (the Refresh button and the Cache page).
 
-        Its last good copies stay: they are what a page shows when the API then fails.
-        """
-        self.delete(f"service-{service_id}", f"service-{service_id}-*")
+def _of_key(found: str, own: str) -> bool:
+    """Whether `found` is `own`, a key under it (`own-…`), or a copy or lock of one of those."""
+    for prefix in (atomic.STALE_PREFIX, atomic.LOCK_PREFIX):
+        found = found.removeprefix(prefix)
+    return found == own or found.startswith(own + "-")

@@ -8,7 +8,7 @@ from uuid import uuid4
 import pytest
 import redis
 
-from dashboard.cache import telemetry
+from dashboard.cache import atomic, telemetry
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache, recording
 from dashboard.notify_client import build_clients
@@ -197,13 +197,25 @@ def test_allowances_are_emptied_only_when_what_sets_them_changes(
 
 def test_forget_service_empties_only_that_services_keys(requests_mock, clients, redis_client):
     service_id, other = str(uuid4()), str(uuid4())
-    for key in [f"service-{service_id}", f"service-{service_id}-statistics-7", f"service-{other}"]:
+    mine = [
+        f"service-{service_id}",
+        f"service-{service_id}-statistics-7",
+        atomic.stale_key(f"service-{service_id}"),
+        atomic.lock_key(f"service-{service_id}-statistics-7"),
+    ]
+    kept = [
+        f"service-{other}",
+        atomic.stale_key(f"service-{other}"),
+        atomic.generation_key(f"service-{service_id}"),  # guards an update in progress
+        f"service-{service_id}x",
+    ]
+    for key in mine + kept:
         redis_client.set(key, "{}")
 
     clients.cache.forget_service(service_id)
 
-    assert redis_client.exists(f"service-{service_id}", f"service-{service_id}-statistics-7") == 0
-    assert redis_client.exists(f"service-{other}") == 1
+    assert redis_client.exists(*mine) == 0
+    assert redis_client.exists(*kept) == len(kept)
 
 
 def test_a_value_that_does_not_decode_is_a_miss_deleted_and_counted(
