@@ -32,6 +32,15 @@ def _keys(key: str) -> tuple[str, str, str]:
     return f"{key}:api-calls", f"{key}:ready", f"{key}:go"
 
 
+def url_of(client: redis.Redis) -> str:
+    """A URL other processes can reach the same Redis at (a unix socket or host and port)."""
+    options = client.connection_pool.connection_kwargs
+    db = options.get("db", 0)
+    if "path" in options:
+        return f"unix://{options['path']}?db={db}"
+    return f"redis://{options.get('host', 'localhost')}:{options.get('port', 6379)}/{db}"
+
+
 def measure(
     redis_url: str, threads: int = 50, processes: int = 2, load_seconds: float = 0.2
 ) -> int:
