@@ -36,7 +36,7 @@ class CountingAPI:
             self.calls += 1
         while self.asked < self.readers:
             time.sleep(0.001)
-        time.sleep(0.2)  # every reader has asked; give the last ones time to join the flight
+        time.sleep(0.5)  # every reader has asked; give the last ones time to join the flight
         return {"answer": 42}
 
 

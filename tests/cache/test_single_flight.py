@@ -55,7 +55,7 @@ def test_when_the_holder_lets_go_without_a_value_a_waiter_takes_the_lock(redis_c
 def test_a_waiter_reads_the_value_another_process_stored(redis_client):
     """Two caches on one Redis stand for two processes; the second waits for the first's load."""
     first = RequestCache(redis_client, TTLS)
-    second = RequestCache(redis_client, TTLS)
+    second = RequestCache(redis_client, TTLS, flight_wait_seconds=60)
     key = f"thing-{uuid4()}"
     loading, release = threading.Event(), threading.Event()
     calls = []
@@ -81,7 +81,7 @@ def test_a_waiter_reads_the_value_another_process_stored(redis_client):
 
 def test_a_batch_waits_for_the_keys_another_process_loads_and_loads_the_rest(redis_client):
     first = RequestCache(redis_client, TTLS)
-    second = RequestCache(redis_client, TTLS)
+    second = RequestCache(redis_client, TTLS, flight_wait_seconds=60)
     keys = [f"thing-{uuid4()}" for _ in range(3)]
     loading, release = threading.Event(), threading.Event()
     calls = []
