@@ -21,12 +21,13 @@ TTL_PREFIX = "CACHE_TTL_"
 class Settings:
     """Everything the dashboard reads from its environment, resolved once."""
 
-    api_host_name: str = "http://127.0.0.1:6011"
+    # URLs may carry credentials and the secret signs tokens: none of them in a repr or a log.
+    api_host_name: str = field(default="http://127.0.0.1:6011", repr=False)
     admin_client_id: str = "notify-admin"
-    admin_client_secret: str = DEVELOPMENT_CLIENT_SECRET
+    admin_client_secret: str = field(default=DEVELOPMENT_CLIENT_SECRET, repr=False)
     api_timeout_seconds: float = 10.0
     api_max_workers: int = 8
-    redis_url: str | None = None
+    redis_url: str | None = field(default=None, repr=False)
     redis_enabled: bool = True
     redis_data_dir: Path = PROJECT_ROOT / ".data"
     redis_socket_timeout_seconds: float = 0.25

@@ -4,6 +4,8 @@ from uuid import UUID
 
 from notifications_python_client.errors import APIError, HTTP503Error, InvalidResponse
 
+from dashboard.redaction import redacted_url
+
 
 class InvalidServiceId(ValueError):
     """A service id that is not a UUID: the API would answer with a bare 404."""
@@ -20,7 +22,8 @@ def parse_service_id(value: str | None) -> str:
 
 
 def describe_error(error: Exception, api_host: str) -> str:
-    """One sentence that says what went wrong and what to do about it."""
+    """One sentence that says what went wrong and what to do about it; never a password."""
+    api_host = redacted_url(api_host)
     if isinstance(error, InvalidServiceId):
         return str(error)
     if isinstance(error, InvalidResponse):
