@@ -24,7 +24,7 @@ def stop_at_the_gate(reader: Access) -> None:
     """Show the sign-in screen, a refusal, or why the app shows nothing; then stop the run."""
     st.title(TITLE)
     if reader.verdict is Verdict.SIGN_IN:
-        st.write("Sign in with your work account to see GOV.UK Notify's services and costs.")
+        st.write("Sign in with your work account to see each service's volumes and costs.")
         if st.button("Sign in", type="primary"):
             try:
                 st.login()
