@@ -1,4 +1,4 @@
-"""A second dashboard process for the tests: one Service page view through the real loaders.
+"""A dashboard process for the tests: one Service page view through the real loaders.
 
 `python -m tests.app.dashboard_process SERVICE_ID` takes its settings from the environment, as
 the app does (`REDIS_URL`, `API_HOST_NAME`, `ADMIN_CLIENT_SECRET`), reads what the Service page
