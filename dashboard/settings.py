@@ -34,6 +34,8 @@ class Settings:
     redis_retry_after_seconds: float = 2.0
     cache_telemetry: bool = True
     cache_ttl_overrides: Mapping[str, int] = field(default_factory=dict)
+    allowed_email_domains: frozenset[str] = frozenset()
+    cache_admins: frozenset[str] = frozenset()
 
 
 def _read_secrets(path: Path) -> dict[str, str]:
@@ -47,6 +49,11 @@ def _read_secrets(path: Path) -> dict[str, str]:
 
 def _flag(value: str) -> bool:
     return value.strip().lower() not in {"0", "false", "no", "off", ""}
+
+
+def _listed(value: str) -> frozenset[str]:
+    """A comma-separated setting as a set of lower-case entries (addresses and domains)."""
+    return frozenset(entry.strip().lower() for entry in value.split(",") if entry.strip())
 
 
 def load_settings(
@@ -78,4 +85,6 @@ def load_settings(
         ),
         cache_telemetry=_flag(values.get("CACHE_TELEMETRY", "1")),
         cache_ttl_overrides=ttl_overrides,
+        allowed_email_domains=_listed(values.get("ALLOWED_EMAIL_DOMAINS", "")),
+        cache_admins=_listed(values.get("CACHE_ADMINS", "")),
     )

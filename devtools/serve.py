@@ -77,7 +77,7 @@ def start_sandbox(port: int, services: int, seed: int, data_dir: Path) -> subpro
     return process
 
 
-def start_dashboard(port: int, environment: dict[str, str]) -> subprocess.Popen:
+def start_dashboard(port: int, address: str, environment: dict[str, str]) -> subprocess.Popen:
     return start_child(
         [
             sys.executable,
@@ -89,6 +89,8 @@ def start_dashboard(port: int, environment: dict[str, str]) -> subprocess.Popen:
             "true",
             "--server.port",
             str(port),
+            "--server.address",
+            address,
             "--browser.gatherUsageStats",
             "false",
         ],
@@ -99,6 +101,11 @@ def start_dashboard(port: int, environment: dict[str, str]) -> subprocess.Popen:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=8501, help="the dashboard's port")
+    parser.add_argument(
+        "--address",
+        default="127.0.0.1",
+        help="where the dashboard listens; beyond loopback it needs sign-in ([auth])",
+    )
     parser.add_argument("--api-port", type=int, default=6011, help="the sandbox API's port")
     parser.add_argument("--services", type=int, default=2000, help="services in the sandbox")
     parser.add_argument("--seed", type=int, default=1, help="the sandbox's random seed")
@@ -137,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
             environment["API_HOST_NAME"] = f"http://127.0.0.1:{args.api_port}"
         shown = redacted_url(environment["API_HOST_NAME"])
         print(f"Dashboard on http://localhost:{args.port} (reading {shown})")
-        dashboard = start_dashboard(args.port, environment)
+        dashboard = start_dashboard(args.port, args.address, environment)
         processes.append(dashboard)
         return dashboard.wait()
     except KeyboardInterrupt:

@@ -29,16 +29,20 @@ def free_port() -> int:
 
 
 class RedisServer:
-    """One redis-server on a loopback port, with no persistence."""
+    """One redis-server on a loopback port, with no persistence; a password when given."""
 
-    def __init__(self, directory: Path, port: int | None = None) -> None:
+    def __init__(
+        self, directory: Path, port: int | None = None, password: str | None = None
+    ) -> None:
         self.directory = directory
         self.port = port or free_port()
+        self.password = password
         self.process: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        credentials = f":{self.password}@" if self.password else ""
+        return f"redis://{credentials}127.0.0.1:{self.port}/0"
 
     def start(self) -> "RedisServer":
         self.process = subprocess.Popen(
@@ -54,6 +58,7 @@ class RedisServer:
                 "no",
                 "--dir",
                 str(self.directory),
+                *(["--requirepass", self.password] if self.password else []),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
