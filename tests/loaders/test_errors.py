@@ -6,6 +6,7 @@ from uuid import uuid4
 import pytest
 import requests
 
+from dashboard.domain.financial_year import financial_year_of, london_today
 from dashboard.loaders.service_page import load_service_page
 from tests.conftest import TEST_API, TEST_SECRET
 from tests.samples import load_sample, sample_body, sample_service_id
@@ -109,6 +110,28 @@ def test_one_failing_section_leaves_the_others(requests_mock, clients):
     }
     assert page.allowance is None
     assert page.statistics is not None and page.limits is not None
+
+
+def test_an_answer_not_in_the_expected_form_is_said_in_its_section_and_never_kept(
+    requests_mock, clients, redis_client
+):
+    mock_everything_for(requests_mock, sample_service_id())
+    base = f"{TEST_API}/service/{sample_service_id()}"
+    requests_mock.get(
+        f"{base}/billing/monthly-usage",
+        json=[{"month": "November", "notification_type": "sms", "chargeable_units": "41"}],
+    )
+
+    page = load_service_page(clients, TEST_API, sample_service_id(), "7")
+
+    assert page.errors == {
+        "allowance": f"The Notify API at {TEST_API} answered, but its answer for this part "
+        "(monthly-usage) was not in the expected form, so it is not shown."
+    }
+    assert page.allowance is None
+    assert page.statistics is not None and page.limits is not None
+    year = financial_year_of(london_today())
+    assert redis_client.exists(f"service-{sample_service_id()}-monthly-usage-{year}") == 0
 
 
 def test_days_out_of_range_are_clamped_with_a_message(requests_mock, clients):
