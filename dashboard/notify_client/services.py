@@ -1,4 +1,4 @@
-"""Services: lists, one service, its statistics, data retention and reply-to addresses."""
+"""Services: lists, one service, its counts, data retention and reply-to addresses."""
 
 from datetime import date
 from typing import Any
