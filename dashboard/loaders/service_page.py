@@ -25,6 +25,7 @@ from dashboard.loaders.concurrent import Outcome, gather
 from dashboard.loaders.errors import describe_error, parse_service_id
 from dashboard.loaders.freshness import Freshness, freshness_of
 from dashboard.notify_client import NotifyClients
+from dashboard.notify_client.schemas.base import AnswerSchema, Text
 from dashboard.notify_client.schemas.services import Service
 from dashboard.notify_client.services import SERVICE_NAMES_KEY
 
@@ -187,6 +188,10 @@ def forget_service(clients: NotifyClients, service_id: str) -> None:
     clients.cache.forget_service(parse_service_id(service_id))
 
 
+# What the picker's key must hold; anything else found there is corrupt, deleted and made again.
+_NAMES_BY_ID: AnswerSchema[dict[str, str]] = AnswerSchema(dict[Text, Text], wrapped=False)
+
+
 def _names_by_id(clients: NotifyClients) -> dict[str, str]:
     services = clients.services.get_services()
     ordered = sorted(services, key=lambda service: service.name.lower())
@@ -199,4 +204,6 @@ def service_choices(clients: NotifyClients) -> dict[str, str]:
     Kept in Redis beside the services list it is made from: a twentieth of its size, so a
     page does not decode every service's settings just to list their names.
     """
-    return clients.cache.fetch(SERVICE_NAMES_KEY, "services", lambda: _names_by_id(clients))
+    return clients.cache.fetch(
+        SERVICE_NAMES_KEY, "services", lambda: _names_by_id(clients), _NAMES_BY_ID
+    )
