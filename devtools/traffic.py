@@ -156,7 +156,7 @@ def run_traffic(
     cache = runtime.cache
     before = Counter(cache.process_counts)
     started = time.perf_counter()
-    service_ids = [service["id"] for service in runtime.clients.services.get_services()["data"]]
+    service_ids = [service.id for service in runtime.clients.services.get_services()]
     plan = plan_views(service_ids, views, seed, financial_years())
     errors: Counter[str] = Counter()
     crashes: Counter[str] = Counter()

@@ -18,6 +18,8 @@ from dashboard.domain.sectors import (
 from dashboard.loaders.errors import describe_error
 from dashboard.loaders.freshness import Freshness, freshness_of
 from dashboard.notify_client import NotifyClients
+from dashboard.notify_client.schemas.billing import MonthlyUsageRow
+from dashboard.notify_client.schemas.services import Service
 
 BATCH_SIZE = 100
 
@@ -60,17 +62,19 @@ class Allowances:
     freshness: Freshness | None = None
 
 
-def _live(services: list[dict]) -> list[dict]:
-    return [s for s in services if s.get("active") and not s.get("restricted")]
+def _live(services: list[Service]) -> list[Service]:
+    return [s for s in services if s.active and not s.restricted]
 
 
-def _service_row(service: dict, year: int, allowance: int, monthly: list[dict]) -> dict:
-    organisation_type = normalise_organisation_type(service.get("organisation_type"))
+def _service_row(
+    service: Service, year: int, allowance: int, monthly: list[MonthlyUsageRow]
+) -> dict:
+    organisation_type = normalise_organisation_type(service.organisation_type)
     usage = allowance_totals(allowance, year, sms_fragments_by_month(monthly))
     sector_default = default_free_allowance(organisation_type, year)
     return {
-        "service_id": service["id"],
-        "name": service["name"],
+        "service_id": service.id,
+        "name": service.name,
         "sector": sector_name(organisation_type),
         "organisation_type": organisation_type,
         "allowance": usage.allowance,
@@ -114,7 +118,7 @@ def load_allowances(
     started = time.perf_counter()
     with recording() as lookups:
         try:
-            services = _live(clients.services.get_services()["data"])
+            services = _live(clients.services.get_services())
         except Exception as error:  # the page says why, nothing else to show
             return Allowances(
                 financial_year,
@@ -126,8 +130,8 @@ def load_allowances(
         rows, failed = [], {}
         for start in range(0, len(services), BATCH_SIZE):
             batch = services[start : start + BATCH_SIZE]
-            limit_calls = [{"service_id": s["id"], "financial_year": financial_year} for s in batch]
-            usage_calls = [{"service_id": s["id"], "year": financial_year} for s in batch]
+            limit_calls = [{"service_id": s.id, "financial_year": financial_year} for s in batch]
+            usage_calls = [{"service_id": s.id, "year": financial_year} for s in batch]
             limits = call_many(clients.billing.get_free_sms_fragment_limit, limit_calls)
             usage = call_many(clients.billing.get_monthly_usage, usage_calls)
             for service, limit_key, usage_key in zip(
@@ -138,9 +142,9 @@ def load_allowances(
             ):
                 error = limits.errors.get(limit_key) or usage.errors.get(usage_key)
                 if error is not None:
-                    failed[service["name"]] = describe_error(error, api_host)
+                    failed[service.name] = describe_error(error, api_host)
                     continue
-                allowance = limits.values[limit_key]["free_sms_fragment_limit"]
+                allowance = limits.values[limit_key].free_sms_fragment_limit
                 rows.append(
                     _service_row(service, financial_year, allowance, usage.values[usage_key])
                 )

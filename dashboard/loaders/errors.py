@@ -4,6 +4,7 @@ from uuid import UUID
 
 from notifications_python_client.errors import APIError, HTTP503Error, InvalidResponse
 
+from dashboard.cache.request_cache import InvalidAnswer
 from dashboard.redaction import redacted_url
 
 
@@ -28,6 +29,11 @@ def describe_error(error: Exception, api_host: str) -> str:
         return str(error)
     if isinstance(error, InvalidResponse):
         return f"The Notify API at {api_host} sent an answer that is not JSON."
+    if isinstance(error, InvalidAnswer):
+        return (
+            f"The Notify API at {api_host} answered, but its answer for this part ({error.kind}) "
+            "was not in the expected form, so it is not shown."
+        )
     if isinstance(error, HTTP503Error):
         return (
             f"The Notify API at {api_host} could not be reached or is too slow. "

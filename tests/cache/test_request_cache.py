@@ -13,9 +13,25 @@ from dashboard.cache.decorators import call_many
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache, recording
 from dashboard.notify_client import build_clients
+from dashboard.notify_client.schemas.billing import YEARLY_USAGE
+from dashboard.notify_client.schemas.services import SERVICE
 from tests.conftest import TEST_API, settings_for_tests
 from tests.redis_server import RedisServer
 from tests.samples import load_sample, sample_body, sample_service_id
+
+# A recorded answer for each method below: answers are checked before they are kept.
+SAMPLES = {
+    "get_service": "GET_service",
+    "get_services": "GET_service_list",
+    "get_service_statistics": "GET_service_statistics_limit_days_30",
+    "get_service_statistics_today": "GET_service_statistics_today_only",
+    "get_data_retention": "GET_service_data_retention",
+    "get_free_sms_fragment_limit": "GET_service_billing_free_sms_fragment_limit",
+    "get_yearly_usage": "GET_service_billing_yearly_usage_summary",
+    "get_templates": "GET_service_template_list",
+    "get_template": "GET_service_template",
+    "get_user": "GET_user",
+}
 
 
 def mock_service(requests_mock, service_id: str):
@@ -103,13 +119,13 @@ def counts(redis_client: redis.Redis) -> dict[tuple[str, str], int]:
 def test_each_kind_is_kept_under_its_key_for_its_ttl(
     requests_mock, clients, redis_client, resource, method, arguments, url, key, ttl
 ):
-    body = {"data": {"answer": str(uuid4())}}
+    body = sample_body(SAMPLES[method])
     requests_mock.get(f"{TEST_API}{url}", json=body)
 
     first = getattr(getattr(clients, resource), method)(**arguments)
     second = getattr(getattr(clients, resource), method)(**arguments)
 
-    assert first == second == body
+    assert first == second
     assert requests_mock.call_count == 1
     assert json.loads(redis_client.get(key)) == body
     assert ttl - 5 <= redis_client.ttl(key) <= ttl
@@ -129,10 +145,10 @@ def test_a_hit_makes_no_api_call_and_says_how_old_it_is(requests_mock, clients):
 
 def test_the_cache_stores_what_the_admin_app_stores(requests_mock, clients, redis_client):
     """The admin reads `service-{id}` as the whole response: a shared Redis works both ways."""
-    admin_cached = {"data": {"id": sample_service_id(), "name": "Cached by the admin"}}
+    admin_cached = {"data": sample_body("GET_service")["data"] | {"name": "Cached by the admin"}}
     redis_client.set(f"service-{sample_service_id()}", json.dumps(admin_cached), ex=600)
 
-    assert clients.services.get_service(sample_service_id()) == admin_cached
+    assert clients.services.get_service(sample_service_id()).name == "Cached by the admin"
     assert requests_mock.call_count == 0
 
 
@@ -217,9 +233,9 @@ def test_a_value_that_does_not_decode_is_a_miss_deleted_and_counted(
     with recording() as lookups:
         answer = clients.services.get_service(sample_service_id())
 
-    assert answer == sample_body("GET_service")
+    assert answer == SERVICE(sample_body("GET_service"))
     assert [lookup.outcome for lookup in lookups] == ["corrupt"]
-    assert json.loads(redis_client.get(key)) == answer
+    assert json.loads(redis_client.get(key)) == sample_body("GET_service")
     assert counts(redis_client)[("service", "corrupt")] == 1
 
 
@@ -269,7 +285,7 @@ def test_redis_stopped_midway_fails_open_and_caching_resumes_when_it_returns(
     finally:
         server.stop()
 
-    assert answer == sample_body("GET_service")
+    assert answer == SERVICE(sample_body("GET_service"))
     assert [lookup.outcome for lookup in while_down] == ["error"]
     assert [lookup.outcome for lookup in after_restart] == ["hit"]
     assert requests_mock.call_count == 3
@@ -294,7 +310,7 @@ def test_a_redis_that_does_not_answer_is_a_miss_after_the_socket_timeout(request
     finally:
         listener.close()
 
-    assert answer == sample_body("GET_service")
+    assert answer == SERVICE(sample_body("GET_service"))
     assert [lookup.outcome for lookup in lookups] == ["error"]
 
 
@@ -323,17 +339,21 @@ def test_with_the_cache_off_every_call_goes_to_the_api(requests_mock):
     assert {lookup.outcome for lookup in lookups} == {"off"}
 
 
+def usage_rows(units: int) -> list[dict]:
+    return [{"notification_type": "sms", "chargeable_units": units, "rate": 0.024}]
+
+
 def test_a_batch_reads_every_key_at_once_and_loads_only_the_misses(
     requests_mock, clients, redis_client
 ):
     service_ids = [str(uuid4()) for _ in range(5)]
-    for service_id in service_ids:
+    for units, service_id in enumerate(service_ids):
         requests_mock.get(
             f"{TEST_API}/service/{service_id}/billing/yearly-usage-summary",
-            json=[{"service": service_id}],
+            json=usage_rows(units),
         )
     for service_id in service_ids[:2]:
-        redis_client.set(f"service-{service_id}-yearly-usage-2026", json.dumps(["cached"]))
+        redis_client.set(f"service-{service_id}-yearly-usage-2026", json.dumps(usage_rows(99)))
 
     result = call_many(
         clients.billing.get_yearly_usage,
@@ -342,9 +362,9 @@ def test_a_batch_reads_every_key_at_once_and_loads_only_the_misses(
 
     keys = [f"service-{service_id}-yearly-usage-2026" for service_id in service_ids]
     assert list(result.values) == keys
-    assert [result.values[key] for key in keys[:2]] == [["cached"], ["cached"]]
+    assert [result.values[key] for key in keys[:2]] == [YEARLY_USAGE(usage_rows(99))] * 2
     assert [result.values[key] for key in keys[2:]] == [
-        [{"service": service_id}] for service_id in service_ids[2:]
+        YEARLY_USAGE(usage_rows(units)) for units in (2, 3, 4)
     ]
     assert requests_mock.call_count == 3
     assert all(redis_client.ttl(key) > 3000 for key in keys[2:])
@@ -352,13 +372,14 @@ def test_a_batch_reads_every_key_at_once_and_loads_only_the_misses(
 
 def test_a_batch_hands_back_each_failure_with_its_key(requests_mock, clients):
     good, bad = str(uuid4()), str(uuid4())
-    requests_mock.get(f"{TEST_API}/service/{good}", json={"data": {"id": good}})
+    body = {"data": sample_body("GET_service")["data"] | {"id": good}}
+    requests_mock.get(f"{TEST_API}/service/{good}", json=body)
     requests_mock.get(
         f"{TEST_API}/service/{bad}", status_code=404, json={"message": "No result found"}
     )
 
     result = call_many(clients.services.get_service, [{"service_id": good}, {"service_id": bad}])
 
-    assert result.values == {f"service-{good}": {"data": {"id": good}}}
+    assert result.values == {f"service-{good}": SERVICE(body)}
     assert list(result.errors) == [f"service-{bad}"]
     assert result.errors[f"service-{bad}"].status_code == 404
