@@ -1,13 +1,17 @@
 """The Flask app: the Notify API's routes, auth and error bodies over the sandbox database.
 
-Every route but /_status needs an admin token. Errors come back as the API's JSON bodies and
-never as a traceback: 404 "No result found" for unknown objects and malformed ids, 400 with
-field messages for bad updates and bad dates, 500 "Internal server error" for anything
-unexpected (such as `limit_days=abc`, or a report without its dates, which the real API fails
-on too).
+Every route but /_status and /_sandbox/requests needs an admin token. Errors come back as the
+API's JSON bodies and never as a traceback: 404 "No result found" for unknown objects and
+malformed ids, 400 with field messages for bad updates and bad dates, 500 "Internal server
+error" for anything unexpected (such as `limit_days=abc`, or a report without its dates, which
+the real API fails on too).
+
+Every request is counted by route (read at /_sandbox/requests), and with `latency="real"` each
+answer takes at least the real API's median for its endpoint (see `real_latency.py`).
 """
 
 import sqlite3
+import time
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
@@ -15,11 +19,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
-from flask import Blueprint, Flask, current_app, g, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, NotFound
 
-from notify_sandbox import queries, serialize
+from notify_sandbox import queries, real_latency, serialize
 from notify_sandbox.auth import AuthError, check_admin_token
 from notify_sandbox.billing import (
     Usage,
@@ -38,8 +42,11 @@ from notify_sandbox.facts import (
     financial_year_dates,
     financial_year_of,
 )
+from notify_sandbox.request_counts import RequestCounts, route_key
 from notify_sandbox.validation import update_errors
 
+#: Endpoints that answer without a token: the health check and the request counts.
+OPEN_ENDPOINTS = {"sandbox.status", "sandbox.get_request_counts", "sandbox.reset_request_counts"}
 NOT_FOUND_BODY = {"message": "No result found", "result": "error"}
 SERVER_ERROR_BODY = {"message": "Internal server error", "result": "error"}
 
@@ -55,6 +62,8 @@ class SandboxState:
     client_secret: str
     anchor: date
     today: Callable[[], date]
+    latency: str
+    counts: RequestCounts
 
 
 class BadRequest(Exception):
@@ -84,12 +93,21 @@ def create_app(
     client_secret: str,
     *,
     today: Callable[[], date] = london_today,
+    latency: str = "off",
 ) -> Flask:
-    """The sandbox API over a built database; `today` may be fixed for tests."""
+    """The sandbox API over a built database; `today` may be fixed for tests, and `latency`
+    "real" makes each answer as slow as the real API's."""
+    if latency not in real_latency.LATENCIES:
+        raise ValueError(f"latency must be one of {real_latency.LATENCIES}, not {latency!r}")
     with closing(connect(database_path)) as connection:
         anchor = anchor_of(connection)
     app = Flask(__name__)
-    app.extensions["sandbox"] = SandboxState(database_path, client_id, client_secret, anchor, today)
+    app.extensions["sandbox"] = SandboxState(
+        database_path, client_id, client_secret, anchor, today, latency, RequestCounts()
+    )
+    # Before the blueprint's token check, so that refused requests are counted too.
+    app.before_request(_count_request)
+    app.after_request(_take_real_time)
     app.register_blueprint(api)
     app.register_error_handler(AuthError, _auth_failed)
     app.register_error_handler(BadRequest, _bad_request)
@@ -102,6 +120,30 @@ def create_app(
 
 def _state() -> SandboxState:
     return current_app.extensions["sandbox"]
+
+
+def request_counts(app: Flask) -> RequestCounts:
+    """The requests an app has served, by route."""
+    return app.extensions["sandbox"].counts
+
+
+def _count_request() -> None:
+    g.started = time.perf_counter()
+    if request.endpoint not in OPEN_ENDPOINTS:
+        _state().counts.add(route_key(request.method, request.url_rule))
+
+
+def _take_real_time(response: Response) -> Response:
+    """With real latency, hold a successful answer until the real API's median has passed."""
+    state = _state()
+    if state.latency != "real" or response.status_code >= 400 or request.endpoint is None:
+        return response
+    view = request.endpoint.rpartition(".")[2]
+    median = real_latency.median_seconds(view, request.args, financial_year_of(state.today()))
+    remaining = median - (time.perf_counter() - g.started)
+    if remaining > 0:
+        time.sleep(remaining)
+    return response
 
 
 def _db() -> sqlite3.Connection:
@@ -150,7 +192,7 @@ def _server_error(error: Exception) -> ResponseReturnValue:
 
 @api.before_app_request
 def _require_admin_token() -> None:
-    if request.endpoint == "sandbox.status":
+    if request.endpoint in OPEN_ENDPOINTS:
         return
     state = _state()
     check_admin_token(request.headers.get("Authorization"), state.client_id, state.client_secret)
@@ -167,6 +209,19 @@ def _service_row(service_id: UUID) -> sqlite3.Row:
 def status() -> ResponseReturnValue:
     """Unauthenticated health check, so scripts can wait for the sandbox to start."""
     return jsonify(status="ok")
+
+
+@api.get("/_sandbox/requests")
+def get_request_counts() -> ResponseReturnValue:
+    """Unauthenticated: the requests served so far by route, for counting a page's API calls."""
+    return jsonify(requests=_state().counts.snapshot())
+
+
+@api.delete("/_sandbox/requests")
+def reset_request_counts() -> ResponseReturnValue:
+    """Unauthenticated: start counting requests from zero."""
+    _state().counts.reset()
+    return jsonify(requests={})
 
 
 @api.get("/service")
