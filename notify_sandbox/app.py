@@ -44,6 +44,7 @@ from notify_sandbox.facts import (
 )
 from notify_sandbox.request_counts import RequestCounts, route_key
 from notify_sandbox.validation import update_errors
+from notify_sandbox.volumes import DAYS_KEPT
 
 #: Endpoints that answer without a token: the health check and the request counts.
 OPEN_ENDPOINTS = {"sandbox.status", "sandbox.get_request_counts", "sandbox.reset_request_counts"}
@@ -380,11 +381,17 @@ def _usages(
     return by_service
 
 
+def _stored_months(first: date, last: date) -> list[tuple[date, date]]:
+    """The month stretches of a range that the file can hold data for (the days it keeps, up
+    to today), so that however long a range is asked for, only those are read."""
+    today = _timeline().today
+    return month_stretches(max(first, today - timedelta(days=DAYS_KEPT)), min(last, today))
+
+
 def _usage(service_id: UUID, year: int) -> list[UsageLine]:
     """A financial year's usage lines for a service so far; none for an unknown one."""
     row = queries.service(_db(), str(service_id))
-    first, last = financial_year_dates(year)
-    stretches = month_stretches(first, min(last, _timeline().today))
+    stretches = _stored_months(*financial_year_dates(year))
     if row is None or not stretches:
         return []
     usages = _usages(stretches, service_sid=row["sid"]).get(row["sid"], [])
@@ -464,7 +471,7 @@ def get_volumes_by_service() -> ResponseReturnValue:
     the range's financial year. An end before the start gives zeros, as in the API."""
     start, end = _report_date("start_date"), _report_date("end_date")
     year = financial_year_of(end)
-    usages = _usages(month_stretches(start, end))
+    usages = _usages(_stored_months(start, end))
     stored = queries.allowances(_db(), year)
     entries = []
     for row in queries.live_services(_db()):
@@ -485,8 +492,8 @@ def get_data_for_billing_report() -> ResponseReturnValue:
     if financial_year_of(end) != year:
         raise BadRequest("Date must be in a single financial year.")
     year_start, _ = financial_year_dates(year)
-    before = month_stretches(year_start, start - timedelta(days=1))
-    usages = _usages(before + month_stretches(start, end), channels=("sms", "letter"))
+    before = _stored_months(year_start, start - timedelta(days=1))
+    usages = _usages(before + _stored_months(start, end), channels=("sms", "letter"))
     stored = queries.allowances(_db(), year)
     entries = []
     for row in queries.services(_db()):

@@ -350,3 +350,20 @@ def test_volumes_count_billable_texts_fragments_and_letter_sheets(
         )
         assert counted == expected.get(entry["service_id"], (0, 0, 0, 0, 0)), entry["service_id"]
     assert sum(letters for *_, letters, _ in expected.values()) > 0
+
+
+def test_a_range_longer_than_the_data_counts_only_what_is_kept(client: FlaskClient) -> None:
+    counted = ("sms_notifications", "sms_chargeable_units", "email_totals", "letter_totals")
+
+    def totals(start: str, end: str) -> dict[str, tuple]:
+        response = get(client, "/platform-stats/volumes-by-service", start_date=start, end_date=end)
+        assert response.status_code == 200
+        return {
+            entry["service_id"]: tuple(entry[key] for key in counted)
+            for entry in response.get_json()
+        }
+
+    everything = totals("0001-01-01", "9999-12-31")
+
+    assert everything == totals((TODAY - timedelta(days=400)).isoformat(), TODAY.isoformat())
+    assert any(any(values) for values in everything.values())
