@@ -1,16 +1,60 @@
-"""The dashboard's entry point: `streamlit run dashboard/app.py` (what `make run` does)."""
+"""The dashboard's entry point: `streamlit run dashboard/app.py` (what `make run` does).
+
+The gate comes first: until the access rules let the reader in, no page runs, so nothing
+builds the runtime, calls the API or touches Redis.
+"""
 
 import sys
 from pathlib import Path
 
 import streamlit as st
+from streamlit.errors import StreamlitAuthError
 
 # Streamlit runs this file as a script; the project root must be importable for `dashboard.*`.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-PAGES = Path(__file__).resolve().parent / "app_pages"
+from dashboard.app_pages.shared import reader_access  # noqa: E402
+from dashboard.domain.access import Access, Verdict  # noqa: E402
 
-st.set_page_config(page_title="Notify dashboard", page_icon=":material/mail:", layout="wide")
+PAGES = Path(__file__).resolve().parent / "app_pages"
+TITLE = "Notify dashboard"
+
+
+def stop_at_the_gate(reader: Access) -> None:
+    """Show the sign-in screen, a refusal, or why the app shows nothing; then stop the run."""
+    st.title(TITLE)
+    if reader.verdict is Verdict.SIGN_IN:
+        st.write("Sign in with your work account to see each service's volumes and costs.")
+        if st.button("Sign in", type="primary"):
+            try:
+                st.login()
+            except StreamlitAuthError as error:  # an incomplete [auth] section
+                st.error(f"Sign-in is not set up correctly: {error}")
+    elif reader.verdict is Verdict.REFUSED:
+        st.warning(reader.reason, icon="🔒")
+        if st.button("Sign out"):
+            st.logout()
+    else:
+        st.error(reader.reason, icon="🔒")
+    st.stop()
+
+
+def show_reader_in_sidebar(reader: Access) -> None:
+    if reader.verdict is Verdict.ALLOWED:
+        st.sidebar.caption(f"Signed in as **{reader.email}**")
+        if st.sidebar.button("Sign out"):
+            st.logout()
+    else:
+        st.sidebar.caption(
+            "Open: no sign-in is configured, so the dashboard listens on this computer only "
+            "(127.0.0.1)."
+        )
+
+
+st.set_page_config(page_title=TITLE, page_icon=":material/mail:", layout="wide")
+reader = reader_access()
+if not reader.shows_data:
+    stop_at_the_gate(reader)
 navigation = st.navigation(
     [
         st.Page(PAGES / "service.py", title="Service", icon=":material/mail:", default=True),
@@ -29,4 +73,5 @@ navigation = st.navigation(
         st.Page(PAGES / "cache.py", title="Cache", icon=":material/bolt:", url_path="cache"),
     ]
 )
+show_reader_in_sidebar(reader)
 navigation.run()

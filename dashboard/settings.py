@@ -21,18 +21,21 @@ TTL_PREFIX = "CACHE_TTL_"
 class Settings:
     """Everything the dashboard reads from its environment, resolved once."""
 
-    api_host_name: str = "http://127.0.0.1:6011"
+    # URLs may carry credentials and the secret signs tokens: none of them in a repr or a log.
+    api_host_name: str = field(default="http://127.0.0.1:6011", repr=False)
     admin_client_id: str = "notify-admin"
-    admin_client_secret: str = DEVELOPMENT_CLIENT_SECRET
+    admin_client_secret: str = field(default=DEVELOPMENT_CLIENT_SECRET, repr=False)
     api_timeout_seconds: float = 10.0
     api_max_workers: int = 8
-    redis_url: str | None = None
+    redis_url: str | None = field(default=None, repr=False)
     redis_enabled: bool = True
     redis_data_dir: Path = PROJECT_ROOT / ".data"
     redis_socket_timeout_seconds: float = 0.25
     redis_retry_after_seconds: float = 2.0
     cache_telemetry: bool = True
     cache_ttl_overrides: Mapping[str, int] = field(default_factory=dict)
+    allowed_email_domains: frozenset[str] = frozenset()
+    cache_admins: frozenset[str] = frozenset()
 
 
 def _read_secrets(path: Path) -> dict[str, str]:
@@ -46,6 +49,11 @@ def _read_secrets(path: Path) -> dict[str, str]:
 
 def _flag(value: str) -> bool:
     return value.strip().lower() not in {"0", "false", "no", "off", ""}
+
+
+def _listed(value: str) -> frozenset[str]:
+    """A comma-separated setting as a set of lower-case entries (addresses and domains)."""
+    return frozenset(entry.strip().lower() for entry in value.split(",") if entry.strip())
 
 
 def load_settings(
@@ -77,4 +85,6 @@ def load_settings(
         ),
         cache_telemetry=_flag(values.get("CACHE_TELEMETRY", "1")),
         cache_ttl_overrides=ttl_overrides,
+        allowed_email_domains=_listed(values.get("ALLOWED_EMAIL_DOMAINS", "")),
+        cache_admins=_listed(values.get("CACHE_ADMINS", "")),
     )

@@ -134,13 +134,13 @@ def main(argv: list[str] | None = None) -> int:
         if runtime.cache.client is None:
             print("The benchmark needs Redis:", runtime.redis.warning, file=sys.stderr)
             return 1
-        services = runtime.clients.services.get_services()["data"]
-        sample = [service["id"] for service in services[:: max(1, len(services) // args.sample)]]
+        services = runtime.clients.services.get_services()
+        sample = [service.id for service in services[:: max(1, len(services) // args.sample)]]
         sample = sample[: args.sample]
         print(f"Measuring ({args.rounds} rounds of {len(sample)} Service pages)…", flush=True)
         pages = service_pages(runtime, sample, args.rounds)
         telemetry = telemetry_cost(runtime, sample, args.rounds)
-        batch = batched_reads(runtime, [service["id"] for service in services], args.rounds)
+        batch = batched_reads(runtime, [service.id for service in services], args.rounds)
         whole = whole_pages(runtime, args.page_rounds)
         flight_calls = single_flight.measure(
             single_flight.url_of(runtime.cache.client), threads=50, processes=2

@@ -1,10 +1,14 @@
 """`make run`: the sandbox API (unless `API_HOST_NAME` names a real one) and the dashboard.
 
-Ctrl-C stops everything this started. The embedded Redis is started by the dashboard itself
-when `REDIS_URL` is not set.
+Ctrl-C, `kill` or a closed terminal stop everything this started, and so does `kill -9`: each
+child is told by the kernel to stop when this process dies (Linux's parent-death signal), and
+this process stops when `make` does. The embedded Redis is started by the dashboard itself
+(when `REDIS_URL` is not set), which stops it as it exits; one left by a crash is reused.
 """
 
 import argparse
+import ctypes
+import ctypes.util
 import os
 import signal
 import socket
@@ -13,7 +17,26 @@ import sys
 import time
 from pathlib import Path
 
+from dashboard.redaction import redacted_url
+
 ROOT = Path(__file__).resolve().parent.parent
+PR_SET_PDEATHSIG = 1
+
+
+def stop_with_parent() -> None:
+    """Ask the kernel for SIGTERM when the parent dies, even by SIGKILL (Linux only)."""
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def wait_for_port(host: str, port: int, process: subprocess.Popen, timeout: float) -> None:
@@ -22,16 +45,20 @@ def wait_for_port(host: str, port: int, process: subprocess.Popen, timeout: floa
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"{process.args[2]} stopped (exit code {process.returncode})")
-        with socket.socket() as probe:
-            if probe.connect_ex((host, port)) == 0:
-                return
+        if port_in_use(port):
+            return
         time.sleep(0.2)
     raise SystemExit(f"Nothing listened on {host}:{port} after {timeout:.0f} s")
 
 
-def start_sandbox(port: int, services: int, seed: int) -> subprocess.Popen:
+def start_child(command: list[str], environment: dict[str, str] | None = None) -> subprocess.Popen:
+    """A child process that ends when this one does, however this one ends."""
+    return subprocess.Popen(command, cwd=ROOT, env=environment, preexec_fn=stop_with_parent)
+
+
+def start_sandbox(port: int, services: int, seed: int, data_dir: Path) -> subprocess.Popen:
     print(f"Starting the sandbox API on http://127.0.0.1:{port} ({services:,} services)…")
-    process = subprocess.Popen(
+    process = start_child(
         [
             sys.executable,
             "-m",
@@ -42,15 +69,16 @@ def start_sandbox(port: int, services: int, seed: int) -> subprocess.Popen:
             str(services),
             "--seed",
             str(seed),
-        ],
-        cwd=ROOT,
+            "--data-dir",
+            str(data_dir),
+        ]
     )
-    wait_for_port("127.0.0.1", port, process, timeout=180)
+    wait_for_port("127.0.0.1", port, process, timeout=300)
     return process
 
 
-def start_dashboard(port: int, environment: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(
+def start_dashboard(port: int, address: str, environment: dict[str, str]) -> subprocess.Popen:
+    return start_child(
         [
             sys.executable,
             "-m",
@@ -61,35 +89,62 @@ def start_dashboard(port: int, environment: dict[str, str]) -> subprocess.Popen:
             "true",
             "--server.port",
             str(port),
+            "--server.address",
+            address,
             "--browser.gatherUsageStats",
             "false",
         ],
-        cwd=ROOT,
-        env=environment,
+        environment,
     )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=8501, help="the dashboard's port")
+    parser.add_argument(
+        "--address",
+        default="127.0.0.1",
+        help="where the dashboard listens; beyond loopback it needs sign-in ([auth])",
+    )
     parser.add_argument("--api-port", type=int, default=6011, help="the sandbox API's port")
     parser.add_argument("--services", type=int, default=2000, help="services in the sandbox")
     parser.add_argument("--seed", type=int, default=1, help="the sandbox's random seed")
+    parser.add_argument(
+        "--data-dir", type=Path, default=ROOT / ".data", help="where the sandbox keeps its data"
+    )
     args = parser.parse_args(argv)
 
-    # Ctrl-C, a plain `kill` or a closed terminal stop the children too (even when a shell
-    # started this in the background with SIGINT ignored).
+    # Ctrl-C, a plain `kill`, a closed terminal or the end of `make` stop the children too
+    # (even when a shell started this in the background with SIGINT ignored).
     signal.signal(signal.SIGINT, signal.default_int_handler)
     for stop_signal in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(stop_signal, lambda *_: sys.exit(0))
+    stop_with_parent()
     environment = dict(os.environ)
+    starts_sandbox = not environment.get("API_HOST_NAME")
+    busy = [
+        f"{port} ({what})"
+        for port, what, needed in (
+            (args.port, "the dashboard", True),
+            (args.api_port, "the sandbox API", starts_sandbox),
+        )
+        if needed and port_in_use(port)
+    ]
+    if busy:
+        print(
+            f"Port {' and '.join(busy)} is already in use: is another `make run` still running? "
+            "Stop it, or choose other ports with --port and --api-port.",
+            file=sys.stderr,
+        )
+        return 1
     processes = []
     try:
-        if not environment.get("API_HOST_NAME"):
-            processes.append(start_sandbox(args.api_port, args.services, args.seed))
+        if starts_sandbox:
+            processes.append(start_sandbox(args.api_port, args.services, args.seed, args.data_dir))
             environment["API_HOST_NAME"] = f"http://127.0.0.1:{args.api_port}"
-        print(f"Dashboard on http://localhost:{args.port} (reading {environment['API_HOST_NAME']})")
-        dashboard = start_dashboard(args.port, environment)
+        shown = redacted_url(environment["API_HOST_NAME"])
+        print(f"Dashboard on http://localhost:{args.port} (reading {shown})")
+        dashboard = start_dashboard(args.port, args.address, environment)
         processes.append(dashboard)
         return dashboard.wait()
     except KeyboardInterrupt:

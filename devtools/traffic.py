@@ -36,6 +36,7 @@ from dashboard.loaders.all_services import load_all_services
 from dashboard.loaders.allowances import load_allowances
 from dashboard.loaders.errors import describe_error
 from dashboard.loaders.service_page import forget_service, load_service_page, service_choices
+from dashboard.redaction import redacted_url
 from dashboard.runtime import Runtime, build_runtime
 from dashboard.settings import PROJECT_ROOT, Settings, load_settings
 from notify_sandbox import open_database
@@ -155,7 +156,7 @@ def run_traffic(
     cache = runtime.cache
     before = Counter(cache.process_counts)
     started = time.perf_counter()
-    service_ids = [service["id"] for service in runtime.clients.services.get_services()["data"]]
+    service_ids = [service.id for service in runtime.clients.services.get_services()]
     plan = plan_views(service_ids, views, seed, financial_years())
     errors: Counter[str] = Counter()
     crashes: Counter[str] = Counter()
@@ -266,11 +267,14 @@ def main(argv: list[str] | None = None) -> int:
         settings = replace(settings, api_host_name=args.api.rstrip("/"))
     sandbox = None
     if not api_reachable(settings.api_host_name):
-        print(f"Nothing answers at {settings.api_host_name}: starting a sandbox…", flush=True)
+        print(
+            f"Nothing answers at {redacted_url(settings.api_host_name)}: starting a sandbox…",
+            flush=True,
+        )
         sandbox = start_sandbox(settings, args.services, args.data_dir)
         settings = replace(settings, api_host_name=sandbox.url)
     runtime = build_runtime(settings)
-    print(f"API {settings.api_host_name}; cache: {runtime.redis.description}")
+    print(f"API {redacted_url(settings.api_host_name)}; cache: {runtime.redis.description}")
     if runtime.redis.warning:
         print(f"Warning: {runtime.redis.warning}", file=sys.stderr)
     try:

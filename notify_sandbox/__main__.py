@@ -1,6 +1,8 @@
 """Run the sandbox: python -m notify_sandbox --port 6011 --services 2000 --seed 1.
 
 The database is generated on first start (under --data-dir) and reused afterwards.
+`--latency real` makes each answer as slow as the real API's; `--hostile-names` gives a few
+services names that are markdown or HTML payloads (in a database of their own).
 """
 
 import argparse
@@ -13,6 +15,7 @@ from jwt.warnings import InsecureKeyLengthWarning
 
 from notify_sandbox.app import create_app
 from notify_sandbox.database import database_path, open_database
+from notify_sandbox.real_latency import LATENCIES
 from notify_sandbox.settings import settings_from
 
 
@@ -28,6 +31,17 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--data-dir", type=Path, default=Path(".data"), help="where the generated database is kept"
     )
+    parser.add_argument(
+        "--latency",
+        choices=LATENCIES,
+        default="off",
+        help="real: answer each endpoint as slowly as the real API (its measured median)",
+    )
+    parser.add_argument(
+        "--hostile-names",
+        action="store_true",
+        help="name a few live services with markdown and HTML payloads",
+    )
     return parser.parse_args(argv)
 
 
@@ -38,15 +52,18 @@ def main(argv: list[str] | None = None) -> None:
     log = logging.getLogger("notify_sandbox")
     # A configured secret shorter than PyJWT likes would otherwise warn on every request.
     warnings.filterwarnings("ignore", category=InsecureKeyLengthWarning)
-    path = database_path(arguments.data_dir, arguments.seed, arguments.services)
+    data = (arguments.data_dir, arguments.seed, arguments.services)
+    path = database_path(*data, hostile_names=arguments.hostile_names)
     started = time.perf_counter()
     existed = path.exists()
-    path = open_database(arguments.data_dir, arguments.seed, arguments.services)
+    path = open_database(*data, hostile_names=arguments.hostile_names)
     log.info(
         "%s %s in %.1f s", "Opened" if existed else "Generated", path, time.perf_counter() - started
     )
     settings = settings_from()
-    app = create_app(path, settings.client_id, settings.client_secret)
+    app = create_app(path, settings.client_id, settings.client_secret, latency=arguments.latency)
+    if arguments.latency == "real":
+        log.info("Answering as slowly as the real API (--latency real)")
     app.run(host=arguments.host, port=arguments.port, threaded=True)
 
 

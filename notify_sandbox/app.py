@@ -1,37 +1,53 @@
 """The Flask app: the Notify API's routes, auth and error bodies over the sandbox database.
 
-Every route but /_status needs an admin token. Errors come back as the API's JSON bodies and
-never as a traceback: 404 "No result found" for unknown objects and malformed ids, 400 with
-field messages for bad updates, 500 "Internal server error" for anything unexpected (such as
-`limit_days=abc`, which the real API fails on too).
+Every route but /_status and /_sandbox/requests needs an admin token. Errors come back as the
+API's JSON bodies and never as a traceback: 404 "No result found" for unknown objects and
+malformed ids, 400 with field messages for bad updates and bad dates, 500 "Internal server
+error" for anything unexpected (such as `limit_days=abc`, or a report without its dates, which
+the real API fails on too).
+
+Every request is counted by route (read at /_sandbox/requests), and with `latency="real"` each
+answer takes at least the real API's median for its endpoint (see `real_latency.py`).
 """
 
 import sqlite3
+import time
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
-from flask import Blueprint, Flask, current_app, g, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, NotFound
 
-from notify_sandbox import queries, serialize
+from notify_sandbox import queries, real_latency, serialize
 from notify_sandbox.auth import AuthError, check_admin_token
 from notify_sandbox.billing import (
-    DayUsage,
+    Usage,
     UsageLine,
+    charges,
     monthly_usage,
     usage_lines,
+    volumes,
     yearly_usage,
 )
-from notify_sandbox.clock import Timeline, london_today, utc_now
+from notify_sandbox.clock import Timeline, london_today, month_stretches, utc_now
 from notify_sandbox.database import anchor_of, connect
-from notify_sandbox.facts import default_allowance, financial_year_of
+from notify_sandbox.facts import (
+    CHANNELS,
+    default_allowance,
+    financial_year_dates,
+    financial_year_of,
+)
+from notify_sandbox.request_counts import RequestCounts, route_key
 from notify_sandbox.validation import update_errors
+from notify_sandbox.volumes import DAYS_KEPT
 
+#: Endpoints that answer without a token: the health check and the request counts.
+OPEN_ENDPOINTS = {"sandbox.status", "sandbox.get_request_counts", "sandbox.reset_request_counts"}
 NOT_FOUND_BODY = {"message": "No result found", "result": "error"}
 SERVER_ERROR_BODY = {"message": "Internal server error", "result": "error"}
 
@@ -47,6 +63,8 @@ class SandboxState:
     client_secret: str
     anchor: date
     today: Callable[[], date]
+    latency: str
+    counts: RequestCounts
 
 
 class BadRequest(Exception):
@@ -57,21 +75,44 @@ class BadRequest(Exception):
         self.message = message
 
 
+class InvalidArguments(Exception):
+    """A 400 from the API's schema check of query arguments, with its list of errors."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__(messages)
+        self.messages = messages
+
+    def body(self) -> dict:
+        """The API's body for a failed schema check."""
+        errors = [{"error": "ValidationError", "message": message} for message in self.messages]
+        return {"status_code": 400, "errors": errors}
+
+
 def create_app(
     database_path: Path,
     client_id: str,
     client_secret: str,
     *,
     today: Callable[[], date] = london_today,
+    latency: str = "off",
 ) -> Flask:
-    """The sandbox API over a built database; `today` may be fixed for tests."""
+    """The sandbox API over a built database; `today` may be fixed for tests, and `latency`
+    "real" makes each answer as slow as the real API's."""
+    if latency not in real_latency.LATENCIES:
+        raise ValueError(f"latency must be one of {real_latency.LATENCIES}, not {latency!r}")
     with closing(connect(database_path)) as connection:
         anchor = anchor_of(connection)
     app = Flask(__name__)
-    app.extensions["sandbox"] = SandboxState(database_path, client_id, client_secret, anchor, today)
+    app.extensions["sandbox"] = SandboxState(
+        database_path, client_id, client_secret, anchor, today, latency, RequestCounts()
+    )
+    # Before the blueprint's token check, so that refused requests are counted too.
+    app.before_request(_count_request)
+    app.after_request(_take_real_time)
     app.register_blueprint(api)
     app.register_error_handler(AuthError, _auth_failed)
     app.register_error_handler(BadRequest, _bad_request)
+    app.register_error_handler(InvalidArguments, _invalid_arguments)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _server_error)
     app.teardown_appcontext(_close_connection)
@@ -80,6 +121,30 @@ def create_app(
 
 def _state() -> SandboxState:
     return current_app.extensions["sandbox"]
+
+
+def request_counts(app: Flask) -> RequestCounts:
+    """The requests an app has served, by route."""
+    return app.extensions["sandbox"].counts
+
+
+def _count_request() -> None:
+    g.started = time.perf_counter()
+    if request.endpoint not in OPEN_ENDPOINTS:
+        _state().counts.add(route_key(request.method, request.url_rule))
+
+
+def _take_real_time(response: Response) -> Response:
+    """With real latency, hold a successful answer until the real API's median has passed."""
+    state = _state()
+    if state.latency != "real" or response.status_code >= 400 or request.endpoint is None:
+        return response
+    view = request.endpoint.rpartition(".")[2]
+    median = real_latency.median_seconds(view, request.args, financial_year_of(state.today()))
+    remaining = median - (time.perf_counter() - g.started)
+    if remaining > 0:
+        time.sleep(remaining)
+    return response
 
 
 def _db() -> sqlite3.Connection:
@@ -109,6 +174,10 @@ def _bad_request(error: BadRequest) -> ResponseReturnValue:
     return jsonify(result="error", message=error.message), 400
 
 
+def _invalid_arguments(error: InvalidArguments) -> ResponseReturnValue:
+    return jsonify(error.body()), 400
+
+
 def _http_error(error: HTTPException) -> ResponseReturnValue:
     if error.code is not None and error.code < 400:
         return error
@@ -124,7 +193,7 @@ def _server_error(error: Exception) -> ResponseReturnValue:
 
 @api.before_app_request
 def _require_admin_token() -> None:
-    if request.endpoint == "sandbox.status":
+    if request.endpoint in OPEN_ENDPOINTS:
         return
     state = _state()
     check_admin_token(request.headers.get("Authorization"), state.client_id, state.client_secret)
@@ -141,6 +210,19 @@ def _service_row(service_id: UUID) -> sqlite3.Row:
 def status() -> ResponseReturnValue:
     """Unauthenticated health check, so scripts can wait for the sandbox to start."""
     return jsonify(status="ok")
+
+
+@api.get("/_sandbox/requests")
+def get_request_counts() -> ResponseReturnValue:
+    """Unauthenticated: the requests served so far by route, for counting a page's API calls."""
+    return jsonify(requests=_state().counts.snapshot())
+
+
+@api.delete("/_sandbox/requests")
+def reset_request_counts() -> ResponseReturnValue:
+    """Unauthenticated: start counting requests from zero."""
+    _state().counts.reset()
+    return jsonify(requests={})
 
 
 @api.get("/service")
@@ -180,7 +262,7 @@ def get_live_services_data() -> ResponseReturnValue:
             serialize.live_service(
                 row,
                 sent.get(row["sid"], {}),
-                allowances.get(row["id"], default_allowance(row["organisation_type"], year)),
+                queries.allowance_of(allowances, row, year),
                 timeline,
             )
             for row in queries.live_services(_db())
@@ -278,21 +360,42 @@ def _year_argument() -> int:
     return year
 
 
-def _usage(service_id: UUID, year: int) -> list[UsageLine]:
-    """A financial year's usage lines for a service; none for an unknown one."""
-    row = queries.service(_db(), str(service_id))
+def _usages(
+    stretches: list[tuple[date, date]],
+    *,
+    service_sid: int | None = None,
+    channels: tuple[str, ...] = CHANNELS,
+) -> dict[int, list[Usage]]:
+    """What each service (or one) sent in each stretch of days, by service sid."""
     timeline = _timeline()
-    oldest = timeline.days_ago(date(year, 4, 1))
-    newest = max(0, timeline.days_ago(date(year + 1, 3, 31)))
-    if row is None or oldest < 0:
+    rows = queries.usage_by_stretch(
+        _db(),
+        [(timeline.days_ago(last), timeline.days_ago(first)) for first, last in stretches],
+        service_sid=service_sid,
+        channels=channels,
+    )
+    by_service: dict[int, list[Usage]] = {}
+    for sid, index, channel, sent, fragments, sheets in rows:
+        usage = Usage(stretches[index][0], channel, sent, fragments, sheets)
+        by_service.setdefault(sid, []).append(usage)
+    return by_service
+
+
+def _stored_months(first: date, last: date) -> list[tuple[date, date]]:
+    """The month stretches of a range that the file can hold data for (the days it keeps, up
+    to today), so that however long a range is asked for, only those are read."""
+    today = _timeline().today
+    return month_stretches(max(first, today - timedelta(days=DAYS_KEPT)), min(last, today))
+
+
+def _usage(service_id: UUID, year: int) -> list[UsageLine]:
+    """A financial year's usage lines for a service so far; none for an unknown one."""
+    row = queries.service(_db(), str(service_id))
+    stretches = _stored_months(*financial_year_dates(year))
+    if row is None or not stretches:
         return []
-    days = [
-        DayUsage(timeline.day(days_ago), channel, sent, fragments)
-        for days_ago, channel, sent, fragments in queries.billing_days(
-            _db(), row["id"], oldest, newest
-        )
-    ]
-    return usage_lines(days, queries.allowance(_db(), row, year), row["letter_postage"])
+    usages = _usages(stretches, service_sid=row["sid"]).get(row["sid"], [])
+    return usage_lines(usages, queries.allowance(_db(), row, year), row["letter_postage"])
 
 
 @api.get("/service/<uuid:service_id>/billing/yearly-usage-summary")
@@ -307,6 +410,101 @@ def get_monthly_usage(service_id: UUID) -> ResponseReturnValue:
     """A bare list: the year's SMS and letter usage by month."""
     year = _year_argument()
     return jsonify(monthly_usage(_usage(service_id, year)))
+
+
+@api.get("/service/<uuid:service_id>/notifications/monthly")
+def get_monthly_notification_statuses(service_id: UUID) -> ResponseReturnValue:
+    """Counts by channel and status for each month of a financial year so far."""
+    row = _service_row(service_id)
+    try:
+        year = int(request.args.get("year", "NaN"))
+    except ValueError:
+        raise BadRequest("Year must be a number") from None
+    first, last = financial_year_dates(year)
+    timeline = _timeline()
+    months = month_stretches(first, min(last, timeline.today))
+    rows = queries.statuses_by_stretch(
+        _db(),
+        [(timeline.days_ago(end), timeline.days_ago(start)) for start, end in months],
+        service_sid=row["sid"],
+    )
+    return jsonify(data=serialize.monthly_statuses([start for start, _ in months], rows))
+
+
+def _is_date(text: str) -> bool:
+    """Whether text is a YYYY-MM-DD date, as the API's schema checks its arguments."""
+    try:
+        return len(text) == 10 and date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
+
+
+@api.get("/platform-stats")
+def get_platform_stats() -> ResponseReturnValue:
+    """Every service's notifications by channel for a date range, today by default."""
+    messages = [
+        f"{name} {request.args[name]} is not a date"
+        for name in ("start_date", "end_date")
+        if name in request.args and not _is_date(request.args[name])
+    ]
+    if messages:
+        raise InvalidArguments(messages)
+    today_utc = str(utc_now().date())
+    start = date.fromisoformat(request.args.get("start_date", today_utc))
+    end = date.fromisoformat(request.args.get("end_date", today_utc))
+    timeline = _timeline()
+    rows = queries.statuses_by_stretch(_db(), [(timeline.days_ago(end), timeline.days_ago(start))])
+    return jsonify(serialize.platform_totals(rows))
+
+
+def _report_date(name: str) -> date:
+    """A report's date argument, or the API's 400. Like the API, a missing one is a 500."""
+    try:
+        return datetime.strptime(request.args.get(name), "%Y-%m-%d").date()
+    except ValueError:
+        raise BadRequest("Input must be a date in the format: YYYY-MM-DD") from None
+
+
+@api.get("/platform-stats/volumes-by-service")
+def get_volumes_by_service() -> ResponseReturnValue:
+    """Every live service's totals for a date range, used or not, with the free allowance of
+    the range's financial year. An end before the start gives zeros, as in the API."""
+    start, end = _report_date("start_date"), _report_date("end_date")
+    year = financial_year_of(end)
+    usages = _usages(_stored_months(start, end))
+    stored = queries.allowances(_db(), year)
+    entries = []
+    for row in queries.live_services(_db()):
+        allowance = queries.allowance_of(stored, row, year)
+        lines = usage_lines(usages.get(row["sid"], []), allowance, row["letter_postage"])
+        entries.append(serialize.service_volumes(row, allowance, volumes(lines)))
+    return jsonify(sorted(entries, key=serialize.by_organisation))
+
+
+@api.get("/platform-stats/data-for-billing-report")
+def get_data_for_billing_report() -> ResponseReturnValue:
+    """Every service charged for texts, or sending letters, in a date range inside one
+    financial year; the allowance is used up from April, before the range too."""
+    start, end = _report_date("start_date"), _report_date("end_date")
+    if end < start:
+        raise BadRequest("Start date must be before end date")
+    year = financial_year_of(start)
+    if financial_year_of(end) != year:
+        raise BadRequest("Date must be in a single financial year.")
+    year_start, _ = financial_year_dates(year)
+    before = _stored_months(year_start, start - timedelta(days=1))
+    usages = _usages(before + _stored_months(start, end), channels=("sms", "letter"))
+    stored = queries.allowances(_db(), year)
+    entries = []
+    for row in queries.services(_db()):
+        if row["sid"] not in usages:
+            continue
+        allowance = queries.allowance_of(stored, row, year)
+        lines = usage_lines(usages[row["sid"]], allowance, row["letter_postage"])
+        charged = charges(lines, start)
+        if charged.billed:
+            entries.append(serialize.billing_report_entry(row, charged))
+    return jsonify(sorted(entries, key=serialize.by_organisation))
 
 
 @api.get("/service/<uuid:service_id>/email-reply-to")

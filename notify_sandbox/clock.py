@@ -51,13 +51,21 @@ class Timeline:
         """Text to store for a real moment, so that `moment()` gives it back."""
         return stored(moment - self.shift)
 
-    def day(self, days_ago: int) -> date:
-        """The date of a days-ago row."""
-        return self.today - timedelta(days=days_ago)
-
     def days_ago(self, day: date) -> int:
         """How many days before today a date is."""
         return (self.today - day).days
+
+
+def month_stretches(first: date, last: date) -> list[tuple[date, date]]:
+    """The days from `first` to `last` cut where each month begins, as (first, last) pairs;
+    none when `last` is before `first`. Billing rates change only on the 1st, so each stretch
+    has one rate."""
+    stretches = []
+    while first <= last:
+        next_month = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+        stretches.append((first, min(last, next_month - timedelta(days=1))))
+        first = next_month
+    return stretches
 
 
 def iso_z(moment: datetime | None) -> str | None:

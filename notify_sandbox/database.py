@@ -2,8 +2,9 @@
 
 A file is built into a temporary name beside its final one and renamed when complete, so a
 crash never leaves half a database where the next start would reuse it. The file name carries
-the seed and the number of services; `PRAGMA user_version` carries the schema version, and a
-file of an older schema is rebuilt rather than served wrongly.
+the seed, the number of services and whether some names are hostile; `PRAGMA user_version`
+carries the schema version, and a file of an older schema is rebuilt rather than served
+wrongly.
 """
 
 import os
@@ -17,7 +18,7 @@ from notify_sandbox.facts import STATUS_COLUMNS
 from notify_sandbox.generate import ReferenceData, generate_reference_data
 from notify_sandbox.volumes import daily_rows, volume_profiles
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 TABLES = {
     "meta": "key TEXT PRIMARY KEY, value TEXT NOT NULL",
@@ -77,7 +78,8 @@ TABLES = {
     "daily_counts": (
         "service_sid INTEGER NOT NULL, days_ago INTEGER NOT NULL, channel TEXT NOT NULL, "
         + ", ".join(f"{column} INTEGER NOT NULL" for column in STATUS_COLUMNS)
-        + ", fragments INTEGER NOT NULL, PRIMARY KEY (service_sid, channel, days_ago)"
+        + ", fragments INTEGER NOT NULL, sheets INTEGER NOT NULL"
+        + ", PRIMARY KEY (service_sid, channel, days_ago)"
     ),
 }
 
@@ -94,19 +96,20 @@ INDEXES = (
     "CREATE INDEX ix_daily_counts_days_ago ON daily_counts (days_ago)",
 )
 
-DAILY_COLUMNS = ("service_sid", "days_ago", "channel", *STATUS_COLUMNS, "fragments")
+DAILY_COLUMNS = ("service_sid", "days_ago", "channel", *STATUS_COLUMNS, "fragments", "sheets")
 
 
-def database_path(data_dir: Path, seed: int, services: int) -> Path:
+def database_path(data_dir: Path, seed: int, services: int, *, hostile_names: bool = False) -> Path:
     """Where the file for one seed and size lives."""
-    return data_dir / f"sandbox-seed{seed}-services{services}.sqlite"
+    hostile = "-hostile" if hostile_names else ""
+    return data_dir / f"sandbox-seed{seed}-services{services}{hostile}.sqlite"
 
 
-def open_database(data_dir: Path, seed: int, services: int) -> Path:
+def open_database(data_dir: Path, seed: int, services: int, *, hostile_names: bool = False) -> Path:
     """The path of a ready database, building it first if it is missing or out of date."""
-    path = database_path(data_dir, seed, services)
+    path = database_path(data_dir, seed, services, hostile_names=hostile_names)
     if not path.exists() or schema_version(path) != SCHEMA_VERSION:
-        build_database(path, seed, services)
+        build_database(path, seed, services, hostile_names=hostile_names)
     return path
 
 
@@ -119,7 +122,14 @@ def schema_version(path: Path) -> int:
         return 0
 
 
-def build_database(path: Path, seed: int, services: int, anchor: date | None = None) -> Path:
+def build_database(
+    path: Path,
+    seed: int,
+    services: int,
+    anchor: date | None = None,
+    *,
+    hostile_names: bool = False,
+) -> Path:
     """Generate the data into a temporary file, then move it into place in one rename."""
     anchor = anchor or london_today()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -127,7 +137,7 @@ def build_database(path: Path, seed: int, services: int, anchor: date | None = N
     os.close(handle)
     os.chmod(temporary, 0o644)  # mkstemp makes it private; the file holds nothing secret
     try:
-        _write(Path(temporary), seed, services, anchor)
+        _write(Path(temporary), seed, services, anchor, hostile_names)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -135,9 +145,9 @@ def build_database(path: Path, seed: int, services: int, anchor: date | None = N
     return path
 
 
-def _write(path: Path, seed: int, services: int, anchor: date) -> None:
+def _write(path: Path, seed: int, services: int, anchor: date, hostile_names: bool) -> None:
     """Create the schema and insert everything in one transaction, indexes last."""
-    reference = generate_reference_data(seed, services, anchor)
+    reference = generate_reference_data(seed, services, anchor, hostile_names=hostile_names)
     connection = sqlite3.connect(path, isolation_level=None)
     try:
         connection.execute("PRAGMA journal_mode = OFF")
@@ -148,7 +158,12 @@ def _write(path: Path, seed: int, services: int, anchor: date) -> None:
             # and per-service totals need no sort.
             clustered = " WITHOUT ROWID" if table == "daily_counts" else ""
             connection.execute(f"CREATE TABLE {table} ({columns}){clustered}")
-        meta = {"anchor": anchor.isoformat(), "seed": str(seed), "services": str(services)}
+        meta = {
+            "anchor": anchor.isoformat(),
+            "seed": str(seed),
+            "services": str(services),
+            "hostile_names": str(int(hostile_names)),
+        }
         connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         _insert_reference(connection, reference)
         placeholders = ", ".join("?" for _ in DAILY_COLUMNS)

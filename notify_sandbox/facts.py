@@ -151,6 +151,11 @@ def financial_year_of(day: date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
+def financial_year_dates(year: int) -> tuple[date, date]:
+    """The first and last day of a financial year."""
+    return date(year, 4, 1), date(year + 1, 3, 31)
+
+
 def default_allowance(organisation_type: str | None, financial_year: int) -> int:
     """The sector's free SMS fragments for a year; no type counts as `other`."""
     bands = DEFAULT_ALLOWANCES.get(organisation_type or "other", _SMALL_ALLOWANCES)

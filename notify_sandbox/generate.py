@@ -4,13 +4,18 @@ Everything follows from (seed, number of services, anchor day). Each part draws 
 `random.Random` seeded by a string such as "1:templates:<service id>", so the parts do not
 disturb one another when one of them changes, and no function shares a generator with another.
 Rows are plain dicts keyed by database column; `volumes.py` generates the daily counts.
+
+Every database, whatever its size, has GOV.UK Notify's own service and a few services that
+are not live although they look it (active but not counted as live, or live once but now
+inactive). With `hostile_names`, a few live services are named with markup payloads, so the
+dashboard can be tested for showing names as text.
 """
 
 import json
 import random
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from notify_sandbox import names, template_texts
@@ -35,6 +40,16 @@ PARKING_RETENTION = (
     ("acea0d40-532b-43de-bf32-f009a78b1465", "email", 7),
     ("818c5f9b-da2e-4e31-8241-7c90d0f372e7", "sms", 7),
     ("c283c749-f4ed-4d51-9f96-3b7132cdd1f7", "letter", 30),
+)
+
+#: Services of each kind that every database has at least, however small.
+NOT_LIVE_AT_LEAST = 2
+#: Names that a page showing them as markdown or HTML would get wrong.
+HOSTILE_NAMES = (
+    "[x](https://evil.example)",
+    "<img src=x onerror=alert(1)>",
+    "**bold**",
+    "Fees of $1 + $2 :red[red]",
 )
 
 #: Roughly how government uses Notify: many local and central services, fewer others.
@@ -135,10 +150,14 @@ def new_uuid(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
-def generate_reference_data(seed: int, services: int, anchor: date) -> ReferenceData:
+def generate_reference_data(
+    seed: int, services: int, anchor: date, *, hostile_names: bool = False
+) -> ReferenceData:
     """All reference rows for `services` services (the two recorded ones included)."""
     pools = organisation_pools(seed)
-    plans = plan_services(seed, services, pools)
+    plans = with_some_not_live(seed, plan_services(seed, services, pools))
+    if hostile_names:
+        plans = with_hostile_names(plans)
     organisations = {
         plan.organisation.id: plan.organisation for plan in plans if plan.organisation is not None
     }
@@ -264,6 +283,57 @@ def plan_services(seed: int, count: int, pools: dict[str, list[Organisation]]) -
         used_names.add(name)
         plans.append(_plan(rng, sid, name, organisation, organisation_type, thing))
     return plans
+
+
+def with_some_not_live(seed: int, plans: list[ServicePlan]) -> list[ServicePlan]:
+    """Plans with at least a few services that look live but are not: active ones not counted
+    as live, and live ones made inactive.
+
+    Large databases have enough of both by chance and come back unchanged; small ones get
+    some from their live services, so "live" can be told apart at every size.
+    """
+    rng = rng_for(seed, "not-live")
+    changed = {plan.sid: plan for plan in plans}
+
+    def live_ones() -> list[ServicePlan]:
+        return [plan for plan in changed.values() if plan.sid > 2 and _is_live(plan)]
+
+    uncounted = [
+        plan
+        for plan in changed.values()
+        if plan.active and not plan.restricted and not plan.count_as_live
+    ]
+    candidates = live_ones()
+    for plan in rng.sample(candidates, _missing(NOT_LIVE_AT_LEAST, uncounted, candidates)):
+        changed[plan.sid] = replace(plan, count_as_live=False)
+    closed = [plan for plan in changed.values() if not plan.active and not plan.restricted]
+    candidates = live_ones()
+    for plan in rng.sample(candidates, _missing(NOT_LIVE_AT_LEAST, closed, candidates)):
+        last_day = plan.live_days_ago if plan.live_days_ago is not None else plan.created_days_ago
+        changed[plan.sid] = replace(plan, active=False, inactive_days_ago=rng.randint(0, last_day))
+    return list(changed.values())
+
+
+def _missing(wanted: int, present: list, candidates: list) -> int:
+    """How many more are needed to have `wanted`, as far as the candidates go."""
+    return max(0, min(len(candidates), wanted - len(present)))
+
+
+def with_hostile_names(plans: list[ServicePlan]) -> list[ServicePlan]:
+    """Plans with the first live services that send texts renamed to `HOSTILE_NAMES`."""
+    chosen = [
+        plan.sid for plan in plans if plan.sid > 2 and _is_live(plan) and "sms" in plan.channels
+    ]
+    names_by_sid = dict(zip(chosen, HOSTILE_NAMES, strict=False))
+    return [
+        replace(plan, name=names_by_sid[plan.sid]) if plan.sid in names_by_sid else plan
+        for plan in plans
+    ]
+
+
+def _is_live(plan: ServicePlan) -> bool:
+    """Active, out of trial mode and counted as live: what the API's live lists hold."""
+    return plan.active and not plan.restricted and plan.count_as_live
 
 
 def tasks_for(organisation: Organisation) -> dict[str, tuple[str, ...]]:

@@ -6,7 +6,7 @@ that the statistics rules live in one place and tests can check them with their 
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from notify_sandbox.facts import (
@@ -15,6 +15,7 @@ from notify_sandbox.facts import (
     DELIVERED_STATUSES,
     FAILED_STATUSES,
     REQUESTED_STATUSES,
+    STATUS_COLUMNS,
     default_allowance,
 )
 
@@ -145,6 +146,12 @@ def allowances(connection: sqlite3.Connection, year: int) -> dict[str, int]:
     return {row[0]: row[1] for row in rows}
 
 
+def allowance_of(stored: Mapping[str, int], service_row: sqlite3.Row, year: int) -> int:
+    """A service's allowance from `allowances()`, or its sector's default for a year with no
+    row, as `allowance()` gives it."""
+    return stored.get(service_row["id"], default_allowance(service_row["organisation_type"], year))
+
+
 def allowance(connection: sqlite3.Connection, service_row: sqlite3.Row, year: int) -> int:
     """A service's allowance for a year; a year with no row gets its sector's default, as the
     API sets one up on first request."""
@@ -158,18 +165,73 @@ def allowance(connection: sqlite3.Connection, service_row: sqlite3.Row, year: in
     return row[0]
 
 
-def billing_days(
-    connection: sqlite3.Connection, service_id: str, oldest: int, newest: int
-) -> list[tuple[int, str, int, int]]:
-    """(days_ago, channel, billable notifications, SMS fragments) for a window, oldest first."""
-    return connection.execute(
-        f"""SELECT days_ago, channel, {BILLABLE_SQL}, fragments
-            FROM daily_counts
-            WHERE service_sid = (SELECT sid FROM services WHERE id = ?)
-              AND days_ago BETWEEN ? AND ?
-            ORDER BY days_ago DESC, channel""",
-        (service_id, newest, oldest),
-    ).fetchall()
+def usage_by_stretch(
+    connection: sqlite3.Connection,
+    stretches: Sequence[tuple[int, int]],
+    *,
+    service_sid: int | None = None,
+    channels: Sequence[str] = CHANNELS,
+) -> list[tuple]:
+    """(service sid, stretch index, channel, billable notifications, SMS fragments, letter
+    sheets) for stretches of days given as (newest, oldest) days ago; one service or all.
+
+    What the API's ft_billing rows hold, summed in SQL so that a year of every service is a
+    few thousand rows rather than millions.
+    """
+    return _sums_by_stretch(
+        connection,
+        f"SUM({BILLABLE_SQL}), SUM(fragments), SUM(sheets)",
+        stretches,
+        service_sid,
+        channels,
+    )
+
+
+def statuses_by_stretch(
+    connection: sqlite3.Connection,
+    stretches: Sequence[tuple[int, int]],
+    *,
+    service_sid: int | None = None,
+) -> list[tuple]:
+    """(service sid, stretch index, channel, *one count per status in STATUSES' order) for
+    stretches of days given as (newest, oldest) days ago; one service or all."""
+    return _sums_by_stretch(
+        connection,
+        ", ".join(f"SUM({column})" for column in STATUS_COLUMNS),
+        stretches,
+        service_sid,
+        CHANNELS,
+    )
+
+
+def _sums_by_stretch(
+    connection: sqlite3.Connection,
+    sums: str,
+    stretches: Sequence[tuple[int, int]],
+    service_sid: int | None,
+    channels: Sequence[str],
+) -> list[tuple]:
+    """Rows of (service sid, stretch index, channel, *sums), stretches numbered in order.
+
+    One query per stretch: each reads only its days through the primary key, which is several
+    times faster than one query that works out every row's stretch.
+    """
+    unknown = set(channels) - set(CHANNELS)
+    if unknown:
+        raise ValueError(f"not channels: {sorted(unknown)}")
+    # Literal names: with bound ones SQLite's planner seeks per channel and runs 3x slower.
+    channel_names = ", ".join(f"'{channel}'" for channel in channels)
+    one_service = "AND service_sid = :sid" if service_sid is not None else ""
+    query = f"""SELECT service_sid, :stretch, channel, {sums}
+                FROM daily_counts
+                WHERE days_ago BETWEEN :newest AND :oldest
+                  AND channel IN ({channel_names}) {one_service}
+                GROUP BY service_sid, channel"""
+    rows = []
+    for stretch, (newest, oldest) in enumerate(stretches):
+        parameters = {"stretch": stretch, "newest": newest, "oldest": oldest, "sid": service_sid}
+        rows.extend(connection.execute(query, parameters).fetchall())
+    return rows
 
 
 def data_retention(connection: sqlite3.Connection, service_id: str) -> list[sqlite3.Row]:

@@ -6,10 +6,12 @@ str() for go_live_at and password_changed_at, and RFC 1123 inside the detailed a
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from datetime import date
 
+from notify_sandbox.billing import Charges, Volumes
 from notify_sandbox.clock import Timeline, iso_z, plain, rfc1123
-from notify_sandbox.facts import CHANNELS
+from notify_sandbox.facts import CHANNELS, STATUSES
 from notify_sandbox.queries import Counts
 
 _BOOLEAN_FIELDS = (
@@ -240,3 +242,83 @@ def user(row: sqlite3.Row, memberships: list[sqlite3.Row], timeline: Timeline) -
         "organisations": organisations,
         "organisation_permissions": {organisation: [] for organisation in organisations},
     }
+
+
+def service_volumes(row: sqlite3.Row, free_allowance: int, totals: Volumes) -> dict:
+    """One entry of volumes-by-service; a service without an organisation has "" for it."""
+    return {
+        "service_id": row["id"],
+        "service_name": row["name"],
+        "organisation_id": row["organisation_id"] or "",
+        "organisation_name": row["organisation_name"] or "",
+        "free_allowance": free_allowance,
+        "sms_notifications": totals.sms_notifications,
+        "sms_chargeable_units": totals.sms_chargeable_units,
+        "email_totals": totals.email_totals,
+        "letter_totals": totals.letter_totals,
+        "letter_sheet_totals": totals.letter_sheet_totals,
+        "letter_cost": float(totals.letter_cost),
+    }
+
+
+def billing_report_entry(row: sqlite3.Row, charged: Charges) -> dict:
+    """One entry of data-for-billing-report. Like the API, a side with nothing to charge
+    has the integer 0 for its cost."""
+    return {
+        "service_id": row["id"],
+        "service_name": row["name"],
+        "organisation_id": row["organisation_id"] or "",
+        "organisation_name": row["organisation_name"] or "",
+        "sms_chargeable_units": charged.sms_chargeable_units,
+        "sms_cost": charged.sms_cost if charged.sms_cost > 0 else 0,
+        "total_letters": charged.total_letters,
+        "letter_cost": charged.letter_cost if charged.total_letters else 0,
+        "letter_breakdown": charged.letter_breakdown,
+        "purchase_order_number": row["purchase_order_number"],
+        "contact_names": row["billing_contact_names"],
+        "contact_email_addresses": row["billing_contact_email_addresses"],
+        "billing_reference": row["billing_reference"],
+    }
+
+
+def by_organisation(entry: dict) -> tuple[bool, str, str]:
+    """The order of the platform-wide lists: by organisation, services without one last,
+    then by service name."""
+    return entry["organisation_name"] == "", entry["organisation_name"], entry["service_name"]
+
+
+#: The failures /platform-stats counts by status.
+PLATFORM_FAILURES = (
+    "technical-failure",
+    "permanent-failure",
+    "temporary-failure",
+    "virus-scan-failed",
+)
+
+
+def platform_totals(rows: Iterable[tuple]) -> dict:
+    """The /platform-stats body from (service sid, stretch, channel, *status counts) rows:
+    every notification in "total", four failure statuses apart. The sandbox stores no
+    test-key notifications, so "test-key" is 0."""
+    totals = {
+        channel: {"total": 0, "test-key": 0, "failures": dict.fromkeys(PLATFORM_FAILURES, 0)}
+        for channel in CHANNELS
+    }
+    for _sid, _stretch, channel, *counts in rows:
+        by_status = dict(zip(STATUSES, counts, strict=True))
+        totals[channel]["total"] += sum(counts)
+        for status in PLATFORM_FAILURES:
+            totals[channel]["failures"][status] += by_status[status]
+    return totals
+
+
+def monthly_statuses(months: list[date], rows: Iterable[tuple]) -> dict:
+    """notifications/monthly's data: {"2026-04": {"email": {status: count}, …}, …} from
+    (service sid, month index, channel, *status counts) rows; statuses never seen are left
+    out, so a quiet channel is {}."""
+    data = {month.strftime("%Y-%m"): {channel: {} for channel in CHANNELS} for month in months}
+    for _sid, index, channel, *counts in rows:
+        data[months[index].strftime("%Y-%m")][channel] = {
+            status: count for status, count in zip(STATUSES, counts, strict=True) if count
+        }
+    return data

@@ -206,14 +206,21 @@ def _live_from(plan: ServicePlan) -> int | None:
 
 
 def daily_rows(seed: int, anchor: date, profiles: list[VolumeProfile]) -> Iterator[tuple]:
-    """(service_sid, days_ago, channel, *status counts, fragments) for every non-empty day."""
+    """(service_sid, days_ago, channel, *status counts, fragments, sheets) for every non-empty
+    day."""
     for profile in profiles:
         yield from _service_rows(seed, anchor, profile)
 
 
 def _service_rows(seed: int, anchor: date, profile: VolumeProfile) -> Iterator[tuple]:
-    """One service's rows, drawn from a generator of its own."""
+    """One service's rows, drawn from a generator of its own.
+
+    Letter sheets come from a second generator, so that adding them left every other
+    number as it was.
+    """
     rng = rng_for(seed, "volumes", profile.sid)
+    sheets_rng = rng_for(seed, "sheets", profile.sid)
+    sheets_per_letter = 1.0 + min(4.0, sheets_rng.expovariate(1.5))
     anchor_weekday = anchor.weekday()
     shape = []
     for days_ago in range(DAYS_KEPT):
@@ -240,6 +247,7 @@ def _service_rows(seed: int, anchor: date, profile: VolumeProfile) -> Iterator[t
                     channel_profile.channel,
                     *counts,
                     _fragments(rng, channel_profile, counts),
+                    _sheets(sheets_rng, sheets_per_letter, channel_profile.channel, counts),
                 )
 
 
@@ -304,3 +312,11 @@ def _fragments(rng: random.Random, profile: ChannelProfile, counts: list[int]) -
     fragments = int(billable * profile.fragments + rng.random())
     international = int(billable * profile.international * profile.fragments + rng.random())
     return fragments + min(international, fragments)
+
+
+def _sheets(rng: random.Random, per_letter: float, channel: str, counts: list[int]) -> int:
+    """Sheets of paper in a day's billable letters (a service averages 1 to 5 a letter)."""
+    if channel != "letter":
+        return 0
+    billable = sum(counts[index] for index in _BILLABLE_INDEX["letter"])
+    return int(billable * per_letter + rng.random())

@@ -13,6 +13,8 @@ from notify_sandbox.serving import BackgroundSandbox
 from tests.live_sandbox import start_live_sandbox
 from tests.redis_server import RedisServer
 
+pytest_plugins = ["tests.leftovers"]
+
 TEST_API = "https://api.notify.test"
 TEST_SECRET = "test-secret-that-is-at-least-32-bytes"
 

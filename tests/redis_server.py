@@ -30,17 +30,22 @@ def free_port() -> int:
 
 
 class RedisServer:
-    """One redis-server on a loopback port, with no persistence.
+    """One redis-server on a loopback port, with no persistence; a password when given.
 
     `options` are more server arguments, e.g. `("--maxmemory", "1mb")` for a Redis that fills
     up, or `RedisServer.replica_of(primary)` for a read-only replica.
     """
 
     def __init__(
-        self, directory: Path, port: int | None = None, options: Sequence[str] = ()
+        self,
+        directory: Path,
+        port: int | None = None,
+        password: str | None = None,
+        options: Sequence[str] = (),
     ) -> None:
         self.directory = directory
         self.port = port or free_port()
+        self.password = password
         self.options = tuple(options)
         self.process: subprocess.Popen | None = None
 
@@ -51,7 +56,8 @@ class RedisServer:
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        credentials = f":{self.password}@" if self.password else ""
+        return f"redis://{credentials}127.0.0.1:{self.port}/0"
 
     def start(self) -> "RedisServer":
         self.process = subprocess.Popen(
@@ -67,6 +73,7 @@ class RedisServer:
                 "no",
                 "--dir",
                 str(self.directory),
+                *(["--requirepass", self.password] if self.password else []),
                 *self.options,
             ],
             stdout=subprocess.DEVNULL,

@@ -45,3 +45,26 @@ def test_ttls_are_overridden_per_kind(tmp_path):
 
     assert settings.cache_ttl_overrides == {"statistics-today": 30, "service": 3600}
     assert Settings().cache_ttl_overrides == {}
+
+
+def test_allowed_domains_and_cache_admins_are_comma_separated_lists(tmp_path):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(
+        'ALLOWED_EMAIL_DOMAINS = "Digital.Cabinet-Office.gov.uk, ,cabinetoffice.gov.uk,"\n'
+        '[auth]\nclient_id = "not-a-setting"\n'
+    )
+
+    settings = load_settings({"CACHE_ADMINS": " Admin@Example.gov.uk,ops@example.gov.uk "}, secrets)
+
+    assert settings.allowed_email_domains == {
+        "digital.cabinet-office.gov.uk",
+        "cabinetoffice.gov.uk",
+    }
+    assert settings.cache_admins == {"admin@example.gov.uk", "ops@example.gov.uk"}
+
+
+def test_by_default_no_domain_is_allowed_and_nobody_is_a_cache_admin(tmp_path):
+    settings = load_settings({}, secrets_file=tmp_path / "none.toml")
+
+    assert settings.allowed_email_domains == frozenset()
+    assert settings.cache_admins == frozenset()

@@ -74,7 +74,7 @@ def test_the_same_seed_makes_the_same_views(runtime):
 
 
 def test_refresh_empties_the_service_before_reading_it(runtime):
-    service_id = runtime.clients.services.get_services()["data"][0]["id"]
+    service_id = runtime.clients.services.get_services()[0].id
     view = View(SERVICE, service_id, days=7)
     traffic._show(runtime, view)
 
@@ -91,8 +91,8 @@ def test_refresh_empties_the_service_before_reading_it(runtime):
 
 
 def test_an_allowances_view_reads_every_live_service(runtime):
-    services = runtime.clients.services.get_services()["data"]
-    live = [service for service in services if service["active"] and not service["restricted"]]
+    services = runtime.clients.services.get_services()
+    live = [service for service in services if service.active and not service.restricted]
     with recording() as lookups:
         assert traffic._show(runtime, View(ALLOWANCES, financial_year=YEARS[0])) is None
 

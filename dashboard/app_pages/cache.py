@@ -3,7 +3,7 @@
 import altair as alt
 import streamlit as st
 
-from dashboard.app_pages.shared import runtime, show_cache_warning
+from dashboard.app_pages.shared import may_change_cache, runtime, show_cache_warning
 from dashboard.loaders.cache_insight import CacheInsight, load_cache_insight
 from dashboard.loaders.errors import describe_error
 from dashboard.loaders.service_page import forget_service, service_choices
@@ -139,7 +139,8 @@ def render() -> None:
     if not insight.process_counts.empty:
         with st.expander("Lookups by this server process (including while Redis was down)"):
             st.dataframe(insight.process_counts, hide_index=True, width="stretch")
-    _forget_one_service(app)
+    if may_change_cache():
+        _forget_one_service(app)
 
 
 render()

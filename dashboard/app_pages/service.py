@@ -173,7 +173,7 @@ def render() -> None:
     _days_slider(page)
     if page.days.message:
         st.warning(page.days.message)
-    st.header(page.service["name"])
+    st.header(page.service.name)
     caption_freshness(page.freshness.get("service"))
     if "service" in page.errors:
         st.warning(

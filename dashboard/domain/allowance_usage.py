@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -21,6 +22,9 @@ from dashboard.domain.financial_year import (
     month_start,
 )
 from dashboard.domain.sms_rates import sms_rate_on
+
+if TYPE_CHECKING:
+    from dashboard.notify_client.schemas.billing import MonthlyUsageRow
 
 MONTHLY_COLUMNS: tuple[str, ...] = (
     "month",
@@ -154,22 +158,17 @@ def allowance_run_out_date(
     return start + timedelta(days=day_number - 1)
 
 
-def _to_int(value: object) -> int:
-    return 0 if value is None else int(value)
-
-
-def sms_fragments_by_month(monthly_rows: list[dict]) -> dict[str, int]:
+def sms_fragments_by_month(monthly_rows: list[MonthlyUsageRow]) -> dict[str, int]:
     """SMS fragments sent per month from monthly usage rows of either API version.
 
-    Reads ``chargeable_units`` (today) or ``billing_units`` (2018) of the ``sms`` rows and
-    adds up rows of the same month (one per rate or postage). Keys are month names in
-    financial-year order, only months that have SMS rows; the input to ``allowance_usage``.
+    Reads the ``chargeable_units`` of the ``sms`` rows (2018's ``billing_units``, which the
+    schema reads under that name) and adds up rows of the same month (one per rate or
+    postage). Keys are month names in financial-year order, only months that have SMS rows;
+    the input to ``allowance_usage``.
     """
     totals: dict[str, int] = {}
     for row in monthly_rows:
-        if row.get("notification_type") != "sms":
+        if row.notification_type != "sms":
             continue
-        name = canonical_month(row["month"])
-        units = row["chargeable_units"] if "chargeable_units" in row else row.get("billing_units")
-        totals[name] = totals.get(name, 0) + _to_int(units)
+        totals[row.month] = totals.get(row.month, 0) + row.chargeable_units
     return {name: totals[name] for name in FINANCIAL_YEAR_MONTHS if name in totals}

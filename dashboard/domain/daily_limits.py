@@ -8,14 +8,13 @@ admin compares them with today's ``requested`` counts (``today_only=True`` stati
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dashboard.domain.statistics import CHANNEL_LABELS, CHANNELS
 
-TRIAL_DAILY_LIMIT = 50
-LIVE_DAILY_LIMITS: dict[str, int] = {"email": 250_000, "sms": 250_000, "letter": 20_000}
-LIVE_MESSAGE_LIMIT = 250_000
+if TYPE_CHECKING:
+    from dashboard.notify_client.schemas.services import Service, Statistics
 
 #: The key and label used for the 2018 API's single limit over all channels.
 ALL_CHANNELS = "all"
@@ -44,30 +43,11 @@ class LimitUsage:
     level: str
 
 
-def _is_trial(service: Mapping) -> bool:
-    return bool(service.get("restricted", False))
-
-
-def daily_limits(service: dict) -> dict[str, int]:
-    """The service's daily limits: per channel (today's API) or ``{"all": …}`` (2018 API).
-
-    A limit that is missing or null falls back to the default: 50 for a service in trial
-    mode (``restricted``), else 250,000 emails, 250,000 texts, 20,000 letters, or 250,000
-    messages for the single 2018 limit.
-    """
-    trial = _is_trial(service)
-    if any(field in service for field in _LIMIT_FIELDS.values()):
-        limits = {}
-        for channel, field in _LIMIT_FIELDS.items():
-            value = service.get(field)
-            if value is None:
-                value = TRIAL_DAILY_LIMIT if trial else LIVE_DAILY_LIMITS[channel]
-            limits[channel] = int(value)
-        return limits
-    value = service.get("message_limit")
-    if value is None:
-        value = TRIAL_DAILY_LIMIT if trial else LIVE_MESSAGE_LIMIT
-    return {ALL_CHANNELS: int(value)}
+def daily_limits(service: Service) -> dict[str, int]:
+    """The service's daily limits: per channel (today's API) or ``{"all": …}`` (2018 API)."""
+    if service.has_one_daily_limit:
+        return {ALL_CHANNELS: service.message_limit}
+    return {channel: getattr(service, field) for channel, field in _LIMIT_FIELDS.items()}
 
 
 def _level(fraction: float) -> str:
@@ -97,15 +77,14 @@ def limit_usage(channel: str, label: str, limit: int, used: int) -> LimitUsage:
     )
 
 
-def _requested(today_statistics: Mapping, channel: str) -> int:
-    counts = today_statistics.get(channel) or {}
-    return int(counts.get("requested") or 0)
+def _requested(today_statistics: Statistics, channel: str) -> int:
+    return getattr(today_statistics, channel).requested
 
 
-def daily_limit_usage(service: dict, today_statistics: dict) -> list[LimitUsage]:
+def daily_limit_usage(service: Service, today_statistics: Statistics) -> list[LimitUsage]:
     """Today's use of each daily limit, as the admin decides whether a send would go over.
 
-    ``today_statistics`` is the ``data`` object of ``statistics?today_only=True``. Per-channel
+    ``today_statistics`` are the counts of ``statistics?today_only=True``. Per-channel
     limits count that channel's ``requested``; the single 2018 limit counts all channels'.
     Per-channel usages come in the order email, sms, letter.
     """

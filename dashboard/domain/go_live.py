@@ -7,6 +7,11 @@ without a reply-to email address for recipients to answer to.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dashboard.notify_client.schemas.services import ReplyToAddress, Service
+    from dashboard.notify_client.schemas.templates import TemplateSummary
 
 
 @dataclass(frozen=True)
@@ -18,39 +23,41 @@ class ChecklistItem:
     detail: str
 
 
-def is_trial_mode(service: dict) -> bool:
-    """Whether the service is in trial mode (``restricted``); a missing flag counts as live."""
-    return bool(service.get("restricted", False))
+def is_trial_mode(service: Service) -> bool:
+    """Whether the service is in trial mode (``restricted``)."""
+    return service.restricted
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def _templates_item(templates: list[dict]) -> ChecklistItem:
+def _templates_item(templates: list[TemplateSummary]) -> ChecklistItem:
     if templates:
         return ChecklistItem("Add templates", True, _plural(len(templates), "template"))
     return ChecklistItem("Add templates", False, "No templates yet")
 
 
-def _reply_to_item(templates: list[dict], reply_to_addresses: list[dict]) -> ChecklistItem:
+def _reply_to_item(
+    templates: list[TemplateSummary], reply_to_addresses: list[ReplyToAddress]
+) -> ChecklistItem:
     label = "Add a reply-to email address"
-    email_templates = [t for t in templates if t.get("template_type") == "email"]
+    email_templates = [t for t in templates if t.template_type == "email"]
     if not email_templates:
         return ChecklistItem(label, True, "Not needed: no email templates")
-    current = [a for a in reply_to_addresses if not a.get("archived", False)]
+    current = [a for a in reply_to_addresses if not a.archived]
     if not current:
         count = _plural(len(email_templates), "email template")
         return ChecklistItem(label, False, f"Needed: the service has {count}")
-    default = next((a for a in current if a.get("is_default")), current[0])
-    address = default.get("email_address") or "an address"
+    default = next((a for a in current if a.is_default), current[0])
+    address = default.email_address or "an address"
     others = len(current) - 1
     detail = address if others == 0 else f"{address} and {others} more"
     return ChecklistItem(label, True, detail)
 
 
 def go_live_checklist(
-    service: dict, templates: list[dict], reply_to_addresses: list[dict]
+    service: Service, templates: list[TemplateSummary], reply_to_addresses: list[ReplyToAddress]
 ) -> list[ChecklistItem]:
     """The go-live steps in order: templates, then a reply-to address if it sends emails.
 
@@ -59,7 +66,7 @@ def go_live_checklist(
     ``reply_to_addresses`` the list from ``/email-reply-to``, where only addresses that are
     not archived count. ``service`` is accepted for steps that depend on it.
     """
-    current_templates = [t for t in templates if not t.get("archived", False)]
+    current_templates = [t for t in templates if not t.archived]
     return [
         _templates_item(current_templates),
         _reply_to_item(current_templates, reply_to_addresses),

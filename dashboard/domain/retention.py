@@ -8,29 +8,26 @@ further back would show empty days as if nothing had been sent.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dashboard.domain.statistics import CHANNELS
+
+if TYPE_CHECKING:
+    from dashboard.notify_client.schemas.services import RetentionRow
 
 DEFAULT_RETENTION_DAYS = 7
 _MAX_SHOWN_TEXT = 30
 
 
-def retention_by_channel(rows: list[dict]) -> dict[str, int]:
-    """Days of retention for every channel: the row's ``days_of_retention``, else 7.
-
-    ``rows`` is the bare list from ``/data-retention``; rows for channels other than
-    email, sms and letter, and null values, are ignored.
-    """
+def retention_by_channel(rows: list[RetentionRow]) -> dict[str, int]:
+    """Days of retention for every channel: its row's ``days_of_retention``, else 7."""
     result = dict.fromkeys(CHANNELS, DEFAULT_RETENTION_DAYS)
     for row in rows:
-        channel = row.get("notification_type")
-        days = row.get("days_of_retention")
-        if channel in result and days is not None:
-            result[channel] = int(days)
+        result[row.notification_type] = row.days_of_retention
     return result
 
 
-def max_window_days(rows: list[dict]) -> int:
+def max_window_days(rows: list[RetentionRow]) -> int:
     """The longest retention across channels: as far back as any count can still be right."""
     return max(retention_by_channel(rows).values())
 

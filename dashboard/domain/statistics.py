@@ -6,9 +6,12 @@ shows "sending" as what is neither delivered nor failed yet.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from dashboard.notify_client.schemas.services import Statistics
 
 CHANNELS: tuple[str, ...] = ("email", "sms", "letter")
 CHANNEL_LABELS: dict[str, str] = {"email": "Emails", "sms": "Text messages", "letter": "Letters"}
@@ -17,25 +20,22 @@ STATUSES: tuple[str, ...] = ("delivered", "failed", "sending")
 _COUNT_COLUMNS = ("requested", "delivered", "failed", "sending")
 
 
-def _counts(statistics: Mapping, channel: str) -> dict[str, int]:
-    """One channel's counts; a missing channel or count is 0 and sending never goes below 0."""
-    raw = statistics.get(channel) or {}
-    requested = int(raw.get("requested") or 0)
-    delivered = int(raw.get("delivered") or 0)
-    failed = int(raw.get("failed") or 0)
+def _counts(statistics: Statistics, channel: str) -> dict[str, int]:
+    """One channel's counts; sending never goes below 0."""
+    counts = getattr(statistics, channel)
     return {
-        "requested": requested,
-        "delivered": delivered,
-        "failed": failed,
-        "sending": max(0, requested - delivered - failed),
+        "requested": counts.requested,
+        "delivered": counts.delivered,
+        "failed": counts.failed,
+        "sending": max(0, counts.requested - counts.delivered - counts.failed),
     }
 
 
-def statistics_frame(statistics: dict) -> pd.DataFrame:
+def statistics_frame(statistics: Statistics) -> pd.DataFrame:
     """One row per channel (email, sms, letter) with counts and failure rate, for a table.
 
     Columns: channel, label, requested, delivered, failed, sending (int64) and failure_rate
-    (failed / requested, 0.0 when nothing was requested). ``statistics`` is the API's ``data``.
+    (failed / requested, 0.0 when nothing was requested).
     """
     rows = []
     for channel in CHANNELS:
@@ -53,7 +53,7 @@ def statistics_frame(statistics: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["channel", "label", *_COUNT_COLUMNS, "failure_rate"])
 
 
-def tidy_statistics(statistics: dict) -> pd.DataFrame:
+def tidy_statistics(statistics: Statistics) -> pd.DataFrame:
     """Long form for stacked charts: one row per channel and status (delivered, failed, sending).
 
     Columns channel, label, status and count (int64); channels in ``CHANNELS`` order and
@@ -72,7 +72,7 @@ def tidy_statistics(statistics: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["channel", "label", "status", "count"])
 
 
-def totals(statistics: dict) -> dict[str, int]:
+def totals(statistics: Statistics) -> dict[str, int]:
     """Requested, delivered, failed and sending over all channels, for headline numbers."""
     result = dict.fromkeys(_COUNT_COLUMNS, 0)
     for channel in CHANNELS:

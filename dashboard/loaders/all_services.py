@@ -13,6 +13,7 @@ from dashboard.loaders.concurrent import gather
 from dashboard.loaders.errors import describe_error
 from dashboard.loaders.freshness import Freshness, freshness_of
 from dashboard.notify_client import NotifyClients
+from dashboard.notify_client.schemas.services import ChannelCounts, Service, Statistics
 
 COLUMNS = (
     "service_id",
@@ -47,29 +48,31 @@ class AllServices:
     warnings: list[str] = field(default_factory=list)
 
 
-def _row(service: dict, window: dict, today: dict) -> dict:
+# What a service missing from a list of counts has sent.
+_NOTHING = ChannelCounts(requested=0, delivered=0, failed=0)
+_NO_MESSAGES = Statistics(email=_NOTHING, sms=_NOTHING, letter=_NOTHING)
+
+
+def _row(service: Service, window: Statistics, today: Statistics) -> dict:
     """One service's line: today's use of its most used daily limit and the window's counts."""
     usages = daily_limit_usage(service, today)
     tightest = max(usages, key=lambda usage: usage.fraction)
     counts = totals(window)
-    organisation_type = normalise_organisation_type(service.get("organisation_type"))
+    organisation_type = normalise_organisation_type(service.organisation_type)
     return {
-        "service_id": service["id"],
-        "name": service["name"],
+        "service_id": service.id,
+        "name": service.name,
         "sector": sector_name(organisation_type),
         "organisation_type": organisation_type,
         "mode": "Trial" if is_trial_mode(service) else "Live",
-        "active": bool(service.get("active", True)),
+        "active": service.active,
         "today": totals(today)["requested"],
         "daily_limit": tightest.limit,
         "limit_used": highest_fraction(usages),
         "limit_level": worst_level(usages),
         **counts,
         "failure_rate": counts["failed"] / counts["requested"] if counts["requested"] else 0.0,
-        **{
-            f"{channel}_requested": int((window.get(channel) or {}).get("requested", 0))
-            for channel in CHANNELS
-        },
+        **{f"{channel}_requested": getattr(window, channel).requested for channel in CHANNELS},
     }
 
 
@@ -81,9 +84,9 @@ def load_all_services(
     services = clients.services
     outcomes = gather(
         {
-            "services": lambda: services.get_services()["data"],
-            "window": lambda: services.get_services_detailed(start, today)["data"],
-            "today": lambda: services.get_services_detailed(today, today)["data"],
+            "services": services.get_services,
+            "window": lambda: services.get_services_detailed(start, today),
+            "today": lambda: services.get_services_detailed(today, today),
         },
         max_workers,
     )
@@ -101,10 +104,14 @@ def load_all_services(
             error=describe_error(failed[0], api_host),
             freshness=freshness,
         )
-    window = {row["id"]: row["statistics"] for row in outcomes["window"].value}
-    today_counts = {row["id"]: row["statistics"] for row in outcomes["today"].value}
+    window = {row.id: row.statistics for row in outcomes["window"].value}
+    today_counts = {row.id: row.statistics for row in outcomes["today"].value}
     rows = [
-        _row(service, window.get(service["id"], {}), today_counts.get(service["id"], {}))
+        _row(
+            service,
+            window.get(service.id, _NO_MESSAGES),
+            today_counts.get(service.id, _NO_MESSAGES),
+        )
         for service in outcomes["services"].value
     ]
     table = pd.DataFrame(rows, columns=COLUMNS).sort_values("limit_used", ascending=False)

@@ -17,6 +17,8 @@ from dashboard.domain.sectors import (
 from dashboard.loaders.errors import describe_error
 from dashboard.loaders.freshness import Freshness, freshness_of
 from dashboard.notify_client import NotifyClients
+from dashboard.notify_client.schemas.billing import MonthlyUsageRow
+from dashboard.notify_client.schemas.services import Service
 
 BATCH_SIZE = 100
 
@@ -59,17 +61,19 @@ class Allowances:
     freshness: Freshness | None = None
 
 
-def _live(services: list[dict]) -> list[dict]:
-    return [s for s in services if s.get("active") and not s.get("restricted")]
+def _live(services: list[Service]) -> list[Service]:
+    return [s for s in services if s.active and not s.restricted]
 
 
-def _service_row(service: dict, year: int, allowance: int, monthly: list[dict]) -> dict:
-    organisation_type = normalise_organisation_type(service.get("organisation_type"))
+def _service_row(
+    service: Service, year: int, allowance: int, monthly: list[MonthlyUsageRow]
+) -> dict:
+    organisation_type = normalise_organisation_type(service.organisation_type)
     usage = allowance_totals(allowance, year, sms_fragments_by_month(monthly))
     sector_default = default_free_allowance(organisation_type, year)
     return {
-        "service_id": service["id"],
-        "name": service["name"],
+        "service_id": service.id,
+        "name": service.name,
         "sector": sector_name(organisation_type),
         "organisation_type": organisation_type,
         "allowance": usage.allowance,
@@ -113,7 +117,7 @@ def load_allowances(
     started = time.perf_counter()
     with recording() as lookups:
         try:
-            services = _live(clients.services.get_services()["data"])
+            services = _live(clients.services.get_services())
         except Exception as error:  # the page says why, nothing else to show
             return Allowances(
                 financial_year,
@@ -125,16 +129,16 @@ def load_allowances(
         rows, failed = [], {}
         for start in range(0, len(services), BATCH_SIZE):
             batch = services[start : start + BATCH_SIZE]
-            limit_calls = [{"service_id": s["id"], "financial_year": financial_year} for s in batch]
-            usage_calls = [{"service_id": s["id"], "year": financial_year} for s in batch]
+            limit_calls = [{"service_id": s.id, "financial_year": financial_year} for s in batch]
+            usage_calls = [{"service_id": s.id, "year": financial_year} for s in batch]
             limits = clients.billing.get_free_sms_fragment_limit.many(limit_calls)
             usage = clients.billing.get_monthly_usage.many(usage_calls)
             for service, limit, used in zip(batch, limits, usage, strict=True):
                 error = limit.error or used.error
                 if error is not None:
-                    failed[service["name"]] = describe_error(error, api_host)
+                    failed[service.name] = describe_error(error, api_host)
                     continue
-                allowance = limit.value["free_sms_fragment_limit"]
+                allowance = limit.value.free_sms_fragment_limit
                 rows.append(_service_row(service, financial_year, allowance, used.value))
             if on_progress is not None:
                 on_progress(min(start + BATCH_SIZE, len(services)), len(services))

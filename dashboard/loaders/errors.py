@@ -4,6 +4,9 @@ from uuid import UUID
 
 from notifications_python_client.errors import APIError, HTTP503Error, InvalidResponse
 
+from dashboard.cache.request_cache import InvalidAnswer
+from dashboard.redaction import redacted_url
+
 
 class InvalidServiceId(ValueError):
     """A service id that is not a UUID: the API would answer with a bare 404."""
@@ -20,11 +23,17 @@ def parse_service_id(value: str | None) -> str:
 
 
 def describe_error(error: Exception, api_host: str) -> str:
-    """One sentence that says what went wrong and what to do about it."""
+    """One sentence that says what went wrong and what to do about it; never a password."""
+    api_host = redacted_url(api_host)
     if isinstance(error, InvalidServiceId):
         return str(error)
     if isinstance(error, InvalidResponse):
         return f"The Notify API at {api_host} sent an answer that is not JSON."
+    if isinstance(error, InvalidAnswer):
+        return (
+            f"The Notify API at {api_host} answered, but its answer for this part ({error.kind}) "
+            "was not in the expected form, so it is not shown."
+        )
     if isinstance(error, HTTP503Error):
         return (
             f"The Notify API at {api_host} could not be reached or is too slow. "

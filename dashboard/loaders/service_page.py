@@ -25,6 +25,8 @@ from dashboard.loaders.concurrent import Outcome, gather
 from dashboard.loaders.errors import describe_error, parse_service_id
 from dashboard.loaders.freshness import Freshness, freshness_of
 from dashboard.notify_client import NotifyClients
+from dashboard.notify_client.schemas.base import AnswerSchema, Text
+from dashboard.notify_client.schemas.services import Service
 from dashboard.notify_client.services import SERVICE_NAMES_KEY
 
 
@@ -49,7 +51,7 @@ class ServicePage:
     """One service's page; a section that failed has None and a message in `errors`."""
 
     service_id: str
-    service: dict | None
+    service: Service | None
     days: DaysChoice | None = None
     statistics: pd.DataFrame | None = None
     statistics_by_status: pd.DataFrame | None = None
@@ -61,7 +63,7 @@ class ServicePage:
 
     @property
     def trial_mode(self) -> bool:
-        return bool(self.service) and is_trial_mode(self.service)
+        return self.service is not None and is_trial_mode(self.service)
 
 
 # Which of the first wave's calls each section of the page is built from.
@@ -104,12 +106,12 @@ def load_service_page(
     services, billing, templates = clients.services, clients.billing, clients.templates
     first = gather(
         {
-            "service": lambda: services.get_service(service_id)["data"],
+            "service": lambda: services.get_service(service_id),
             "retention": lambda: services.get_data_retention(service_id),
-            "today": lambda: services.get_service_statistics_today(service_id)["data"],
+            "today": lambda: services.get_service_statistics_today(service_id),
             "allowance": lambda: billing.get_free_sms_fragment_limit(service_id, year),
             "usage": lambda: billing.get_monthly_usage(service_id, year),
-            "templates": lambda: templates.get_templates(service_id)["data"],
+            "templates": lambda: templates.get_templates(service_id),
             "reply_to": lambda: services.get_reply_to_email_addresses(service_id),
         },
         max_workers,
@@ -128,7 +130,7 @@ def load_service_page(
     retention_rows = first["retention"].value if first["retention"].error is None else []
     days = choose_days(requested_days, max_window_days(retention_rows))
     window = gather(
-        {"statistics": lambda: services.get_service_statistics(service_id, days.days)["data"]},
+        {"statistics": lambda: services.get_service_statistics(service_id, days.days)},
         max_workers,
     )["statistics"]
     if window.error is not None:
@@ -140,9 +142,9 @@ def load_service_page(
 
     allowance = None
     if "allowance" not in errors:
-        organisation_type = normalise_organisation_type(service.get("organisation_type"))
+        organisation_type = normalise_organisation_type(service.organisation_type)
         usage = allowance_usage(
-            first["allowance"].value["free_sms_fragment_limit"],
+            first["allowance"].value.free_sms_fragment_limit,
             year,
             sms_fragments_by_month(first["usage"].value),
         )
@@ -186,10 +188,14 @@ def forget_service(clients: NotifyClients, service_id: str) -> None:
     clients.cache.forget_service(parse_service_id(service_id))
 
 
+# What the picker's key must hold; anything else found there is corrupt, deleted and made again.
+_NAMES_BY_ID: AnswerSchema[dict[str, str]] = AnswerSchema(dict[Text, Text], wrapped=False)
+
+
 def _names_by_id(clients: NotifyClients) -> dict[str, str]:
-    services = clients.services.get_services()["data"]
-    ordered = sorted(services, key=lambda service: service["name"].lower())
-    return {service["id"]: service["name"] for service in ordered}
+    services = clients.services.get_services()
+    ordered = sorted(services, key=lambda service: service.name.lower())
+    return {service.id: service.name for service in ordered}
 
 
 def service_choices(clients: NotifyClients) -> dict[str, str]:
@@ -198,4 +204,6 @@ def service_choices(clients: NotifyClients) -> dict[str, str]:
     Kept in Redis beside the services list it is made from: a twentieth of its size, so a
     page does not decode every service's settings just to list their names.
     """
-    return clients.cache.fetch(SERVICE_NAMES_KEY, "services", lambda: _names_by_id(clients))
+    return clients.cache.fetch(
+        SERVICE_NAMES_KEY, "services", lambda: _names_by_id(clients), _NAMES_BY_ID
+    )

@@ -1,9 +1,13 @@
-"""One client per Notify API resource, all signing as the admin and reading through the cache."""
+"""One client per Notify API resource, all signing as the admin and reading through the cache.
+
+Every answer is checked against its schema (`schemas`) and handed back typed.
+"""
 
 from dataclasses import dataclass
 
 from dashboard.cache.request_cache import RequestCache
 from dashboard.notify_client.billing import BillingAPIClient
+from dashboard.notify_client.platform import PlatformStatsAPIClient
 from dashboard.notify_client.services import ServiceAPIClient
 from dashboard.notify_client.templates import TemplateAPIClient
 from dashboard.notify_client.users import UserAPIClient
@@ -12,10 +16,11 @@ from dashboard.settings import Settings
 
 @dataclass(frozen=True)
 class NotifyClients:
-    """The four resource clients a loader needs, sharing one cache."""
+    """The resource clients a loader needs, sharing one cache."""
 
     services: ServiceAPIClient
     billing: BillingAPIClient
+    platform: PlatformStatsAPIClient
     templates: TemplateAPIClient
     users: UserAPIClient
     cache: RequestCache
@@ -33,6 +38,7 @@ def build_clients(settings: Settings, cache: RequestCache) -> NotifyClients:
     return NotifyClients(
         services=ServiceAPIClient(**options),
         billing=BillingAPIClient(**options),
+        platform=PlatformStatsAPIClient(**options),
         templates=TemplateAPIClient(**options),
         users=UserAPIClient(**options),
         cache=cache,

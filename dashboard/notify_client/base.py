@@ -11,6 +11,10 @@ import requests
 from notifications_python_client.base import BaseAPIClient
 
 from dashboard.cache.request_cache import RequestCache
+from dashboard.redaction import redact_logs_of
+
+# The base client logs every failed request's URL, credentials and all.
+redact_logs_of("notifications_python_client.base")
 
 # BaseAPIClient reads the client id and secret out of one long API key; the admin sets both after.
 _PLACEHOLDER_API_KEY = "x" * 73

@@ -2,21 +2,31 @@
 
 from dashboard.cache.decorators import cached
 from dashboard.notify_client.base import NotifyAdminClient
+from dashboard.notify_client.schemas.templates import (
+    TEMPLATE,
+    TEMPLATE_VERSIONS,
+    TEMPLATES,
+    Template,
+    TemplateSummary,
+    TemplateVersion,
+)
 
 
 class TemplateAPIClient(NotifyAdminClient):
-    @cached("service-{service_id}-templates", kind="templates")
-    def get_templates(self, service_id: str) -> dict:
+    @cached("service-{service_id}-templates", kind="templates", validate=TEMPLATES)
+    def get_templates(self, service_id: str) -> list[TemplateSummary]:
         return self.get(f"/service/{service_id}/template")
 
-    @cached("template-{template_id}-version-{version}", kind="template")
-    def get_template(self, service_id: str, template_id: str, version: int | None = None) -> dict:
+    @cached("template-{template_id}-version-{version}", kind="template", validate=TEMPLATE)
+    def get_template(
+        self, service_id: str, template_id: str, version: int | None = None
+    ) -> Template:
         """One template; its current version when `version` is None (the key says `None`)."""
         path = f"/service/{service_id}/template/{template_id}"
         if version is not None:
             path = f"{path}/version/{version}"
         return self.get(path)
 
-    @cached("template-{template_id}-versions", kind="template-versions")
-    def get_template_versions(self, service_id: str, template_id: str) -> dict:
+    @cached("template-{template_id}-versions", kind="template-versions", validate=TEMPLATE_VERSIONS)
+    def get_template_versions(self, service_id: str, template_id: str) -> list[TemplateVersion]:
         return self.get(f"/service/{service_id}/template/{template_id}/versions")

@@ -25,8 +25,8 @@ def test_every_service_is_listed_with_the_apis_counts(app_environment, live_sand
     )
     today = london_today()
     expected = {
-        row["id"]: row["statistics"]
-        for row in clients.services.get_services_detailed(today - timedelta(days=7), today)["data"]
+        row.id: row.statistics
+        for row in clients.services.get_services_detailed(today - timedelta(days=7), today)
     }
 
     at = open_page(PAGE)
@@ -38,8 +38,9 @@ def test_every_service_is_listed_with_the_apis_counts(app_environment, live_sand
     for _, row in shown.iterrows():
         service_id = row["link"].split("service_id=")[1].split("&")[0]
         statistics = expected[service_id]
-        assert row["requested"] == sum(statistics[c]["requested"] for c in statistics)
-        assert row["failed"] == sum(statistics[c]["failed"] for c in statistics)
+        channels = [statistics.email, statistics.sms, statistics.letter]
+        assert row["requested"] == sum(counts.requested for counts in channels)
+        assert row["failed"] == sum(counts.failed for counts in channels)
 
 
 def test_the_table_is_read_in_three_api_calls(app_environment, live_sandbox, redis_client):

@@ -25,12 +25,12 @@ def api_billing(clients, service_id: str, year: int) -> dict:
     rows = [
         r
         for r in clients.billing.get_monthly_usage(service_id, year)
-        if r["notification_type"] == "sms"
+        if r.notification_type == "sms"
     ]
     return {
-        "used": sum(r["chargeable_units"] for r in rows),
-        "chargeable": sum(r["charged_units"] for r in rows),
-        "cost": sum((Decimal(str(r["cost"])) for r in rows), Decimal(0)),
+        "used": sum(r.chargeable_units for r in rows),
+        "chargeable": sum(r.charged_units for r in rows),
+        "cost": sum((Decimal(str(r.cost)) for r in rows), Decimal(0)),
     }
 
 
@@ -43,7 +43,7 @@ def test_each_services_use_and_cost_equal_the_apis_billing(app_environment, live
     assert not at.exception
     services = at.dataframe[1].value
     assert len(services) > 0
-    by_name = {s["name"]: s["id"] for s in clients.services.get_services()["data"]}
+    by_name = {s.name: s.id for s in clients.services.get_services()}
     for _, row in services.iterrows():
         expected = api_billing(clients, by_name[row["name"]], year)
         assert row["used"] == expected["used"]

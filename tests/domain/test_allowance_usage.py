@@ -14,6 +14,7 @@ from dashboard.domain.allowance_usage import (
 )
 from dashboard.domain.financial_year import FINANCIAL_YEAR_MONTHS
 from dashboard.domain.sectors import default_free_allowance
+from dashboard.notify_client.schemas.billing import FREE_ALLOWANCE, MONTHLY_USAGE
 from tests.samples import sample_body
 
 
@@ -153,11 +154,13 @@ def test_rejects_bad_input(allowance, monthly, message):
 
 
 def test_sample_monthly_usage_end_to_end():
-    fragments = sms_fragments_by_month(sample_body("GET_service_billing_monthly_usage"))
-    allowance = sample_body("GET_service_billing_free_sms_fragment_limit")
+    fragments = sms_fragments_by_month(
+        MONTHLY_USAGE(sample_body("GET_service_billing_monthly_usage"))
+    )
+    allowance = FREE_ALLOWANCE(sample_body("GET_service_billing_free_sms_fragment_limit"))
 
     usage = allowance_usage(
-        allowance["free_sms_fragment_limit"], allowance["financial_year_start"], fragments
+        allowance.free_sms_fragment_limit, allowance.financial_year_start, fragments
     )
 
     assert fragments == {"November": 41}
@@ -190,14 +193,16 @@ def test_allowance_run_out_date(allowance, used, year, today, expected):
 
 
 def test_sms_fragments_by_month_reads_both_shapes_in_financial_year_order():
-    rows = [
-        {"month": "January", "notification_type": "sms", "chargeable_units": 7, "rate": 0.024},
-        {"month": "May", "notification_type": "sms", "chargeable_units": 100, "rate": 0.0172},
-        {"month": "May", "notification_type": "sms", "chargeable_units": 20, "rate": 0.0172},
-        {"month": "May", "notification_type": "letter", "chargeable_units": 999, "rate": 0.5},
-        {"month": "April", "notification_type": "sms", "billing_units": 50, "rate": 0.0161},
-        {"month": "June", "notification_type": "letter", "billing_units": 3, "rate": 0.3},
-    ]
+    rows = MONTHLY_USAGE(
+        [
+            {"month": "January", "notification_type": "sms", "chargeable_units": 7, "rate": 0.024},
+            {"month": "May", "notification_type": "sms", "chargeable_units": 100, "rate": 0.0172},
+            {"month": "may", "notification_type": "sms", "chargeable_units": 20, "rate": 0.0172},
+            {"month": "May", "notification_type": "letter", "chargeable_units": 999, "rate": 0.5},
+            {"month": "April", "notification_type": "sms", "billing_units": 50, "rate": 0.0161},
+            {"month": "June", "notification_type": "letter", "billing_units": 3, "rate": 0.3},
+        ]
+    )
 
     result = sms_fragments_by_month(rows)
 

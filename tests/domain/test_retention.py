@@ -7,7 +7,26 @@ from dashboard.domain.retention import (
     max_window_days,
     retention_by_channel,
 )
+from dashboard.notify_client.schemas.services import DATA_RETENTION, RetentionRow
 from tests.samples import sample_body
+
+
+def rows_of(*retention: tuple[str, int]) -> list[RetentionRow]:
+    """Data retention rows of one service: (channel, days) each."""
+    return DATA_RETENTION(
+        [
+            {
+                "id": f"5d9ec8e4-1a44-4bd0-8a37-5e2cf3f2e4a{index}",
+                "service_id": "da73e75a-0996-44f7-aeb4-62d5f5d5489e",
+                "service_name": "Apply for a parking permit",
+                "notification_type": channel,
+                "days_of_retention": days,
+                "created_at": "2026-11-27T16:25:17.010297Z",
+                "updated_at": None,
+            }
+            for index, (channel, days) in enumerate(retention)
+        ]
+    )
 
 
 def test_default_is_seven_days():
@@ -15,7 +34,7 @@ def test_default_is_seven_days():
 
 
 def test_retention_of_the_recorded_service():
-    rows = sample_body("GET_service_data_retention")
+    rows = DATA_RETENTION(sample_body("GET_service_data_retention"))
     assert retention_by_channel(rows) == {"email": 7, "sms": 7, "letter": 30}
     assert max_window_days(rows) == 30
 
@@ -24,32 +43,13 @@ def test_retention_of_the_recorded_service():
     ("rows", "retention", "window"),
     [
         ([], {"email": 7, "sms": 7, "letter": 7}, 7),
-        (
-            [{"notification_type": "sms", "days_of_retention": 3}],
-            {"email": 7, "sms": 3, "letter": 7},
-            7,
-        ),
-        (
-            [
-                {"notification_type": "email", "days_of_retention": 90},
-                {"notification_type": "sms", "days_of_retention": 3},
-            ],
-            {"email": 90, "sms": 3, "letter": 7},
-            90,
-        ),
-        (
-            [
-                {"notification_type": "sms", "days_of_retention": None},
-                {"notification_type": "push", "days_of_retention": 60},
-            ],
-            {"email": 7, "sms": 7, "letter": 7},
-            7,
-        ),
+        ([("sms", 3)], {"email": 7, "sms": 3, "letter": 7}, 7),
+        ([("email", 90), ("sms", 3)], {"email": 90, "sms": 3, "letter": 7}, 90),
     ],
 )
 def test_retention_by_channel(rows, retention, window):
-    assert retention_by_channel(rows) == retention
-    assert max_window_days(rows) == window
+    assert retention_by_channel(rows_of(*rows)) == retention
+    assert max_window_days(rows_of(*rows)) == window
 
 
 @pytest.mark.parametrize(

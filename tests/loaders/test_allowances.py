@@ -7,6 +7,7 @@ import pytest
 
 from dashboard.loaders.allowances import load_allowances
 from tests.conftest import TEST_API
+from tests.samples import sample_body
 
 # 25,000 fragments in FY2026 (15,000 in April, 10,000 in May) at 2.40p a fragment.
 HAND_WORKED = [
@@ -23,7 +24,7 @@ HAND_WORKED = [
 
 
 def mock_live_service(requests_mock, organisation_type: str | None, allowance: int) -> dict:
-    service = {
+    service = sample_body("GET_service")["data"] | {
         "id": str(uuid4()),
         "name": f"A {organisation_type} service",
         "active": True,
@@ -38,9 +39,14 @@ def mock_live_service(requests_mock, organisation_type: str | None, allowance: i
     requests_mock.get(
         f"{base}/monthly-usage",
         json=[
-            {"month": "April", "notification_type": "sms", "chargeable_units": 15_000},
-            {"month": "May", "notification_type": "sms", "chargeable_units": 10_000},
-            {"month": "May", "notification_type": "letter", "chargeable_units": 300},
+            {
+                "month": "April",
+                "notification_type": "sms",
+                "chargeable_units": 15_000,
+                "rate": 0.024,
+            },
+            {"month": "May", "notification_type": "sms", "chargeable_units": 10_000, "rate": 0.024},
+            {"month": "May", "notification_type": "letter", "chargeable_units": 300, "rate": 0.77},
         ],
     )
     return service

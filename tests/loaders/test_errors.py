@@ -1,12 +1,14 @@
 """Each kind of failure becomes a sentence for the page, with no secret and no traceback."""
 
+import json
 import re
 from uuid import uuid4
 
 import pytest
 import requests
 
-from dashboard.loaders.service_page import load_service_page
+from dashboard.domain.financial_year import financial_year_of, london_today
+from dashboard.loaders.service_page import load_service_page, service_choices
 from tests.conftest import TEST_API, TEST_SECRET
 from tests.samples import load_sample, sample_body, sample_service_id
 
@@ -111,6 +113,28 @@ def test_one_failing_section_leaves_the_others(requests_mock, clients):
     assert page.statistics is not None and page.limits is not None
 
 
+def test_an_answer_not_in_the_expected_form_is_said_in_its_section_and_never_kept(
+    requests_mock, clients, redis_client
+):
+    mock_everything_for(requests_mock, sample_service_id())
+    base = f"{TEST_API}/service/{sample_service_id()}"
+    requests_mock.get(
+        f"{base}/billing/monthly-usage",
+        json=[{"month": "November", "notification_type": "sms", "chargeable_units": "41"}],
+    )
+
+    page = load_service_page(clients, TEST_API, sample_service_id(), "7")
+
+    assert page.errors == {
+        "allowance": f"The Notify API at {TEST_API} answered, but its answer for this part "
+        "(monthly-usage) was not in the expected form, so it is not shown."
+    }
+    assert page.allowance is None
+    assert page.statistics is not None and page.limits is not None
+    year = financial_year_of(london_today())
+    assert redis_client.exists(f"service-{sample_service_id()}-monthly-usage-{year}") == 0
+
+
 def test_days_out_of_range_are_clamped_with_a_message(requests_mock, clients):
     mock_everything_for(requests_mock, sample_service_id())
 
@@ -129,3 +153,19 @@ def test_a_second_load_comes_from_the_cache(requests_mock, clients):
 
     assert requests_mock.call_count == calls
     assert all(freshness.from_cache for freshness in page.freshness.values())
+
+
+@pytest.mark.parametrize("planted", [[1, 2], {"an id": None}, "names", None])
+def test_a_picker_list_of_the_wrong_shape_is_made_again(
+    requests_mock, clients, redis_client, planted
+):
+    redis_client.set("service-names", json.dumps(planted))
+    requests_mock.get(f"{TEST_API}/service", json=sample_body("GET_service_list"))
+
+    choices = service_choices(clients)
+
+    assert choices == {
+        "da73e75a-0996-44f7-aeb4-62d5f5d5489e": "Apply for a parking permit",
+        "d6aa2c68-a2d9-4437-ab19-3ae8eb202553": "GOV.UK Notify",
+    }
+    assert json.loads(redis_client.get("service-names")) == choices

@@ -1,6 +1,7 @@
 """The client against the responses recorded from the real API: what it sends, what it returns."""
 
 import time
+from datetime import date
 from uuid import uuid4
 
 import jwt
@@ -11,11 +12,13 @@ from notifications_python_client.errors import HTTP503Error, HTTPError, InvalidR
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
 from dashboard.notify_client import build_clients
+from dashboard.notify_client.schemas import billing, platform, services, templates, users
 from tests.conftest import (
     TEST_API,
     TEST_SECRET,
     settings_for_tests,
 )
+from tests.notify_client.helpers import cached_keys, mock_sample
 from tests.redis_server import free_port
 from tests.samples import (
     load_sample,
@@ -31,13 +34,12 @@ def uncached_clients():
     return build_clients(settings_for_tests(), RequestCache(None, DEFAULT_TTLS))
 
 
-def mock_sample(requests_mock, method: str, path: str, sample: str):
-    status, body = load_sample(sample)
-    return requests_mock.register_uri(method, f"{TEST_API}{path}", status_code=status, json=body)
+FINANCIAL_YEAR = {"start_date": date(2026, 4, 1), "end_date": date(2027, 3, 31)}
+FINANCIAL_YEAR_QUERY = {"start_date": ["2026-04-01"], "end_date": ["2027-03-31"]}
 
-
+# resource, method, arguments, path, query sent, recorded answer, its schema
 CALLS = [
-    ("services", "get_services", {}, "/service", {}, "GET_service_list"),
+    ("services", "get_services", {}, "/service", {}, "GET_service_list", services.SERVICES),
     (
         "services",
         "get_service",
@@ -45,6 +47,7 @@ CALLS = [
         f"/service/{sample_service_id()}",
         {},
         "GET_service",
+        services.SERVICE,
     ),
     (
         "services",
@@ -53,6 +56,7 @@ CALLS = [
         "/service/live-services-data",
         {},
         "GET_service_live_services_data",
+        services.LIVE_SERVICES,
     ),
     (
         "services",
@@ -61,6 +65,7 @@ CALLS = [
         f"/service/{sample_service_id()}/statistics",
         {"limit_days": ["30"], "today_only": ["false"]},
         "GET_service_statistics_limit_days_30",
+        services.STATISTICS,
     ),
     (
         "services",
@@ -69,6 +74,7 @@ CALLS = [
         f"/service/{sample_service_id()}/statistics",
         {"today_only": ["true"]},
         "GET_service_statistics_today_only",
+        services.STATISTICS,
     ),
     (
         "services",
@@ -77,6 +83,16 @@ CALLS = [
         f"/service/{sample_service_id()}/data-retention",
         {},
         "GET_service_data_retention",
+        services.DATA_RETENTION,
+    ),
+    (
+        "services",
+        "get_notifications_monthly",
+        {"service_id": sample_service_id(), "year": 2026},
+        f"/service/{sample_service_id()}/notifications/monthly",
+        {"year": ["2026"]},
+        "GET_service_notifications_monthly",
+        services.NOTIFICATIONS_MONTHLY,
     ),
     (
         "billing",
@@ -85,6 +101,16 @@ CALLS = [
         f"/service/{sample_service_id()}/billing/free-sms-fragment-limit",
         {"financial_year_start": ["2026"]},
         "GET_service_billing_free_sms_fragment_limit",
+        billing.FREE_ALLOWANCE,
+    ),
+    (
+        "billing",
+        "get_yearly_usage",
+        {"service_id": sample_service_id(), "year": 2026},
+        f"/service/{sample_service_id()}/billing/yearly-usage-summary",
+        {"year": ["2026"]},
+        "GET_service_billing_yearly_usage_summary",
+        billing.YEARLY_USAGE,
     ),
     (
         "billing",
@@ -93,6 +119,34 @@ CALLS = [
         f"/service/{sample_service_id()}/billing/monthly-usage",
         {"year": ["2026"]},
         "GET_service_billing_monthly_usage",
+        billing.MONTHLY_USAGE,
+    ),
+    (
+        "platform",
+        "get_platform_stats",
+        FINANCIAL_YEAR,
+        "/platform-stats",
+        FINANCIAL_YEAR_QUERY,
+        "GET_platform_stats_totals",
+        platform.PLATFORM_STATS,
+    ),
+    (
+        "platform",
+        "get_volumes_by_service",
+        FINANCIAL_YEAR,
+        "/platform-stats/volumes-by-service",
+        FINANCIAL_YEAR_QUERY,
+        "GET_platform_stats_volumes_by_service",
+        platform.VOLUMES_BY_SERVICE,
+    ),
+    (
+        "platform",
+        "get_data_for_billing_report",
+        FINANCIAL_YEAR,
+        "/platform-stats/data-for-billing-report",
+        FINANCIAL_YEAR_QUERY,
+        "GET_platform_stats_data_for_billing_report",
+        platform.BILLING_REPORT,
     ),
     (
         "templates",
@@ -101,6 +155,7 @@ CALLS = [
         f"/service/{sample_service_id()}/template",
         {},
         "GET_service_template_list",
+        templates.TEMPLATES,
     ),
     (
         "templates",
@@ -109,6 +164,7 @@ CALLS = [
         f"/service/{sample_service_id()}/template/{sample_template_id()}",
         {},
         "GET_service_template",
+        templates.TEMPLATE,
     ),
     (
         "templates",
@@ -117,6 +173,7 @@ CALLS = [
         f"/service/{sample_service_id()}/template/{sample_template_id()}/version/1",
         {},
         "GET_service_template",
+        templates.TEMPLATE,
     ),
     (
         "templates",
@@ -125,6 +182,7 @@ CALLS = [
         f"/service/{sample_service_id()}/template/{sample_template_id()}/versions",
         {},
         "GET_service_template_versions",
+        templates.TEMPLATE_VERSIONS,
     ),
     (
         "users",
@@ -133,19 +191,23 @@ CALLS = [
         f"/user/{sample_user_id()}",
         {},
         "GET_user",
+        users.USER,
     ),
 ]
 
 
-@pytest.mark.parametrize(("resource", "method", "arguments", "path", "query", "sample"), CALLS)
-def test_each_method_calls_its_endpoint_and_returns_the_api_json(
-    requests_mock, uncached_clients, resource, method, arguments, path, query, sample
+@pytest.mark.parametrize(
+    ("resource", "method", "arguments", "path", "query", "sample", "schema"), CALLS
+)
+def test_each_method_calls_its_endpoint_and_returns_the_answer_typed(
+    requests_mock, uncached_clients, resource, method, arguments, path, query, sample, schema
 ):
     mock_sample(requests_mock, "GET", path, sample)
 
     answer = getattr(getattr(uncached_clients, resource), method)(**arguments)
 
-    assert answer == load_sample(sample)[1]
+    assert answer == schema(load_sample(sample)[1])
+    assert not isinstance(answer, dict) or "data" not in answer
     assert requests_mock.last_request.path == path
     assert requests_mock.last_request.qs == query
 
@@ -153,15 +215,13 @@ def test_each_method_calls_its_endpoint_and_returns_the_api_json(
 def test_detailed_services_list_sends_dates_and_leaves_out_test_key_notifications(
     requests_mock, uncached_clients
 ):
-    from datetime import date
-
     mock_sample(requests_mock, "GET", "/service", "GET_service_list_detailed")
 
     answer = uncached_clients.services.get_services_detailed(
         date(2026, 11, 20), date(2026, 11, 27), only_active=True
     )
 
-    assert answer["data"][0]["statistics"]["email"]["requested"] == 640
+    assert answer[0].statistics.email.requested == 640
     assert requests_mock.last_request.qs == {
         "detailed": ["true"],
         "start_date": ["2026-11-20"],
@@ -169,14 +229,6 @@ def test_detailed_services_list_sends_dates_and_leaves_out_test_key_notification
         "include_from_test_key": ["false"],
         "only_active": ["true"],
     }
-
-
-def test_yearly_usage_sends_the_year(requests_mock, uncached_clients):
-    path = f"/service/{sample_service_id()}/billing/yearly-usage-summary"
-    requests_mock.get(f"{TEST_API}{path}", json=[])
-
-    assert uncached_clients.billing.get_yearly_usage(sample_service_id(), 2025) == []
-    assert requests_mock.last_request.qs == {"year": ["2025"]}
 
 
 def test_every_request_carries_a_fresh_admin_jwt(requests_mock, uncached_clients):
@@ -200,7 +252,7 @@ def test_the_client_id_comes_from_settings(requests_mock):
     )
     requests_mock.get(f"{TEST_API}/service", json={"data": []})
 
-    clients.services.get_services()
+    assert clients.services.get_services() == []
 
     token = requests_mock.last_request.headers["Authorization"].split(" ")[1]
     assert jwt.decode(token, key=TEST_SECRET, algorithms=["HS256"])["iss"] == "notify-analytics"
@@ -238,6 +290,70 @@ def test_api_errors_become_typed_http_errors(
     assert raised.value.message == message
 
 
+# The 400s recorded from the platform and billing endpoints, and a 404 and a 500, on the new
+# methods: method, arguments, path, recorded answer.
+NEW_ENDPOINT_ERRORS = [
+    (
+        "platform",
+        "get_data_for_billing_report",
+        {"start_date": date(2026, 4, 1), "end_date": date(2027, 4, 1)},
+        "/platform-stats/data-for-billing-report",
+        "GET_platform_stats_data_for_billing_report_two_years",
+    ),
+    (
+        "platform",
+        "get_data_for_billing_report",
+        FINANCIAL_YEAR,
+        "/platform-stats/data-for-billing-report",
+        "GET_platform_stats_data_for_billing_report_bad_date",
+    ),
+    (
+        "platform",
+        "get_volumes_by_service",
+        FINANCIAL_YEAR,
+        "/platform-stats/volumes-by-service",
+        "GET_platform_stats_data_for_billing_report_bad_date",
+    ),
+    (
+        "platform",
+        "get_platform_stats",
+        FINANCIAL_YEAR,
+        "/platform-stats",
+        "GET_service_statistics_limit_days_not_a_number",
+    ),
+    (
+        "services",
+        "get_notifications_monthly",
+        {"service_id": sample_service_id(), "year": 2026},
+        f"/service/{sample_service_id()}/notifications/monthly",
+        "GET_service_billing_yearly_usage_summary_no_year",
+    ),
+    (
+        "services",
+        "get_notifications_monthly",
+        {"service_id": sample_service_id(), "year": 2026},
+        f"/service/{sample_service_id()}/notifications/monthly",
+        "GET_service_unknown_id",
+    ),
+]
+
+
+@pytest.mark.parametrize(("resource", "method", "arguments", "path", "sample"), NEW_ENDPOINT_ERRORS)
+def test_the_new_endpoints_errors_are_typed_and_never_cached(
+    requests_mock, clients, redis_client, resource, method, arguments, path, sample
+):
+    status, body = load_sample(sample)
+    mock_sample(requests_mock, "GET", path, sample)
+
+    for _ in range(2):
+        with pytest.raises(HTTPError) as raised:
+            getattr(getattr(clients, resource), method)(**arguments)
+
+    assert (raised.value.status_code, raised.value.message) == (status, body["message"])
+    assert requests_mock.call_count == 2
+    assert cached_keys(redis_client) == []
+
+
 def test_a_body_that_is_not_json_is_an_invalid_response(requests_mock, uncached_clients):
     requests_mock.get(f"{TEST_API}/service", text="<html>Bad gateway</html>")
 
@@ -269,9 +385,10 @@ def test_update_sends_only_the_attributes_given(requests_mock, uncached_clients)
     status, body = load_sample("GET_service")
     requests_mock.post(f"{TEST_API}/service/{sample_service_id()}", status_code=status, json=body)
 
-    uncached_clients.services.update_service(sample_service_id(), sms_message_limit=1000)
+    answer = uncached_clients.services.update_service(sample_service_id(), sms_message_limit=1000)
 
     assert requests_mock.last_request.json() == {"sms_message_limit": 1000}
+    assert answer == services.SERVICE(body)
 
 
 def test_update_refuses_other_attributes_before_any_request(requests_mock, uncached_clients):

@@ -1,4 +1,5 @@
-"""A small generated sandbox (40 services), built once per session in a temporary directory."""
+"""A small generated sandbox (80 services, every sector live), built once per session in a
+temporary directory."""
 
 import shutil
 import sqlite3

@@ -8,7 +8,7 @@ from werkzeug.test import TestResponse
 
 CLIENT_ID = "notify-admin"
 SECRET = "sandbox-test-secret-of-at-least-32-bytes"
-SERVICES = 40
+SERVICES = 80
 SEED = 1
 
 

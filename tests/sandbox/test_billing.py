@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from flask.testing import FlaskClient
 
-from notify_sandbox.billing import DayUsage, monthly_usage, usage_lines, yearly_usage
+from notify_sandbox.billing import Usage, monthly_usage, usage_lines, yearly_usage
 from notify_sandbox.clock import london_today
 from tests.samples import sample_service_id
 from tests.sandbox.helpers import get, notify_service_id, unknown_id
@@ -47,12 +47,12 @@ def test_a_hand_worked_year_uses_the_allowance_in_order_and_prices_each_month() 
     # FY2022, 1,000 free fragments: April uses 600 of them at 1.61p (free), May uses the
     # other 400 and pays for 300 at 1.72p (£5.16), June pays for all 100 (£1.72).
     days = [
-        DayUsage(date(2022, 6, 3), "sms", 80, 100),
-        DayUsage(date(2022, 4, 4), "sms", 300, 350),
-        DayUsage(date(2022, 4, 20), "sms", 200, 250),
-        DayUsage(date(2022, 5, 9), "sms", 560, 700),
-        DayUsage(date(2022, 5, 9), "email", 40, 0),
-        DayUsage(date(2022, 5, 10), "letter", 3, 0),
+        Usage(date(2022, 6, 3), "sms", 80, 100),
+        Usage(date(2022, 4, 4), "sms", 300, 350),
+        Usage(date(2022, 4, 20), "sms", 200, 250),
+        Usage(date(2022, 5, 9), "sms", 560, 700),
+        Usage(date(2022, 5, 9), "email", 40, 0),
+        Usage(date(2022, 5, 10), "letter", 3, 0),
     ]
 
     lines = usage_lines(days, free_allowance=1000, letter_postage="second")
@@ -90,7 +90,7 @@ def test_a_hand_worked_year_uses_the_allowance_in_order_and_prices_each_month() 
 
 
 def test_monthly_usage_leaves_emails_out_as_the_api_does() -> None:
-    lines = usage_lines([DayUsage(date(2024, 7, 1), "email", 10, 0)], 0, "second")
+    lines = usage_lines([Usage(date(2024, 7, 1), "email", 10, 0)], 0, "second")
 
     assert monthly_usage(lines) == []
     assert [row["notification_type"] for row in yearly_usage(lines)] == ["email"]

@@ -13,7 +13,7 @@ from tests.samples import (
     sample_template_id,
     sample_user_id,
 )
-from tests.sandbox.helpers import get, item_shape, notify_service_id, shape, unknown_id
+from tests.sandbox.helpers import SERVICES, get, item_shape, notify_service_id, shape, unknown_id
 
 
 def current_financial_year() -> int:
@@ -49,7 +49,7 @@ def test_the_service_list_has_the_recorded_fields(client: FlaskClient) -> None:
     services = response.get_json()["data"]
     assert response.status_code == status
     assert item_shape(services) == item_shape(body["data"])
-    assert len(services) == 40
+    assert len(services) == SERVICES
     assert services[0] == body["data"][0]  # GOV.UK Notify, the oldest service
     by_id = {service["id"]: service for service in services}
     assert without_go_live_at(by_id[sample_service_id()]) == without_go_live_at(body["data"][1])
@@ -346,5 +346,164 @@ def test_a_user_has_the_recorded_fields_and_values(client: FlaskClient) -> None:
 
 def test_an_unknown_user_is_a_404(client: FlaskClient) -> None:
     response = get(client, f"/user/{unknown_id()}")
+
+    assert (response.status_code, response.get_json()) == load_sample("GET_service_unknown_id")
+
+
+def whole_financial_year() -> dict[str, str]:
+    year = current_financial_year()
+    return {"start_date": f"{year}-04-01", "end_date": f"{year + 1}-03-31"}
+
+
+def assert_by_organisation_then_name(entries: list[dict]) -> None:
+    """The recorded lists' order: by organisation, those without one last, then by name."""
+    named = [entry for entry in entries if entry["organisation_name"]]
+    unnamed = [entry for entry in entries if not entry["organisation_name"]]
+    assert entries == named + unnamed
+    assert [(entry["organisation_name"], entry["service_name"]) for entry in named] == sorted(
+        (entry["organisation_name"], entry["service_name"]) for entry in named
+    )
+    assert [entry["service_name"] for entry in unnamed] == sorted(
+        entry["service_name"] for entry in unnamed
+    )
+
+
+def test_volumes_by_service_have_the_recorded_fields(client: FlaskClient) -> None:
+    status, body = load_sample("GET_platform_stats_volumes_by_service")
+
+    response = get(client, "/platform-stats/volumes-by-service", **whole_financial_year())
+
+    entries = response.get_json()
+    assert response.status_code == status
+    assert item_shape(entries) == item_shape(body)
+    recorded_notify = body[-1]
+    notify = {entry["service_id"]: entry for entry in entries}[notify_service_id()]
+    for key in ("service_name", "organisation_id", "organisation_name", "free_allowance"):
+        assert notify[key] == recorded_notify[key]
+    assert_by_organisation_then_name(entries)
+    assert all(isinstance(entry["letter_cost"], float) for entry in entries)
+
+
+def test_the_billing_report_has_the_recorded_fields(client: FlaskClient) -> None:
+    status, body = load_sample("GET_platform_stats_data_for_billing_report")
+
+    response = get(client, "/platform-stats/data-for-billing-report", **whole_financial_year())
+
+    entries = response.get_json()
+    assert response.status_code == status
+    assert item_shape(entries) == item_shape(body)
+    assert_by_organisation_then_name(entries)
+    letters_only = [entry for entry in entries if entry["sms_cost"] == 0]
+    texts_only = [entry for entry in entries if entry["total_letters"] == 0]
+    assert letters_only and all(entry["sms_chargeable_units"] == 0 for entry in letters_only)
+    assert texts_only and all(entry["letter_breakdown"] == "" for entry in texts_only)
+
+
+@pytest.mark.parametrize(
+    ("sample", "dates"),
+    [
+        (
+            "GET_platform_stats_data_for_billing_report_bad_date",
+            {"start_date": "2026-13-01", "end_date": "2027-03-31"},
+        ),
+        (
+            "GET_platform_stats_data_for_billing_report_two_years",
+            {"start_date": "2025-04-01", "end_date": "2026-04-30"},
+        ),
+    ],
+    ids=["malformed date", "two financial years"],
+)
+def test_the_billing_reports_400s_are_the_recorded_ones(
+    client: FlaskClient, sample: str, dates: dict
+) -> None:
+    status, body = load_sample(sample)
+
+    response = get(client, "/platform-stats/data-for-billing-report", **dates)
+
+    assert (response.status_code, response.get_json()) == (status, body)
+
+
+def test_a_malformed_date_for_volumes_is_the_recorded_400(client: FlaskClient) -> None:
+    status, body = load_sample("GET_platform_stats_data_for_billing_report_bad_date")
+
+    response = get(
+        client, "/platform-stats/volumes-by-service", start_date="1 April", end_date="2027-03-31"
+    )
+
+    assert (response.status_code, response.get_json()) == (status, body)
+
+
+def test_a_billing_report_ending_before_it_starts_is_a_400(client: FlaskClient) -> None:
+    response = get(
+        client,
+        "/platform-stats/data-for-billing-report",
+        start_date="2026-06-01",
+        end_date="2026-05-31",
+    )
+
+    assert response.status_code == 400
+    assert response.get_json() == {
+        "result": "error",
+        "message": "Start date must be before end date",
+    }
+
+
+@pytest.mark.parametrize(
+    "path", ["/platform-stats/volumes-by-service", "/platform-stats/data-for-billing-report"]
+)
+def test_a_report_without_its_dates_is_the_apis_500(client: FlaskClient, path: str) -> None:
+    response = get(client, path, start_date="2026-04-01")
+
+    assert (response.status_code, response.get_json()) == load_sample(
+        "GET_service_statistics_limit_days_not_a_number"
+    )
+
+
+def test_platform_stats_have_the_recorded_fields(client: FlaskClient) -> None:
+    status, body = load_sample("GET_platform_stats_totals")
+
+    response = get(client, "/platform-stats", start_date="2026-04-01", end_date="2026-11-27")
+
+    assert response.status_code == status
+    assert shape(response.get_json()) == shape(body)
+
+
+def test_platform_stats_refuse_a_date_as_the_apis_schema_does(client: FlaskClient) -> None:
+    response = get(client, "/platform-stats", start_date="2026-02-30", end_date="yesterday")
+
+    assert response.status_code == 400
+    assert response.get_json() == {
+        "status_code": 400,
+        "errors": [
+            {"error": "ValidationError", "message": "start_date 2026-02-30 is not a date"},
+            {"error": "ValidationError", "message": "end_date yesterday is not a date"},
+        ],
+    }
+
+
+def test_monthly_statuses_have_the_recorded_fields(client: FlaskClient) -> None:
+    status, body = load_sample("GET_service_notifications_monthly")
+    year = current_financial_year()
+
+    response = get(client, service_path("notifications", "monthly"), year=year)
+
+    months = response.get_json()["data"]
+    assert response.status_code == status
+    assert shape(response.get_json()).keys() == shape(body).keys() == {"data"}
+    assert all(set(channels) == {"email", "sms", "letter"} for channels in months.values())
+    assert all(set(channels) == {"email", "sms", "letter"} for channels in body["data"].values())
+    assert list(months)[0] == f"{year}-04"
+
+
+@pytest.mark.parametrize("params", [{}, {"year": "twenty"}], ids=["no year", "not a number"])
+def test_monthly_statuses_without_a_valid_year_are_a_400(client: FlaskClient, params: dict) -> None:
+    response = get(client, service_path("notifications", "monthly"), **params)
+
+    assert response.status_code == 400
+    assert response.get_json() == {"result": "error", "message": "Year must be a number"}
+
+
+def test_monthly_statuses_of_an_unknown_service_are_the_recorded_404(client: FlaskClient) -> None:
+    response = get(client, f"/service/{unknown_id()}/notifications/monthly", year=2026)
 
     assert (response.status_code, response.get_json()) == load_sample("GET_service_unknown_id")

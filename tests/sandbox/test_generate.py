@@ -18,6 +18,7 @@ from notify_sandbox.generate import (
     generate_reference_data,
     organisation_pools,
     plan_services,
+    with_some_not_live,
 )
 from tests.samples import sample_service_id
 from tests.sandbox.helpers import (
@@ -264,3 +265,79 @@ def test_the_command_line_defaults_to_the_local_sandbox() -> None:
         1,
     )
     assert arguments.data_dir == Path(".data")
+
+
+@pytest.mark.parametrize(("seed", "services"), [(7, 3), (7, 12), (1, 40)])
+def test_every_database_has_notifys_own_service(tmp_path: Path, seed: int, services: int) -> None:
+    path = build_database(tmp_path / "small.sqlite", seed, services, anchor=ANCHOR)
+    client = create_app(path, CLIENT_ID, SECRET, today=lambda: ANCHOR).test_client()
+
+    notify = get(client, f"/service/{notify_service_id()}").get_json()["data"]
+    allowance = get(client, f"/service/{notify_service_id()}/billing/free-sms-fragment-limit")
+
+    assert (notify["name"], notify["organisation_type"]) == ("GOV.UK Notify", None)
+    assert allowance.get_json()["free_sms_fragment_limit"] == 250_000
+
+
+@pytest.mark.parametrize(("seed", "services"), [(7, 12), (1, 40), (3, 60)])
+def test_every_database_has_services_that_look_live_but_are_not(
+    tmp_path: Path, seed: int, services: int
+) -> None:
+    path = build_database(tmp_path / "small.sqlite", seed, services, anchor=ANCHOR)
+    with sqlite3.connect(path) as connection:
+        uncounted, closed, live = connection.execute(
+            "SELECT SUM(active AND NOT restricted AND NOT count_as_live), "
+            "SUM(NOT active AND NOT restricted), SUM(active AND NOT restricted AND count_as_live) "
+            "FROM services"
+        ).fetchone()
+
+    assert uncounted >= 2
+    assert closed >= 2
+    assert live > services // 2
+
+
+def test_larger_databases_keep_the_not_live_services_they_drew() -> None:
+    plans = plan_services(1, 500, organisation_pools(1))
+
+    assert with_some_not_live(1, plans) == plans
+
+
+def test_hostile_names_are_given_to_live_services_only_when_asked(tmp_path: Path) -> None:
+    hostile = build_database(tmp_path / "hostile.sqlite", 1, 40, anchor=ANCHOR, hostile_names=True)
+    plain = build_database(tmp_path / "plain.sqlite", 1, 40, anchor=ANCHOR)
+    payloads = {
+        "[x](https://evil.example)",
+        "<img src=x onerror=alert(1)>",
+        "**bold**",
+        "Fees of $1 + $2 :red[red]",
+    }
+
+    def live_names(path: Path) -> set[str]:
+        client = create_app(path, CLIENT_ID, SECRET, today=lambda: ANCHOR).test_client()
+        live = get(client, "/service/live-services-data").get_json()["data"]
+        return {entry["service_name"] for entry in live}
+
+    assert payloads <= live_names(hostile)
+    assert not payloads & live_names(plain)
+
+
+def test_hostile_names_get_a_file_of_their_own(tmp_path: Path) -> None:
+    assert database_path(tmp_path, 1, 2000, hostile_names=True) == (
+        tmp_path / "sandbox-seed1-services2000-hostile.sqlite"
+    )
+
+
+def test_letters_have_sheets_and_nothing_else_does(db: sqlite3.Connection) -> None:
+    billable_letters = "created + sending + sent + delivered + pending + failed "
+    billable_letters += "+ temporary_failure + permanent_failure"
+    per_letter = db.execute(
+        f"SELECT MIN(sheets * 1.0 / ({billable_letters})), MAX(sheets * 1.0 / ({billable_letters}))"
+        f" FROM daily_counts WHERE channel = 'letter' AND ({billable_letters}) > 20"
+    ).fetchone()
+    off_letters = db.execute(
+        "SELECT COUNT(*) FROM daily_counts WHERE channel != 'letter' AND sheets != 0"
+    ).fetchone()
+
+    assert per_letter[0] > 0.95 and per_letter[1] < 5.1
+    assert per_letter[1] > 1.2
+    assert off_letters == (0,)

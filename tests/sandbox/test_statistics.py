@@ -5,14 +5,14 @@ status lists, so a mistake in the sandbox's SQL cannot hide in a shared constant
 """
 
 import sqlite3
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from flask.testing import FlaskClient
 
 from notify_sandbox.clock import london_today
 from tests.samples import sample_service_id
-from tests.sandbox.helpers import REQUESTED_COLUMNS, get, notify_service_id
+from tests.sandbox.helpers import REQUESTED_COLUMNS, STATUS_COLUMNS, get, notify_service_id
 
 DELIVERED = ("delivered", "sent")
 FAILED = (
@@ -184,3 +184,94 @@ def test_a_bad_date_in_the_detailed_list_is_a_500_body(client: FlaskClient) -> N
 
     assert response.status_code == 500
     assert response.get_json() == {"message": "Internal server error", "result": "error"}
+
+
+def financial_year_of(day: date) -> int:
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def monthly_by_hand(db: sqlite3.Connection, service_id: str, year: int) -> dict:
+    """Each month's counts by channel and status (those above zero), from the stored rows."""
+    today = london_today()
+    months = {}
+    month = date(year, 4, 1)
+    while month <= min(today, date(year + 1, 3, 31)):
+        months[month.strftime("%Y-%m")] = {"email": {}, "sms": {}, "letter": {}}
+        month = (month + timedelta(days=31)).replace(day=1)
+    for row in rows_of(db, service_id):
+        day = today - timedelta(days=row["days_ago"])
+        if financial_year_of(day) != year:
+            continue
+        counts = months[day.strftime("%Y-%m")][row["channel"]]
+        for column in STATUS_COLUMNS:
+            if row[column]:
+                status = column.replace("_", "-")
+                counts[status] = counts.get(status, 0) + row[column]
+    return months
+
+
+@pytest.mark.parametrize("years_ago", [0, 1], ids=["this financial year", "last financial year"])
+def test_monthly_statuses_equal_a_direct_count_of_the_rows(
+    client: FlaskClient, db: sqlite3.Connection, years_ago: int
+) -> None:
+    year = financial_year_of(london_today()) - years_ago
+    for service_id in services_worth_checking(db):
+        response = get(client, f"/service/{service_id}/notifications/monthly", year=year)
+
+        assert response.status_code == 200
+        assert response.get_json()["data"] == monthly_by_hand(db, service_id, year), service_id
+
+
+def test_a_past_year_has_twelve_months_and_a_future_one_none(client: FlaskClient) -> None:
+    path = f"/service/{sample_service_id()}/notifications/monthly"
+    year = financial_year_of(london_today())
+
+    past = get(client, path, year=year - 3).get_json()["data"]
+    future = get(client, path, year=year + 1).get_json()["data"]
+
+    assert list(past) == [f"{year - 3}-{month:02d}" for month in range(4, 13)] + [
+        f"{year - 2}-{month:02d}" for month in range(1, 4)
+    ]
+    assert all(channels == {"email": {}, "sms": {}, "letter": {}} for channels in past.values())
+    assert future == {}
+
+
+def test_platform_stats_equal_a_direct_count_of_every_services_rows(
+    client: FlaskClient, db: sqlite3.Connection
+) -> None:
+    today = london_today()
+    expected = {}
+    for channel, *counts in db.execute(
+        f"SELECT channel, {', '.join(f'SUM({column})' for column in STATUS_COLUMNS)} "
+        "FROM daily_counts WHERE days_ago BETWEEN 0 AND 29 GROUP BY channel"
+    ):
+        by_status = dict(zip(STATUS_COLUMNS, counts, strict=True))
+        expected[channel] = {
+            "total": sum(counts),
+            "test-key": 0,
+            "failures": {
+                status: by_status[status.replace("-", "_")]
+                for status in (
+                    "technical-failure",
+                    "permanent-failure",
+                    "temporary-failure",
+                    "virus-scan-failed",
+                )
+            },
+        }
+
+    response = get(
+        client,
+        "/platform-stats",
+        start_date=(today - timedelta(days=29)).isoformat(),
+        end_date=today.isoformat(),
+    )
+
+    assert response.get_json() == expected
+    assert all(totals["total"] > 0 for totals in expected.values())
+
+
+def test_platform_stats_of_a_range_ending_before_it_starts_are_zeros(client: FlaskClient) -> None:
+    response = get(client, "/platform-stats", start_date="2026-06-01", end_date="2026-05-01")
+
+    assert {totals["total"] for totals in response.get_json().values()} == {0}

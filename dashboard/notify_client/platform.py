@@ -1,0 +1,70 @@
+"""Platform-wide figures: one call covers every service, however many there are.
+
+These are how the Notify team builds its own finance reports: a page about every service's
+allowance needs two of them per financial year, never a call per service.
+"""
+
+from collections.abc import Callable
+from datetime import date
+
+from dashboard.cache.decorators import cached
+from dashboard.domain.financial_year import current_financial_year, financial_year_of
+from dashboard.notify_client.base import NotifyAdminClient
+from dashboard.notify_client.schemas.platform import (
+    BILLING_REPORT,
+    PLATFORM_STATS,
+    VOLUMES_BY_SERVICE,
+    BillingReportRow,
+    PlatformStats,
+    ServiceVolumes,
+)
+
+
+def _by_year(kind: str) -> Callable[[date, date], str]:
+    """The kind of a range's answer: a range in a financial year that has ended is kept longer."""
+
+    def choose(start_date: date, end_date: date) -> str:
+        closed = financial_year_of(end_date) < current_financial_year()
+        return f"{kind}-closed-year" if closed else kind
+
+    return choose
+
+
+def _dates(start_date: date, end_date: date) -> dict[str, str]:
+    return {"start_date": start_date.isoformat(), "end_date": end_date.isoformat()}
+
+
+class PlatformStatsAPIClient(NotifyAdminClient):
+    @cached(
+        "platform-stats-{start_date}-{end_date}",
+        kind=_by_year("platform-stats"),
+        kinds=("platform-stats", "platform-stats-closed-year"),
+        validate=PLATFORM_STATS,
+    )
+    def get_platform_stats(self, start_date: date, end_date: date) -> PlatformStats:
+        """Notifications on the whole platform by channel, with failures and test-key sends."""
+        return self.get("/platform-stats", params=_dates(start_date, end_date))
+
+    @cached(
+        "platform-volumes-by-service-{start_date}-{end_date}",
+        kind=_by_year("volumes-by-service"),
+        kinds=("volumes-by-service", "volumes-by-service-closed-year"),
+        validate=VOLUMES_BY_SERVICE,
+    )
+    def get_volumes_by_service(self, start_date: date, end_date: date) -> list[ServiceVolumes]:
+        """Every live service's use between two dates, with its free allowance."""
+        return self.get("/platform-stats/volumes-by-service", params=_dates(start_date, end_date))
+
+    @cached(
+        "platform-billing-report-{start_date}-{end_date}",
+        kind=_by_year("billing-report"),
+        kinds=("billing-report", "billing-report-closed-year"),
+        validate=BILLING_REPORT,
+    )
+    def get_data_for_billing_report(
+        self, start_date: date, end_date: date
+    ) -> list[BillingReportRow]:
+        """Services with an SMS cost or letters between two dates, which must be in one year."""
+        return self.get(
+            "/platform-stats/data-for-billing-report", params=_dates(start_date, end_date)
+        )

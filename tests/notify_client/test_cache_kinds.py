@@ -1,0 +1,114 @@
+"""The new methods' keys and kinds: a financial year that has ended is kept far longer."""
+
+from datetime import date
+
+import pytest
+
+from dashboard.cache.request_cache import recording
+from dashboard.domain.financial_year import current_financial_year
+from tests.notify_client.helpers import mock_sample
+from tests.samples import sample_service_id
+
+MINUTE, HOUR, WEEK = 60, 3600, 7 * 86400
+
+
+def year_range(year: int) -> dict[str, date]:
+    return {"start_date": date(year, 4, 1), "end_date": date(year + 1, 3, 31)}
+
+
+def range_key(prefix: str, year: int) -> str:
+    return f"{prefix}-{year}-04-01-{year + 1}-03-31"
+
+
+RANGE_METHODS = [
+    (
+        "get_platform_stats",
+        "/platform-stats",
+        "GET_platform_stats_totals",
+        "platform-stats",
+        5 * MINUTE,
+    ),
+    (
+        "get_volumes_by_service",
+        "/platform-stats/volumes-by-service",
+        "GET_platform_stats_volumes_by_service",
+        "volumes-by-service",
+        HOUR,
+    ),
+    (
+        "get_data_for_billing_report",
+        "/platform-stats/data-for-billing-report",
+        "GET_platform_stats_data_for_billing_report",
+        "billing-report",
+        HOUR,
+    ),
+]
+KEY_PREFIXES = {
+    "get_platform_stats": "platform-stats",
+    "get_volumes_by_service": "platform-volumes-by-service",
+    "get_data_for_billing_report": "platform-billing-report",
+}
+
+
+@pytest.mark.parametrize(("method", "path", "sample", "kind", "ttl"), RANGE_METHODS)
+def test_a_platform_range_in_a_closed_year_is_kept_a_week(
+    requests_mock, clients, redis_client, method, path, sample, kind, ttl
+):
+    mock_sample(requests_mock, "GET", path, sample)
+    year = current_financial_year()
+
+    with recording() as lookups:
+        getattr(clients.platform, method)(**year_range(year))
+        getattr(clients.platform, method)(**year_range(year - 1))
+        getattr(clients.platform, method)(**year_range(year - 1))
+
+    assert [(lookup.kind, lookup.outcome) for lookup in lookups] == [
+        (kind, "miss"),
+        (f"{kind}-closed-year", "miss"),
+        (f"{kind}-closed-year", "hit"),
+    ]
+    assert ttl - 5 <= redis_client.ttl(range_key(KEY_PREFIXES[method], year)) <= ttl
+    assert WEEK - 5 <= redis_client.ttl(range_key(KEY_PREFIXES[method], year - 1)) <= WEEK
+    assert requests_mock.call_count == 2
+
+
+def test_monthly_notifications_of_a_closed_year_are_kept_a_week(
+    requests_mock, clients, redis_client
+):
+    service_id = sample_service_id()
+    mock_sample(
+        requests_mock,
+        "GET",
+        f"/service/{service_id}/notifications/monthly",
+        "GET_service_notifications_monthly",
+    )
+    year = current_financial_year()
+
+    with recording() as lookups:
+        clients.services.get_notifications_monthly(service_id, year)
+        clients.services.get_notifications_monthly(service_id, year - 1)
+
+    assert [lookup.kind for lookup in lookups] == [
+        "notifications-monthly",
+        "notifications-monthly-closed-year",
+    ]
+    key = f"service-{service_id}-notifications-monthly-{{}}"
+    assert HOUR - 5 <= redis_client.ttl(key.format(year)) <= HOUR
+    assert WEEK - 5 <= redis_client.ttl(key.format(year - 1)) <= WEEK
+
+
+def test_a_services_monthly_notifications_go_with_the_rest_of_its_keys(
+    requests_mock, clients, redis_client
+):
+    service_id = sample_service_id()
+    mock_sample(
+        requests_mock,
+        "GET",
+        f"/service/{service_id}/notifications/monthly",
+        "GET_service_notifications_monthly",
+    )
+    clients.services.get_notifications_monthly(service_id, 2026)
+
+    clients.cache.forget_service(service_id)
+
+    assert redis_client.exists(f"service-{service_id}-notifications-monthly-2026") == 0
