@@ -4,6 +4,7 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import redis
@@ -29,15 +30,29 @@ def free_port() -> int:
 
 
 class RedisServer:
-    """One redis-server on a loopback port, with no persistence; a password when given."""
+    """One redis-server on a loopback port, with no persistence; a password when given.
+
+    `options` are more server arguments, e.g. `("--maxmemory", "1mb")` for a Redis that fills
+    up, or `RedisServer.replica_of(primary)` for a read-only replica.
+    """
 
     def __init__(
-        self, directory: Path, port: int | None = None, password: str | None = None
+        self,
+        directory: Path,
+        port: int | None = None,
+        password: str | None = None,
+        options: Sequence[str] = (),
     ) -> None:
         self.directory = directory
         self.port = port or free_port()
         self.password = password
+        self.options = tuple(options)
         self.process: subprocess.Popen | None = None
+
+    @staticmethod
+    def replica_of(primary: "RedisServer") -> tuple[str, ...]:
+        """The options of a read-only replica of `primary`."""
+        return ("--replicaof", "127.0.0.1", str(primary.port), "--replica-read-only", "yes")
 
     @property
     def url(self) -> str:
@@ -59,6 +74,7 @@ class RedisServer:
                 "--dir",
                 str(self.directory),
                 *(["--requirepass", self.password] if self.password else []),
+                *self.options,
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -15,6 +15,8 @@ KIND_LABELS = {
     "miss": "Misses",
     "error": "Errors",
     "corrupt": "Corrupt",
+    "invalid": "Invalid answers",
+    "stale": "Stale copies served",
     "lookups": "Lookups",
     "hit_rate": "Hit rate",
     "hit_ms": "Mean hit",

@@ -9,7 +9,9 @@ import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
-from dashboard.cache.request_cache import BatchResult, RequestCache
+from dashboard.cache import atomic
+from dashboard.cache.request_cache import CacheRequest, RequestCache
+from dashboard.concurrency import Result
 
 # Every key format a cached method uses, with its kind: the Cache page sorts keys by it.
 KEY_FORMATS: dict[str, str] = {}
@@ -31,32 +33,65 @@ class CachedClient(Protocol):
 KindChooser = Callable[..., str]
 
 
-def _bound_arguments(
-    method: Callable, client: CachedClient, args: tuple, kwargs: dict
-) -> dict[str, Any]:
-    bound = inspect.signature(method).bind(client, *args, **kwargs)
-    bound.apply_defaults()
-    return dict(bound.arguments)
+class BoundCachedMethod:
+    """A cached method of one client: call it for one answer, or `.many` for a batch."""
+
+    def __init__(self, cached_method: "CachedMethod", client: CachedClient) -> None:
+        self._cached = cached_method
+        self._client = client
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._client.cache.fetch_many([self._request(args, kwargs)])[0].unwrap()
+
+    def many(self, calls: Sequence[Mapping[str, Any]]) -> list[Result[Any]]:
+        """One answer per call's keyword arguments, in call order: a value or its exception.
+
+        Every key is read in one Redis round trip, and the misses are loaded concurrently.
+        """
+        if not calls:
+            return []
+        return self._client.cache.fetch_many([self._request((), dict(call)) for call in calls])
+
+    def _request(self, args: tuple, kwargs: dict[str, Any]) -> CacheRequest:
+        cached_method, client = self._cached, self._client
+        bound = cached_method.signature.bind(client, *args, **kwargs)
+        bound.apply_defaults()
+        arguments = bound.arguments
+        return CacheRequest(
+            key=cached_method.key_format.format(**arguments),
+            kind=cached_method.choose_kind(arguments),
+            load=functools.partial(cached_method.method, client, *args, **kwargs),
+            validate=cached_method.validate,
+        )
 
 
-def _key_builder(method: Callable, key_format: str) -> Callable[..., str]:
-    def build(client: CachedClient, *args: Any, **kwargs: Any) -> str:
-        return key_format.format(**_bound_arguments(method, client, args, kwargs))
+class CachedMethod:
+    """A client method whose answers are read through the client's cache (see `cached`)."""
 
-    return build
+    def __init__(
+        self,
+        method: Callable,
+        key_format: str,
+        kind: str | KindChooser,
+        validate: Callable[[Any], Any],
+    ) -> None:
+        self.method = method
+        self.signature = inspect.signature(method)
+        self.key_format = key_format
+        self.kind = kind
+        self.validate = validate
+        functools.update_wrapper(self, method)
 
+    def choose_kind(self, arguments: Mapping[str, Any]) -> str:
+        """The kind of one call: fixed, or chosen from its arguments (a closed year, say)."""
+        if isinstance(self.kind, str):
+            return self.kind
+        return self.kind(**{name: value for name, value in arguments.items() if name != "self"})
 
-def _kind_chooser(method: Callable, kind: str | KindChooser) -> Callable[..., str]:
-    """The kind of one call: fixed, or chosen from the call's arguments (a closed year, say)."""
-
-    def choose(client: CachedClient, *args: Any, **kwargs: Any) -> str:
-        if isinstance(kind, str):
-            return kind
-        arguments = _bound_arguments(method, client, args, kwargs)
-        arguments.pop("self", None)
-        return kind(**arguments)
-
-    return choose
+    def __get__(self, client: CachedClient | None, owner: type | None = None) -> Any:
+        if client is None:
+            return self
+        return BoundCachedMethod(self, client)
 
 
 def cached(
@@ -64,37 +99,22 @@ def cached(
     kind: str | KindChooser,
     validate: Callable[[Any], Any] | None = None,
     kinds: Sequence[str] = (),
-) -> Callable:
+) -> Callable[[Callable], CachedMethod]:
     """Answer from Redis when it can, else call the API and keep its JSON for the kind's TTL.
 
     `kind` may be a function of the method's arguments, so that one method's answers can be
     kept for different times (a closed financial year far longer than the current one); it
     then names the kinds it may choose in `kinds`, the first being the one the census shows.
     `validate` turns the JSON into the method's typed answer (see `RequestCache.fetch`).
+    The decorated method also answers many calls at once: `client.method.many(calls)`.
     """
     check = validate if validate is not None else _as_is
     if not isinstance(kind, str) and not kinds:
         raise TypeError("A kind chosen per call must name its possible kinds")
     register_key_format(key_format, kind if isinstance(kind, str) else kinds[0])
 
-    def decorator(method: Callable) -> Callable:
-        build_key = _key_builder(method, key_format)
-        choose_kind = _kind_chooser(method, kind)
-
-        @functools.wraps(method)
-        def wrapper(client: CachedClient, *args: Any, **kwargs: Any) -> Any:
-            key = build_key(client, *args, **kwargs)
-            return client.cache.fetch(
-                key,
-                choose_kind(client, *args, **kwargs),
-                lambda: method(client, *args, **kwargs),
-                check,
-            )
-
-        wrapper.cache_kind = choose_kind
-        wrapper.cache_validate = check
-        wrapper.cache_key = build_key
-        return wrapper
+    def decorator(method: Callable) -> CachedMethod:
+        return CachedMethod(method, key_format, kind, check)
 
     return decorator
 
@@ -102,12 +122,18 @@ def cached(
 def invalidates(
     *key_formats: str, when_changed: Mapping[str, Iterable[str]] | None = None
 ) -> Callable:
-    """Delete the affected keys before and after a write, so no stale copy survives a race.
+    """Empty the affected keys before and after a write, so that no old copy survives a race.
 
-    `when_changed` maps a key format to attribute names: that key is deleted only when the
+    Before the call each key gets a new generation and is deleted; a reader that read the
+    generation earlier cannot store what it loaded (see `atomic`). When Redis does not do this
+    the write is not sent (`CacheInvalidationFailed`). After the call it is done again.
+    `when_changed` maps a key format to attribute names: that key is emptied only when the
     write changes one of them. A format ending in `*` is a pattern.
     """
     conditional = {key: frozenset(names) for key, names in (when_changed or {}).items()}
+    for key_format in (*key_formats, *conditional):
+        if key_format.endswith("*"):
+            atomic.register_pattern(key_format)
 
     def decorator(method: Callable) -> Callable:
         signature = inspect.signature(method)
@@ -123,38 +149,12 @@ def invalidates(
                 *(key for key, names in conditional.items() if names & changed),
             ]
             keys = [key.format(**arguments) for key in formats]
-            client.cache.delete(*keys)
+            client.cache.invalidate(keys)
             try:
                 return method(client, *args, **kwargs)
             finally:
-                client.cache.delete(*keys)
+                client.cache.invalidate(keys, strict=False)
 
         return wrapper
 
     return decorator
-
-
-def call_many(method: Callable, calls: Sequence[Mapping[str, Any]]) -> BatchResult:
-    """Call one cached client method for many argument sets: one Redis read for them all.
-
-    `method` is a bound method decorated with `cached`; the result's values and errors are keyed
-    by the cache key of each call, in the order of `calls`, as `keys_for` gives them.
-    """
-    client = method.__self__
-    function = method.__func__
-    if not calls:
-        return BatchResult()
-    kinds = {function.cache_kind(client, **arguments) for arguments in calls}
-    if len(kinds) > 1:
-        raise ValueError(f"One batch reads one kind of data, not {', '.join(sorted(kinds))}")
-    keys = keys_for(method, calls)
-    loads = {
-        key: functools.partial(function.__wrapped__, client, **arguments)
-        for key, arguments in zip(keys, calls, strict=True)
-    }
-    return client.cache.fetch_many(kinds.pop(), loads, function.cache_validate)
-
-
-def keys_for(method: Callable, calls: Sequence[Mapping[str, Any]]) -> list[str]:
-    """The cache keys of a cached bound method's calls."""
-    return [method.__func__.cache_key(method.__self__, **arguments) for arguments in calls]

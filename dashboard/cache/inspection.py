@@ -8,13 +8,19 @@ from dataclasses import dataclass
 
 import redis
 
-from dashboard.cache import telemetry
+from dashboard.cache import atomic, telemetry
 from dashboard.cache.decorators import KEY_FORMATS
 
 UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 OTHER = "other"
 TELEMETRY = "telemetry"
+# The cache's own keys beside the values (see `atomic`), each counted as a kind of its own.
+OWN_KEYS = {
+    atomic.STALE_PREFIX: "last good copies",
+    atomic.LOCK_PREFIX: "single-flight locks",
+    atomic.GENERATION_PREFIX: "generations",
+}
 
 
 def _pattern(key_format: str) -> re.Pattern:
@@ -40,6 +46,9 @@ def kind_of(key: str) -> str:
     """The kind of data a key holds, by the format that made it."""
     if key.startswith(telemetry.PREFIX):
         return TELEMETRY
+    for prefix, kind in OWN_KEYS.items():
+        if key.startswith(prefix):
+            return kind
     for pattern, kind in _patterns(tuple(KEY_FORMATS.items())):
         if pattern.match(key):
             return kind

@@ -1,9 +1,19 @@
-"""Read-through caching of API responses in Redis that fails open.
+"""Read-through caching of API responses in Redis: fails open, loads once, keeps a good copy.
 
 A Redis that is down, slow or holding a value that does not decode is a miss: the caller gets
-the API's answer, a warning is logged, and the cache tries Redis again a moment later. Every
-lookup is counted (see `telemetry`; the counts ride on the next Redis command) and noted for
-whoever is `recording()`, so that a page can say where each number came from and how old it is.
+the API's answer, a warning is logged, and the cache tries Redis again a moment later. A Redis
+that refuses writes (full, or a read-only replica) still serves what it holds.
+
+Concurrent misses for one key make one API call: within a process the readers share one load
+(`flights`), and across processes the loading reader holds a short Redis lock while the others
+wait for the value to land, up to a bounded wait after which they call the API themselves.
+When the API fails, the last good copy of the value (kept 30 days) is served, marked stale.
+An update (`invalidate`) moves each key's generation, so a reader that raced it cannot store the
+old value (see `atomic`).
+
+Every lookup is counted (see `telemetry`; the counts ride on the next Redis command) and noted
+for whoever is `recording()`, so that a page can say where each number came from and how old
+it is.
 """
 
 import atexit
@@ -14,38 +24,58 @@ import threading
 import time
 import weakref
 from collections import Counter, deque
-from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from contextvars import ContextVar, copy_context
-from dataclasses import dataclass, field
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
+from uuid import uuid4
 
 import redis
+from notifications_python_client.errors import APIError, InvalidResponse
 
-from dashboard.cache import telemetry
+from dashboard.cache import atomic, telemetry
+from dashboard.cache.flights import Flights
 from dashboard.cache.telemetry import LookupEvent
+from dashboard.concurrency import Result, run_all
 
 logger = logging.getLogger(__name__)
 
 OFF = "off"
 # Telemetry waits for the next Redis command; while Redis is down the oldest is dropped.
 MAX_PENDING_EVENTS = 10_000
+# The loading reader's lock outlives an API call that takes its whole timeout (10 s by default).
+FLIGHT_LOCK_SECONDS = 15.0
+# How long a reader waits for another process's load before it calls the API itself.
+FLIGHT_WAIT_SECONDS = 3.0
+POLL_FIRST_SECONDS = 0.005
+POLL_MAX_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
 class Lookup:
-    """Where one answer came from: `hit` (with its age), `miss`, `corrupt`, `error` or `off`."""
+    """Where one answer came from, and when it was read from the API.
+
+    `outcome` is `hit` (from Redis), `miss` (read from the API), `corrupt` (a value in Redis
+    that did not decode, deleted), `invalid` (the API's answer was refused), `stale` (the API
+    failed: the last good copy, read from the API at `stored_at`), `error` (Redis failed) or
+    `off` (no cache).
+    """
 
     key: str
     kind: str
     outcome: str
     age_seconds: float | None
     milliseconds: float
+    stored_at: float | None = None
 
     @property
     def from_cache(self) -> bool:
         return self.outcome == "hit"
+
+    @property
+    def stale(self) -> bool:
+        return self.outcome == "stale"
 
 
 class InvalidAnswer(ValueError):
@@ -60,16 +90,74 @@ class InvalidAnswer(ValueError):
         self.reason = reason
 
 
+class CacheInvalidationFailed(RuntimeError):
+    """Redis did not empty the keys a write changes, so the write was not sent.
+
+    A cached copy that outlived a change would be served as current; an error is better.
+    """
+
+
 def _as_is(value: Any) -> Any:
     return value
 
 
 @dataclass(frozen=True)
-class BatchResult:
-    """Answers by key, and the exceptions of the loads that failed, by key."""
+class CacheRequest:
+    """One answer to read through the cache: its key, kind, how to load it and check it."""
 
-    values: dict[str, Any] = field(default_factory=dict)
-    errors: dict[str, Exception] = field(default_factory=dict)
+    key: str
+    kind: str
+    load: Callable[[], Any]
+    validate: Callable[[Any], Any] = _as_is
+
+
+def api_failed(error: Exception) -> bool:
+    """An API that did not answer usefully: down, slow, a 5xx or 429, not JSON, or refused.
+
+    A 4xx other than 429 is an answer (no such service, a bad request, a refused token): the
+    caller must see it, not a copy from before.
+    """
+    if isinstance(error, InvalidAnswer | InvalidResponse | ConnectionError | TimeoutError):
+        return True
+    return isinstance(error, APIError) and (error.status_code >= 500 or error.status_code == 429)
+
+
+@dataclass
+class _Key:
+    """What one fetch knows about one key, from its read to its answer."""
+
+    request: CacheRequest
+    outcome: str
+    milliseconds: float
+    value: Any = None
+    error: Exception | None = None
+    resolved: bool = False
+    age: float | None = None
+    stored_at: float | None = None
+    size: int = 0
+    raw: str | None = None
+    claim: int | None = None
+    token: str = ""
+    generations: list[str] | None = None
+
+    @property
+    def key(self) -> str:
+        return self.request.key
+
+    def resolve(self, value: Any = None, error: Exception | None = None) -> None:
+        self.value, self.error, self.resolved = value, error, True
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What a flight's leader hands its followers."""
+
+    value: Any
+    error: Exception | None
+    outcome: str
+    age: float | None
+    stored_at: float | None
+    size: int
 
 
 _recorders: ContextVar[tuple[list[Lookup], ...]] = ContextVar("cache_recorders", default=())
@@ -86,45 +174,18 @@ def recording() -> Iterator[list[Lookup]]:
         _recorders.reset(token)
 
 
-def _load_all(loads: Mapping[str, Callable[[], Any]], max_workers: int) -> dict[str, tuple]:
-    """Run the loads, concurrently when there are several; each gives (value, error, ms)."""
-
-    def timed(load: Callable[[], Any]) -> tuple:
-        started = time.perf_counter()
-        try:
-            return load(), None, (time.perf_counter() - started) * 1000
-        except Exception as error:  # handed back to the caller with its key
-            return None, error, (time.perf_counter() - started) * 1000
-
-    if len(loads) <= 1:
-        return {key: timed(load) for key, load in loads.items()}
-    with ThreadPoolExecutor(max_workers=min(max_workers, len(loads))) as pool:
-        futures = {key: pool.submit(copy_context().run, timed, load) for key, load in loads.items()}
-        return {key: future.result() for key, future in futures.items()}
-
-
-def _validated(
-    kind: str, key: str, load: Callable[[], Any], validate: Callable[[Any], Any]
-) -> Callable[[], tuple[Any, Any]]:
-    """A load that gives the raw answer (what is stored) and its validated value."""
-
-    def run() -> tuple[Any, Any]:
-        raw = load()
-        try:
-            return raw, validate(raw)
-        except ValueError as error:
-            raise InvalidAnswer(kind, key, str(error).splitlines()[0]) from error
-
-    return run
-
-
 def _flush_at_exit(cache_ref: weakref.ref) -> None:
     """Send what telemetry is left when the process ends; a Redis already gone loses it."""
     cache = cache_ref()
     if cache is None or not cache._pending or not cache._available():
         return
+    pipe, _, _ = cache._pipeline_with_pending()
     with contextlib.suppress(redis.RedisError):
-        cache._pipeline_with_pending()[0].execute()
+        pipe.execute(raise_on_error=False)
+
+
+def _decode(raw: bytes | str) -> str:
+    return raw.decode() if isinstance(raw, bytes) else raw
 
 
 class RequestCache:
@@ -138,16 +199,22 @@ class RequestCache:
         telemetry_enabled: bool = True,
         retry_after_seconds: float = 2.0,
         max_workers: int = 8,
+        flight_lock_seconds: float = FLIGHT_LOCK_SECONDS,
+        flight_wait_seconds: float = FLIGHT_WAIT_SECONDS,
     ) -> None:
         self.client = client
         self.ttls = dict(ttls)
         self.telemetry_enabled = telemetry_enabled
         self.retry_after_seconds = retry_after_seconds
         self.max_workers = max_workers
+        self.flight_lock_seconds = flight_lock_seconds
+        self.flight_wait_seconds = flight_wait_seconds
         self.process_counts: Counter[tuple[str, str]] = Counter()
         self._unavailable_until = 0.0
         self._lock = threading.Lock()
         self._pending: deque[LookupEvent] = deque(maxlen=MAX_PENDING_EVENTS)
+        self._refusals_logged: set[str] = set()
+        self._flights = Flights()
         atexit.register(_flush_at_exit, weakref.ref(self))
 
     @property
@@ -162,8 +229,31 @@ class RequestCache:
         with self._lock:
             self._unavailable_until = time.monotonic() + self.retry_after_seconds
 
+    def _refused(self, action: str, error: Exception) -> None:
+        """A write Redis refused (full, read-only): logged once, and Redis stays in use."""
+        text = str(error)
+        if isinstance(error, redis.exceptions.OutOfMemoryError) or "-OOM " in text:
+            reason = "it is full (maxmemory, noeviction)"
+        elif isinstance(error, redis.exceptions.ReadOnlyError) or "-READONLY " in text:
+            reason = "it is a read-only replica"
+        else:
+            reason = type(error).__name__
+        with self._lock:
+            if reason in self._refusals_logged:
+                return
+            self._refusals_logged.add(reason)
+        logger.warning(
+            "Redis refused a %s because %s; it still serves what it holds (logged once): %s",
+            action,
+            reason,
+            text,
+        )
+
     def ttl(self, kind: str) -> int:
         return self.ttls[kind]
+
+    def _age(self, kind: str, pttl: int) -> float | None:
+        return max(0.0, self.ttl(kind) - pttl / 1000) if pttl >= 0 else None
 
     def fetch(
         self,
@@ -178,69 +268,320 @@ class RequestCache:
         it does not fit: a cached value that does not fit is corrupt, a loaded one is
         `InvalidAnswer` and is not stored.
         """
-        result = self.fetch_many(kind, {key: load}, validate)
-        if key in result.errors:
-            raise result.errors[key]
-        return result.values[key]
+        return self.fetch_many([CacheRequest(key, kind, load, validate)])[0].unwrap()
 
-    def fetch_many(
-        self,
-        kind: str,
-        loads: Mapping[str, Callable[[], Any]],
-        validate: Callable[[Any], Any] = _as_is,
-    ) -> BatchResult:
-        """Many keys of one kind in one Redis round trip; the misses loaded concurrently."""
+    def fetch_many(self, requests: Sequence[CacheRequest]) -> list[Result[Any]]:
+        """Each request's answer or exception, in order: one Redis round trip for them all.
+
+        The misses are loaded concurrently, each at most once across readers (single flight).
+        """
+        unique: dict[str, CacheRequest] = {}
+        for request in requests:
+            unique.setdefault(request.key, request)
         started_at = time.time()
         started = time.perf_counter()
-        cached = self._read(list(loads))
-        read_ms = (time.perf_counter() - started) * 1000 / max(1, len(loads))
-
-        values: dict[str, Any] = {}
-        outcomes: dict[str, tuple[str, float | None, int]] = {}
-        for key, (raw, pttl) in (cached or {}).items():
-            if raw is None:
-                continue
-            try:
-                values[key] = validate(json.loads(raw))
-            except (ValueError, UnicodeDecodeError):
-                outcomes[key] = ("corrupt", None, len(raw))
-                continue
-            age = self.ttl(kind) - pttl / 1000 if pttl >= 0 else None
-            outcomes[key] = ("hit", max(0.0, age) if age is not None else None, len(raw))
-        read_outcome = OFF if not self.enabled else ("miss" if cached is not None else "error")
-
-        misses = {
-            key: _validated(kind, key, load, validate)
-            for key, load in loads.items()
-            if key not in values
+        cached = self._read(list(unique))
+        read_ms = (time.perf_counter() - started) * 1000 / max(1, len(unique))
+        states = {
+            key: self._from_read(request, cached, started_at, read_ms)
+            for key, request in unique.items()
         }
-        loaded = _load_all(misses, self.max_workers)
-        errors = {key: error for key, (_, error, _) in loaded.items() if error is not None}
-        stored = {}
-        for key, (answer, error, _) in loaded.items():
-            if error is None:
-                raw, values[key] = answer
-                stored[key] = json.dumps(raw)
+        missed = [state for state in states.values() if not state.resolved]
+        if missed:
+            self._settle_misses(missed)
+        self._record(list(states.values()), started_at)
+        answers = {
+            key: Result(state.value, state.error, state.milliseconds)
+            for key, state in states.items()
+        }
+        return [answers[request.key] for request in requests]
 
-        lookups, events = [], []
-        for key in loads:
-            outcome, age, size = outcomes.get(key, (read_outcome, None, 0))
-            load_ms = loaded[key][2] if key in loaded else 0.0
-            size = size or len(stored.get(key, ""))
-            lookup = Lookup(key, kind, outcome, age, read_ms + load_ms)
-            lookups.append(lookup)
-            if outcome != OFF:
-                events.append(
-                    LookupEvent(kind, key, outcome, lookup.milliseconds, size, started_at)
+    def _from_read(
+        self,
+        request: CacheRequest,
+        cached: dict[str, tuple[Any, Any]] | None,
+        started_at: float,
+        read_ms: float,
+    ) -> _Key:
+        """A hit, or what kind of miss: nothing there, a value that does not fit, no Redis."""
+        if not self.enabled:
+            return _Key(request, OFF, read_ms)
+        if cached is None:
+            return _Key(request, "error", read_ms)
+        state = _Key(request, "miss", read_ms)
+        raw, pttl = cached[request.key]
+        if raw is None:
+            return state
+        state.size = len(raw) if isinstance(raw, bytes) else 0
+        try:
+            if isinstance(raw, Exception):  # a key of another type (WRONGTYPE)
+                raise ValueError(str(raw))
+            value = request.validate(json.loads(raw))
+        except (ValueError, UnicodeDecodeError):
+            state.outcome = "corrupt"
+            return state
+        state.outcome = "hit"
+        state.age = self._age(request.kind, pttl)
+        state.stored_at = started_at - state.age if state.age is not None else None
+        state.resolve(value)
+        return state
+
+    def _settle_misses(self, missed: list[_Key]) -> None:
+        """Lead the flights of keys nobody in this process is loading; follow the others."""
+        states = {state.key: state for state in missed}
+        led, followed = self._flights.join(states)
+        try:
+            if led:
+                self._lead([states[key] for key in led])
+        finally:
+            for key, flight in led.items():
+                state = states[key]
+                if not state.resolved:
+                    state.resolve(error=RuntimeError(f"The load of {key} did not finish"))
+                self._flights.finish(
+                    key,
+                    flight,
+                    _Shared(
+                        state.value,
+                        state.error,
+                        state.outcome,
+                        state.age,
+                        state.stored_at,
+                        state.size,
+                    ),
                 )
-        corrupt = [key for key, (outcome, _, _) in outcomes.items() if outcome == "corrupt"]
-        self._defer(events)
-        if stored or corrupt:
-            self._write(kind, stored, corrupt)
-        self._note(lookups)
-        return BatchResult(
-            values={key: values[key] for key in loads if key in values}, errors=errors
+        for key, flight in followed.items():
+            state = states[key]
+            started = time.perf_counter()
+            shared: _Shared = flight.wait()
+            state.milliseconds += (time.perf_counter() - started) * 1000
+            state.resolve(shared.value, shared.error)
+            state.age, state.stored_at, state.size = shared.age, shared.stored_at, shared.size
+            if shared.outcome in ("stale", "invalid"):
+                state.outcome = shared.outcome
+
+    def _lead(self, states: list[_Key]) -> None:
+        """Claim each key's lock and load what this reader holds; then wait for the keys
+        another process is loading, and load those whose value did not land."""
+        if self._available():
+            self._claim(states, delete_corrupt=True)
+        self._load_and_store([s for s in states if not s.resolved and s.claim != atomic.HELD])
+        waiting = [state for state in states if state.claim == atomic.HELD]
+        if waiting:
+            self._await(waiting)
+            self._load_and_store([state for state in waiting if not state.resolved])
+
+    def _load_and_store(self, states: list[_Key]) -> None:
+        if not states:
+            return
+        results = run_all(
+            {state.key: self._validated_load(state) for state in states}, self.max_workers
         )
+        for state in states:
+            result = results[state.key]
+            state.milliseconds += result.milliseconds
+            if result.error is None:
+                state.raw, value = result.value
+                state.size = len(state.raw)
+                state.stored_at = time.time()
+                state.resolve(value)
+            else:
+                state.resolve(error=result.error)
+                if isinstance(result.error, InvalidAnswer):
+                    state.outcome = "invalid"
+        self._store(states)
+
+    def _validated_load(self, state: _Key) -> Callable[[], tuple[str, Any]]:
+        """A load that gives the answer's JSON text (what is stored) and its validated value."""
+        request = state.request
+
+        def run() -> tuple[str, Any]:
+            raw = request.load()
+            try:
+                value = request.validate(raw)
+            except ValueError as error:
+                reason = str(error).splitlines()[0]
+                raise InvalidAnswer(request.kind, request.key, reason) from error
+            return json.dumps(raw), value
+
+        return run
+
+    def _claim(self, states: list[_Key], delete_corrupt: bool = False) -> None:
+        """Ask Redis, per key, for the value if it landed meanwhile, else for the lock."""
+        started = time.perf_counter()
+        pipe = self.client.pipeline(transaction=False)
+        corrupt = [state.key for state in states if state.outcome == "corrupt"]
+        if delete_corrupt and corrupt:
+            pipe.delete(*corrupt)
+        skip = len(pipe)
+        lock_ms = int(self.flight_lock_seconds * 1000)
+        for state in states:
+            state.token = uuid4().hex
+            generations = atomic.generation_keys(state.key)
+            pipe.eval(
+                atomic.CLAIM,
+                2 + len(generations),
+                state.key,
+                atomic.lock_key(state.key),
+                *generations,
+                state.token,
+                lock_ms,
+            )
+        replies = self._execute(pipe, [], 0, "claim")
+        share = (time.perf_counter() - started) * 1000 / len(states)
+        for index, state in enumerate(states):
+            state.milliseconds += share
+            reply = replies[skip + index] if replies is not None else None
+            self._apply_claim(state, reply)
+
+    def _apply_claim(self, state: _Key, reply: Any) -> None:
+        if reply is None or isinstance(reply, Exception):
+            if isinstance(reply, Exception):
+                self._refused("single-flight lock", reply)
+            state.claim, state.token, state.generations = None, "", None
+            return
+        state.claim = reply[0]
+        if state.claim == atomic.LANDED:
+            state.token = ""
+            try:
+                value = state.request.validate(json.loads(reply[1]))
+            except (ValueError, UnicodeDecodeError):
+                state.outcome, state.claim, state.generations = "corrupt", None, None
+                return
+            state.age = self._age(state.request.kind, reply[2])
+            state.stored_at = time.time() - state.age if state.age is not None else None
+            state.size = len(reply[1])
+            state.resolve(value)
+            return
+        state.generations = [_decode(generation) for generation in reply[3:]]
+        if state.claim == atomic.HELD:
+            state.token = ""
+
+    def _await(self, waiting: list[_Key]) -> None:
+        """Poll for values another process is loading; take the lock if its holder lets go.
+
+        After `flight_wait_seconds` the keys still locked are loaded here too, so a holder
+        that died costs a page that wait and no more.
+        """
+        started = time.perf_counter()
+        deadline = time.monotonic() + self.flight_wait_seconds
+        delay = POLL_FIRST_SECONDS
+        while waiting:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            time.sleep(min(delay, remaining))
+            delay = min(delay * 2, POLL_MAX_SECONDS)
+            self._claim(waiting)
+            waiting = [state for state in waiting if state.claim == atomic.HELD]
+            if not self._available():
+                break
+        waited = (time.perf_counter() - started) * 1000
+        for state in waiting:
+            state.milliseconds += waited
+
+    def _store(self, states: list[_Key]) -> None:
+        """Store what loaded (unless an update moved on), free locks, read copies for failures."""
+        if not self._available():
+            return
+        actions = []
+        for state in states:
+            if state.error is None and state.generations is not None:
+                actions.append(("store", state))
+            elif state.error is not None and state.token:
+                actions.append(("release", state))
+            if state.error is not None and api_failed(state.error):
+                actions.append(("stale", state))
+        if not actions:
+            return
+        started = time.perf_counter()
+        pipe, pending, skip = self._pipeline_with_pending()
+        for action, state in actions:
+            if action == "store":
+                self._queue_store(pipe, state)
+            elif action == "release":
+                pipe.eval(atomic.RELEASE, 1, atomic.lock_key(state.key), state.token)
+            else:
+                pipe.hmget(atomic.stale_key(state.key), "value", "stored_at")
+        replies = self._execute(pipe, pending, skip, "write")
+        if replies is None:
+            return
+        corrupt_copies = []
+        for (action, state), reply in zip(actions, replies, strict=True):
+            if action == "stale":
+                if not self._serve_stale(state, reply):
+                    corrupt_copies.append(atomic.stale_key(state.key))
+            elif isinstance(reply, Exception):
+                self._refused("value write" if action == "store" else "lock release", reply)
+        if corrupt_copies:
+            with contextlib.suppress(redis.RedisError):
+                self.client.delete(*corrupt_copies)
+        share = (time.perf_counter() - started) * 1000 / len(states)
+        for state in states:
+            state.milliseconds += share
+
+    def _queue_store(self, pipe: redis.client.Pipeline, state: _Key) -> None:
+        generations = atomic.generation_keys(state.key)
+        pipe.eval(
+            atomic.STORE,
+            3 + len(generations),
+            state.key,
+            atomic.stale_key(state.key),
+            atomic.lock_key(state.key),
+            *generations,
+            state.raw,
+            self.ttl(state.request.kind),
+            atomic.STALE_TTL_SECONDS,
+            f"{state.stored_at:.3f}",
+            state.token,
+            *state.generations,
+        )
+
+    def _serve_stale(self, state: _Key, reply: Any) -> bool:
+        """Answer with the last good copy, if there is one; False when it does not fit."""
+        if not isinstance(reply, Exception) and reply[0] is None:
+            return True
+        try:
+            if isinstance(reply, Exception):
+                raise ValueError(str(reply))
+            value = state.request.validate(json.loads(reply[0]))
+            stored_at = float(reply[1])
+        except (TypeError, ValueError, UnicodeDecodeError):
+            state.outcome = "corrupt"
+            return False
+        state.outcome = "stale"
+        state.stored_at = stored_at
+        state.age = max(0.0, time.time() - stored_at)
+        state.size = len(reply[0])
+        state.resolve(value)
+        return True
+
+    def _record(self, states: list[_Key], started_at: float) -> None:
+        lookups, events = [], []
+        for state in states:
+            request = state.request
+            lookup = Lookup(
+                request.key,
+                request.kind,
+                state.outcome,
+                state.age,
+                state.milliseconds,
+                state.stored_at,
+            )
+            lookups.append(lookup)
+            if state.outcome != OFF:
+                events.append(
+                    LookupEvent(
+                        request.kind,
+                        request.key,
+                        state.outcome,
+                        state.milliseconds,
+                        state.size,
+                        started_at,
+                    )
+                )
+        self._defer(events)
+        self._note(lookups)
 
     def _defer(self, events: list[LookupEvent]) -> None:
         """Keep events to send with the next Redis command: a hit costs one round trip, not two."""
@@ -248,76 +589,115 @@ class RequestCache:
             with self._lock:
                 self._pending.extend(events)
 
-    def _pipeline_with_pending(self) -> tuple[redis.client.Pipeline, list[LookupEvent]]:
-        """A pipeline that starts with the telemetry waiting to be sent, and those events."""
+    def _pipeline_with_pending(self) -> tuple[redis.client.Pipeline, list[LookupEvent], int]:
+        """A pipeline that starts with the telemetry waiting to be sent, those events, and how
+        many commands they take."""
         pipe = self.client.pipeline(transaction=False)
         with self._lock:
             pending, self._pending = list(self._pending), deque(maxlen=MAX_PENDING_EVENTS)
         telemetry.add_to_pipeline(pipe, pending)
-        return pipe, pending
+        return pipe, pending, len(pipe)
 
-    def _execute(self, pipe: redis.client.Pipeline, pending: list, action: str) -> list | None:
-        """Run a pipeline; when Redis fails, its telemetry waits for the next one."""
+    def _execute(
+        self, pipe: redis.client.Pipeline, pending: list[LookupEvent], skip: int, action: str
+    ) -> list | None:
+        """The replies to a pipeline's commands after its `skip` telemetry commands; None when
+        Redis failed (the telemetry then waits for the next pipeline).
+
+        A command Redis refuses (full, read-only) comes back as its error in the replies, so
+        that refused writes never cost the reads beside them; refused telemetry is dropped.
+        """
         try:
-            return pipe.execute()
+            replies = pipe.execute(raise_on_error=False)
         except redis.RedisError as error:
             with self._lock:
                 self._pending.extendleft(reversed(pending))
             self._failed(action, error)
             return None
+        refused = [reply for reply in replies[:skip] if isinstance(reply, Exception)]
+        if refused:
+            self._refused("telemetry write", refused[0])
+        return replies[skip:]
 
     def flush_telemetry(self) -> None:
         """Send the waiting telemetry now (before reading the counters, and at exit)."""
         if self._available() and self._pending:
             self._execute(*self._pipeline_with_pending(), "telemetry write")
 
-    def _read(self, keys: list[str]) -> dict[str, tuple[bytes | None, int]] | None:
-        """Each key's raw value and remaining TTL in ms; None when Redis cannot be used."""
+    def _read(self, keys: list[str]) -> dict[str, tuple[Any, Any]] | None:
+        """Each key's raw value (or the error Redis gave for it) and remaining TTL in ms; None
+        when Redis cannot be used."""
         if not self._available():
             return None
-        pipe, pending = self._pipeline_with_pending()
-        skip = len(pipe)
+        pipe, pending, skip = self._pipeline_with_pending()
         for key in keys:
             pipe.get(key)
             pipe.pttl(key)
-        replies = self._execute(pipe, pending, "read")
+        replies = self._execute(pipe, pending, skip, "read")
         if replies is None:
             return None
-        replies = replies[skip:]
         return {key: (replies[2 * i], replies[2 * i + 1]) for i, key in enumerate(keys)}
-
-    def _write(self, kind: str, stored: dict[str, str], corrupt: list[str]) -> None:
-        if not self._available():
-            return
-        pipe, pending = self._pipeline_with_pending()
-        for key in corrupt:
-            pipe.delete(key)
-        for key, value in stored.items():
-            pipe.set(key, value, ex=self.ttl(kind))
-        self._execute(pipe, pending, "write")
 
     def _note(self, lookups: list[Lookup]) -> None:
         self.process_counts.update((lookup.kind, lookup.outcome) for lookup in lookups)
         for recorder in _recorders.get():
             recorder.extend(lookups)
 
-    def delete(self, *keys: str) -> None:
-        """Forget these keys (a name ending in `*` is a pattern); a Redis error is only logged."""
+    def invalidate(self, keys: Sequence[str], *, strict: bool = True) -> None:
+        """Before and after a write: new generations for these keys, and the keys, their last
+        good copies and their locks deleted (a name ending in `*` is a pattern).
+
+        With `strict`, a Redis that does not do it raises `CacheInvalidationFailed` (the write
+        must not go ahead); otherwise it is logged.
+        """
+        self._flights.drop(keys)
         if not self.enabled or not keys:
             return
+        exact = [key for key in keys if not key.endswith("*")]
+        patterns = [key for key in keys if key.endswith("*")]
         try:
-            exact = [key for key in keys if not key.endswith("*")]
+            pipe = self.client.pipeline(transaction=True)
+            for key in keys:
+                pipe.set(atomic.generation_key(key), uuid4().hex, ex=atomic.GENERATION_TTL_SECONDS)
+            for key in exact:
+                pipe.delete(key, atomic.stale_key(key), atomic.lock_key(key))
+            pipe.execute()
             matched = [
                 found
-                for pattern in keys
-                if pattern.endswith("*")
-                for found in self.client.scan_iter(match=pattern, count=1000)
+                for pattern in patterns
+                for prefix in ("", atomic.STALE_PREFIX)
+                for found in self.client.scan_iter(match=prefix + pattern, count=1000)
             ]
-            if exact or matched:
-                self.client.delete(*exact, *matched)
+            if matched:
+                self.client.delete(*matched)
+        except redis.RedisError as error:
+            if strict:
+                raise CacheInvalidationFailed(
+                    f"Redis did not empty the cache of {', '.join(keys)} ({error}); "
+                    "the change was not sent."
+                ) from error
+            logger.error("Redis did not empty %s after a write: %s", ", ".join(keys), error)
+
+    def forget_service(self, service_id: str) -> None:
+        """Empty every key of one service, its last good copies too (the Refresh button and the
+        Cache page); a Redis error is only logged. Generations stay: they guard updates."""
+        if not self.enabled:
+            return
+        own = f"service-{service_id}"
+        try:
+            found = [
+                key
+                for key in self.client.scan_iter(match=f"*{own}*", count=1000)
+                if _of_key(key.decode(errors="replace"), own)
+            ]
+            if found:
+                self.client.delete(*found)
         except redis.RedisError as error:
             self._failed("delete", error)
 
-    def forget_service(self, service_id: str) -> None:
-        """Empty every key of one service (the Refresh button and the Cache page)."""
-        self.delete(f"service-{service_id}", f"service-{service_id}-*")
+
+def _of_key(found: str, own: str) -> bool:
+    """Whether `found` is `own`, a key under it (`own-…`), or a copy or lock of one of those."""
+    for prefix in (atomic.STALE_PREFIX, atomic.LOCK_PREFIX):
+        found = found.removeprefix(prefix)
+    return found == own or found.startswith(own + "-")

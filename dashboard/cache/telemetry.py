@@ -1,4 +1,4 @@
-"""Hit, miss, error and corrupt counts per kind of data per hour, and a capped event stream.
+"""Lookup outcomes counted per kind of data per hour, and a capped stream of the lookups.
 
 Counters answer "how well does the cache work" cheaply for the Cache page; the stream keeps the
 order of requests so that the notebook can replay them through other TTLs. Both live in the
@@ -19,7 +19,10 @@ EVENTS_KEY = f"{PREFIX}:events"
 COUNTS_RETENTION_SECONDS = 30 * 24 * 60 * 60
 EVENTS_MAX_LENGTH = 200_000
 EVENTS_PAGE_SIZE = 5_000
-OUTCOMES: tuple[str, ...] = ("hit", "miss", "error", "corrupt")
+# What a lookup found (see `request_cache.Lookup`): the first five reached Redis and count
+# towards its hit rate; `error` is a Redis that failed, so the lookup never reached it.
+REACHED_REDIS: tuple[str, ...] = ("hit", "miss", "corrupt", "invalid", "stale")
+OUTCOMES: tuple[str, ...] = (*REACHED_REDIS, "error")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from dashboard.cache.decorators import call_many, keys_for
 from dashboard.cache.request_cache import recording
 from dashboard.domain.allowance_usage import allowance_totals, sms_fragments_by_month
 from dashboard.domain.sectors import (
@@ -132,22 +131,15 @@ def load_allowances(
             batch = services[start : start + BATCH_SIZE]
             limit_calls = [{"service_id": s.id, "financial_year": financial_year} for s in batch]
             usage_calls = [{"service_id": s.id, "year": financial_year} for s in batch]
-            limits = call_many(clients.billing.get_free_sms_fragment_limit, limit_calls)
-            usage = call_many(clients.billing.get_monthly_usage, usage_calls)
-            for service, limit_key, usage_key in zip(
-                batch,
-                keys_for(clients.billing.get_free_sms_fragment_limit, limit_calls),
-                keys_for(clients.billing.get_monthly_usage, usage_calls),
-                strict=True,
-            ):
-                error = limits.errors.get(limit_key) or usage.errors.get(usage_key)
+            limits = clients.billing.get_free_sms_fragment_limit.many(limit_calls)
+            usage = clients.billing.get_monthly_usage.many(usage_calls)
+            for service, limit, used in zip(batch, limits, usage, strict=True):
+                error = limit.error or used.error
                 if error is not None:
                     failed[service.name] = describe_error(error, api_host)
                     continue
-                allowance = limits.values[limit_key].free_sms_fragment_limit
-                rows.append(
-                    _service_row(service, financial_year, allowance, usage.values[usage_key])
-                )
+                allowance = limit.value.free_sms_fragment_limit
+                rows.append(_service_row(service, financial_year, allowance, used.value))
             if on_progress is not None:
                 on_progress(min(start + BATCH_SIZE, len(services)), len(services))
     table = pd.DataFrame(rows, columns=SERVICE_COLUMNS)

@@ -2,8 +2,10 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from dashboard.cache.request_cache import Lookup
+from dashboard.domain.financial_year import LONDON
 
 
 @dataclass(frozen=True)
@@ -15,11 +17,15 @@ class Freshness:
     cache_failed: bool
     milliseconds: float
     lookups: int
+    stale_since: float | None = None
 
     @property
     def summary(self) -> str:
         if not self.lookups:
             return "Not read"
+        if self.stale_since is not None:
+            as_of = datetime.fromtimestamp(self.stale_since, LONDON).strftime("%d %b %Y %H:%M")
+            return f"As of {as_of}, the API did not answer: these are the last numbers it gave"
         if self.cache_failed:
             return "Read from the API: the cache is not answering"
         if self.from_cache:
@@ -43,6 +49,7 @@ def describe_age(seconds: float | None) -> str:
 
 def freshness_of(lookups: Iterable[Lookup], milliseconds: float) -> Freshness:
     """A section is from the cache only when every number in it was; its age is the oldest's.
+    When the API failed and a last good copy stood in, the section is as old as the oldest copy.
 
     `milliseconds` is the wall time the section took: its calls overlap, so their own times
     do not add up to it.
@@ -50,10 +57,12 @@ def freshness_of(lookups: Iterable[Lookup], milliseconds: float) -> Freshness:
     lookups = list(lookups)
     ages = [lookup.age_seconds for lookup in lookups if lookup.from_cache]
     known = [age for age in ages if age is not None]
+    stale = [lookup.stored_at for lookup in lookups if lookup.stale and lookup.stored_at]
     return Freshness(
         from_cache=bool(lookups) and all(lookup.from_cache for lookup in lookups),
         oldest_seconds=max(known) if known else None,
         cache_failed=any(lookup.outcome == "error" for lookup in lookups),
         milliseconds=milliseconds,
         lookups=len(lookups),
+        stale_since=min(stale) if stale else None,
     )

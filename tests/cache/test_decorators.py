@@ -6,7 +6,7 @@ from uuid import uuid4
 import pytest
 import redis
 
-from dashboard.cache.decorators import cached, call_many
+from dashboard.cache.decorators import cached
 from dashboard.cache.request_cache import InvalidAnswer, RequestCache
 
 TTLS = {"open-year": 60, "closed-year": 3600, "thing": 60}
@@ -54,18 +54,21 @@ def test_a_kind_chosen_per_call_keeps_each_answer_for_its_own_ttl(things, redis_
     assert 60 < redis_client.ttl(f"thing-{thing_id}-2024") <= 3600
 
 
-def test_a_batch_of_one_chosen_kind_is_one_read(things):
+def test_a_batch_answers_in_call_order_and_loads_each_key_once(things):
     calls = [{"thing_id": str(uuid4()), "year": 2023} for _ in range(3)]
-    first = call_many(things.by_year, calls)
-    again = call_many(things.by_year, calls)
+    first = things.by_year.many(calls)
+    again = things.by_year.many(calls)
     assert things.calls == 3
-    assert list(again.values.values()) == list(first.values.values())
+    assert [answer.value for answer in again] == [answer.value for answer in first]
+    assert [answer.value["thing"] for answer in first] == [call["thing_id"] for call in calls]
 
 
-def test_a_batch_may_not_mix_kinds(things):
-    calls = [{"thing_id": str(uuid4()), "year": year} for year in (2023, 2026)]
-    with pytest.raises(ValueError, match="one kind"):
-        call_many(things.by_year, calls)
+def test_a_batch_may_mix_kinds_each_kept_for_its_own_ttl(things, redis_client):
+    thing_id = str(uuid4())
+    answers = things.by_year.many([{"thing_id": thing_id, "year": y} for y in (2023, 2026)])
+    assert [answer.value["year"] for answer in answers] == [2023, 2026]
+    assert 60 < redis_client.ttl(f"thing-{thing_id}-2023") <= 3600
+    assert 0 < redis_client.ttl(f"thing-{thing_id}-2026") <= 60
 
 
 def test_a_chosen_kind_must_name_its_kinds():

@@ -8,8 +8,7 @@ from uuid import uuid4
 import pytest
 import redis
 
-from dashboard.cache import telemetry
-from dashboard.cache.decorators import call_many
+from dashboard.cache import atomic, telemetry
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache, recording
 from dashboard.notify_client import build_clients
@@ -214,13 +213,25 @@ def test_allowances_are_emptied_only_when_what_sets_them_changes(
 
 def test_forget_service_empties_only_that_services_keys(requests_mock, clients, redis_client):
     service_id, other = str(uuid4()), str(uuid4())
-    for key in [f"service-{service_id}", f"service-{service_id}-statistics-7", f"service-{other}"]:
+    mine = [
+        f"service-{service_id}",
+        f"service-{service_id}-statistics-7",
+        atomic.stale_key(f"service-{service_id}"),
+        atomic.lock_key(f"service-{service_id}-statistics-7"),
+    ]
+    kept = [
+        f"service-{other}",
+        atomic.stale_key(f"service-{other}"),
+        atomic.generation_key(f"service-{service_id}"),  # guards an update in progress
+        f"service-{service_id}x",
+    ]
+    for key in mine + kept:
         redis_client.set(key, "{}")
 
     clients.cache.forget_service(service_id)
 
-    assert redis_client.exists(f"service-{service_id}", f"service-{service_id}-statistics-7") == 0
-    assert redis_client.exists(f"service-{other}") == 1
+    assert redis_client.exists(*mine) == 0
+    assert redis_client.exists(*kept) == len(kept)
 
 
 def test_a_value_that_does_not_decode_is_a_miss_deleted_and_counted(
@@ -236,6 +247,7 @@ def test_a_value_that_does_not_decode_is_a_miss_deleted_and_counted(
     assert answer == SERVICE(sample_body("GET_service"))
     assert [lookup.outcome for lookup in lookups] == ["corrupt"]
     assert json.loads(redis_client.get(key)) == sample_body("GET_service")
+    clients.cache.flush_telemetry()
     assert counts(redis_client)[("service", "corrupt")] == 1
 
 
@@ -355,22 +367,21 @@ def test_a_batch_reads_every_key_at_once_and_loads_only_the_misses(
     for service_id in service_ids[:2]:
         redis_client.set(f"service-{service_id}-yearly-usage-2026", json.dumps(usage_rows(99)))
 
-    result = call_many(
-        clients.billing.get_yearly_usage,
-        [{"service_id": service_id, "year": 2026} for service_id in service_ids],
-    )
+    with recording() as lookups:
+        answers = clients.billing.get_yearly_usage.many(
+            [{"service_id": service_id, "year": 2026} for service_id in service_ids]
+        )
 
     keys = [f"service-{service_id}-yearly-usage-2026" for service_id in service_ids]
-    assert list(result.values) == keys
-    assert [result.values[key] for key in keys[:2]] == [YEARLY_USAGE(usage_rows(99))] * 2
-    assert [result.values[key] for key in keys[2:]] == [
+    assert [answer.value for answer in answers] == [YEARLY_USAGE(usage_rows(99))] * 2 + [
         YEARLY_USAGE(usage_rows(units)) for units in (2, 3, 4)
     ]
+    assert [lookup.outcome for lookup in lookups] == ["hit"] * 2 + ["miss"] * 3
     assert requests_mock.call_count == 3
     assert all(redis_client.ttl(key) > 3000 for key in keys[2:])
 
 
-def test_a_batch_hands_back_each_failure_with_its_key(requests_mock, clients):
+def test_a_batch_hands_back_each_failure_in_its_place(requests_mock, clients):
     good, bad = str(uuid4()), str(uuid4())
     body = {"data": sample_body("GET_service")["data"] | {"id": good}}
     requests_mock.get(f"{TEST_API}/service/{good}", json=body)
@@ -378,8 +389,15 @@ def test_a_batch_hands_back_each_failure_with_its_key(requests_mock, clients):
         f"{TEST_API}/service/{bad}", status_code=404, json={"message": "No result found"}
     )
 
-    result = call_many(clients.services.get_service, [{"service_id": good}, {"service_id": bad}])
+    answers = clients.services.get_service.many(
+        [{"service_id": bad}, {"service_id": good}, {"service_id": bad}]
+    )
 
-    assert result.values == {f"service-{good}": SERVICE(body)}
-    assert list(result.errors) == [f"service-{bad}"]
-    assert result.errors[f"service-{bad}"].status_code == 404
+    assert [answer.ok for answer in answers] == [False, True, False]
+    assert answers[1].value == SERVICE(body)
+    assert answers[0].error.status_code == answers[2].error.status_code == 404
+    assert requests_mock.call_count == 2
+
+
+def test_an_empty_batch_asks_nothing(clients):
+    assert clients.services.get_service.many([]) == []

@@ -2,7 +2,7 @@
 
 import redis
 
-from dashboard.cache import telemetry
+from dashboard.cache import atomic, telemetry
 from tests.conftest import TEST_API
 from tests.samples import load_sample, sample_service_id
 
@@ -14,9 +14,12 @@ def mock_sample(requests_mock, method: str, path: str, sample: str):
 
 
 def cached_keys(redis_client: redis.Redis) -> list[bytes]:
-    """Every key the cache holds, leaving out its own telemetry."""
+    """Every value or copy the cache holds, leaving out its telemetry and the generations an
+    update leaves (they hold no answer)."""
     return sorted(
-        key for key in redis_client.scan_iter() if not key.decode().startswith(telemetry.PREFIX)
+        key
+        for key in redis_client.scan_iter()
+        if not key.decode().startswith((telemetry.PREFIX, atomic.GENERATION_PREFIX))
     )
 
 

@@ -329,7 +329,7 @@ def test_every_cached_method_is_broken_here(clients):
         (resource, name)
         for resource in ("services", "billing", "platform", "templates", "users")
         for name in dir(getattr(clients, resource))
-        if hasattr(getattr(getattr(clients, resource), name), "cache_kind")
+        if hasattr(getattr(getattr(clients, resource), name), "many")
     }
     assert methods == {(endpoint.resource, endpoint.method) for endpoint in ENDPOINTS}
 

@@ -1,0 +1,56 @@
+"""Run independent calls at once, keeping each one's value or exception and how long it took.
+
+The cache loads a batch's misses with it, and the loaders a page's sections. Each call runs in
+a copy of the caller's context, so what the caller is recording (`cache.recording`) sees the
+lookups made in the worker threads too.
+"""
+
+import time
+from collections.abc import Callable, Hashable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Result(Generic[T]):
+    """One call's value, or the exception it raised, and its milliseconds."""
+
+    value: T | None = None
+    error: Exception | None = None
+    milliseconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def unwrap(self) -> T:
+        """The value, or the call's own exception raised again."""
+        if self.error is not None:
+            raise self.error
+        return self.value  # type: ignore[return-value]
+
+
+def timed_call(call: Callable[[], T]) -> Result[T]:
+    """Call it, keeping an exception instead of raising it: one failure never stops the rest."""
+    started = time.perf_counter()
+    try:
+        value = call()
+    except Exception as error:  # handed back to the caller with its call's name
+        return Result(error=error, milliseconds=(time.perf_counter() - started) * 1000)
+    return Result(value=value, milliseconds=(time.perf_counter() - started) * 1000)
+
+
+def run_all(calls: Mapping[K, Callable[[], Any]], max_workers: int = 8) -> dict[K, Result[Any]]:
+    """Every call's result by name, in the order given; several calls run in threads."""
+    if len(calls) <= 1:
+        return {name: timed_call(call) for name, call in calls.items()}
+    with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(calls)))) as pool:
+        futures = {
+            name: pool.submit(copy_context().run, timed_call, call) for name, call in calls.items()
+        }
+        return {name: future.result() for name, future in futures.items()}

@@ -1,0 +1,63 @@
+"""How fresh a section is, in words: from the cache, just read, or the last good copy."""
+
+import re
+from datetime import datetime
+
+from dashboard.cache.request_cache import Lookup
+from dashboard.domain.financial_year import LONDON
+from dashboard.loaders.freshness import freshness_of
+from dashboard.loaders.service_page import load_service_page
+from tests.conftest import TEST_API
+from tests.loaders.test_errors import mock_everything_for
+from tests.samples import sample_service_id
+
+READ_AT = datetime(2026, 3, 2, 9, 15, tzinfo=LONDON).timestamp()
+
+
+def lookup(outcome: str, age: float | None = None, stored_at: float | None = None) -> Lookup:
+    return Lookup("service-1", "service", outcome, age, 1.0, stored_at)
+
+
+def test_a_section_all_from_the_cache_is_as_old_as_its_oldest_number():
+    freshness = freshness_of([lookup("hit", 30), lookup("hit", 400)], 2.0)
+
+    assert freshness.summary == "From the cache, 6 minutes old"
+
+
+def test_a_section_with_one_number_just_read_is_just_read():
+    assert freshness_of([lookup("hit", 30), lookup("miss")], 2.0).summary == (
+        "Just read from the API"
+    )
+
+
+def test_a_section_served_from_a_last_good_copy_says_as_of_when():
+    freshness = freshness_of(
+        [lookup("hit", 30), lookup("stale", stored_at=READ_AT), lookup("stale", stored_at=1e10)],
+        2.0,
+    )
+
+    assert freshness.summary == (
+        "As of 02 Mar 2026 09:15, the API did not answer: these are the last numbers it gave"
+    )
+
+
+def test_a_page_whose_api_fails_after_its_values_expired_shows_the_copies(
+    requests_mock, clients, redis_client
+):
+    mock_everything_for(requests_mock, sample_service_id())
+    first = load_service_page(clients, TEST_API, sample_service_id(), "30")
+    for key in redis_client.scan_iter(match="service-*"):
+        redis_client.delete(key)  # every value expired; the last good copies stay
+    requests_mock.get(re.compile(".*"), status_code=503, json={"message": "Down"})
+
+    again = load_service_page(clients, TEST_API, sample_service_id(), "30")
+
+    assert again.errors == {}
+    assert again.statistics.equals(first.statistics)
+    assert again.allowance == first.allowance
+    summaries = {name: freshness.summary for name, freshness in again.freshness.items()}
+    assert set(summaries) == set(first.freshness)
+    assert all(
+        summary.startswith("As of ") and "the API did not answer" in summary
+        for summary in summaries.values()
+    )
