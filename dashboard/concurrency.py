@@ -7,7 +7,7 @@ lookups made in the worker threads too.
 
 import time
 from collections.abc import Callable, Hashable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextvars import copy_context
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -45,12 +45,38 @@ def timed_call(call: Callable[[], T]) -> Result[T]:
     return Result(value=value, milliseconds=(time.perf_counter() - started) * 1000)
 
 
-def run_all(calls: Mapping[K, Callable[[], Any]], max_workers: int = 8) -> dict[K, Result[Any]]:
-    """Every call's result by name, in the order given; several calls run in threads."""
-    if len(calls) <= 1:
+class TookTooLong(TimeoutError):
+    """A call still running when its caller's deadline came: it goes on, and its answer is
+    kept by the cache for the next load."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"still running after {seconds:g} s")
+        self.seconds = seconds
+
+
+def run_all(
+    calls: Mapping[K, Callable[[], Any]],
+    max_workers: int = 8,
+    deadline_seconds: float | None = None,
+) -> dict[K, Result[Any]]:
+    """Every call's result by name, in the order given; several calls run in threads.
+
+    With a deadline, the calls not done by then give `TookTooLong` and are left to finish
+    in the background, so a page shows what it has instead of waiting on its slowest part.
+    """
+    if len(calls) <= 1 and deadline_seconds is None:
         return {name: timed_call(call) for name, call in calls.items()}
-    with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(calls)))) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(calls))))
+    try:
         futures = {
             name: pool.submit(copy_context().run, timed_call, call) for name, call in calls.items()
         }
-        return {name: future.result() for name, future in futures.items()}
+        wait(futures.values(), timeout=deadline_seconds)
+        return {
+            name: future.result()
+            if future.done()
+            else Result(error=TookTooLong(deadline_seconds or 0.0))
+            for name, future in futures.items()
+        }
+    finally:
+        pool.shutdown(wait=False)

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from dashboard.cache.connection import RedisConnection, connect_redis
 from dashboard.cache.policy import resolve_ttls
 from dashboard.cache.request_cache import RequestCache
+from dashboard.loaders.context import LoaderContext
 from dashboard.notify_client import NotifyClients, build_clients
+from dashboard.redaction import redacted_url
 from dashboard.settings import Settings, load_settings
 
 
@@ -24,6 +26,16 @@ class Runtime:
     @property
     def cache(self) -> RequestCache:
         return self.clients.cache
+
+    @property
+    def context(self) -> LoaderContext:
+        """What the loaders are given: the clients, the API named without credentials, limits."""
+        return LoaderContext(
+            clients=self.clients,
+            api_label=redacted_url(self.settings.api_host_name),
+            max_workers=self.settings.api_max_workers,
+            deadline_seconds=self.settings.page_deadline_seconds,
+        )
 
 
 def build_runtime(settings: Settings | None = None) -> Runtime:

@@ -27,6 +27,7 @@ class Settings:
     admin_client_secret: str = field(default=DEVELOPMENT_CLIENT_SECRET, repr=False)
     api_timeout_seconds: float = 10.0
     api_max_workers: int = 8
+    page_deadline_seconds: float = 15.0
     redis_url: str | None = field(default=None, repr=False)
     redis_enabled: bool = True
     redis_data_dir: Path = PROJECT_ROOT / ".data"
@@ -74,6 +75,9 @@ def load_settings(
         admin_client_secret=values.get("ADMIN_CLIENT_SECRET", defaults.admin_client_secret),
         api_timeout_seconds=float(values.get("API_TIMEOUT_SECONDS", defaults.api_timeout_seconds)),
         api_max_workers=int(values.get("API_MAX_WORKERS", defaults.api_max_workers)),
+        page_deadline_seconds=float(
+            values.get("PAGE_DEADLINE_SECONDS", defaults.page_deadline_seconds)
+        ),
         redis_url=values.get("REDIS_URL") or None,
         redis_enabled=_flag(values.get("REDIS_ENABLED", "1")),
         redis_data_dir=Path(values.get("REDIS_DATA_DIR", defaults.redis_data_dir)),

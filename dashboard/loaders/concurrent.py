@@ -18,8 +18,13 @@ class Outcome:
     milliseconds: float
 
 
-def gather(calls: Mapping[str, Callable[[], Any]], max_workers: int = 8) -> dict[str, Outcome]:
-    """Every call's outcome by name; a failing call never stops the others."""
+def gather(
+    calls: Mapping[str, Callable[[], Any]],
+    max_workers: int = 8,
+    deadline_seconds: float | None = None,
+) -> dict[str, Outcome]:
+    """Every call's outcome by name; a failing call never stops the others, and a call still
+    running at the deadline is `TookTooLong` (its answer lands in the cache for next time)."""
     recorded: dict[str, list[Lookup]] = {}
 
     def recording_lookups(name: str, call: Callable[[], Any]) -> Callable[[], Any]:
@@ -31,9 +36,13 @@ def gather(calls: Mapping[str, Callable[[], Any]], max_workers: int = 8) -> dict
         return run
 
     results = run_all(
-        {name: recording_lookups(name, call) for name, call in calls.items()}, max_workers
+        {name: recording_lookups(name, call) for name, call in calls.items()},
+        max_workers,
+        deadline_seconds,
     )
     return {
-        name: Outcome(result.value, result.error, tuple(recorded[name]), result.milliseconds)
+        name: Outcome(
+            result.value, result.error, tuple(recorded.get(name, ())), result.milliseconds
+        )
         for name, result in results.items()
     }

@@ -5,6 +5,7 @@ from uuid import UUID
 from notifications_python_client.errors import APIError, HTTP503Error, InvalidResponse
 
 from dashboard.cache.request_cache import InvalidAnswer
+from dashboard.concurrency import TookTooLong
 from dashboard.redaction import redacted_url
 
 
@@ -29,6 +30,11 @@ def describe_error(error: Exception, api_host: str) -> str:
         return str(error)
     if isinstance(error, InvalidResponse):
         return f"The Notify API at {api_host} sent an answer that is not JSON."
+    if isinstance(error, TookTooLong):
+        return (
+            f"The Notify API at {api_host} has not answered this part after "
+            f"{error.seconds:g} seconds: it will show when you load the page again."
+        )
     if isinstance(error, InvalidAnswer):
         return (
             f"The Notify API at {api_host} answered, but its answer for this part ({error.kind}) "
