@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 from notifications_python_client.errors import APIError
 
+from dashboard.cache import telemetry
 from dashboard.domain.financial_year import financial_years, london_today
 from dashboard.domain.retention import choose_days
 from dashboard.loaders.all_services import load_all_services
@@ -52,7 +53,6 @@ REFRESH_SHARE = 0.02  # a Service view that presses Refresh first
 PREVIOUS_YEAR_SHARE = 0.1  # an Allowances view of last financial year, not this one
 ALL_SERVICES_MAX_DAYS = 90  # the All services page's slider goes this far
 PROGRESS_EVERY = 500
-COUNTED_OUTCOMES = ("hit", "miss", "corrupt")
 SANDBOX_SEED = 1
 
 
@@ -135,7 +135,7 @@ def counts_since(before: Counter, after: Counter) -> dict[tuple[str, str], int]:
 
 def hit_rate(counts: Mapping[tuple[str, str], int]) -> float:
     """Hits over lookups that reached Redis (errors and `off` are not lookups of the cache)."""
-    looked = sum(n for (_, outcome), n in counts.items() if outcome in COUNTED_OUTCOMES)
+    looked = sum(n for (_, outcome), n in counts.items() if outcome in telemetry.REACHED_REDIS)
     hits = sum(n for (_, outcome), n in counts.items() if outcome == "hit")
     return hits / looked if looked else 0.0
 

