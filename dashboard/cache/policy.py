@@ -40,8 +40,6 @@ DEFAULT_TTLS: Mapping[str, int] = MappingProxyType(
     }
 )
 
-KINDS: tuple[str, ...] = tuple(DEFAULT_TTLS)
-
 
 def resolve_ttls(overrides: Mapping[str, int]) -> dict[str, int]:
     """The TTL of every kind, with settings' overrides; an unknown kind is a configuration error."""

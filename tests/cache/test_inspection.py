@@ -7,11 +7,15 @@ from dashboard.cache.inspection import kind_of
 
 
 def test_keys_are_sorted_into_kinds_by_the_formats_that_made_them(clients):
-    service_id = str(uuid4())
+    service_id, template_id = str(uuid4()), str(uuid4())
 
     assert kind_of(f"service-{service_id}") == "service"
     assert kind_of(f"service-{service_id}-statistics-today") == "statistics-today"
     assert kind_of(f"service-{service_id}-statistics-30") == "statistics"
+    assert kind_of(f"service-{service_id}-templates") == "templates"
+    assert kind_of(f"service-{service_id}-template-{template_id}-version-None") == "template"
+    assert kind_of(f"service-{service_id}-template-{template_id}-version-3") == "template"
+    assert kind_of(f"service-{service_id}-template-{template_id}-versions") == "template-versions"
     assert kind_of("dashboard-telemetry:events") == "telemetry"
     assert kind_of(atomic.stale_key(f"service-{service_id}")) == "last good copies"
     assert kind_of(atomic.lock_key(f"service-{service_id}")) == "single-flight locks"
