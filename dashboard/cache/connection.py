@@ -76,7 +76,7 @@ def _only_starter(data_dir: Path, db_file: str) -> Iterator[None]:
 
 
 def _start_redis_server(
-    executable: str, data_dir: Path, db_file: str, options: dict
+    executable: str, data_dir: Path, db_file: str, options: dict[str, Any]
 ) -> redis.Redis:
     """Run a private redis-server from the PATH on a socket in the data folder, or reuse it."""
     socket_path = data_dir / f"{db_file}.sock"
@@ -111,7 +111,7 @@ def _start_redis_server(
     raise RuntimeError(f"{executable} did not start")
 
 
-def _embedded(settings: Settings, options: dict) -> RedisConnection:
+def _embedded(settings: Settings, options: dict[str, Any]) -> RedisConnection:
     data_dir = settings.redis_data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
     db_file = embedded_db_file(settings.api_host_name)
