@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+CHECKED := dashboard devtools notify_sandbox tests
 
-.PHONY: run test lint bench traffic screenshots notebook
+.PHONY: run test lint chromium bench traffic screenshots notebook
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,15 +17,21 @@ $(INSTALLED): requirements.txt
 run: $(INSTALLED)
 	$(BIN)/python -m devtools.serve
 
-## Check import order, then run every test (cache, client, sandbox, pages, browser, notebook).
-test: $(INSTALLED)
-	$(BIN)/isort --check-only --diff dashboard devtools notify_sandbox tests
+## Lint first (as the Notify admin's Makefile does), make sure there is a Chromium, then run
+## every test (cache, client, sandbox, pages, browser, notebook).
+test: lint chromium
 	$(BIN)/python -m pytest
 
+## Lint (ruff), formatting (ruff format), import order (isort) and types (mypy, see mypy.ini).
 lint: $(INSTALLED)
-	$(BIN)/ruff check dashboard devtools notify_sandbox tests
-	$(BIN)/ruff format --check dashboard devtools notify_sandbox tests
-	$(BIN)/isort --check-only --diff dashboard devtools notify_sandbox tests
+	$(BIN)/ruff check $(CHECKED)
+	$(BIN)/ruff format --check $(CHECKED)
+	$(BIN)/isort --check-only --diff $(CHECKED)
+	$(BIN)/mypy
+
+## The browser tests' Chromium: the one on the PATH, else Playwright's download, else apt as root.
+chromium: $(INSTALLED)
+	$(BIN)/python -m devtools.chromium
 
 ## Measure the cache: warm against cold pages, telemetry on against off, batched against one by one.
 bench: $(INSTALLED)
@@ -36,7 +43,7 @@ traffic: $(INSTALLED)
 	$(BIN)/python -m devtools.traffic --views 5000 --seed 1
 
 ## Renew the README's screenshots from the browser tests.
-screenshots: $(INSTALLED)
+screenshots: chromium
 	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser -q
 
 ## Open notebooks/ in JupyterLab (installed into .venv on first use).

@@ -35,6 +35,7 @@ class Settings:
     redis_retry_after_seconds: float = 2.0
     cache_telemetry: bool = True
     cache_ttl_overrides: Mapping[str, int] = field(default_factory=dict)
+    cache_census_max_keys: int = 10_000
     allowed_email_domains: frozenset[str] = frozenset()
     cache_admins: frozenset[str] = frozenset()
 
@@ -89,6 +90,9 @@ def load_settings(
         ),
         cache_telemetry=_flag(values.get("CACHE_TELEMETRY", "1")),
         cache_ttl_overrides=ttl_overrides,
+        cache_census_max_keys=int(
+            values.get("CACHE_CENSUS_MAX_KEYS", defaults.cache_census_max_keys)
+        ),
         allowed_email_domains=_listed(values.get("ALLOWED_EMAIL_DOMAINS", "")),
         cache_admins=_listed(values.get("CACHE_ADMINS", "")),
     )

@@ -1,7 +1,7 @@
 """Facts of the Notify API that the sandbox reproduces: statuses, sectors, allowances and rates.
 
 Kept apart from the generator and the routes so that both use one copy of each rule, and so
-that the tables can be read against `notify-api.md` in one place.
+that the tables can be read against Notify's published pricing in one place.
 """
 
 from datetime import date

@@ -68,3 +68,10 @@ def test_by_default_no_domain_is_allowed_and_nobody_is_a_cache_admin(tmp_path):
 
     assert settings.allowed_email_domains == frozenset()
     assert settings.cache_admins == frozenset()
+
+
+def test_the_key_census_reads_10000_keys_unless_told_otherwise(tmp_path):
+    none = tmp_path / "none.toml"
+
+    assert load_settings({}, secrets_file=none).cache_census_max_keys == 10_000
+    assert load_settings({"CACHE_CENSUS_MAX_KEYS": "500"}, none).cache_census_max_keys == 500

@@ -1,10 +1,21 @@
-"""Cache page, for engineers: how well the Redis cache works, what it holds, and a reset."""
+"""Cache page, for engineers: how well the Redis cache works, what it holds, and a reset.
+
+Only layout: the numbers, totals and words come from `loaders.cache_insight`.
+"""
 
 import altair as alt
 import streamlit as st
 
 from dashboard.app_pages.shared import may_change_cache, runtime, show_cache_warning
-from dashboard.loaders.cache_insight import CacheInsight, load_cache_insight
+from dashboard.loaders.cache_insight import (
+    NO_CENSUS,
+    CacheInsight,
+    KeysInsight,
+    Totals,
+    census_help,
+    load_cache_insight,
+    load_keys,
+)
 from dashboard.loaders.errors import describe_error
 from dashboard.loaders.service_page import forget_service, service_choices
 from dashboard.runtime import Runtime
@@ -25,14 +36,18 @@ KIND_LABELS = {
 }
 
 
+def _totals(totals: Totals) -> None:
+    columns = st.columns(4)
+    columns[0].metric("Hit rate", f"{totals.hit_rate:.1%}")
+    columns[1].metric("API calls saved", f"{totals.api_calls_saved:,}")
+    columns[2].metric("Redis errors", f"{totals.errors:,}")
+    columns[3].metric("Corrupt values", f"{totals.corrupt:,}")
+
+
 def _hit_rates(insight: CacheInsight) -> None:
     by_kind = insight.by_kind
-    totals = by_kind[["hit", "miss", "error", "corrupt", "lookups"]].sum()
-    columns = st.columns(4)
-    columns[0].metric("Hit rate", f"{totals['hit'] / totals['lookups']:.1%}")
-    columns[1].metric("API calls saved", f"{int(totals['hit']):,}")
-    columns[2].metric("Redis errors", f"{int(totals['error']):,}")
-    columns[3].metric("Corrupt values", f"{int(totals['corrupt']):,}")
+    if insight.totals is not None:
+        _totals(insight.totals)
     st.subheader("Hit rate by kind of data")
     st.altair_chart(
         alt.Chart(by_kind)
@@ -66,11 +81,8 @@ def _hit_rates(insight: CacheInsight) -> None:
         width="stretch",
     )
     st.subheader("Latency: hits against misses")
-    latency = by_kind.dropna(subset=["hit_ms", "miss_ms"]).assign(
-        speed_up=lambda frame: frame["miss_ms"] / frame["hit_ms"]
-    )[["kind", "hit_ms", "miss_ms", "speed_up"]]
     st.dataframe(
-        latency.style.format(
+        insight.latency.style.format(
             {"hit_ms": "{:.2f} ms", "miss_ms": "{:.1f} ms", "speed_up": "{:.0f}×"}
         ),
         hide_index=True,
@@ -93,9 +105,41 @@ def _forget_one_service(app: Runtime) -> None:
         format_func=choices.get,
         placeholder="Type to search services",
     )
-    if st.button("Empty its cache", disabled=service_id is None):
+    if st.button("Empty its cache", key="empty_service", disabled=service_id is None):
         forget_service(app.clients, service_id)
         st.success(f"Emptied the cache of {choices[service_id]}.")
+
+
+def _keys(app: Runtime) -> None:
+    st.subheader("Keys and memory by kind")
+    max_keys = app.settings.cache_census_max_keys
+    count_now = st.button("Count keys", key="count_keys", help=census_help(max_keys))
+    keys: KeysInsight = load_keys(app.clients, count_now=count_now, max_keys=max_keys)
+    if keys.error:
+        st.warning(keys.error)
+        return
+    columns = st.columns(3)
+    columns[0].metric("Keys", f"{keys.keys:,}" if keys.summary else "–")
+    columns[1].metric("Memory used", str(keys.memory.get("used_memory_human")))
+    columns[2].metric("Peak memory", str(keys.memory.get("used_memory_peak_human")))
+    if keys.summary is None:
+        st.info(NO_CENSUS)
+        return
+    st.caption(keys.summary)
+    st.dataframe(
+        keys.census.style.format(
+            {"keys": "{:,}", "bytes_per_key": "{:,.0f}", "estimated_bytes": "{:,.0f}"}
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "kind": "Kind",
+            "keys": "Keys",
+            "bytes_per_key": "Bytes per key",
+            "estimated_bytes": "Estimated bytes",
+        },
+    )
+    st.caption("Bytes per key from MEMORY USAGE on a sample of up to 50 keys of each kind.")
 
 
 def render() -> None:
@@ -116,26 +160,8 @@ def render() -> None:
         st.info("No lookups recorded in this period yet: open some pages, or run `make traffic`.")
     else:
         _hit_rates(insight)
-    if not insight.census.empty:
-        st.subheader("Keys and memory by kind")
-        columns = st.columns(3)
-        columns[0].metric("Keys", f"{int(insight.census['keys'].sum()):,}")
-        columns[1].metric("Memory used", str(insight.memory.get("used_memory_human")))
-        columns[2].metric("Peak memory", str(insight.memory.get("used_memory_peak_human")))
-        st.dataframe(
-            insight.census.style.format(
-                {"keys": "{:,}", "bytes_per_key": "{:,.0f}", "estimated_bytes": "{:,.0f}"}
-            ),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "kind": "Kind",
-                "keys": "Keys",
-                "bytes_per_key": "Bytes per key",
-                "estimated_bytes": "Estimated bytes",
-            },
-        )
-        st.caption("Bytes per key from MEMORY USAGE on a sample of up to 50 keys of each kind.")
+    if insight.error is None:
+        _keys(app)
     if not insight.process_counts.empty:
         with st.expander("Lookups by this server process (including while Redis was down)"):
             st.dataframe(insight.process_counts, hide_index=True, width="stretch")

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import redis
 from redis.backoff import NoBackoff
@@ -50,7 +51,8 @@ class RedisConnection:
     close: Callable[[], None] = _nothing_to_close
 
 
-def _client_options(settings: Settings) -> dict:
+def client_options(settings: Settings) -> dict[str, Any]:
+    """What every connection to the cache's Redis is made with: short timeouts, no retries."""
     return {
         "socket_timeout": settings.redis_socket_timeout_seconds,
         "socket_connect_timeout": settings.redis_socket_timeout_seconds,
@@ -74,7 +76,7 @@ def _only_starter(data_dir: Path, db_file: str) -> Iterator[None]:
 
 
 def _start_redis_server(
-    executable: str, data_dir: Path, db_file: str, options: dict
+    executable: str, data_dir: Path, db_file: str, options: dict[str, Any]
 ) -> redis.Redis:
     """Run a private redis-server from the PATH on a socket in the data folder, or reuse it."""
     socket_path = data_dir / f"{db_file}.sock"
@@ -109,7 +111,7 @@ def _start_redis_server(
     raise RuntimeError(f"{executable} did not start")
 
 
-def _embedded(settings: Settings, options: dict) -> RedisConnection:
+def _embedded(settings: Settings, options: dict[str, Any]) -> RedisConnection:
     data_dir = settings.redis_data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
     db_file = embedded_db_file(settings.api_host_name)
@@ -154,7 +156,7 @@ def connect_redis(settings: Settings) -> RedisConnection:
     """The Redis to cache in, as the settings ask; never raises, says why instead."""
     if not settings.redis_enabled:
         return RedisConnection(None, "cache off (REDIS_ENABLED=0)")
-    options = _client_options(settings)
+    options = client_options(settings)
     if settings.redis_url:
         client = redis.Redis.from_url(settings.redis_url, **options)
         return RedisConnection(client, f"Redis at {redacted_url(settings.redis_url)}")

@@ -7,7 +7,7 @@ the keys written here are the ones the admin app writes and reads, and vice vers
 import functools
 import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, cast
 
 from dashboard.cache import atomic
 from dashboard.cache.request_cache import CacheRequest, RequestCache
@@ -31,6 +31,7 @@ class CachedClient(Protocol):
 
 
 KindChooser = Callable[..., str]
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class BoundCachedMethod:
@@ -52,7 +53,7 @@ class BoundCachedMethod:
             return []
         return self._client.cache.fetch_many([self._request((), dict(call)) for call in calls])
 
-    def _request(self, args: tuple, kwargs: dict[str, Any]) -> CacheRequest:
+    def _request(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> CacheRequest:
         cached_method, client = self._cached, self._client
         bound = cached_method.signature.bind(client, *args, **kwargs)
         bound.apply_defaults()
@@ -70,7 +71,7 @@ class CachedMethod:
 
     def __init__(
         self,
-        method: Callable,
+        method: Callable[..., Any],
         key_format: str,
         kind: str | KindChooser,
         validate: Callable[[Any], Any],
@@ -80,7 +81,7 @@ class CachedMethod:
         self.key_format = key_format
         self.kind = kind
         self.validate = validate
-        functools.update_wrapper(self, method)
+        functools.update_wrapper(cast(Callable[..., Any], self), method)
 
     def choose_kind(self, arguments: Mapping[str, Any]) -> str:
         """The kind of one call: fixed, or chosen from its arguments (a closed year, say)."""
@@ -99,7 +100,7 @@ def cached(
     kind: str | KindChooser,
     validate: Callable[[Any], Any] | None = None,
     kinds: Sequence[str] = (),
-) -> Callable[[Callable], CachedMethod]:
+) -> Callable[[Callable[..., Any]], CachedMethod]:
     """Answer from Redis when it can, else call the API and keep its JSON for the kind's TTL.
 
     `kind` may be a function of the method's arguments, so that one method's answers can be
@@ -113,7 +114,7 @@ def cached(
         raise TypeError("A kind chosen per call must name its possible kinds")
     register_key_format(key_format, kind if isinstance(kind, str) else kinds[0])
 
-    def decorator(method: Callable) -> CachedMethod:
+    def decorator(method: Callable[..., Any]) -> CachedMethod:
         return CachedMethod(method, key_format, kind, check)
 
     return decorator
@@ -121,7 +122,7 @@ def cached(
 
 def invalidates(
     *key_formats: str, when_changed: Mapping[str, Iterable[str]] | None = None
-) -> Callable:
+) -> Callable[[F], F]:
     """Empty the affected keys before and after a write, so that no old copy survives a race.
 
     Before the call each key gets a new generation and is deleted; a reader that read the
@@ -135,7 +136,7 @@ def invalidates(
         if key_format.endswith("*"):
             atomic.register_pattern(key_format)
 
-    def decorator(method: Callable) -> Callable:
+    def decorator(method: F) -> F:
         signature = inspect.signature(method)
 
         @functools.wraps(method)
@@ -155,6 +156,6 @@ def invalidates(
             finally:
                 client.cache.invalidate(keys, strict=False)
 
-        return wrapper
+        return cast(F, wrapper)
 
     return decorator

@@ -1,4 +1,4 @@
-"""Which kinds of data the cache holds and for how long (DESIGN.md's cache policy).
+"""Which kinds of data the cache holds and for how long (the README's "Cache policy").
 
 The notebook `notebooks/cache_hit_rates.ipynb` exists to tune these numbers; a deployment
 overrides one with `CACHE_TTL_<KIND>` (for example `CACHE_TTL_STATISTICS=600`).
@@ -39,8 +39,6 @@ DEFAULT_TTLS: Mapping[str, int] = MappingProxyType(
         "user": 7 * DAY,
     }
 )
-
-KINDS: tuple[str, ...] = tuple(DEFAULT_TTLS)
 
 
 def resolve_ttls(overrides: Mapping[str, int]) -> dict[str, int]:

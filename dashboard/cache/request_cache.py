@@ -174,7 +174,7 @@ def recording() -> Iterator[list[Lookup]]:
         _recorders.reset(token)
 
 
-def _flush_at_exit(cache_ref: weakref.ref) -> None:
+def _flush_at_exit(cache_ref: "weakref.ref[RequestCache]") -> None:
     """Send what telemetry is left when the process ends; a Redis already gone loses it."""
     cache = cache_ref()
     if cache is None or not cache._pending or not cache._available():
@@ -220,6 +220,13 @@ class RequestCache:
     @property
     def enabled(self) -> bool:
         return self.client is not None
+
+    @property
+    def _redis(self) -> redis.Redis:
+        """The client, where `enabled` (or `_available`) was checked before."""
+        if self.client is None:
+            raise RuntimeError("The cache is off: no Redis to ask")
+        return self.client
 
     def _available(self) -> bool:
         return self.enabled and time.monotonic() >= self._unavailable_until
@@ -381,7 +388,7 @@ class RequestCache:
             result = results[state.key]
             state.milliseconds += result.milliseconds
             if result.error is None:
-                state.raw, value = result.value
+                state.raw, value = result.unwrap()
                 state.size = len(state.raw)
                 state.stored_at = time.time()
                 state.resolve(value)
@@ -409,7 +416,7 @@ class RequestCache:
     def _claim(self, states: list[_Key], delete_corrupt: bool = False) -> None:
         """Ask Redis, per key, for the value if it landed meanwhile, else for the lock."""
         started = time.perf_counter()
-        pipe = self.client.pipeline(transaction=False)
+        pipe = self._redis.pipeline(transaction=False)
         corrupt = [state.key for state in states if state.outcome == "corrupt"]
         if delete_corrupt and corrupt:
             pipe.delete(*corrupt)
@@ -515,12 +522,14 @@ class RequestCache:
                 self._refused("value write" if action == "store" else "lock release", reply)
         if corrupt_copies:
             with contextlib.suppress(redis.RedisError):
-                self.client.delete(*corrupt_copies)
+                self._redis.delete(*corrupt_copies)
         share = (time.perf_counter() - started) * 1000 / len(states)
         for state in states:
             state.milliseconds += share
 
     def _queue_store(self, pipe: redis.client.Pipeline, state: _Key) -> None:
+        # Only a value loaded after its generations were read is stored (see `_store`).
+        assert state.raw is not None and state.generations is not None
         generations = atomic.generation_keys(state.key)
         pipe.eval(
             atomic.STORE,
@@ -592,7 +601,7 @@ class RequestCache:
     def _pipeline_with_pending(self) -> tuple[redis.client.Pipeline, list[LookupEvent], int]:
         """A pipeline that starts with the telemetry waiting to be sent, those events, and how
         many commands they take."""
-        pipe = self.client.pipeline(transaction=False)
+        pipe = self._redis.pipeline(transaction=False)
         with self._lock:
             pending, self._pending = list(self._pending), deque(maxlen=MAX_PENDING_EVENTS)
         telemetry.add_to_pipeline(pipe, pending)
@@ -600,7 +609,7 @@ class RequestCache:
 
     def _execute(
         self, pipe: redis.client.Pipeline, pending: list[LookupEvent], skip: int, action: str
-    ) -> list | None:
+    ) -> list[Any] | None:
         """The replies to a pipeline's commands after its `skip` telemetry commands; None when
         Redis failed (the telemetry then waits for the next pipeline).
 
@@ -656,7 +665,7 @@ class RequestCache:
         exact = [key for key in keys if not key.endswith("*")]
         patterns = [key for key in keys if key.endswith("*")]
         try:
-            pipe = self.client.pipeline(transaction=True)
+            pipe = self._redis.pipeline(transaction=True)
             for key in keys:
                 pipe.set(atomic.generation_key(key), uuid4().hex, ex=atomic.GENERATION_TTL_SECONDS)
             for key in exact:
@@ -666,10 +675,10 @@ class RequestCache:
                 found
                 for pattern in patterns
                 for prefix in ("", atomic.STALE_PREFIX)
-                for found in self.client.scan_iter(match=prefix + pattern, count=1000)
+                for found in self._redis.scan_iter(match=prefix + pattern, count=1000)
             ]
             if matched:
-                self.client.delete(*matched)
+                self._redis.delete(*matched)
         except redis.RedisError as error:
             if strict:
                 raise CacheInvalidationFailed(
@@ -687,11 +696,11 @@ class RequestCache:
         try:
             found = [
                 key
-                for key in self.client.scan_iter(match=f"*{own}*", count=1000)
+                for key in self._redis.scan_iter(match=f"*{own}*", count=1000)
                 if _of_key(key.decode(errors="replace"), own)
             ]
             if found:
-                self.client.delete(*found)
+                self._redis.delete(*found)
         except redis.RedisError as error:
             self._failed("delete", error)
 

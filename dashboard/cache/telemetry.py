@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 import redis
 
@@ -19,6 +20,8 @@ EVENTS_KEY = f"{PREFIX}:events"
 COUNTS_RETENTION_SECONDS = 30 * 24 * 60 * 60
 EVENTS_MAX_LENGTH = 200_000
 EVENTS_PAGE_SIZE = 5_000
+# A stream entry as redis-py gives it: its id and its fields, both as bytes.
+StreamEntry = tuple[bytes, dict[bytes, bytes]]
 # What a lookup found (see `request_cache.Lookup`): the first five reached Redis and count
 # towards its hit rate; `error` is a Redis that failed, so the lookup never reached it.
 REACHED_REDIS: tuple[str, ...] = ("hit", "miss", "corrupt", "invalid", "stale")
@@ -79,7 +82,9 @@ def add_to_pipeline(pipe: redis.client.Pipeline, events: Iterable[LookupEvent]) 
         pipe.expire(counts_key(hour), COUNTS_RETENTION_SECONDS)
 
 
-def read_counts(client: redis.Redis, hours: int = 24, now: float | None = None) -> list[dict]:
+def read_counts(
+    client: redis.Redis, hours: int = 24, now: float | None = None
+) -> list[dict[str, Any]]:
     """Rows of {hour, kind, outcome, count, milliseconds} over the last `hours` hours."""
     now = time.time() if now is None else now
     start = datetime.fromtimestamp(now, UTC).replace(minute=0, second=0, microsecond=0)
@@ -87,7 +92,7 @@ def read_counts(client: redis.Redis, hours: int = 24, now: float | None = None) 
     pipe = client.pipeline(transaction=False)
     for hour in buckets:
         pipe.hgetall(counts_key(hour))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for hour, fields in zip(buckets, pipe.execute(), strict=True):
         decoded = {name.decode(): float(value) for name, value in fields.items()}
         for name, value in decoded.items():
@@ -105,7 +110,7 @@ def read_counts(client: redis.Redis, hours: int = 24, now: float | None = None) 
     return rows
 
 
-def _event(fields: dict) -> dict:
+def _event(fields: dict[bytes, bytes]) -> dict[str, Any]:
     return {
         "at": float(fields[b"at"]),
         "kind": fields[b"kind"].decode(),
@@ -118,16 +123,18 @@ def _event(fields: dict) -> dict:
 
 def read_events(
     client: redis.Redis, count: int | None = None, page_size: int = EVENTS_PAGE_SIZE
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """The recorded lookups in the order they happened (the newest `count` when given).
 
     Read a page at a time, so that no one command outlasts the cache's short socket timeout.
     """
     if count is not None:
-        return [_event(fields) for _, fields in client.xrevrange(EVENTS_KEY, count=count)[::-1]]
-    events, start = [], "-"
+        newest = cast(list[StreamEntry], client.xrevrange(EVENTS_KEY, count=count))
+        return [_event(fields) for _, fields in newest[::-1]]
+    events: list[dict[str, Any]] = []
+    start = "-"
     while True:
-        page = client.xrange(EVENTS_KEY, min=start, count=page_size)
+        page = cast(list[StreamEntry], client.xrange(EVENTS_KEY, min=start, count=page_size))
         events.extend(_event(fields) for _, fields in page)
         if len(page) < page_size:
             return events

@@ -13,7 +13,7 @@ address the server listens on, the signed-in user's claims) and shows what comes
 """
 
 import ipaddress
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -70,7 +70,7 @@ def is_verified(claim: object) -> bool:
     return claim is True
 
 
-def _normalised(values: Collection[str]) -> set[str]:
+def _normalised(values: Iterable[str]) -> set[str]:
     return {value.strip().lower() for value in values if value.strip()}
 
 

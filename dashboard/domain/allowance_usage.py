@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -65,7 +65,7 @@ class AllowanceUsage(AllowanceTotals):
 
 def _monthly_rows(
     allowance: int, financial_year: int, monthly_fragments: Mapping[str, int]
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Spread ``allowance`` over the year's months, April first, and price what is left over."""
     if allowance < 0:
         raise ValueError(f"An allowance cannot be negative: {allowance}")
@@ -101,7 +101,7 @@ def _monthly_rows(
     return rows
 
 
-def _totals(allowance: int, rows: list[dict]) -> dict:
+def _totals(allowance: int, rows: list[dict[str, Any]]) -> dict[str, Any]:
     used = rows[-1]["cumulative_fragments"]
     return {
         "allowance": allowance,

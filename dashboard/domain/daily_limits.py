@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from dashboard.domain.statistics import CHANNEL_LABELS, CHANNELS
 
 if TYPE_CHECKING:
-    from dashboard.notify_client.schemas.services import Service, Statistics
+    from dashboard.notify_client.schemas.services import ChannelCounts, Service, Statistics
 
 #: The key and label used for the 2018 API's single limit over all channels.
 ALL_CHANNELS = "all"
@@ -46,7 +46,8 @@ class LimitUsage:
 def daily_limits(service: Service) -> dict[str, int]:
     """The service's daily limits: per channel (today's API) or ``{"all": …}`` (2018 API)."""
     if service.has_one_daily_limit:
-        return {ALL_CHANNELS: service.message_limit}
+        # The schema refuses a 2018 service without its message_limit.
+        return {ALL_CHANNELS: cast(int, service.message_limit)}
     return {channel: getattr(service, field) for channel, field in _LIMIT_FIELDS.items()}
 
 
@@ -78,7 +79,8 @@ def limit_usage(channel: str, label: str, limit: int, used: int) -> LimitUsage:
 
 
 def _requested(today_statistics: Statistics, channel: str) -> int:
-    return getattr(today_statistics, channel).requested
+    counts: ChannelCounts = getattr(today_statistics, channel)
+    return counts.requested
 
 
 def daily_limit_usage(service: Service, today_statistics: Statistics) -> list[LimitUsage]:

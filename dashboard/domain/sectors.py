@@ -33,7 +33,7 @@ _SECTOR_NAMES = {
     LEGACY_NHS: "NHS",
 }
 
-# Columns of the allowance table in notify-api.md: (first financial year, allowance by type).
+# Notify's published allowance table by column: (first financial year, allowance by type).
 _ALLOWANCE_PERIODS: tuple[tuple[int, dict[str, int]], ...] = (
     (
         2016,

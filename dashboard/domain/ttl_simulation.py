@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -239,7 +240,7 @@ def sweep(events: pd.DataFrame, ttls: Sequence[int], by_kind: bool = True) -> pd
     return pd.DataFrame(rows, columns=SWEEP_COLUMNS)
 
 
-def _as_row(result: SimulationResult) -> dict:
+def _as_row(result: SimulationResult) -> dict[str, float]:
     return {
         "ttl_seconds": result.ttl_seconds,
         "requests": result.requests,
@@ -276,7 +277,7 @@ def _points(tolerance: float) -> str:
     return f"{points:g} percentage point{'' if points == 1 else 's'}"
 
 
-def _row_at(swept: pd.DataFrame, ttl_seconds: int) -> dict:
+def _row_at(swept: pd.DataFrame, ttl_seconds: int) -> dict[str, float]:
     """The replay's hit rate and peak memory at one TTL, or NaN when it was not replayed."""
     found = swept.loc[swept["ttl_seconds"] == ttl_seconds]
     if found.empty:
@@ -292,10 +293,10 @@ def _choose(
     recording_seconds: float | None,
 ) -> tuple[int, str]:
     """One kind's TTL and the reason for it (see `recommend`)."""
-    best = swept.loc[swept["hit_rate"].idxmax()]
+    best = swept.loc[cast(int, swept["hit_rate"].idxmax())].to_dict()
     best_words = f"{_percent(best['hit_rate'])} at {describe_ttl(int(best['ttl_seconds']))}"
     allowed = swept if cap is None else swept.loc[swept["ttl_seconds"] <= cap.max_ttl_seconds]
-    if allowed.empty:
+    if allowed.empty and cap is not None:
         return cap.max_ttl_seconds, (
             f"capped at {describe_ttl(cap.max_ttl_seconds)} because {cap.reason} "
             "(no TTL that short was replayed)"
@@ -313,7 +314,7 @@ def _choose(
             f"the recording ({describe_duration(recording_seconds)}) is too short to tell apart "
             f"TTLs of {describe_ttl(chosen)} and more: keeping {what}"
         )
-    if capped:
+    if capped and cap is not None:
         return chosen, (
             f"capped at {describe_ttl(cap.max_ttl_seconds)} because {cap.reason} "
             f"({best_words} without the cap)"
@@ -351,7 +352,7 @@ def recommend(
     rows = []
     for kind in (kind for kind in sweep_frame["kind"].unique() if kind != ALL_KINDS):
         swept = sweep_frame.loc[sweep_frame["kind"] == kind].sort_values("ttl_seconds")
-        best = swept.loc[swept["hit_rate"].idxmax()]
+        best = swept.loc[cast(int, swept["hit_rate"].idxmax())].to_dict()
         ttl, reason = _choose(
             swept, tolerance, caps.get(kind), current.get(kind), recording_seconds
         )

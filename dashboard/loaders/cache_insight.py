@@ -1,32 +1,75 @@
-"""What the Cache page shows: hit rates from the telemetry, and what Redis holds by kind."""
+"""What the Cache page shows: hit rates from the telemetry, and what Redis holds by kind.
 
+Everything here is read through `dashboard.cache.inspection`: the page's numbers, totals and
+words are made here, and the page only lays them out.
+"""
+
+import time
 from dataclasses import dataclass, field
 
 import pandas as pd
-import redis
 
 from dashboard.cache import inspection, telemetry
+from dashboard.loaders.freshness import describe_age
 from dashboard.notify_client import NotifyClients
 
 COUNT_COLUMNS = ("hour", "kind", "outcome", "count", "milliseconds")
+CENSUS_COLUMNS = ("kind", "keys", "bytes_per_key", "estimated_bytes")
+CACHE_OFF = "The cache is off: nothing to show."
+_KEPT = f"{inspection.CENSUS_TTL_SECONDS // 60} minutes"
+NO_CENSUS = f"No key census in the last {_KEPT}: Count keys takes one."
+
+
+def census_help(max_keys: int) -> str:
+    """What the Count keys button does."""
+    return (
+        f"Sorts at most {max_keys:,} keys into their kinds (CACHE_CENSUS_MAX_KEYS); "
+        f"every dashboard process shows the result for {_KEPT}."
+    )
+
+
+def _unanswered(error: inspection.InspectionFailed) -> str:
+    return f"Redis did not answer ({error.reason}); pages read from the API meanwhile."
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The headline numbers over every kind: hits over every lookup, API calls saved, errors."""
+
+    hit_rate: float
+    api_calls_saved: int
+    errors: int
+    corrupt: int
 
 
 @dataclass(frozen=True)
 class CacheInsight:
-    """Counters over a period, keys and memory by kind; `error` when Redis cannot be read."""
+    """Counters over a period, by kind and by hour; `error` when Redis cannot be read."""
 
     description: str
     process_counts: pd.DataFrame
     counts: pd.DataFrame = field(default_factory=pd.DataFrame)
     by_kind: pd.DataFrame = field(default_factory=pd.DataFrame)
     by_hour: pd.DataFrame = field(default_factory=pd.DataFrame)
-    census: pd.DataFrame = field(default_factory=pd.DataFrame)
-    memory: dict = field(default_factory=dict)
+    latency: pd.DataFrame = field(default_factory=pd.DataFrame)
+    totals: Totals | None = None
     error: str | None = None
 
 
-def _rates(counts: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Hits, misses, errors and corrupt values, hit rate and mean latency per group."""
+@dataclass(frozen=True)
+class KeysInsight:
+    """The last key census as the page shows it, Redis' memory, or why there is none."""
+
+    census: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CENSUS_COLUMNS))
+    keys: int = 0
+    summary: str | None = None
+    memory: dict[str, object] = field(default_factory=dict)
+    error: str | None = None
+
+
+def rates(counts: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Lookups of each outcome, hit rate over every lookup, mean hit and miss latency and API
+    calls saved, per group."""
     wide = counts.pivot_table(
         index=by, columns="outcome", values="count", aggfunc="sum", fill_value=0
     ).reindex(columns=list(telemetry.OUTCOMES), fill_value=0)
@@ -44,47 +87,111 @@ def _rates(counts: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return result.reset_index()
 
 
-def load_cache_insight(clients: NotifyClients, description: str, hours: int = 24) -> CacheInsight:
-    """Read the last `hours` of counters and a census of keys; says so when Redis is not there."""
-    process = pd.DataFrame(
+def totals(by_kind: pd.DataFrame) -> Totals:
+    """The headline numbers from the per-kind rates."""
+    summed = by_kind[["hit", "error", "corrupt", "lookups"]].sum()
+    return Totals(
+        hit_rate=float(summed["hit"] / summed["lookups"]) if summed["lookups"] else 0.0,
+        api_calls_saved=int(summed["hit"]),
+        errors=int(summed["error"]),
+        corrupt=int(summed["corrupt"]),
+    )
+
+
+def latency(by_kind: pd.DataFrame) -> pd.DataFrame:
+    """Kinds with both hits and misses: mean hit, mean miss, and how many times faster a hit is."""
+    both = by_kind.dropna(subset=["hit_ms", "miss_ms"])
+    return both.assign(speed_up=both["miss_ms"] / both["hit_ms"])[
+        ["kind", "hit_ms", "miss_ms", "speed_up"]
+    ].reset_index(drop=True)
+
+
+def _process_counts(clients: NotifyClients) -> pd.DataFrame:
+    return pd.DataFrame(
         [
             {"kind": kind, "outcome": outcome, "count": count}
             for (kind, outcome), count in sorted(clients.cache.process_counts.items())
         ],
         columns=["kind", "outcome", "count"],
     )
-    client = clients.cache.client
-    if client is None:
-        return CacheInsight(description, process, error="The cache is off: nothing to show.")
-    clients.cache.flush_telemetry()
+
+
+def load_cache_insight(clients: NotifyClients, description: str, hours: int = 24) -> CacheInsight:
+    """The last `hours` of counters by kind and by hour; says so when Redis is not there."""
+    process = _process_counts(clients)
+    if not clients.cache.enabled:
+        return CacheInsight(description, process, error=CACHE_OFF)
     try:
-        counts = pd.DataFrame(telemetry.read_counts(client, hours=hours), columns=COUNT_COLUMNS)
-        census = pd.DataFrame(
-            [
-                {
-                    "kind": entry.kind,
-                    "keys": entry.keys,
-                    "bytes_per_key": entry.bytes_per_key,
-                    "estimated_bytes": entry.estimated_bytes,
-                }
-                for entry in inspection.key_census(client)
-            ],
-            columns=["kind", "keys", "bytes_per_key", "estimated_bytes"],
-        )
-        memory = inspection.memory_info(client)
-    except redis.RedisError as error:
-        message = (
-            f"Redis did not answer ({type(error).__name__}); pages read from the API meanwhile."
-        )
-        return CacheInsight(description, process, error=message)
+        rows = inspection.hit_counts(clients.cache, hours)
+    except inspection.InspectionFailed as error:
+        return CacheInsight(description, process, error=_unanswered(error))
+    counts = pd.DataFrame(rows, columns=list(COUNT_COLUMNS))
     if counts.empty:
-        return CacheInsight(description, process, counts, census=census, memory=memory)
+        return CacheInsight(description, process, counts)
+    by_kind = rates(counts, ["kind"]).sort_values("lookups", ascending=False)
     return CacheInsight(
         description,
         process,
         counts,
-        by_kind=_rates(counts, ["kind"]).sort_values("lookups", ascending=False),
-        by_hour=_rates(counts, ["hour"]),
-        census=census,
+        by_kind=by_kind,
+        by_hour=rates(counts, ["hour"]),
+        latency=latency(by_kind),
+        totals=totals(by_kind),
+    )
+
+
+def census_summary(census: inspection.Census, now: float) -> str:
+    """When the census ran, what it counted, and whether it stopped at its cap."""
+    age = describe_age(max(0.0, now - census.taken_at))
+    if census.capped:
+        return (
+            f"Counted {census.counted:,} of the {census.total_keys:,} keys in Redis ({age}): "
+            f"a census stops at {census.max_keys:,} keys (CACHE_CENSUS_MAX_KEYS), so the kinds "
+            "below are those of the first keys Redis gave."
+        )
+    return f"Counted every key in Redis, {census.counted:,} in all ({age})."
+
+
+def census_table(census: inspection.Census) -> pd.DataFrame:
+    """Keys and estimated memory by kind, in the order of the kinds' names."""
+    return pd.DataFrame(
+        [
+            {
+                "kind": kind.kind,
+                "keys": kind.keys,
+                "bytes_per_key": kind.bytes_per_key,
+                "estimated_bytes": kind.estimated_bytes,
+            }
+            for kind in census.kinds
+        ],
+        columns=list(CENSUS_COLUMNS),
+    )
+
+
+def load_keys(
+    clients: NotifyClients,
+    count_now: bool = False,
+    max_keys: int = inspection.DEFAULT_MAX_KEYS,
+    now: float | None = None,
+) -> KeysInsight:
+    """Redis' memory and the last key census (taken first when `count_now`, of at most
+    `max_keys` keys); never a scan otherwise."""
+    if not clients.cache.enabled:
+        return KeysInsight(error=CACHE_OFF)
+    try:
+        census = (
+            inspection.take_census(clients.cache, max_keys)
+            if count_now
+            else inspection.last_census(clients.cache)
+        )
+        memory = inspection.memory(clients.cache)
+    except inspection.InspectionFailed as error:
+        return KeysInsight(error=_unanswered(error))
+    if census is None:
+        return KeysInsight(memory=memory)
+    return KeysInsight(
+        census=census_table(census),
+        keys=census.counted,
+        summary=census_summary(census, time.time() if now is None else now),
         memory=memory,
     )

@@ -1,4 +1,9 @@
-"""Templates, with the admin app's own cache keys so both share what is cached."""
+"""Templates, under the Notify admin app's own cache keys, so that both share what is cached.
+
+The keys and the answers kept under them are the admin's: the list in its short form
+(`detailed=False`), and a template's keys under its service's, so that the admin's template
+updates, which empty `service-{service_id}-template-{template_id}*`, empty these copies too.
+"""
 
 from dashboard.cache.decorators import cached
 from dashboard.notify_client.base import NotifyAdminClient
@@ -15,9 +20,14 @@ from dashboard.notify_client.schemas.templates import (
 class TemplateAPIClient(NotifyAdminClient):
     @cached("service-{service_id}-templates", kind="templates", validate=TEMPLATES)
     def get_templates(self, service_id: str) -> list[TemplateSummary]:
-        return self.get(f"/service/{service_id}/template")
+        """A service's templates in the short form: id, name, type, folder."""
+        return self.get(f"/service/{service_id}/template", params={"detailed": "False"})
 
-    @cached("template-{template_id}-version-{version}", kind="template", validate=TEMPLATE)
+    @cached(
+        "service-{service_id}-template-{template_id}-version-{version}",
+        kind="template",
+        validate=TEMPLATE,
+    )
     def get_template(
         self, service_id: str, template_id: str, version: int | None = None
     ) -> Template:
@@ -27,6 +37,11 @@ class TemplateAPIClient(NotifyAdminClient):
             path = f"{path}/version/{version}"
         return self.get(path)
 
-    @cached("template-{template_id}-versions", kind="template-versions", validate=TEMPLATE_VERSIONS)
+    @cached(
+        "service-{service_id}-template-{template_id}-versions",
+        kind="template-versions",
+        validate=TEMPLATE_VERSIONS,
+    )
     def get_template_versions(self, service_id: str, template_id: str) -> list[TemplateVersion]:
+        """Every version of a template, newest first."""
         return self.get(f"/service/{service_id}/template/{template_id}/versions")

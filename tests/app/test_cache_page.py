@@ -1,6 +1,8 @@
 """The Cache page: hit rates from the telemetry, keys by kind, and emptying one service."""
 
+import pandas as pd
 import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 from dashboard.cache.inspection import kind_of
 from tests.app.conftest import open_page
@@ -10,6 +12,10 @@ PAGE = "app_pages/cache.py"
 
 def first_service(sandbox_db) -> str:
     return sandbox_db.execute("SELECT id FROM services ORDER BY sid LIMIT 1").fetchone()[0]
+
+
+def census_tables(at: AppTest) -> list[pd.DataFrame]:
+    return [frame.value for frame in at.dataframe if "estimated_bytes" in frame.value.columns]
 
 
 def test_hit_rates_and_keys_after_a_page_was_read_twice(app_environment, sandbox_db):
@@ -25,9 +31,15 @@ def test_hit_rates_and_keys_after_a_page_was_read_twice(app_environment, sandbox
     by_kind = at.dataframe[0].value
     service_row = by_kind.set_index("kind").loc["service"]
     assert (service_row["hit"], service_row["miss"]) == (1, 1)
-    census = at.dataframe[2].value.set_index("kind")
+    assert census_tables(at) == [], "no key census until one is asked for"
+
+    at.button(key="count_keys").click().run()
+
+    assert not at.exception
+    (census,) = (table.set_index("kind") for table in census_tables(at))
     assert census.loc["service", "keys"] == 1
     assert census.loc["statistics", "keys"] == 1
+    assert any("Counted every key in Redis" in caption.value for caption in at.caption)
 
 
 def test_with_nothing_recorded_the_page_says_how_to_fill_it(app_environment, monkeypatch):
@@ -47,7 +59,7 @@ def test_emptying_one_services_keys(app_environment, sandbox_db, redis_client):
 
     at = open_page(PAGE)
     at.selectbox[0].select(service_id).run()
-    at.button[0].click().run()
+    at.button(key="empty_service").click().run()
 
     assert not at.exception
     assert "Emptied the cache" in at.success[0].value

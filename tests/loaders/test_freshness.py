@@ -3,9 +3,11 @@
 import re
 from datetime import datetime
 
+import pytest
+
 from dashboard.cache.request_cache import Lookup
 from dashboard.domain.financial_year import LONDON
-from dashboard.loaders.freshness import freshness_of
+from dashboard.loaders.freshness import describe_age, freshness_of
 from dashboard.loaders.service_page import load_service_page
 from tests.conftest import TEST_API
 from tests.loaders.test_errors import mock_everything_for
@@ -22,6 +24,29 @@ def test_a_section_all_from_the_cache_is_as_old_as_its_oldest_number():
     freshness = freshness_of([lookup("hit", 30), lookup("hit", 400)], 2.0)
 
     assert freshness.summary == "From the cache, 6 minutes old"
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [
+        (None, "age unknown"),
+        (59, "under a minute old"),
+        (60, "1 minute old"),
+        (3599, "59 minutes old"),
+        (3600, "1 hour old"),
+        (47 * 3600, "47 hours old"),
+        (3 * 86400, "3 days old"),
+    ],
+)
+def test_ages_are_said_in_the_largest_unit_that_reads_well(seconds, words):
+    assert describe_age(seconds) == words
+
+
+def test_a_section_read_while_the_cache_failed_says_so():
+    assert freshness_of([lookup("error")], 2.0).summary == (
+        "Read from the API: the cache is not answering"
+    )
+    assert freshness_of([], 0.0).summary == "Not read"
 
 
 def test_a_section_with_one_number_just_read_is_just_read():

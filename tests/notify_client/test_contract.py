@@ -153,7 +153,7 @@ CALLS = [
         "get_templates",
         {"service_id": sample_service_id()},
         f"/service/{sample_service_id()}/template",
-        {},
+        {"detailed": ["false"]},
         "GET_service_template_list",
         templates.TEMPLATES,
     ),

@@ -11,7 +11,7 @@ from notify_sandbox.clock import london_today
 from tests.samples import sample_service_id
 from tests.sandbox.helpers import get, notify_service_id, unknown_id
 
-#: notify-api.md's SMS rates; every change falls on the 1st of a month.
+#: Notify's published SMS rates; every change falls on the 1st of a month.
 SMS_RATES = [
     (date(2017, 4, 1), 0.0158),
     (date(2021, 4, 1), 0.0160),

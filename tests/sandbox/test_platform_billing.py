@@ -49,7 +49,7 @@ SECTORS = {
     "other",
     None,
 }
-#: notify-api.md's SMS rates; every change falls on the 1st of a month.
+#: Notify's published SMS rates; every change falls on the 1st of a month.
 SMS_RATES = [
     (date(2024, 4, 1), 0.0227),
     (date(2025, 4, 1), 0.0233),

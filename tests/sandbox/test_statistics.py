@@ -1,7 +1,7 @@
 """Statistics equal a direct count of the generated rows, by the contract's rules.
 
-The tests read the stored rows themselves and apply the rules of notify-api.md with their own
-status lists, so a mistake in the sandbox's SQL cannot hide in a shared constant.
+The tests read the stored rows themselves and apply the real API's counting rules with their
+own status lists, so a mistake in the sandbox's SQL cannot hide in a shared constant.
 """
 
 import sqlite3
