@@ -34,19 +34,19 @@ LEVEL_COLOURS = {"warning": "background-color: #fff2d3", "error": "background-co
 
 
 def columns() -> dict:
-    """The name pinned; today's figures all of one channel side by side; the sector last.
+    """The name pinned; today's figures, all of one channel, side by side; the window's counts.
 
-    Narrow enough that a 1,400 px window shows the name and every figure without scrolling.
+    They fit a 1,400 px window beside the sidebar; the sector is a filter, and in the CSV.
     """
     number = st.column_config.NumberColumn
     return {
         "link": st.column_config.LinkColumn(
-            "Service", display_text=LINK_NAME_PATTERN, width=220, pinned=True
+            "Service", display_text=LINK_NAME_PATTERN, width=230, pinned=True
         ),
-        "status": st.column_config.TextColumn("Status", width=70),
+        "status": st.column_config.TextColumn("Status", width=75),
         "tightest_channel": st.column_config.TextColumn(
             "Tightest channel",
-            width=115,
+            width=110,
             help="The channel whose daily limit is most used today: the next three columns "
             "are all for this channel",
         ),
@@ -58,7 +58,6 @@ def columns() -> dict:
         "requested": number("Requested", width=90),
         "failed": number("Failed", width=75),
         "failure_rate": number("Failure rate", width=85, format="percent"),
-        "sector": st.column_config.TextColumn("Sector", width=200),
     }
 
 

@@ -32,37 +32,42 @@ NUMBERS = {"cost": "£{:,.2f}"}
 
 
 def sector_columns() -> dict:
-    """Sector, then the finance figures; narrow enough to read whole at 1,400 px."""
+    """Sector, then the finance figures: all of them fit a 1,400 px window beside the sidebar."""
     number = st.column_config.NumberColumn
     return {
-        "sector": st.column_config.TextColumn("Sector", width=230, pinned=True),
-        "services": number("Live services", width=90),
-        "total_allowance": number("Total allowance", width=110),
-        "used": number("Fragments used", width=110),
-        "share_used": st.column_config.ProgressColumn(
-            "Allowance used", width=120, format="percent", min_value=0.0, max_value=1.0
+        "sector": st.column_config.TextColumn("Sector", width=190, pinned=True),
+        "services": number("Services", width=70, help="Live services in the sector"),
+        "default_allowance": number(
+            "Default", width=85, help="The sector's default free allowance for one service"
         ),
-        "remaining": number("Free left", width=100),
-        "chargeable": number("Chargeable", width=100),
-        "cost": number("Cost", width=100),
-        "default_allowance": number("Default allowance", width=120),
+        "total_allowance": number("Total allowance", width=95),
+        "used": number("Fragments used", width=100),
+        "share_used": st.column_config.ProgressColumn(
+            "Allowance used", width=110, format="percent", min_value=0.0, max_value=1.0
+        ),
+        "remaining": number("Free left", width=85),
+        "chargeable": number("Chargeable", width=90),
+        "cost": number("Cost", width=95),
     }
 
 
 def service_columns() -> dict:
-    """The name pinned, the finance figures next to it, the sector last."""
+    """The name pinned, the finance figures next to it, the sector last: all of them fit a
+    1,400 px window beside the sidebar."""
     number = st.column_config.NumberColumn
     return {
-        "name": st.column_config.TextColumn("Service", width=240, pinned=True),
-        "allowance": number("Allowance", width=90),
-        "used": number("Fragments used", width=110),
-        "remaining": number("Free left", width=85),
-        "chargeable": number("Chargeable", width=90),
-        "cost": number("Cost", width=95),
-        "over_allowance": st.column_config.CheckboxColumn("Over", width=50),
-        "custom_allowance": st.column_config.CheckboxColumn("Custom", width=60),
-        "sector_default": number("Sector default", width=100),
-        "sector": st.column_config.TextColumn("Sector", width=220),
+        "name": st.column_config.TextColumn("Service", width=200, pinned=True),
+        "allowance": number("Allowance", width=80),
+        "used": number("Fragments used", width=95),
+        "remaining": number("Free left", width=80),
+        "chargeable": number("Chargeable", width=85),
+        "cost": number("Cost", width=90),
+        "over_allowance": st.column_config.CheckboxColumn("Over", width=45),
+        "custom_allowance": st.column_config.CheckboxColumn("Custom", width=55),
+        "sector_default": number(
+            "Default", width=85, help="The default free allowance of the service's sector"
+        ),
+        "sector": st.column_config.TextColumn("Sector", width=105),
     }
 
 

@@ -65,7 +65,7 @@ def _services(overview: Overview) -> None:
     table = result.table
     if "limit_used" in table:
         st.dataframe(
-            nearest_daily_limits(table, TOP),
+            nearest_daily_limits(table, TOP).style.format(thousands=","),
             hide_index=True,
             column_config={
                 "link": _service_link(),
@@ -84,7 +84,7 @@ def _services(overview: Overview) -> None:
     if "requested" in table:
         st.caption(describe_window(result.days, result.start, result.end))
         st.dataframe(
-            biggest_senders(table, TOP),
+            biggest_senders(table, TOP).style.format(thousands=","),
             hide_index=True,
             column_config={
                 "link": _service_link(),

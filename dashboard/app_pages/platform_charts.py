@@ -27,10 +27,12 @@ def used_against_allowance(sectors: pd.DataFrame) -> alt.FacetChart:
         .encode(
             x=alt.X("fragments:Q", title="Fragments", axis=WHOLE_NUMBERS),
             y=alt.Y("measure:N", title=None, sort=["Free allowance", "Used"]),
-            color=alt.Color("measure:N", title=None, scale=MEASURES),
+            color=alt.Color(
+                "measure:N", title=None, scale=MEASURES, legend=alt.Legend(orient="top")
+            ),
             tooltip=["sector", "measure", alt.Tooltip("fragments:Q", format=",")],
         )
-        .properties(width=250, height=44)
+        .properties(width=240, height=44)
     )
     return bars.facet(
         facet=alt.Facet(
