@@ -101,7 +101,6 @@ def test_at_1400_px_the_allowances_tables_fit_with_the_finance_columns(page: Pag
     assert all(width["columns"] <= width["visible"] for width in widths), widths
     assert headers(page, 2)[: len(FINANCE)] == FINANCE
     assert {"Free left", "Chargeable", "Cost"} <= set(headers(page, 0))
-    screenshot(page, "allowances")
 
 
 def test_at_1400_px_the_all_services_table_fits(page: Page, served: Served):
@@ -130,11 +129,12 @@ def test_the_overview_is_the_first_page_and_links_to_the_others(page: Page, serv
     ):
         assert part in main
     assert all(width["columns"] <= width["visible"] for width in table_widths(page))
+    screenshot(page, "overview")
+    page.set_viewport_size({"width": 1400, "height": 1000})
     page.get_by_text("Every service's allowance, use and cost: Allowances").click()
     page.wait_for_url("**/allowances?year=*")
     wait_for_app(page, timeout=120_000)
     assert "Free text message allowances" in page.inner_text('[data-testid="stMain"]')
-    screenshot(page, "overview")
 
 
 def test_a_service_link_from_before_the_overview_still_opens_the_service(
