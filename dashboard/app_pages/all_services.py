@@ -14,6 +14,7 @@ from dashboard.app_pages.shared import (
     show_excluded,
     show_missing,
     table_with_csv,
+    warn_if_stale,
 )
 from dashboard.domain.financial_year import london_today
 from dashboard.domain.links import LINK_NAME_PATTERN
@@ -122,6 +123,7 @@ def render() -> None:
         caption_freshness(section.freshness)
         return
     result = section.value
+    warn_if_stale(section.freshness)
     show_missing(result.missing)
     _headline(result)
     show_excluded(result.excluded)

@@ -14,6 +14,7 @@ from dashboard.app_pages.shared import (
     show_excluded,
     show_missing,
     table_with_csv,
+    warn_if_stale,
 )
 from dashboard.domain.allowance_table import (
     SERVICE_FILTERS,
@@ -146,6 +147,7 @@ def render() -> None:
         caption_freshness(section.freshness)
         return
     tables = section.value.tables
+    warn_if_stale(section.freshness)
     show_missing(section.value.missing)
     sectors, services = tables.sectors, tables.services
     st.subheader(f"By sector, {financial_year_label(year)}", anchor=False)

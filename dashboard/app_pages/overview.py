@@ -15,6 +15,7 @@ from dashboard.app_pages.shared import (
     show_cache_warning,
     show_excluded,
     show_missing,
+    warn_if_stale,
 )
 from dashboard.domain.allowance_table import totals
 from dashboard.domain.financial_year import financial_year_label, london_today
@@ -30,10 +31,10 @@ ALLOWANCES_PAGE = "app_pages/allowances.py"
 TOP = 5
 
 
-def _service_link() -> st.column_config.LinkColumn:
-    return st.column_config.LinkColumn(
-        "Service", display_text=LINK_NAME_PATTERN, width=260, pinned=True
-    )
+#: Each service's name, linking to its Service page.
+SERVICE_LINK = st.column_config.LinkColumn(
+    "Service", display_text=LINK_NAME_PATTERN, width=260, pinned=True
+)
 
 
 def _platform_today(overview: Overview) -> None:
@@ -42,12 +43,13 @@ def _platform_today(overview: Overview) -> None:
     if isinstance(section, Failed):
         st.error(plain(section.message))
     else:
+        warn_if_stale(section.freshness)
         boxes = st.columns(3)
-        for box, row in zip(boxes, section.value.itertuples(), strict=True):
-            box.metric(f"{row.label} today", f"{row.total:,}")
+        for box, row in zip(boxes, section.value.to_dict("records"), strict=True):
+            box.metric(f"{row['label']} today", f"{row['total']:,}")
             box.caption(
-                f"{row.failed:,} failed ({percent(row.failure_rate)}) · "
-                f"{row.test_key:,} sent with test keys"
+                f"{row['failed']:,} failed ({percent(row['failure_rate'])}) · "
+                f"{row['test_key']:,} sent with test keys"
             )
     caption_freshness(section.freshness)
 
@@ -60,6 +62,7 @@ def _services(overview: Overview) -> None:
         caption_freshness(section.freshness)
         return
     result = section.value
+    warn_if_stale(section.freshness)
     show_missing(result.missing)
     show_excluded(result.excluded)
     table = result.table
@@ -68,7 +71,7 @@ def _services(overview: Overview) -> None:
             nearest_daily_limits(table, TOP).style.format(thousands=","),
             hide_index=True,
             column_config={
-                "link": _service_link(),
+                "link": SERVICE_LINK,
                 "tightest_channel": st.column_config.TextColumn("Tightest channel", width=120),
                 "sent_today": st.column_config.NumberColumn("Sent today", width=100),
                 "daily_limit": st.column_config.NumberColumn("Daily limit", width=100),
@@ -87,7 +90,7 @@ def _services(overview: Overview) -> None:
             biggest_senders(table, TOP).style.format(thousands=","),
             hide_index=True,
             column_config={
-                "link": _service_link(),
+                "link": SERVICE_LINK,
                 "requested": st.column_config.NumberColumn("Requested", width=110),
                 "failed": st.column_config.NumberColumn("Failed", width=100),
                 "failure_rate": st.column_config.NumberColumn(
@@ -113,6 +116,7 @@ def _allowances(overview: Overview) -> None:
         caption_freshness(section.freshness)
         return
     tables = section.value.tables
+    warn_if_stale(section.freshness)
     show_missing(section.value.missing)
     show_excluded(tables.excluded)
     figures = totals(tables)

@@ -129,3 +129,10 @@ def show_excluded(excluded: Sequence[Excluded]) -> None:
         hide_index=True,
         width="stretch",
     )
+
+
+def warn_if_stale(freshness: Freshness) -> None:
+    """Say where a section starts, not only in its caption, that the API did not answer and
+    these are its last numbers."""
+    if freshness.stale_since is not None:
+        st.warning(freshness.summary, icon="⏳")

@@ -176,10 +176,11 @@ def all_services_from(
     order = "limit_used" if "limit_used" in table else "requested" if "requested" in table else None
     if order is not None:
         table = table.sort_values(order, ascending=False, kind="stable")
+    errors = {name: outcomes[name].error for name in PARTS}
     missing = tuple(
-        lead + describe_error(outcomes[name].error, api_label)
-        for name, lead in PARTS.items()
-        if outcomes[name].error is not None
+        lead + describe_error(error, api_label)
+        for (name, lead), error in zip(PARTS.items(), errors.values(), strict=True)
+        if error is not None
     )
     return Ready(
         AllServices(

@@ -61,7 +61,7 @@ def allowances_from(
         if error is not None:
             return Failed(describe_error(error, api_label), freshness)
     charges = outcomes[CHARGES_CALL]
-    missing = ()
+    missing: tuple[str, ...] = ()
     if charges.error is not None:
         missing = (
             "Chargeable fragments and cost are not shown: "

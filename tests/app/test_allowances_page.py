@@ -4,6 +4,7 @@ service and say what they exclude, a part that fails is said, and the URL's year
 import re
 
 import pytest
+import streamlit as st
 
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
@@ -13,6 +14,7 @@ from dashboard.domain.platform_service import NOTIFY_SERVICE_ID
 from dashboard.notify_client import build_clients
 from tests.app.conftest import open_page
 from tests.conftest import settings_for_tests
+from tests.redis_server import free_port
 
 PAGE = "app_pages/allowances.py"
 
@@ -118,3 +120,24 @@ def test_a_year_made_of_markdown_is_shown_as_text(app_environment):
     assert not at.exception
     message = at.warning[0].value
     assert r"\[x\]\(https\:" in message, "escaped: a link to nowhere, the words unchanged"
+
+
+def test_when_the_api_stops_answering_the_page_says_its_numbers_are_its_last(
+    app_environment, monkeypatch, redis_client
+):
+    open_page(PAGE)
+    for key in redis_client.scan_iter():  # the values expire; their last good copies stay
+        if not key.startswith(b"dashboard-"):
+            redis_client.delete(key)
+    monkeypatch.setenv("API_HOST_NAME", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setenv("API_TIMEOUT_SECONDS", "1")
+    st.cache_resource.clear()
+
+    at = open_page(PAGE)
+
+    assert not at.exception
+    assert any(
+        warning.value.startswith("As of") and "the API did not answer" in warning.value
+        for warning in at.warning
+    )
+    assert len(tables(at)["services"]) > 0

@@ -46,8 +46,8 @@ def mock(requests_mock, services: list[dict], window: list[dict], today: list[di
     requests_mock.get(TODAYS, json={"data": today})
 
 
-def load(clients, deadline_seconds: float = 15.0):
-    context = LoaderContext(clients=clients, api_label=TEST_API, deadline_seconds=deadline_seconds)
+def load(clients):
+    context = LoaderContext(clients=clients, api_label=TEST_API)
     return load_all_services(context, 7, TODAY)
 
 

@@ -2,7 +2,7 @@
 per-service computation from monthly-usage and free-sms-fragment-limit, this year and last, in
 at most four API calls; against recorded answers, what it does when a part fails or is slow."""
 
-import threading
+import re
 from collections import defaultdict
 from datetime import date
 from uuid import uuid4
@@ -11,13 +11,17 @@ import pytest
 
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
+from dashboard.concurrency import TookTooLong
 from dashboard.domain.financial_year import FINANCIAL_YEAR_MONTHS, current_financial_year
 from dashboard.domain.platform_service import NOTIFY_SERVICE_ID
 from dashboard.domain.sectors import normalise_organisation_type, sector_name
-from dashboard.loaders.allowances import load_allowances
+from dashboard.loaders.allowances import allowances_from, load_allowances
+from dashboard.loaders.concurrent import Outcome
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.sections import Failed, Ready
 from dashboard.notify_client import NotifyClients, build_clients
+from dashboard.notify_client.schemas.platform import VOLUMES_BY_SERVICE
+from dashboard.notify_client.schemas.services import SERVICES
 from tests.conftest import TEST_API, settings_for_tests
 from tests.samples import sample_body
 
@@ -142,8 +146,8 @@ def recorded_live_service(name: str) -> tuple[dict, dict, dict]:
     return service, volumes, report
 
 
-def context_for(clients: NotifyClients, deadline_seconds: float = 15.0) -> LoaderContext:
-    return LoaderContext(clients=clients, api_label=TEST_API, deadline_seconds=deadline_seconds)
+def context_for(clients: NotifyClients) -> LoaderContext:
+    return LoaderContext(clients=clients, api_label=TEST_API)
 
 
 def test_the_recorded_answers_make_a_row(requests_mock, clients):
@@ -195,23 +199,42 @@ def test_without_the_services_or_the_volumes_the_section_fails_with_why(
     assert "refused the dashboard's token" in section.message
 
 
-def test_a_call_past_the_deadline_is_said_missing_and_the_rest_is_shown(requests_mock, clients):
-    service, volumes, report = recorded_live_service("Fines")
-    mock_answers(requests_mock, [service], [volumes], [report])
-    release = threading.Event()
+def test_a_call_past_the_deadline_is_said_missing_and_the_rest_is_shown():
+    """What `gather` hands back for a call still running at the page's deadline."""
+    service, volumes, _ = recorded_live_service("Fines")
+    answered = {
+        "services": SERVICES({"data": [service]}),
+        "allowances": VOLUMES_BY_SERVICE([volumes]),
+        "volumes": VOLUMES_BY_SERVICE([volumes]),
+    }
+    outcomes = {name: Outcome(value, None, (), 5.0) for name, value in answered.items()}
+    outcomes["charges"] = Outcome(None, TookTooLong(15.0), (), 15_000.0)
 
-    def slow_report(request, context):
-        release.wait(5)
-        return [report]
-
-    requests_mock.get(f"{TEST_API}/platform-stats/data-for-billing-report", json=slow_report)
-
-    section = load_allowances(
-        context_for(clients, deadline_seconds=0.3), 2026, today=date(2026, 11, 27)
-    )
-    release.set()
+    section = allowances_from(outcomes, 2026, TEST_API)
 
     assert isinstance(section, Ready)
     (message,) = section.value.missing
-    assert "has not answered this part after 0.3 seconds" in message
+    assert "has not answered this part after 15 seconds" in message
     assert list(section.value.tables.services["name"]) == ["Fines"]
+    assert section.freshness.milliseconds == 15_000.0
+
+
+def test_when_the_api_stops_answering_the_last_good_copies_are_shown_marked(
+    requests_mock, clients, redis_client
+):
+    service, volumes, report = recorded_live_service("Fines")
+    mock_answers(requests_mock, [service], [volumes], [report])
+    context = context_for(clients)
+    load_allowances(context, 2026, today=date(2026, 11, 27))
+    for key in redis_client.scan_iter():  # the values expire; their last good copies stay
+        if not key.startswith(b"dashboard-"):
+            redis_client.delete(key)
+    requests_mock.get(re.compile(r".*"), status_code=503, json={})
+
+    section = load_allowances(context, 2026, today=date(2026, 11, 27))
+
+    assert isinstance(section, Ready)
+    assert list(section.value.tables.services["name"]) == ["Fines"]
+    assert section.freshness.stale_since is not None
+    assert section.freshness.summary.startswith("As of ")
+    assert "the API did not answer" in section.freshness.summary
