@@ -51,6 +51,7 @@ def _platform_today(overview: Overview) -> None:
                 f"{row['failed']:,} failed ({percent(row['failure_rate'])}) · "
                 f"{row['test_key']:,} sent with test keys"
             )
+    st.page_link(ALL_SERVICES_PAGE, label="Each service's messages today: All services")
     caption_freshness(section.freshness)
 
 

@@ -49,7 +49,7 @@ def test_each_part_links_to_its_page(app_environment):
     at = open_page()
 
     links = [(link.proto.page, link.proto.label) for link in at.get("page_link")]
-    assert [page for page, _ in links] == ["services", "services", "allowances"]
+    assert [page for page, _ in links] == ["services", "services", "services", "allowances"]
     assert all(label for _, label in links)
 
 
