@@ -18,6 +18,9 @@ from dashboard.domain.access import Access, Verdict  # noqa: E402
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
 TITLE = "Notify dashboard"
+#: Served by the dashboard itself. A `:material/…:` page icon would make every browser fetch
+#: it from Google Fonts (Streamlit draws the other material icons from a font it serves).
+PAGE_ICON = str(Path(__file__).resolve().parent / "page_icon.png")
 
 
 def stop_at_the_gate(reader: Access) -> None:
@@ -51,13 +54,14 @@ def show_reader_in_sidebar(reader: Access) -> None:
         )
 
 
-st.set_page_config(page_title=TITLE, page_icon=":material/mail:", layout="wide")
+st.set_page_config(page_title=TITLE, page_icon=PAGE_ICON, layout="wide")
 reader = reader_access()
 if not reader.shows_data:
     stop_at_the_gate(reader)
 navigation = st.navigation(
     [
-        st.Page(PAGES / "service.py", title="Service", icon=":material/mail:", default=True),
+        st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page(PAGES / "service.py", title="Service", icon=":material/mail:", url_path="service"),
         st.Page(
             PAGES / "all_services.py",
             title="All services",

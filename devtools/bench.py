@@ -84,12 +84,11 @@ def batched_reads(runtime: Runtime, service_ids: list[str], rounds: int) -> dict
 
 def whole_pages(runtime: Runtime, rounds: int) -> dict[str, dict[str, float]]:
     """All services and Allowances, cold (cache emptied) and warm."""
-    clients, host = runtime.clients, runtime.settings.api_host_name
     today, year = london_today(), current_financial_year()
     results = {}
     for name, load in [
-        ("All services", lambda: load_all_services(clients, host, 7, today)),
-        ("Allowances", lambda: load_allowances(clients, host, year)),
+        ("All services", lambda: load_all_services(runtime.context, 7, today)),
+        ("Allowances", lambda: load_allowances(runtime.context, year, today)),
     ]:
         cold, warm = [], []
         for _ in range(rounds):

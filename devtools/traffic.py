@@ -6,7 +6,7 @@ Each view does what a page of the app does when someone opens it: the Service pa
 service list for its picker and then the service (a few popular services and a long tail, by a
 Zipf law; the days slider mostly on 7, sometimes 30, rarely anything else; now and then the
 Refresh button first); All services reads its three platform-wide calls; Allowances, now and
-then, reads every live service's allowance and usage. The same seed and the same service list
+then, reads its four platform-wide calls for a year. The same seed and the same service list
 give the same views in the same order.
 
 Views follow one another with no pause, in real time. There is no time scale: Redis expires keys
@@ -36,6 +36,7 @@ from dashboard.domain.retention import choose_days
 from dashboard.loaders.all_services import load_all_services
 from dashboard.loaders.allowances import load_allowances
 from dashboard.loaders.errors import describe_error
+from dashboard.loaders.sections import Failed
 from dashboard.loaders.service_page import forget_service, load_service_page, service_choices
 from dashboard.redaction import redacted_url
 from dashboard.runtime import Runtime, build_runtime
@@ -44,7 +45,7 @@ from notify_sandbox import open_database
 from notify_sandbox.serving import BackgroundSandbox
 
 SERVICE, ALL_SERVICES, ALLOWANCES = "service", "all-services", "allowances"
-# An Allowances view reads every live service (two keys each), so it stays rare.
+# Finance opens Allowances rarely.
 PAGE_WEIGHTS: Mapping[str, float] = {SERVICE: 0.947, ALL_SERVICES: 0.05, ALLOWANCES: 0.003}
 DAYS_WEIGHTS: Mapping[int, float] = {7: 70, 30: 20, 14: 3, 1: 2, 3: 2, 60: 2, 90: 1}
 ZIPF_EXPONENT = 1.1
@@ -123,9 +124,10 @@ def _show(runtime: Runtime, view: View) -> str | None:
         return next(iter(page.errors.values()), None)
     if view.page == ALL_SERVICES:
         days = choose_days(view.days, ALL_SERVICES_MAX_DAYS).days
-        return load_all_services(clients, host, days, london_today(), max_workers=workers).error
-    result = load_allowances(clients, host, view.financial_year)
-    return result.error or next(iter(result.failed.values()), None)
+        section = load_all_services(runtime.context, days, london_today())
+        return section.message if isinstance(section, Failed) else None
+    section = load_allowances(runtime.context, view.financial_year)
+    return section.message if isinstance(section, Failed) else None
 
 
 def counts_since(before: Counter, after: Counter) -> dict[tuple[str, str], int]:

@@ -468,14 +468,17 @@ def _report_date(name: str) -> date:
 @api.get("/platform-stats/volumes-by-service")
 def get_volumes_by_service() -> ResponseReturnValue:
     """Every live service's totals for a date range, used or not, with the free allowance of
-    the range's financial year. An end before the start gives zeros, as in the API."""
+    its latest financial year starting in the end date's calendar year or before (the API's
+    rule: a range ending on 31 March 2027 gets FY2027's). An end before the start gives zeros,
+    as in the API."""
     start, end = _report_date("start_date"), _report_date("end_date")
-    year = financial_year_of(end)
     usages = _usages(_stored_months(start, end))
-    stored = queries.allowances(_db(), year)
+    latest = queries.latest_allowances(_db(), end.year)
     entries = []
     for row in queries.live_services(_db()):
-        allowance = queries.allowance_of(stored, row, year)
+        if row["id"] not in latest:
+            continue
+        allowance = latest[row["id"]]
         lines = usage_lines(usages.get(row["sid"], []), allowance, row["letter_postage"])
         entries.append(serialize.service_volumes(row, allowance, volumes(lines)))
     return jsonify(sorted(entries, key=serialize.by_organisation))

@@ -146,6 +146,28 @@ def allowances(connection: sqlite3.Connection, year: int) -> dict[str, int]:
     return {row[0]: row[1] for row in rows}
 
 
+def latest_allowances(connection: sqlite3.Connection, calendar_year: int) -> dict[str, int]:
+    """Every service's allowance of its latest financial year that starts in `calendar_year`
+    or before: what volumes-by-service reports for a range ending in that calendar year.
+
+    The real API ranks each service's annual_billing rows with `financial_year_start <=` the
+    end date's calendar year, so a range ending on 31 March 2027 gets FY2027's allowance when
+    that row exists, not FY2026's. A service with no such row is left out, as the API's inner
+    join leaves it out.
+    """
+    rows = connection.execute(
+        """SELECT service_id, free_sms_fragment_limit FROM (
+               SELECT service_id, free_sms_fragment_limit,
+                      RANK() OVER (
+                          PARTITION BY service_id ORDER BY financial_year_start DESC
+                      ) AS latest
+               FROM annual_billing WHERE financial_year_start <= ?)
+           WHERE latest = 1""",
+        (calendar_year,),
+    ).fetchall()
+    return {row[0]: row[1] for row in rows}
+
+
 def allowance_of(stored: Mapping[str, int], service_row: sqlite3.Row, year: int) -> int:
     """A service's allowance from `allowances()`, or its sector's default for a year with no
     row, as `allowance()` gives it."""

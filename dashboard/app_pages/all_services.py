@@ -1,69 +1,108 @@
-"""All services page: every service, today's use of its daily limit, counts for the window."""
+"""All services page: every service, today's use of its tightest daily limit, window counts."""
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
+from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     caption_freshness,
     carry_view,
     remember,
     runtime,
     show_cache_warning,
+    show_excluded,
+    show_missing,
+    table_with_csv,
+    warn_if_stale,
 )
 from dashboard.domain.financial_year import london_today
+from dashboard.domain.links import LINK_NAME_PATTERN
+from dashboard.domain.liveness import STATUSES
 from dashboard.domain.retention import choose_days
-from dashboard.loaders.all_services import load_all_services
+from dashboard.domain.service_table import (
+    ANY_STATUS,
+    ServiceFilter,
+    filter_services,
+    headline_counts,
+)
+from dashboard.domain.window_words import describe_window
+from dashboard.loaders.all_services import AllServices, load_all_services
+from dashboard.loaders.sections import Failed
 
 MAX_DAYS = 90
 LEVEL_COLOURS = {"warning": "background-color: #fff2d3", "error": "background-color: #f6d7d2"}
-SHOWN_COLUMNS = {
-    "link": "Service",
-    "sector": "Sector",
-    "mode": "Mode",
-    "today": "Today",
-    "daily_limit": "Daily limit",
-    "limit_used": "Limit used",
-    "requested": "Requested",
-    "delivered": "Delivered",
-    "failed": "Failed",
-    "sending": "Sending",
-    "failure_rate": "Failure rate",
-}
+
+
+def columns() -> dict:
+    """The name pinned; today's figures, all of one channel, side by side; the window's counts.
+
+    They fit a 1,400 px window beside the sidebar; the sector is a filter, and in the CSV.
+    """
+    number = st.column_config.NumberColumn
+    return {
+        "link": st.column_config.LinkColumn(
+            "Service", display_text=LINK_NAME_PATTERN, width=230, pinned=True
+        ),
+        "status": st.column_config.TextColumn("Status", width=75),
+        "tightest_channel": st.column_config.TextColumn(
+            "Tightest channel",
+            width=110,
+            help="The channel whose daily limit is most used today: the next three columns "
+            "are all for this channel",
+        ),
+        "sent_today": number("Sent today", width=85),
+        "daily_limit": number("Daily limit", width=85),
+        "limit_used": st.column_config.ProgressColumn(
+            "Limit used", width=100, format="percent", min_value=0.0, max_value=1.0
+        ),
+        "requested": number("Requested", width=90),
+        "failed": number("Failed", width=75),
+        "failure_rate": number("Failure rate", width=85, format="percent"),
+    }
 
 
 def _on_days_change() -> None:
     remember("days", st.session_state["all_days_slider"])
 
 
-def _filter(table: pd.DataFrame) -> pd.DataFrame:
-    """Apply the sidebar's filters; returns a new frame."""
+def _choose_filter(table: pd.DataFrame) -> ServiceFilter:
+    """The sidebar's filters; "near a limit" only when today's counts were read."""
     sectors = st.sidebar.multiselect("Sector", sorted(table["sector"].unique()))
-    mode = st.sidebar.radio("Mode", ["All", "Live", "Trial"], horizontal=True)
-    near_only = st.sidebar.checkbox("Only services at 80% of a daily limit or more")
+    status = st.sidebar.radio("Status", [ANY_STATUS, *STATUSES])
+    near = st.sidebar.checkbox(
+        "Only services at 80% of a daily limit or more", disabled="limit_level" not in table
+    )
     search = st.sidebar.text_input("Search by name")
-    mask = pd.Series(True, index=table.index)
-    if sectors:
-        mask &= table["sector"].isin(sectors)
-    if mode != "All":
-        mask &= table["mode"] == mode
-    if near_only:
-        mask &= table["limit_level"] != "ok"
-    if search.strip():
-        mask &= table["name"].str.contains(search.strip(), case=False, regex=False)
-    return table[mask]
+    return ServiceFilter(tuple(sectors), status, near, search)
 
 
-def _styled(table: pd.DataFrame, levels: pd.Series):
-    """Rows coloured by how close the service is to a daily limit today."""
-    return table.style.apply(
-        lambda row: [LEVEL_COLOURS.get(levels[row.name], "")] * len(row), axis=1
-    ).format(thousands=",")
+def _styled(table: pd.DataFrame) -> Styler:
+    """Rows coloured by the Limit used they show: yellow from 80 %, red from 100 %."""
+    levels = table.get("limit_level")
+    styler = table.style.format(thousands=",")
+    if levels is None:
+        return styler
+    return styler.apply(lambda row: [LEVEL_COLOURS.get(levels[row.name], "")] * len(row), axis=1)
+
+
+def _headline(result: AllServices) -> None:
+    counts = headline_counts(result.table)
+    boxes = st.columns(4)
+    boxes[0].metric("Services", f"{counts['services']:,}")
+    boxes[1].metric(
+        "Live",
+        f"{counts['live']:,}",
+        help="Active, out of trial mode and counted as live: what the Notify API calls live",
+    )
+    if counts["near"] is not None:
+        boxes[2].metric("Near a daily limit", f"{counts['near']:,}")
+        boxes[3].metric("At or over a daily limit", f"{counts['over']:,}")
 
 
 def render() -> None:
     carry_view()
     show_cache_warning()
-    app = runtime()
     st.title("All services")
     choice = choose_days(st.query_params.get("days"), MAX_DAYS)
     st.session_state["all_days_slider"] = choice.days
@@ -76,61 +115,33 @@ def render() -> None:
         help="Counts for today and this many days before it.",
     )
     if choice.message:
-        st.warning(choice.message)
+        st.warning(plain(choice.message))
     with st.spinner("Reading every service…"):
-        result = load_all_services(
-            app.clients,
-            app.settings.api_host_name,
-            choice.days,
-            london_today(),
-            max_workers=app.settings.api_max_workers,
-        )
-    if result.error:
-        st.error(result.error)
+        section = load_all_services(runtime().context, choice.days, london_today())
+    if isinstance(section, Failed):
+        st.error(plain(section.message))
+        caption_freshness(section.freshness)
         return
-    table = _filter(result.table)
-    near = int((result.table["limit_level"] == "warning").sum())
-    over = int((result.table["limit_level"] == "error").sum())
-    columns = st.columns(4)
-    columns[0].metric("Services", f"{len(result.table):,}")
-    columns[1].metric("Live", f"{int((result.table['mode'] == 'Live').sum()):,}")
-    columns[2].metric("Near a daily limit", f"{near:,}")
-    columns[3].metric("At or over a daily limit", f"{over:,}")
+    result = section.value
+    warn_if_stale(section.freshness)
+    show_missing(result.missing)
+    _headline(result)
+    show_excluded(result.excluded)
+    shown = filter_services(result.table, _choose_filter(result.table))
     st.caption(
-        f"Counts from {result.start:%-d %B} to {result.end:%-d %B %Y} · "
-        f"{len(table):,} of {len(result.table):,} services shown · "
-        "yellow: 80% of a daily limit or more today; red: at or over it"
+        f"{describe_window(result.days, result.start, result.end)} · "
+        f"{len(shown):,} of {len(result.table):,} services shown · "
+        "Limit used: Sent today over the Daily limit of the Tightest channel; "
+        "yellow from 80%, red at 100% or more"
     )
-    shown = table.assign(
-        link=[
-            f"/?service_id={sid}&days={choice.days}#{name}"
-            for sid, name in zip(table["service_id"], table["name"], strict=True)
-        ],
-    )[list(SHOWN_COLUMNS)]
-    st.dataframe(
-        _styled(shown, table["limit_level"]),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "link": st.column_config.LinkColumn("Service", display_text=r"#(.*)$"),
-            "limit_used": st.column_config.ProgressColumn(
-                "Limit used", format="percent", min_value=0.0, max_value=1.0
-            ),
-            "failure_rate": st.column_config.NumberColumn("Failure rate", format="percent"),
-            **{
-                name: label
-                for name, label in SHOWN_COLUMNS.items()
-                if name not in {"link", "limit_used", "failure_rate"}
-            },
-        },
-    )
-    st.download_button(
+    table_with_csv(
+        _styled(shown),
+        {name: config for name, config in columns().items() if name in shown},
+        shown.drop(columns=["link"]),
+        f"notify-services-{result.end:%Y-%m-%d}-{result.days}-days.csv",
         "Download CSV",
-        table.to_csv(index=False).encode(),
-        file_name=f"notify-services-{result.end:%Y-%m-%d}-{choice.days}-days.csv",
-        mime="text/csv",
     )
-    caption_freshness(result.freshness)
+    caption_freshness(section.freshness)
 
 
 render()

@@ -4,48 +4,96 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from dashboard.app_pages import charts
-from dashboard.app_pages.shared import caption_freshness, pounds, runtime, show_cache_warning
+from dashboard.app_pages import platform_charts
+from dashboard.app_pages.plain_text import plain
+from dashboard.app_pages.shared import (
+    caption_freshness,
+    pounds,
+    runtime,
+    show_cache_warning,
+    show_excluded,
+    show_missing,
+    table_with_csv,
+    warn_if_stale,
+)
+from dashboard.domain.allowance_table import (
+    SERVICE_FILTERS,
+    AllowanceTables,
+    filter_allowances,
+    totals,
+)
 from dashboard.domain.financial_year import financial_year_label, financial_years
+from dashboard.domain.year_choice import choose_financial_year
 from dashboard.loaders.allowances import load_allowances
+from dashboard.loaders.sections import Failed
 
 HIGHLIGHTS = {"over": "background-color: #f6d7d2", "custom": "background-color: #e8f1f8"}
-SECTOR_LABELS = {
-    "sector": "Sector",
-    "services": "Live services",
-    "default_allowance": "Default allowance",
-    "total_allowance": "Total allowance",
-    "used": "Fragments used",
-    "remaining": "Free left",
-    "chargeable": "Chargeable",
-    "cost": "Cost",
-}
-SERVICE_LABELS = {
-    "name": "Service",
-    "sector": "Sector",
-    "allowance": "Allowance",
-    "sector_default": "Sector default",
-    "custom_allowance": "Custom",
-    "used": "Fragments used",
-    "remaining": "Free left",
-    "chargeable": "Chargeable",
-    "cost": "Cost",
-    "over_allowance": "Over",
-}
+#: How the tables' numbers read: whole numbers with thousands, costs in pounds and pence.
 NUMBERS = {"cost": "£{:,.2f}"}
+
+
+def sector_columns() -> dict:
+    """Sector, then the finance figures: all of them fit a 1,400 px window beside the sidebar."""
+    number = st.column_config.NumberColumn
+    return {
+        "sector": st.column_config.TextColumn("Sector", width=190, pinned=True),
+        "services": number("Services", width=70, help="Live services in the sector"),
+        "default_allowance": number(
+            "Default", width=85, help="The sector's default free allowance for one service"
+        ),
+        "total_allowance": number("Total allowance", width=95),
+        "used": number("Fragments used", width=100),
+        "share_used": st.column_config.ProgressColumn(
+            "Allowance used", width=110, format="percent", min_value=0.0, max_value=1.0
+        ),
+        "remaining": number("Free left", width=85),
+        "chargeable": number("Chargeable", width=90),
+        "cost": number("Cost", width=95),
+    }
+
+
+def service_columns() -> dict:
+    """The name pinned, the finance figures next to it, the sector last: all of them fit a
+    1,400 px window beside the sidebar."""
+    number = st.column_config.NumberColumn
+    return {
+        "name": st.column_config.TextColumn("Service", width=200, pinned=True),
+        "allowance": number("Allowance", width=80),
+        "used": number("Fragments used", width=95),
+        "remaining": number("Free left", width=80),
+        "chargeable": number("Chargeable", width=85),
+        "cost": number("Cost", width=90),
+        "over_allowance": st.column_config.CheckboxColumn("Over", width=45),
+        "custom_allowance": st.column_config.CheckboxColumn("Custom", width=55),
+        "sector_default": number(
+            "Default", width=85, help="The default free allowance of the service's sector"
+        ),
+        "sector": st.column_config.TextColumn("Sector", width=105),
+    }
+
+
+def _shown(columns: dict, frame: pd.DataFrame) -> dict:
+    """The columns the frame has: without the billing report, no chargeable or cost."""
+    return {name: config for name, config in columns.items() if name in frame}
 
 
 def _choose_year() -> int:
     years = financial_years()
-    requested = st.query_params.get("year")
-    index = years.index(int(requested)) if requested in {str(year) for year in years} else 0
-    if requested and requested not in {str(year) for year in years}:
-        st.warning(f"“{requested}” is not a financial year shown here: showing the current one.")
+    choice = choose_financial_year(st.query_params.get("year"), years)
+    if choice.message:
+        st.warning(plain(choice.message))
     year = st.sidebar.selectbox(
-        "Financial year", years, index=index, format_func=financial_year_label
+        "Financial year", years, index=years.index(choice.year), format_func=financial_year_label
     )
     st.query_params["year"] = str(year)
     return year
+
+
+def _numbers(frame: pd.DataFrame) -> Styler:
+    """The frame as it reads on screen: thousands separated, costs in pounds."""
+    return frame.style.format(
+        {column: form for column, form in NUMBERS.items() if column in frame}, thousands=","
+    )
 
 
 def _service_styles(services: pd.DataFrame) -> Styler:
@@ -58,73 +106,78 @@ def _service_styles(services: pd.DataFrame) -> Styler:
             colour = ""
         return [colour] * len(row)
 
-    return services.style.apply(style, axis=1).format(NUMBERS, thousands=",")
+    return _numbers(services).apply(style, axis=1)
 
 
-def _table_with_csv(
-    shown: Styler, labels: dict[str, str], data: pd.DataFrame, file_name: str, button: str
-) -> None:
-    """A table as read on screen, and every row and column of its data as CSV."""
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=labels)
-    st.download_button(
-        button, data.to_csv(index=False).encode(), file_name=file_name, mime="text/csv"
+def _headline(tables: AllowanceTables) -> None:
+    figures = totals(tables)
+    columns = st.columns(4)
+    columns[0].metric("Live services", f"{figures['services']:,}")
+    columns[1].metric("Fragments used", f"{figures['used']:,}")
+    if tables.has_charges:
+        columns[2].metric("Chargeable fragments", f"{figures['chargeable']:,}")
+        columns[3].metric("Cost beyond allowances", pounds(figures["cost"]))
+
+
+def _platform_service(tables: AllowanceTables) -> None:
+    """GOV.UK Notify's own service: shown apart, never in the totals."""
+    if tables.platform.empty:
+        return
+    st.caption(
+        "GOV.UK Notify's own service sends the platform's messages: it is shown here, apart, "
+        "and left out of every total above and below."
+    )
+    st.dataframe(
+        _numbers(tables.platform),
+        hide_index=True,
+        width="stretch",
+        column_config=_shown(service_columns(), tables.platform),
+        column_order=list(_shown(service_columns(), tables.platform)),
     )
 
 
 def render() -> None:
     show_cache_warning()
-    app = runtime()
     st.title("Free text message allowances")
     year = _choose_year()
-    progress = st.progress(0.0, text="Reading allowances and usage…")
-    result = load_allowances(
-        app.clients,
-        app.settings.api_host_name,
-        year,
-        on_progress=lambda done, total: progress.progress(
-            done / total, text=f"Read {done:,} of {total:,} services"
-        ),
-    )
-    progress.empty()
-    if result.error:
-        st.error(result.error)
+    with st.spinner("Reading allowances, use and charges…"):
+        section = load_allowances(runtime().context, year)
+    if isinstance(section, Failed):
+        st.error(plain(section.message))
+        caption_freshness(section.freshness)
         return
-    sectors, services = result.sectors, result.services
-    st.subheader(f"By sector, {financial_year_label(year)}")
-    columns = st.columns(4)
-    columns[0].metric("Live services", f"{len(services):,}")
-    columns[1].metric("Fragments used", f"{int(sectors['used'].sum()):,}")
-    columns[2].metric("Chargeable fragments", f"{int(sectors['chargeable'].sum()):,}")
-    columns[3].metric("Cost beyond allowances", pounds(float(sectors["cost"].sum())))
-    _table_with_csv(
-        sectors[list(SECTOR_LABELS)].style.format(NUMBERS, thousands=","),
-        SECTOR_LABELS,
+    tables = section.value.tables
+    warn_if_stale(section.freshness)
+    show_missing(section.value.missing)
+    sectors, services = tables.sectors, tables.services
+    st.subheader(f"By sector, {financial_year_label(year)}", anchor=False)
+    _headline(tables)
+    show_excluded(tables.excluded)
+    table_with_csv(
+        _numbers(sectors),
+        _shown(sector_columns(), sectors),
         sectors,
         f"notify-allowances-by-sector-{year}.csv",
         "Download sectors CSV",
     )
-    st.altair_chart(charts.used_against_allowance(sectors), width="stretch")
+    st.caption(
+        "Each sector on its own scale (they differ a thousandfold): compare the two bars "
+        "within a sector."
+    )
+    st.altair_chart(platform_charts.used_against_allowance(sectors))
+    _platform_service(tables)
 
-    st.subheader("By service")
+    st.subheader("By service", anchor=False)
     st.caption("Red: over its allowance · blue: allowance differs from its sector's default")
-    only = st.radio("Show", ["All", "Over their allowance", "Custom allowance"], horizontal=True)
-    shown = services
-    if only == "Over their allowance":
-        shown = services[services["over_allowance"]]
-    elif only == "Custom allowance":
-        shown = services[services["custom_allowance"]]
-    _table_with_csv(
-        _service_styles(shown[list(SERVICE_LABELS)]),
-        SERVICE_LABELS,
+    only = st.radio("Show", SERVICE_FILTERS, horizontal=True)
+    table_with_csv(
+        _service_styles(filter_allowances(services, only)),
+        _shown(service_columns(), services),
         services,
         f"notify-allowances-by-service-{year}.csv",
         "Download services CSV",
     )
-    if result.failed:
-        with st.expander(f"{len(result.failed)} services could not be read"):
-            for name, message in result.failed.items():
-                st.write(f"**{name}**: {message}")
-    caption_freshness(result.freshness)
+    caption_freshness(section.freshness)
 
 
 render()

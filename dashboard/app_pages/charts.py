@@ -56,33 +56,3 @@ def allowance_by_month(monthly: pd.DataFrame, allowance: int) -> alt.LayerChart:
         .encode(y="allowance:Q")
     )
     return alt.layer(bars, running, limit).properties(height=260)
-
-
-def used_against_allowance(sectors: pd.DataFrame) -> alt.Chart:
-    """Per sector, fragments used beside the total free allowance."""
-    long = sectors.melt(
-        id_vars=["sector"],
-        value_vars=["total_allowance", "used"],
-        var_name="measure",
-        value_name="fragments",
-    ).replace({"measure": {"total_allowance": "Free allowance", "used": "Used"}})
-    return (
-        alt.Chart(long)
-        .mark_bar()
-        .encode(
-            y=alt.Y("sector:N", title=None, sort=list(sectors["sector"])),
-            x=alt.X(
-                "fragments:Q",
-                title="Fragments (log scale: sectors differ a thousandfold)",
-                scale=alt.Scale(type="symlog"),
-            ),
-            yOffset="measure:N",
-            color=alt.Color(
-                "measure:N",
-                title=None,
-                scale=alt.Scale(domain=["Free allowance", "Used"], range=["#b1b4b6", "#1d70b8"]),
-            ),
-            tooltip=["sector", "measure", alt.Tooltip("fragments:Q", format=",")],
-        )
-        .properties(height=alt.Step(14))
-    )

@@ -1,8 +1,15 @@
 """What pages share: the reader's access, the runtime, the carried view, freshness captions."""
 
-import streamlit as st
+from collections.abc import Mapping, Sequence
+from typing import Any
 
+import pandas as pd
+import streamlit as st
+from pandas.io.formats.style import Styler
+
+from dashboard.app_pages.plain_text import plain
 from dashboard.domain import access
+from dashboard.domain.excluded import Excluded, exclusion_note
 from dashboard.loaders.freshness import Freshness
 from dashboard.runtime import Runtime, build_runtime
 from dashboard.settings import load_settings
@@ -73,3 +80,59 @@ def pounds(amount: float) -> str:
 
 def percent(fraction: float) -> str:
     return f"{fraction:.1%}"
+
+
+def table_with_csv(
+    shown: pd.DataFrame | Styler,
+    column_config: Mapping[str, Any],
+    data: pd.DataFrame,
+    file_name: str,
+    button: str,
+) -> None:
+    """A table as read on screen, and every row and column of its data as CSV beneath it.
+
+    `column_config` gives each shown column its label and width; columns it does not name are
+    not shown (their data is still in the CSV).
+    """
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config=column_config,
+        column_order=list(column_config),
+    )
+    st.download_button(
+        button, data.to_csv(index=False).encode(), file_name=file_name, mime="text/csv"
+    )
+
+
+def show_missing(messages: Sequence[str]) -> None:
+    """Say which parts of a page could not be read (the API's own words are plain text)."""
+    for message in messages:
+        st.warning(plain(message), icon="⚠️")
+
+
+def show_excluded(excluded: Sequence[Excluded]) -> None:
+    """Say that the totals leave services out, and list them with why, as plain text."""
+    note = exclusion_note(excluded)
+    if note is None:
+        return
+    st.warning(note, icon="⚠️")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Service": [item.name for item in excluded],
+                "Service id": [item.service_id for item in excluded],
+                "Why": [item.reason for item in excluded],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def warn_if_stale(freshness: Freshness) -> None:
+    """Say where a section starts, not only in its caption, that the API did not answer and
+    these are its last numbers."""
+    if freshness.stale_since is not None:
+        st.warning(freshness.summary, icon="⏳")

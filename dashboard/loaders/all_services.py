@@ -1,51 +1,58 @@
 """Every service in one table from three API calls, however many services there are."""
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import pandas as pd
 
-from dashboard.domain.daily_limits import daily_limit_usage, highest_fraction, worst_level
-from dashboard.domain.go_live import is_trial_mode
+from dashboard.domain.daily_limits import LimitUsage, daily_limit_usage
+from dashboard.domain.excluded import Excluded
+from dashboard.domain.links import service_page_link
+from dashboard.domain.liveness import service_status
 from dashboard.domain.sectors import normalise_organisation_type, sector_name
+from dashboard.domain.service_table import LIMIT_COLUMNS, WINDOW_COLUMNS
 from dashboard.domain.statistics import CHANNELS, totals
-from dashboard.loaders.concurrent import gather
+from dashboard.loaders.concurrent import Outcome, gather
+from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.errors import describe_error
-from dashboard.loaders.freshness import Freshness, freshness_of
+from dashboard.loaders.sections import Failed, Ready, Section, merged_freshness
 from dashboard.notify_client import NotifyClients
-from dashboard.notify_client.schemas.services import ChannelCounts, Service, Statistics
+from dashboard.notify_client.schemas.services import (
+    ChannelCounts,
+    DetailedService,
+    Service,
+    Statistics,
+)
 
-COLUMNS = (
+SERVICE_COLUMNS: tuple[str, ...] = (
     "service_id",
     "name",
+    "link",
     "sector",
     "organisation_type",
-    "mode",
-    "active",
-    "today",
-    "daily_limit",
-    "limit_used",
-    "limit_level",
-    "requested",
-    "delivered",
-    "failed",
-    "sending",
-    "failure_rate",
-    *(f"{channel}_requested" for channel in CHANNELS),
+    "status",
 )
+COLUMNS: tuple[str, ...] = (*SERVICE_COLUMNS, *LIMIT_COLUMNS, *WINDOW_COLUMNS)
+
+#: Each optional call, and what the page is without when it fails.
+PARTS = {
+    "today": "Today's use of the daily limits is not shown: ",
+    "window": "Counts for the window are not shown: ",
+}
 
 
 @dataclass(frozen=True)
 class AllServices:
-    """The table, the window it counts, and what failed or how fresh it is."""
+    """The table, the window it counts, the services it could not place and missing parts."""
 
     table: pd.DataFrame
     days: int
     start: date
     end: date
-    error: str | None = None
-    freshness: Freshness | None = None
-    warnings: list[str] = field(default_factory=list)
+    excluded: tuple[Excluded, ...] = ()
+    missing: tuple[str, ...] = ()
 
 
 # What a service missing from a list of counts has sent.
@@ -53,66 +60,147 @@ _NOTHING = ChannelCounts(requested=0, delivered=0, failed=0)
 _NO_MESSAGES = Statistics(email=_NOTHING, sms=_NOTHING, letter=_NOTHING)
 
 
-def _row(service: Service, window: Statistics, today: Statistics) -> dict:
-    """One service's line: today's use of its most used daily limit and the window's counts."""
-    usages = daily_limit_usage(service, today)
-    tightest = max(usages, key=lambda usage: usage.fraction)
-    counts = totals(window)
-    organisation_type = normalise_organisation_type(service.organisation_type)
+def window_start(days: int, today: date) -> date:
+    """The first day of a window of today and `days` days before it."""
+    return today - timedelta(days=days)
+
+
+def all_services_calls(
+    clients: NotifyClients, days: int, today: date
+) -> dict[str, Callable[[], Any]]:
+    """The three calls by name; another loader may run them with its own (the Overview)."""
+    services = clients.services
+    start = window_start(days, today)
     return {
-        "service_id": service.id,
-        "name": service.name,
-        "sector": sector_name(organisation_type),
-        "organisation_type": organisation_type,
-        "mode": "Trial" if is_trial_mode(service) else "Live",
-        "active": service.active,
-        "today": totals(today)["requested"],
+        "services": services.get_services,
+        "window": lambda: services.get_services_detailed(start, today),
+        "today": lambda: services.get_services_detailed(today, today),
+    }
+
+
+def tightest_limit(usages: list[LimitUsage]) -> LimitUsage:
+    """The daily limit with the most used, the smallest limit first when they tie (nothing
+    sent: the letter limit is nearest)."""
+    return max(usages, key=lambda usage: (usage.fraction, -usage.limit))
+
+
+def _limit_columns(service: Service, today: Statistics) -> dict[str, object]:
+    """Today's use of the tightest limit: channel, sent, limit and fraction all of one channel,
+    so that sent / limit = fraction and the row's colour follows that fraction."""
+    tightest = tightest_limit(daily_limit_usage(service, today))
+    return {
+        "tightest_channel": tightest.label,
+        "sent_today": tightest.used,
         "daily_limit": tightest.limit,
-        "limit_used": highest_fraction(usages),
-        "limit_level": worst_level(usages),
+        "limit_used": tightest.fraction,
+        "limit_level": tightest.level,
+        **{f"{channel}_today": getattr(today, channel).requested for channel in CHANNELS},
+    }
+
+
+def _window_columns(window: Statistics) -> dict[str, object]:
+    counts = totals(window)
+    return {
         **counts,
         "failure_rate": counts["failed"] / counts["requested"] if counts["requested"] else 0.0,
         **{f"{channel}_requested": getattr(window, channel).requested for channel in CHANNELS},
     }
 
 
-def load_all_services(
-    clients: NotifyClients, api_host: str, days: int, today: date, max_workers: int = 8
-) -> AllServices:
-    """Services, their counts for the window and for today: three calls, read concurrently."""
-    start = today - timedelta(days=days)
-    services = clients.services
-    outcomes = gather(
-        {
-            "services": services.get_services,
-            "window": lambda: services.get_services_detailed(start, today),
-            "today": lambda: services.get_services_detailed(today, today),
-        },
-        max_workers,
+def service_row(
+    service: Service, days: int, window: Statistics | None, today: Statistics | None
+) -> dict[str, object]:
+    """One service's line; without today's counts or the window's, their columns are absent."""
+    organisation_type = normalise_organisation_type(service.organisation_type)
+    row: dict[str, object] = {
+        "service_id": service.id,
+        "name": service.name,
+        "link": service_page_link(service.id, days, service.name),
+        "sector": sector_name(organisation_type),
+        "organisation_type": organisation_type,
+        "status": service_status(service),
+    }
+    if today is not None:
+        row |= _limit_columns(service, today)
+    if window is not None:
+        row |= _window_columns(window)
+    return row
+
+
+def _counts_by_id(outcome: Outcome) -> dict[str, Statistics] | None:
+    if outcome.error is not None:
+        return None
+    return {row.id: row.statistics for row in outcome.value}
+
+
+def _unplaced(outcomes: Mapping[str, Outcome], known: set[str]) -> tuple[Excluded, ...]:
+    """Services with counts that the services list does not have, once each."""
+    found: dict[str, DetailedService] = {}
+    for name in PARTS:
+        if outcomes[name].error is None:
+            for row in outcomes[name].value:
+                if row.id not in known:
+                    found.setdefault(row.id, row)
+    return tuple(
+        Excluded(row.id, row.name, "has counts, but is not in the services list")
+        for row in found.values()
     )
-    freshness = freshness_of(
-        (lookup for outcome in outcomes.values() for lookup in outcome.lookups),
-        max(outcome.milliseconds for outcome in outcomes.values()),
-    )
-    failed = [outcome.error for outcome in outcomes.values() if outcome.error is not None]
-    if failed:
-        return AllServices(
-            pd.DataFrame(columns=COLUMNS),
-            days,
-            start,
-            today,
-            error=describe_error(failed[0], api_host),
-            freshness=freshness,
-        )
-    window = {row.id: row.statistics for row in outcomes["window"].value}
-    today_counts = {row.id: row.statistics for row in outcomes["today"].value}
+
+
+def all_services_from(
+    outcomes: Mapping[str, Outcome], days: int, today: date, api_label: str
+) -> Section[AllServices]:
+    """The section from the three calls: failed without the services list; without today's
+    or the window's counts, ready without their columns and saying so."""
+    freshness = merged_freshness([outcomes[name] for name in ("services", *PARTS)])
+    if outcomes["services"].error is not None:
+        return Failed(describe_error(outcomes["services"].error, api_label), freshness)
+    services: list[Service] = outcomes["services"].value
+    counts = {name: _counts_by_id(outcomes[name]) for name in PARTS}
     rows = [
-        _row(
+        service_row(
             service,
-            window.get(service.id, _NO_MESSAGES),
-            today_counts.get(service.id, _NO_MESSAGES),
+            days,
+            None if counts["window"] is None else counts["window"].get(service.id, _NO_MESSAGES),
+            None if counts["today"] is None else counts["today"].get(service.id, _NO_MESSAGES),
         )
-        for service in outcomes["services"].value
+        for service in services
     ]
-    table = pd.DataFrame(rows, columns=COLUMNS).sort_values("limit_used", ascending=False)
-    return AllServices(table.reset_index(drop=True), days, start, today, freshness=freshness)
+    columns = [
+        column
+        for column in COLUMNS
+        if (column not in LIMIT_COLUMNS or counts["today"] is not None)
+        and (column not in WINDOW_COLUMNS or counts["window"] is not None)
+    ]
+    table = pd.DataFrame(rows, columns=columns)
+    order = "limit_used" if "limit_used" in table else "requested" if "requested" in table else None
+    if order is not None:
+        table = table.sort_values(order, ascending=False, kind="stable")
+    errors = {name: outcomes[name].error for name in PARTS}
+    missing = tuple(
+        lead + describe_error(error, api_label)
+        for (name, lead), error in zip(PARTS.items(), errors.values(), strict=True)
+        if error is not None
+    )
+    return Ready(
+        AllServices(
+            table.reset_index(drop=True),
+            days,
+            window_start(days, today),
+            today,
+            excluded=_unplaced(outcomes, {service.id for service in services}),
+            missing=missing,
+        ),
+        freshness,
+    )
+
+
+def load_all_services(context: LoaderContext, days: int, today: date) -> Section[AllServices]:
+    """Services, their counts for the window and for today: three calls, read concurrently
+    within the page's deadline."""
+    outcomes = gather(
+        all_services_calls(context.clients, days, today),
+        context.max_workers,
+        context.deadline_seconds,
+    )
+    return all_services_from(outcomes, days, today, context.api_label)

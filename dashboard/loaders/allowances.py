@@ -1,152 +1,89 @@
-"""Finance's view: every live service's free text allowance and use in one financial year."""
+"""Finance's view: every live service's free text allowance, use and cost in one financial year.
 
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+Four calls, whatever the number of services: the services list (sectors), volumes-by-service
+twice (the year's allowances through a one-day probe, and the year's use) and the billing
+report (charges). `dashboard/domain/allowance_table.py` says why the probe is needed.
+"""
 
-import pandas as pd
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
-from dashboard.cache.request_cache import recording
-from dashboard.domain.allowance_usage import allowance_totals, sms_fragments_by_month
-from dashboard.domain.sectors import (
-    ORGANISATION_TYPES,
-    default_free_allowance,
-    normalise_organisation_type,
-    sector_name,
+from dashboard.domain.allowance_table import (
+    AllowanceTables,
+    allowance_probe,
+    allowance_tables,
+    usage_range,
 )
+from dashboard.domain.financial_year import london_today
+from dashboard.loaders.concurrent import Outcome, gather
+from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.errors import describe_error
-from dashboard.loaders.freshness import Freshness, freshness_of
+from dashboard.loaders.sections import Failed, Ready, Section, merged_freshness
 from dashboard.notify_client import NotifyClients
-from dashboard.notify_client.schemas.billing import MonthlyUsageRow
-from dashboard.notify_client.schemas.services import Service
 
-BATCH_SIZE = 100
-
-SERVICE_COLUMNS = (
-    "service_id",
-    "name",
-    "sector",
-    "organisation_type",
-    "allowance",
-    "sector_default",
-    "custom_allowance",
-    "used",
-    "remaining",
-    "chargeable",
-    "cost",
-    "over_allowance",
-)
-SECTOR_COLUMNS = (
-    "sector",
-    "organisation_type",
-    "services",
-    "default_allowance",
-    "total_allowance",
-    "used",
-    "remaining",
-    "chargeable",
-    "cost",
-)
+#: The calls the tables cannot be made without; the billing report only adds charges.
+REQUIRED_CALLS = ("services", "allowances", "volumes")
+CHARGES_CALL = "charges"
 
 
 @dataclass(frozen=True)
 class Allowances:
-    """Per service and per sector; services whose reads failed are listed with why."""
+    """The year's tables, and a sentence for each part that could not be read."""
 
-    financial_year: int
-    services: pd.DataFrame
-    sectors: pd.DataFrame
-    failed: dict[str, str] = field(default_factory=dict)
-    error: str | None = None
-    freshness: Freshness | None = None
+    tables: AllowanceTables
+    missing: tuple[str, ...] = ()
 
 
-def _live(services: list[Service]) -> list[Service]:
-    return [s for s in services if s.active and not s.restricted]
-
-
-def _service_row(
-    service: Service, year: int, allowance: int, monthly: list[MonthlyUsageRow]
-) -> dict:
-    organisation_type = normalise_organisation_type(service.organisation_type)
-    usage = allowance_totals(allowance, year, sms_fragments_by_month(monthly))
-    sector_default = default_free_allowance(organisation_type, year)
+def allowance_calls(clients: NotifyClients, year: int, today: date) -> dict[str, Callable[[], Any]]:
+    """The four calls by name; another loader may run them with its own (the Overview)."""
+    probe = allowance_probe(year)
+    first, last = usage_range(year, today)
+    platform = clients.platform
     return {
-        "service_id": service.id,
-        "name": service.name,
-        "sector": sector_name(organisation_type),
-        "organisation_type": organisation_type,
-        "allowance": usage.allowance,
-        "sector_default": sector_default,
-        "custom_allowance": usage.allowance != sector_default,
-        "used": usage.used,
-        "remaining": usage.remaining,
-        "chargeable": usage.chargeable,
-        "cost": float(usage.cost),
-        "over_allowance": usage.chargeable > 0,
+        "services": clients.services.get_services,
+        "allowances": lambda: platform.get_volumes_by_service(*probe),
+        "volumes": lambda: platform.get_volumes_by_service(first, last),
+        CHARGES_CALL: lambda: platform.get_data_for_billing_report(first, last),
     }
 
 
-def sector_totals(services: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Totals by sector, in the sectors' usual order, from the per-service table."""
-    grouped = services.groupby("organisation_type").agg(
-        services=("service_id", "count"),
-        total_allowance=("allowance", "sum"),
-        used=("used", "sum"),
-        remaining=("remaining", "sum"),
-        chargeable=("chargeable", "sum"),
-        cost=("cost", "sum"),
+def allowances_from(
+    outcomes: Mapping[str, Outcome], year: int, api_label: str
+) -> Section[Allowances]:
+    """The section from the calls' outcomes: failed without any of the required three; ready
+    without the billing report, saying that chargeable fragments and cost are missing."""
+    names = (*REQUIRED_CALLS, CHARGES_CALL)
+    freshness = merged_freshness([outcomes[name] for name in names])
+    for name in REQUIRED_CALLS:
+        error = outcomes[name].error
+        if error is not None:
+            return Failed(describe_error(error, api_label), freshness)
+    charges = outcomes[CHARGES_CALL]
+    missing: tuple[str, ...] = ()
+    if charges.error is not None:
+        missing = (
+            "Chargeable fragments and cost are not shown: "
+            + describe_error(charges.error, api_label),
+        )
+    tables = allowance_tables(
+        year,
+        outcomes["services"].value,
+        outcomes["allowances"].value,
+        outcomes["volumes"].value,
+        charges.value if charges.error is None else None,
     )
-    order = [kind for kind in (*ORGANISATION_TYPES, "nhs") if kind in grouped.index]
-    grouped = grouped.loc[order].reset_index()
-    grouped["sector"] = grouped["organisation_type"].map(sector_name)
-    grouped["default_allowance"] = [
-        default_free_allowance(kind, year) for kind in grouped["organisation_type"]
-    ]
-    return grouped[list(SECTOR_COLUMNS)]
+    return Ready(Allowances(tables, missing), freshness)
 
 
 def load_allowances(
-    clients: NotifyClients,
-    api_host: str,
-    financial_year: int,
-    on_progress: Callable[[int, int], None] | None = None,
-) -> Allowances:
-    """Read every live service's allowance and monthly use, a batch at a time, via the cache."""
-    empty = pd.DataFrame(columns=SERVICE_COLUMNS)
-    started = time.perf_counter()
-    with recording() as lookups:
-        try:
-            services = _live(clients.services.get_services())
-        except Exception as error:  # the page says why, nothing else to show
-            return Allowances(
-                financial_year,
-                empty,
-                pd.DataFrame(columns=SECTOR_COLUMNS),
-                error=describe_error(error, api_host),
-                freshness=freshness_of(lookups, (time.perf_counter() - started) * 1000),
-            )
-        rows, failed = [], {}
-        for start in range(0, len(services), BATCH_SIZE):
-            batch = services[start : start + BATCH_SIZE]
-            limit_calls = [{"service_id": s.id, "financial_year": financial_year} for s in batch]
-            usage_calls = [{"service_id": s.id, "year": financial_year} for s in batch]
-            limits = clients.billing.get_free_sms_fragment_limit.many(limit_calls)
-            usage = clients.billing.get_monthly_usage.many(usage_calls)
-            for service, limit, used in zip(batch, limits, usage, strict=True):
-                error = limit.error or used.error
-                if error is not None:
-                    failed[service.name] = describe_error(error, api_host)
-                    continue
-                allowance = limit.value.free_sms_fragment_limit
-                rows.append(_service_row(service, financial_year, allowance, used.value))
-            if on_progress is not None:
-                on_progress(min(start + BATCH_SIZE, len(services)), len(services))
-    table = pd.DataFrame(rows, columns=SERVICE_COLUMNS)
-    return Allowances(
-        financial_year,
-        table.sort_values(["sector", "name"]).reset_index(drop=True),
-        sector_totals(table, financial_year),
-        failed=failed,
-        freshness=freshness_of(lookups, (time.perf_counter() - started) * 1000),
+    context: LoaderContext, year: int, today: date | None = None
+) -> Section[Allowances]:
+    """Read the four calls at once, within the page's deadline, and build the year's tables."""
+    outcomes = gather(
+        allowance_calls(context.clients, year, today or london_today()),
+        context.max_workers,
+        context.deadline_seconds,
     )
+    return allowances_from(outcomes, year, context.api_label)

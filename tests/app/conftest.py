@@ -38,13 +38,18 @@ def sandbox_db(live_sandbox: BackgroundSandbox) -> Iterator[sqlite3.Connection]:
 
 
 def open_page(page: str | None = None, **query: str) -> AppTest:
-    """Run the app (on one of its pages) with these query parameters."""
+    """Run the app (on one of its pages) with these query parameters.
+
+    A page is opened directly where AppTest can find it before the first run (by its file
+    name), as a reader opening its address would; one whose address differs from its file
+    name (All services, at /services) is reached from the first page, which runs first.
+    """
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     for name, value in query.items():
         at.query_params[name] = value
+    guessed = at.switch_page(page)._page_hash if page is not None else None
     at.run()
-    if page is not None:
-        at.switch_page(page)
+    if page is not None and at.switch_page(page)._page_hash != guessed:
         for name, value in query.items():
             at.query_params[name] = value
         at.run()

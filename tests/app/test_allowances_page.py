@@ -1,15 +1,20 @@
-"""The Allowances page: sector totals and per-service cost, checked against the API's billing."""
+"""The Allowances page: its tables are the API's billing, totals leave out the platform's own
+service and say what they exclude, a part that fails is said, and the URL's year is text."""
 
-from decimal import Decimal
+import re
 
 import pytest
+import streamlit as st
 
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
 from dashboard.domain.financial_year import current_financial_year
+from dashboard.domain.liveness import is_live
+from dashboard.domain.platform_service import NOTIFY_SERVICE_ID
 from dashboard.notify_client import build_clients
 from tests.app.conftest import open_page
 from tests.conftest import settings_for_tests
+from tests.redis_server import free_port
 
 PAGE = "app_pages/allowances.py"
 
@@ -20,59 +25,85 @@ def api(live_sandbox):
     )
 
 
-def api_billing(clients, service_id: str, year: int) -> dict:
-    """What the API itself says a service used and owes for SMS in a year."""
-    rows = [
-        r
-        for r in clients.billing.get_monthly_usage(service_id, year)
-        if r.notification_type == "sms"
-    ]
-    return {
-        "used": sum(r.chargeable_units for r in rows),
-        "chargeable": sum(r.charged_units for r in rows),
-        "cost": sum((Decimal(str(r.cost)) for r in rows), Decimal(0)),
-    }
+def tables(at) -> dict[str, object]:
+    """The page's tables by what they hold: sectors, the platform's service apart, services."""
+    frames = [frame.value for frame in at.dataframe]
+    sectors = next(frame for frame in frames if "share_used" in frame)
+    platform, services = [frame for frame in frames if "allowance" in frame]
+    return {"sectors": sectors, "platform": platform, "services": services}
 
 
 @pytest.mark.parametrize("year", [current_financial_year(), current_financial_year() - 1])
-def test_each_services_use_and_cost_equal_the_apis_billing(app_environment, live_sandbox, year):
+def test_every_live_service_but_the_platforms_own_is_listed_with_its_allowance(
+    app_environment, live_sandbox, year
+):
     clients = api(live_sandbox)
+    live = {service.id for service in clients.services.get_services() if is_live(service)}
 
     at = open_page(PAGE, year=str(year))
 
     assert not at.exception
-    services = at.dataframe[1].value
-    assert len(services) > 0
-    by_name = {s.name: s.id for s in clients.services.get_services()}
-    for _, row in services.iterrows():
-        expected = api_billing(clients, by_name[row["name"]], year)
-        assert row["used"] == expected["used"]
-        assert row["chargeable"] == expected["chargeable"]
-        assert Decimal(str(row["cost"])).quantize(Decimal("0.0001")) == expected["cost"].quantize(
-            Decimal("0.0001")
-        )
+    shown = tables(at)
+    assert set(shown["services"]["service_id"]) == live - {NOTIFY_SERVICE_ID}
+    assert list(shown["platform"]["service_id"]) == [NOTIFY_SERVICE_ID]
+    for _, row in shown["services"].sample(10, random_state=1).iterrows():
+        allowance = clients.billing.get_free_sms_fragment_limit(row["service_id"], year)
+        assert row["allowance"] == allowance.free_sms_fragment_limit
 
 
-def test_sector_totals_add_up_the_services(app_environment):
+def test_the_headline_and_the_sectors_add_up_the_services(app_environment):
     at = open_page(PAGE)
 
-    sectors, services = at.dataframe[0].value, at.dataframe[1].value
+    shown = tables(at)
+    sectors, services = shown["sectors"], shown["services"]
     for _, sector in sectors.iterrows():
         members = services[services["sector"] == sector["sector"]]
         assert sector["services"] == len(members)
         assert sector["total_allowance"] == members["allowance"].sum()
         assert sector["used"] == members["used"].sum()
         assert sector["chargeable"] == members["chargeable"].sum()
+        assert sector["cost"] == pytest.approx(members["cost"].sum())
+    metrics = {metric.label: metric.value for metric in at.metric}
+    assert metrics["Live services"] == f"{len(services):,}"
+    assert metrics["Fragments used"] == f"{services['used'].sum():,}"
+    assert metrics["Chargeable fragments"] == f"{services['chargeable'].sum():,}"
+    assert metrics["Cost beyond allowances"] == f"£{services['cost'].sum():,.2f}"
 
 
-def test_custom_allowances_are_marked(app_environment, live_sandbox):
-    at = open_page(PAGE)
+def test_custom_allowances_are_marked(app_environment):
+    services = tables(open_page(PAGE))["services"]
 
-    services = at.dataframe[1].value
     custom = services[services["custom_allowance"]]
+    assert len(custom) > 0
     assert (custom["allowance"] != custom["sector_default"]).all()
     default = services[~services["custom_allowance"]]
     assert (default["allowance"] == default["sector_default"]).all()
+
+
+def test_the_filter_shows_those_over_their_allowance(app_environment):
+    at = open_page(PAGE)
+    everyone = tables(at)["services"]
+
+    at.radio[0].set_value("Over their allowance").run()
+
+    over = tables(at)["services"]
+    assert 0 < len(over) < len(everyone)
+    assert (over["used"] > over["allowance"]).all()
+
+
+def test_without_the_billing_report_the_rest_is_shown_and_the_gap_said(
+    app_environment, requests_mock
+):
+    requests_mock.register_uri("GET", re.compile(r".*"), real_http=True)
+    requests_mock.get(re.compile(r"/platform-stats/data-for-billing-report"), status_code=500)
+
+    at = open_page(PAGE)
+
+    assert not at.exception
+    assert any("Chargeable fragments and cost are not shown" in w.value for w in at.warning)
+    services = tables(at)["services"]
+    assert len(services) > 0 and "cost" not in services
+    assert "Cost beyond allowances" not in [metric.label for metric in at.metric]
 
 
 def test_an_unknown_year_falls_back_with_a_message(app_environment):
@@ -81,3 +112,32 @@ def test_an_unknown_year_falls_back_with_a_message(app_environment):
     assert not at.exception
     assert "not a financial year" in at.warning[0].value
     assert at.sidebar.selectbox[0].value == current_financial_year()
+
+
+def test_a_year_made_of_markdown_is_shown_as_text(app_environment):
+    at = open_page(PAGE, year="[x](https://evil.example)")
+
+    assert not at.exception
+    message = at.warning[0].value
+    assert r"\[x\]\(https\:" in message, "escaped: a link to nowhere, the words unchanged"
+
+
+def test_when_the_api_stops_answering_the_page_says_its_numbers_are_its_last(
+    app_environment, monkeypatch, redis_client
+):
+    open_page(PAGE)
+    for key in redis_client.scan_iter():  # the values expire; their last good copies stay
+        if not key.startswith(b"dashboard-"):
+            redis_client.delete(key)
+    monkeypatch.setenv("API_HOST_NAME", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setenv("API_TIMEOUT_SECONDS", "1")
+    st.cache_resource.clear()
+
+    at = open_page(PAGE)
+
+    assert not at.exception
+    assert any(
+        warning.value.startswith("As of") and "the API did not answer" in warning.value
+        for warning in at.warning
+    )
+    assert len(tables(at)["services"]) > 0

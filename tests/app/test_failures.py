@@ -1,17 +1,27 @@
 """Every page when the API refuses the token or is down, or Redis is down: a message."""
 
+import re
+
 import pytest
 import streamlit as st
 
 from tests.app.conftest import open_page
 from tests.redis_server import free_port
 
-PAGES = [None, "app_pages/all_services.py", "app_pages/allowances.py", "app_pages/cache.py"]
+PAGES = [
+    None,  # the Overview
+    "app_pages/service.py",
+    "app_pages/all_services.py",
+    "app_pages/allowances.py",
+    "app_pages/cache.py",
+]
 WRONG_SECRET = "a-wrong-secret-that-is-long-enough-for-hs256"
 
 
 def messages(at) -> str:
-    return " ".join(element.value for element in [*at.error, *at.warning, *at.info])
+    """The messages as a reader reads them: without the escapes that keep API text plain."""
+    text = " ".join(element.value for element in [*at.error, *at.warning, *at.info])
+    return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")
 
 
 def reconfigure(monkeypatch, **environment: str) -> None:

@@ -41,7 +41,7 @@ def service_without_retention(sandbox_db, restricted: int = 0) -> str:
 
 
 def test_with_no_service_chosen_the_page_asks_for_one(app_environment):
-    at = open_page()
+    at = open_page("app_pages/service.py")
 
     assert not at.exception
     assert "Choose a service" in at.info[0].value

@@ -65,8 +65,12 @@ def cache_page_counts(at) -> tuple[Counter, Counter]:
             if by_kind.loc[kind, outcome]
         }
     )
+    # The page lists this process's lookups last, when it made any.
+    last = at.dataframe[-1].value
     this_process = Counter(
-        {(row.kind, row.outcome): row.count for row in at.dataframe[-1].value.itertuples()}
+        {(row.kind, row.outcome): row.count for row in last.itertuples()}
+        if "outcome" in last
+        else {}
     )
     return shown, this_process
 

@@ -96,7 +96,17 @@ def test_all_services_page_downloads_every_service_as_csv(page: Page, served: Se
     table = download_csv(page, "Download CSV")
 
     assert len(table) == SERVICES
-    assert {"name", "sector", "mode", "today", "limit_used", "requested", "failed"} <= set(table)
+    assert {
+        "name",
+        "sector",
+        "status",
+        "tightest_channel",
+        "sent_today",
+        "daily_limit",
+        "limit_used",
+        "requested",
+        "failed",
+    } <= set(table)
     screenshot(page, "all-services")
 
 

@@ -23,6 +23,7 @@ from playwright.sync_api import Page, expect
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
 from dashboard.notify_client import build_clients
+from dashboard.notify_client.schemas.services import Service
 from dashboard.settings import Settings
 from tests.browser.conftest import ROOT, Served, wait_for_app, wait_until_healthy
 from tests.redis_server import RedisServer, free_port
@@ -125,12 +126,12 @@ def dashboard(
         cache.stop()
 
 
-def sandbox_services(served: Served) -> list[dict]:
+def sandbox_services(served: Served) -> list[Service]:
     """Every service the sandbox API lists, read without a cache."""
     clients = build_clients(
         Settings(api_host_name=served.api_url), RequestCache(None, DEFAULT_TTLS)
     )
-    return clients.services.get_services()["data"]
+    return clients.services.get_services()
 
 
 def sign_in(page: Page, dashboard: SignInDashboard, email: str) -> None:
@@ -154,7 +155,7 @@ def test_before_sign_in_no_service_name_or_number_and_nothing_read(
 ):
     dashboard.redis.flushdb()
     services = sandbox_services(served)
-    names = [service["name"] for service in services]
+    names = [service.name for service in services]
     service_id = services[0]["id"]
 
     for path in (f"/?service_id={service_id}&days=30", "/services", "/allowances", "/cache"):
@@ -175,7 +176,7 @@ def test_signing_in_with_an_allowed_domain_shows_the_dashboard(
     sign_in(page, dashboard, READER)
 
     expect(sidebar(page)).to_contain_text(f"Signed in as {READER}")
-    expect(page.locator('[data-testid="stSidebarNavLink"]')).to_have_count(4)
+    expect(page.locator('[data-testid="stSidebarNavLink"]')).to_have_count(5)
     page.goto(f"{dashboard.url}/services")
     wait_for_app(page)
     page.wait_for_selector('[data-testid="stDataFrame"]')

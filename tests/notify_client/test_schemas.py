@@ -60,6 +60,17 @@ def test_a_service_in_2018():
     assert service.sms_message_limit is None
 
 
+def test_a_service_says_whether_the_api_counts_it_as_live():
+    counted = services.SERVICE(recorded_service())
+    not_counted = services.SERVICE(recorded_service(count_as_live=False))
+
+    assert counted.count_as_live is True
+    assert not_counted.count_as_live is False
+    assert services.SERVICE(service_2018()).count_as_live is True, "2018 had no such field"
+    with pytest.raises(ValueError, match="count_as_live"):
+        services.SERVICE(recorded_service(count_as_live="yes"))
+
+
 def test_a_service_without_a_sector_has_none():
     (notify, parking) = services.SERVICES(sample_body("GET_service_list"))
 

@@ -128,15 +128,25 @@ def per_service_figures(client: FlaskClient, service_id: str, year: int) -> Figu
     return Figures(allowance, used, max(0, allowance - used), chargeable, cost)
 
 
-def bulk_figures(client: FlaskClient, dates: dict[str, str]) -> dict[str, Figures]:
-    """The same figures from the two platform-wide calls."""
+def allowance_probe(year: int) -> dict[str, str]:
+    """A one-day range on 1 April `year`: in calendar year `year` and in FY`year`, so
+    volumes-by-service gives that financial year's allowance."""
+    return {"start_date": f"{year}-04-01", "end_date": f"{year}-04-01"}
+
+
+def bulk_figures(client: FlaskClient, year: int) -> dict[str, Figures]:
+    """The same figures from the platform-wide calls: the year's allowances from the probe,
+    its use from volumes over the whole year, its charges from the billing report."""
+    dates = whole_year(year)
+    probe = get(client, "/platform-stats/volumes-by-service", **allowance_probe(year)).get_json()
+    allowances = {entry["service_id"]: entry["free_allowance"] for entry in probe}
     volumes = get(client, "/platform-stats/volumes-by-service", **dates).get_json()
     report = get(client, "/platform-stats/data-for-billing-report", **dates).get_json()
     charged = {entry["service_id"]: entry for entry in report}
     figures = {}
     for entry in volumes:
         billed = charged.get(entry["service_id"], {"sms_chargeable_units": 0, "sms_cost": 0})
-        allowance, used = entry["free_allowance"], entry["sms_chargeable_units"]
+        allowance, used = allowances[entry["service_id"]], entry["sms_chargeable_units"]
         figures[entry["service_id"]] = Figures(
             allowance,
             used,
@@ -173,7 +183,7 @@ def test_bulk_figures_equal_per_service_ones_for_every_live_service_and_sector(
     year = THIS_YEAR - years_ago
     sectors = live_sectors(client)
 
-    bulk = bulk_figures(client, whole_year(year))
+    bulk = bulk_figures(client, year)
     single = {service_id: per_service_figures(client, service_id, year) for service_id in sectors}
 
     assert bulk.keys() == single.keys()
@@ -205,6 +215,50 @@ def test_volumes_give_every_live_service_zeros_for_an_end_before_the_start(
         assert entry["email_totals"] == entry["letter_totals"] == entry["letter_sheet_totals"] == 0
         assert entry["letter_cost"] == 0
     assert any(entry["free_allowance"] > 0 for entry in entries)
+
+
+def stored_allowances(db: sqlite3.Connection, year: int) -> dict[str, int]:
+    return dict(
+        db.execute(
+            "SELECT service_id, free_sms_fragment_limit FROM annual_billing "
+            "WHERE financial_year_start = ?",
+            (year,),
+        ).fetchall()
+    )
+
+
+def test_volumes_give_the_allowance_of_the_end_dates_calendar_year(
+    client: FlaskClient, db: sqlite3.Connection
+) -> None:
+    """The API's rule: the latest financial year starting in the end's calendar year or before.
+    Last year's range ends on 31 March of this calendar year, so it gets this year's allowance.
+    """
+    last_year = THIS_YEAR - 1
+
+    def allowances(**dates: str) -> dict[str, int]:
+        entries = get(client, "/platform-stats/volumes-by-service", **dates).get_json()
+        return {entry["service_id"]: entry["free_allowance"] for entry in entries}
+
+    whole_last_year = allowances(**whole_year(last_year))
+    probed = allowances(**allowance_probe(last_year))
+    this_years, last_years = stored_allowances(db, THIS_YEAR), stored_allowances(db, last_year)
+
+    assert whole_last_year.keys() == probed.keys() == set(live_sectors(client))
+    assert whole_last_year == {service_id: this_years[service_id] for service_id in probed}
+    assert probed == {service_id: last_years[service_id] for service_id in probed}
+    assert whole_last_year != probed, "sector defaults changed between the two years"
+    later = allowances(start_date=f"{THIS_YEAR}-04-01", end_date=f"{THIS_YEAR + 5}-12-31")
+    assert later == whole_last_year, "no rows after this year: this year's is the latest"
+
+
+def test_volumes_leave_out_services_with_no_allowance_up_to_the_end(client: FlaskClient) -> None:
+    """The API joins each service to an allowance row: before FY2016 there are none."""
+    response = get(
+        client, "/platform-stats/volumes-by-service", start_date="2015-01-01", end_date="2015-12-31"
+    )
+
+    assert response.status_code == 200
+    assert response.get_json() == []
 
 
 def expected_report_entry(client: FlaskClient, service_id: str, year: int, months: set) -> dict:

@@ -27,6 +27,8 @@ class Service:
     Today's API gives a daily limit per channel; the 2018 API gave one `message_limit` across
     all channels (with `email_from` and `research_mode`). An answer with neither is refused.
     `organisation_type` is any of the API's types, 2018's `nhs`, or null (counted as `other`).
+    `count_as_live` is false for services the API leaves out of its live counts (test and
+    internal ones); the 2018 API had no such field, and the API's column defaults to true.
     Fields nobody reads are left undeclared: every warm page validates the whole list again.
     """
 
@@ -35,6 +37,7 @@ class Service:
     active: Flag
     restricted: Flag
     organisation_type: Text | None
+    count_as_live: Flag = True
     email_message_limit: Count | None = None
     sms_message_limit: Count | None = None
     letter_message_limit: Count | None = None

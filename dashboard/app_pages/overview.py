@@ -1,0 +1,164 @@
+"""Overview, the first page: the platform today, who is near a limit, who sends most, and the
+year's allowances by sector, without choosing anything; each part links to its page.
+
+A link to `/?service_id=…` (the Service page's address before this page came first) is sent
+on to the Service page, so that links shared before still open the same view.
+"""
+
+import streamlit as st
+
+from dashboard.app_pages.plain_text import plain
+from dashboard.app_pages.shared import (
+    caption_freshness,
+    percent,
+    runtime,
+    show_cache_warning,
+    show_excluded,
+    show_missing,
+    warn_if_stale,
+)
+from dashboard.domain.allowance_table import totals
+from dashboard.domain.financial_year import financial_year_label, london_today
+from dashboard.domain.links import LINK_NAME_PATTERN
+from dashboard.domain.service_table import biggest_senders, nearest_daily_limits
+from dashboard.domain.window_words import describe_window
+from dashboard.loaders.overview import Overview, load_overview
+from dashboard.loaders.sections import Failed
+
+SERVICE_PAGE = "app_pages/service.py"
+ALL_SERVICES_PAGE = "app_pages/all_services.py"
+ALLOWANCES_PAGE = "app_pages/allowances.py"
+TOP = 5
+
+
+#: Each service's name, linking to its Service page.
+SERVICE_LINK = st.column_config.LinkColumn(
+    "Service", display_text=LINK_NAME_PATTERN, width=260, pinned=True
+)
+
+
+def _platform_today(overview: Overview) -> None:
+    st.subheader("Today across the platform", anchor=False)
+    section = overview.platform_today
+    if isinstance(section, Failed):
+        st.error(plain(section.message))
+    else:
+        warn_if_stale(section.freshness)
+        boxes = st.columns(3)
+        for box, row in zip(boxes, section.value.to_dict("records"), strict=True):
+            box.metric(f"{row['label']} today", f"{row['total']:,}")
+            box.caption(
+                f"{row['failed']:,} failed ({percent(row['failure_rate'])}) · "
+                f"{row['test_key']:,} sent with test keys"
+            )
+    st.page_link(ALL_SERVICES_PAGE, label="Each service's messages today: All services")
+    caption_freshness(section.freshness)
+
+
+def _services(overview: Overview) -> None:
+    section = overview.services
+    st.subheader("Nearest their daily limits today", anchor=False)
+    if isinstance(section, Failed):
+        st.error(plain(section.message))
+        caption_freshness(section.freshness)
+        return
+    result = section.value
+    warn_if_stale(section.freshness)
+    show_missing(result.missing)
+    show_excluded(result.excluded)
+    table = result.table
+    if "limit_used" in table:
+        st.dataframe(
+            nearest_daily_limits(table, TOP).style.format(thousands=","),
+            hide_index=True,
+            column_config={
+                "link": SERVICE_LINK,
+                "tightest_channel": st.column_config.TextColumn("Tightest channel", width=120),
+                "sent_today": st.column_config.NumberColumn("Sent today", width=100),
+                "daily_limit": st.column_config.NumberColumn("Daily limit", width=100),
+                "limit_used": st.column_config.ProgressColumn(
+                    "Limit used", width=120, format="percent", min_value=0.0, max_value=1.0
+                ),
+            },
+            column_order=["link", "tightest_channel", "sent_today", "daily_limit", "limit_used"],
+        )
+    st.page_link(ALL_SERVICES_PAGE, label="Every service's daily limits: All services")
+
+    st.subheader("Biggest senders", anchor=False)
+    if "requested" in table:
+        st.caption(describe_window(result.days, result.start, result.end))
+        st.dataframe(
+            biggest_senders(table, TOP).style.format(thousands=","),
+            hide_index=True,
+            column_config={
+                "link": SERVICE_LINK,
+                "requested": st.column_config.NumberColumn("Requested", width=110),
+                "failed": st.column_config.NumberColumn("Failed", width=100),
+                "failure_rate": st.column_config.NumberColumn(
+                    "Failure rate", width=100, format="percent"
+                ),
+            },
+            column_order=["link", "requested", "failed", "failure_rate"],
+        )
+    st.page_link(
+        ALL_SERVICES_PAGE,
+        label="Every service's counts: All services",
+        query_params={"days": str(result.days)},
+    )
+    caption_freshness(section.freshness)
+
+
+def _allowances(overview: Overview) -> None:
+    year = overview.financial_year
+    st.subheader(f"Free text allowances by sector, {financial_year_label(year)}", anchor=False)
+    section = overview.allowances
+    if isinstance(section, Failed):
+        st.error(plain(section.message))
+        caption_freshness(section.freshness)
+        return
+    tables = section.value.tables
+    warn_if_stale(section.freshness)
+    show_missing(section.value.missing)
+    show_excluded(tables.excluded)
+    figures = totals(tables)
+    words = f"{figures['services']:,} live services used {figures['used']:,} fragments"
+    if tables.has_charges:
+        words += f"; {figures['chargeable']:,} beyond their allowances cost £{figures['cost']:,.2f}"
+    st.caption(words + ". GOV.UK Notify's own service is not counted.")
+    st.dataframe(
+        tables.sectors.style.format(thousands=","),
+        hide_index=True,
+        column_config={
+            "sector": st.column_config.TextColumn("Sector", width=260, pinned=True),
+            "services": st.column_config.NumberColumn("Live services", width=100),
+            "share_used": st.column_config.ProgressColumn(
+                "Allowance used", width=130, format="percent", min_value=0.0, max_value=1.0
+            ),
+            "used": st.column_config.NumberColumn("Fragments used", width=120),
+            "total_allowance": st.column_config.NumberColumn("Total allowance", width=120),
+        },
+        column_order=["sector", "services", "share_used", "used", "total_allowance"],
+    )
+    st.page_link(
+        ALLOWANCES_PAGE,
+        label="Every service's allowance, use and cost: Allowances",
+        query_params={"year": str(year)},
+    )
+    caption_freshness(section.freshness)
+
+
+def render() -> None:
+    if "service_id" in st.query_params:
+        st.switch_page(SERVICE_PAGE, query_params=st.query_params.to_dict())
+    show_cache_warning()
+    st.title("Overview")
+    today = london_today()
+    st.caption(f"GOV.UK Notify on {today:%A %-d %B %Y}, every service, as the API reports it")
+    with st.spinner("Reading the platform's figures…"):
+        overview = load_overview(runtime().context, today)
+    _platform_today(overview)
+    _services(overview)
+    _allowances(overview)
+
+
+render()

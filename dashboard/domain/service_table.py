@@ -1,0 +1,89 @@
+"""The All services table: which rows a reader's filters keep, and the counts at its top.
+
+Each row holds one service's state, today's use of its tightest daily limit (the channel,
+what it sent today on that channel, that channel's limit and the fraction used: one can be
+checked against the others) and its counts for the window.
+"""
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard.domain.liveness import LIVE
+
+#: Columns that need today's counts, and those that need the window's.
+LIMIT_COLUMNS: tuple[str, ...] = (
+    "tightest_channel",
+    "sent_today",
+    "daily_limit",
+    "limit_used",
+    "limit_level",
+    "email_today",
+    "sms_today",
+    "letter_today",
+)
+WINDOW_COLUMNS: tuple[str, ...] = (
+    "requested",
+    "delivered",
+    "failed",
+    "sending",
+    "failure_rate",
+    "email_requested",
+    "sms_requested",
+    "letter_requested",
+)
+ANY_STATUS = "All"
+
+
+@dataclass(frozen=True)
+class ServiceFilter:
+    """What the reader chose: sectors (none for every sector), a status, near a limit, a name."""
+
+    sectors: tuple[str, ...] = ()
+    status: str = ANY_STATUS
+    near_limit_only: bool = False
+    search: str = ""
+
+
+def filter_services(table: pd.DataFrame, chosen: ServiceFilter) -> pd.DataFrame:
+    """The rows the filter keeps, in the table's order; a new frame.
+
+    "Near a limit" keeps services at 80 % of their tightest daily limit or more, and needs
+    today's counts: without them it keeps nothing rather than everything.
+    """
+    mask = pd.Series(True, index=table.index)
+    if chosen.sectors:
+        mask &= table["sector"].isin(chosen.sectors)
+    if chosen.status != ANY_STATUS:
+        mask &= table["status"] == chosen.status
+    if chosen.near_limit_only:
+        if "limit_level" in table:
+            mask &= table["limit_level"] != "ok"
+        else:
+            mask &= False
+    search = chosen.search.strip()
+    if search:
+        mask &= table["name"].str.contains(search, case=False, regex=False)
+    return table[mask]
+
+
+def headline_counts(table: pd.DataFrame) -> dict[str, int | None]:
+    """Services, live ones (the API's meaning), and those near or at a daily limit today
+    (None when today's counts could not be read)."""
+    levels = table.get("limit_level")
+    return {
+        "services": len(table),
+        "live": int((table["status"] == LIVE).sum()),
+        "near": None if levels is None else int((levels == "warning").sum()),
+        "over": None if levels is None else int((levels == "error").sum()),
+    }
+
+
+def nearest_daily_limits(table: pd.DataFrame, count: int) -> pd.DataFrame:
+    """The services that have used most of a daily limit today, most first."""
+    return table.sort_values("limit_used", ascending=False, kind="stable").head(count)
+
+
+def biggest_senders(table: pd.DataFrame, count: int) -> pd.DataFrame:
+    """The services that asked to send the most messages in the window, most first."""
+    return table.sort_values("requested", ascending=False, kind="stable").head(count)

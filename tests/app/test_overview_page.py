@@ -1,0 +1,99 @@
+"""The Overview, the first page: its four parts from the API, links to their pages, a fixed
+number of calls, and old links to a service that still open it."""
+
+from dashboard.cache.policy import DEFAULT_TTLS
+from dashboard.cache.request_cache import RequestCache
+from dashboard.domain.financial_year import current_financial_year, london_today
+from dashboard.domain.liveness import is_live
+from dashboard.domain.platform_service import NOTIFY_SERVICE_ID
+from dashboard.notify_client import build_clients
+from tests.app.conftest import open_page
+from tests.conftest import settings_for_tests
+
+
+def api(live_sandbox):
+    return build_clients(
+        settings_for_tests(api_host_name=live_sandbox.url), RequestCache(None, DEFAULT_TTLS)
+    )
+
+
+def frame_with(at, column: str):
+    """The first table on the page that has this column."""
+    return next(frame.value for frame in at.dataframe if column in frame.value)
+
+
+def test_the_first_page_answers_without_choosing_anything(app_environment, live_sandbox):
+    clients = api(live_sandbox)
+    today = london_today()
+    stats = clients.platform.get_platform_stats(today, today)
+
+    at = open_page()
+
+    assert not at.exception
+    assert at.title[0].value == "Overview"
+    metrics = {metric.label: metric.value for metric in at.metric}
+    assert metrics["Emails today"] == f"{stats.email.total:,}"
+    assert metrics["Text messages today"] == f"{stats.sms.total:,}"
+    assert metrics["Letters today"] == f"{stats.letter.total:,}"
+    headings = [heading.value for heading in at.subheader]
+    assert headings == [
+        "Today across the platform",
+        "Nearest their daily limits today",
+        "Biggest senders",
+        f"Free text allowances by sector, {current_financial_year()} to "
+        f"{current_financial_year() + 1}",
+    ]
+
+
+def test_each_part_links_to_its_page(app_environment):
+    at = open_page()
+
+    links = [(link.proto.page, link.proto.label) for link in at.get("page_link")]
+    assert [page for page, _ in links] == ["services", "services", "services", "allowances"]
+    assert all(label for _, label in links)
+
+
+def test_the_nearest_and_biggest_are_the_top_of_all_services(app_environment):
+    at = open_page()
+    nearest, biggest = at.dataframe[0].value, at.dataframe[1].value
+
+    services = open_page("app_pages/all_services.py")
+    table = services.dataframe[0].value
+
+    assert len(nearest) == len(biggest) == 5
+    assert list(nearest["limit_used"]) == sorted(table["limit_used"], reverse=True)[:5]
+    assert list(biggest["requested"]) == sorted(table["requested"], reverse=True)[:5]
+
+
+def test_allowance_use_by_sector_leaves_out_the_platforms_service(app_environment, live_sandbox):
+    clients = api(live_sandbox)
+    live = [service for service in clients.services.get_services() if is_live(service)]
+
+    at = open_page()
+
+    sectors = frame_with(at, "share_used")
+    assert sectors["services"].sum() == len(live) - 1
+    assert any(service.id == NOTIFY_SERVICE_ID for service in live)
+    assert any("GOV.UK Notify's own service is not counted" in c.value for c in at.caption)
+
+
+def test_cold_the_page_makes_seven_api_calls(app_environment, live_sandbox):
+    today = london_today()
+    # On 1 April the year so far is the allowance probe's own range: one call fewer.
+    expected = 6 if (today.month, today.day) == (4, 1) else 7
+    live_sandbox.reset_request_counts()
+
+    at = open_page()
+
+    assert not at.exception
+    assert sum(live_sandbox.request_counts().values()) == expected
+
+
+def test_a_link_to_a_service_from_before_still_opens_the_service_page(app_environment, sandbox_db):
+    service_id = sandbox_db.execute("SELECT id FROM services ORDER BY sid LIMIT 1").fetchone()[0]
+
+    at = open_page(service_id=service_id, days="14")
+
+    assert not at.exception
+    assert any(metric.label == "Emails requested" for metric in at.metric)
+    assert at.query_params["service_id"] == service_id

@@ -1,0 +1,212 @@
+"""The Allowances tables from platform-wide answers: each figure, sector totals, what is left
+out and why, and the platform's own service kept apart."""
+
+from datetime import date
+from uuid import uuid4
+
+import pytest
+
+from dashboard.domain.allowance_table import (
+    ALL,
+    CUSTOM,
+    OVER,
+    allowance_probe,
+    allowance_tables,
+    filter_allowances,
+    totals,
+    usage_range,
+)
+from dashboard.domain.platform_service import NOTIFY_SERVICE_ID
+from tests.domain.platform_answers import charge, service, volumes
+
+
+def test_the_probe_is_1_april_alone_in_the_calendar_and_financial_year():
+    assert allowance_probe(2025) == (date(2025, 4, 1), date(2025, 4, 1))
+
+
+@pytest.mark.parametrize(
+    ("year", "today", "expected"),
+    [
+        (2025, date(2026, 11, 27), (date(2025, 4, 1), date(2026, 3, 31))),
+        (2026, date(2026, 11, 27), (date(2026, 4, 1), date(2026, 11, 27))),
+        (2026, date(2027, 2, 10), (date(2026, 4, 1), date(2027, 2, 10))),
+        (2026, date(2026, 4, 1), (date(2026, 4, 1), date(2026, 4, 1))),
+    ],
+)
+def test_use_is_read_over_the_year_so_far(year, today, expected):
+    assert usage_range(year, today) == expected
+
+
+def test_each_figure_of_a_live_service():
+    """Allowance from the probe, use from the year's volumes, charges from the report."""
+    over, under = str(uuid4()), str(uuid4())
+    tables = allowance_tables(
+        2026,
+        [service(over, "Over", "local"), service(under, "Under", "central")],
+        [volumes(over, "Over", allowance=10_000), volumes(under, "Under", allowance=20_000)],
+        # The year's volumes carry next year's allowance: it must not be used.
+        [volumes(over, "Over", 99, used=25_000), volumes(under, "Under", 99, used=1_500)],
+        [charge(over, "Over", 15_000, 360.0)],
+    )
+
+    rows = tables.services.set_index("name")
+    assert rows.loc["Over", ["allowance", "used", "remaining", "chargeable", "cost"]].tolist() == [
+        10_000,
+        25_000,
+        0,
+        15_000,
+        360.0,
+    ]
+    assert bool(rows.loc["Over", "over_allowance"]) is True
+    assert rows.loc["Under", ["allowance", "used", "remaining", "chargeable", "cost"]].tolist() == [
+        20_000,
+        1_500,
+        18_500,
+        0,
+        0.0,
+    ]
+    assert bool(rows.loc["Under", "over_allowance"]) is False
+    assert tables.excluded == ()
+    assert tables.has_charges
+
+
+def test_a_custom_allowance_is_marked_against_the_sectors_default():
+    custom, default = str(uuid4()), str(uuid4())
+    tables = allowance_tables(
+        2026,
+        [service(custom, "Custom", "central"), service(default, "Default", None)],
+        [volumes(custom, "Custom", 50_000), volumes(default, "Default", 5_000)],
+        [volumes(custom, "Custom"), volumes(default, "Default")],
+        [],
+    )
+
+    rows = tables.services.set_index("name")
+    assert rows.loc["Custom", ["sector_default", "custom_allowance"]].tolist() == [20_000, True]
+    assert rows.loc["Default", ["sector", "sector_default", "custom_allowance"]].tolist() == [
+        "Other",
+        5_000,
+        False,
+    ]
+
+
+def test_sector_totals_add_up_their_services_in_the_usual_order():
+    ids = [str(uuid4()) for _ in range(3)]
+    tables = allowance_tables(
+        2026,
+        [
+            service(ids[0], "Local one", "local"),
+            service(ids[1], "Central", "central"),
+            service(ids[2], "Local two", "local"),
+        ],
+        [volumes(ids[0], "", 10_000), volumes(ids[1], "", 20_000), volumes(ids[2], "", 10_000)],
+        [volumes(ids[0], "", 0, 12_000), volumes(ids[1], "", 0, 5_000), volumes(ids[2], "", 0, 0)],
+        [charge(ids[0], "", 2_000, 48.0)],
+    )
+
+    sectors = tables.sectors.set_index("sector")
+    assert list(sectors.index) == ["Central government", "Local government"]
+    local = sectors.loc["Local government"]
+    assert (local["services"], local["total_allowance"], local["used"]) == (2, 20_000, 12_000)
+    assert (local["remaining"], local["chargeable"], local["cost"]) == (10_000, 2_000, 48.0)
+    assert local["share_used"] == pytest.approx(0.6)
+    assert totals(tables) == {"services": 3, "used": 17_000, "chargeable": 2_000, "cost": 48.0}
+
+
+def test_a_sector_with_no_allowance_has_no_share_used():
+    gp = str(uuid4())
+    tables = allowance_tables(
+        2026, [service(gp, "GP", "nhs_gp")], [volumes(gp, "GP", 0)], [volumes(gp, "GP", 0, 40)], []
+    )
+
+    assert tables.sectors["share_used"].isna().all()
+
+
+def test_the_platforms_own_service_is_kept_apart_and_out_of_the_totals():
+    customer = str(uuid4())
+    tables = allowance_tables(
+        2026,
+        [service(NOTIFY_SERVICE_ID, "GOV.UK Notify", None), service(customer, "Fines", None)],
+        [volumes(NOTIFY_SERVICE_ID, "", 250_000), volumes(customer, "", 5_000)],
+        [volumes(NOTIFY_SERVICE_ID, "", 0, 900), volumes(customer, "", 0, 100)],
+        [],
+    )
+
+    assert list(tables.services["service_id"]) == [customer]
+    assert list(tables.platform["service_id"]) == [NOTIFY_SERVICE_ID]
+    (other,) = tables.sectors.to_dict("records")
+    assert (other["sector"], other["total_allowance"], other["used"]) == ("Other", 5_000, 100)
+
+
+def test_services_that_cannot_be_placed_are_listed_with_why():
+    placed, unlisted, no_allowance, stranger = (str(uuid4()) for _ in range(4))
+    tables = allowance_tables(
+        2026,
+        [service(placed, "Placed", "local"), service(no_allowance, "No allowance", "local")],
+        [volumes(placed, "Placed", 10_000), volumes(unlisted, "Unlisted", 10_000)],
+        [
+            volumes(placed, "Placed"),
+            volumes(unlisted, "Unlisted"),
+            volumes(no_allowance, "No allowance"),
+        ],
+        [charge(stranger, "Stranger", 10, 0.24)],
+    )
+
+    assert list(tables.services["name"]) == ["Placed"]
+    reasons = {item.name: item.reason for item in tables.excluded}
+    assert reasons.keys() == {"Unlisted", "No allowance", "Stranger"}
+    assert "not in the services list" in reasons["Unlisted"]
+    assert "no free allowance for 2026 to 2027" in reasons["No allowance"]
+    assert "billing report" in reasons["Stranger"]
+
+
+def test_services_in_the_billing_report_that_are_not_live_are_left_out_quietly():
+    live, trial = str(uuid4()), str(uuid4())
+    tables = allowance_tables(
+        2026,
+        [service(live, "Live", "local"), service(trial, "Trial", "local", restricted=True)],
+        [volumes(live, "Live", 10_000)],
+        [volumes(live, "Live")],
+        [charge(trial, "Trial", 0, 0.0)],
+    )
+
+    assert list(tables.services["name"]) == ["Live"]
+    assert tables.excluded == ()
+
+
+def test_without_the_billing_report_the_charge_columns_are_absent():
+    one = str(uuid4())
+    tables = allowance_tables(
+        2026,
+        [service(one, "One", "local")],
+        [volumes(one, "", 10)],
+        [volumes(one, "", 0, 20)],
+        None,
+    )
+
+    assert not tables.has_charges
+    assert "chargeable" not in tables.services and "cost" not in tables.services
+    assert "chargeable" not in tables.sectors and "cost" not in tables.sectors
+    assert bool(tables.services.loc[0, "over_allowance"]) is True
+    assert totals(tables) == {"services": 1, "used": 20}
+
+
+def test_filters_keep_all_those_over_or_those_with_a_custom_allowance():
+    over, custom = str(uuid4()), str(uuid4())
+    tables = allowance_tables(
+        2026,
+        [service(over, "Over", "local"), service(custom, "Custom", "local")],
+        [volumes(over, "", 10_000), volumes(custom, "", 12_345)],
+        [volumes(over, "", 0, 10_001), volumes(custom, "", 0, 0)],
+        [],
+    )
+
+    assert set(filter_allowances(tables.services, ALL)["name"]) == {"Over", "Custom"}
+    assert list(filter_allowances(tables.services, OVER)["name"]) == ["Over"]
+    assert list(filter_allowances(tables.services, CUSTOM)["name"]) == ["Custom"]
+
+
+def test_empty_answers_give_empty_tables():
+    tables = allowance_tables(2026, [], [], [], [])
+
+    assert tables.services.empty and tables.sectors.empty and tables.platform.empty
+    assert totals(tables) == {"services": 0, "used": 0, "chargeable": 0, "cost": 0.0}

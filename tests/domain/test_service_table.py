@@ -1,0 +1,71 @@
+"""All services' filters, headline counts and rankings, on a table built by hand."""
+
+import pandas as pd
+
+from dashboard.domain.service_table import (
+    ServiceFilter,
+    biggest_senders,
+    filter_services,
+    headline_counts,
+    nearest_daily_limits,
+)
+
+
+def table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "name": ["Parking", "Fines", "Bins", "Tax"],
+            "sector": ["Local government", "Local government", "Other", "Central government"],
+            "status": ["Live", "Trial", "Live", "Inactive"],
+            "limit_used": [0.95, 0.10, 1.20, 0.0],
+            "limit_level": ["warning", "ok", "error", "ok"],
+            "requested": [500, 20, 9_000, 0],
+        }
+    )
+
+
+def names(frame: pd.DataFrame) -> list[str]:
+    return list(frame["name"])
+
+
+def test_no_filter_keeps_every_row_in_order():
+    assert names(filter_services(table(), ServiceFilter())) == ["Parking", "Fines", "Bins", "Tax"]
+
+
+def test_each_filter_and_all_of_them_together():
+    assert names(filter_services(table(), ServiceFilter(sectors=("Other",)))) == ["Bins"]
+    assert names(filter_services(table(), ServiceFilter(status="Trial"))) == ["Fines"]
+    assert names(filter_services(table(), ServiceFilter(near_limit_only=True))) == [
+        "Parking",
+        "Bins",
+    ]
+    assert names(filter_services(table(), ServiceFilter(search=" fIn "))) == ["Fines"]
+    both = ServiceFilter(sectors=("Local government",), status="Live", near_limit_only=True)
+    assert names(filter_services(table(), both)) == ["Parking"]
+
+
+def test_a_search_is_text_not_a_pattern():
+    rows = table().assign(name=["a.b", "axb", "(x", "y"])
+
+    assert names(filter_services(rows, ServiceFilter(search="a.b"))) == ["a.b"]
+    assert names(filter_services(rows, ServiceFilter(search="("))) == ["(x"]
+
+
+def test_without_todays_counts_near_a_limit_keeps_nothing():
+    rows = table().drop(columns=["limit_used", "limit_level"])
+
+    assert filter_services(rows, ServiceFilter(near_limit_only=True)).empty
+
+
+def test_headline_counts_use_the_apis_live():
+    assert headline_counts(table()) == {"services": 4, "live": 2, "near": 1, "over": 1}
+    without_today = table().drop(columns=["limit_used", "limit_level"])
+    assert headline_counts(without_today) == {"services": 4, "live": 2, "near": None, "over": None}
+
+
+def test_rankings_take_the_most_first_and_leave_the_table_alone():
+    rows = table()
+
+    assert names(nearest_daily_limits(rows, 2)) == ["Bins", "Parking"]
+    assert names(biggest_senders(rows, 3)) == ["Bins", "Parking", "Fines"]
+    assert names(rows) == ["Parking", "Fines", "Bins", "Tax"]
