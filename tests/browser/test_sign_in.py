@@ -156,9 +156,10 @@ def test_before_sign_in_no_service_name_or_number_and_nothing_read(
     dashboard.redis.flushdb()
     services = sandbox_services(served)
     names = [service.name for service in services]
-    service_id = services[0]["id"]
+    service_id = services[0].id
 
-    for path in (f"/?service_id={service_id}&days=30", "/services", "/allowances", "/cache"):
+    paths = (f"/service?service_id={service_id}&days=30", "/", "/services", "/allowances", "/cache")
+    for path in paths:
         page.goto(f"{dashboard.url}{path}")
         wait_for_app(page)
         expect(page.get_by_role("button", name="Sign in")).to_be_visible()
