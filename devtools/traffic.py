@@ -36,7 +36,7 @@ from dashboard.loaders.all_services import load_all_services
 from dashboard.loaders.allowance_by_month import load_allowance_by_month
 from dashboard.loaders.allowances import load_allowances
 from dashboard.loaders.errors import describe_error
-from dashboard.loaders.sections import Failed
+from dashboard.loaders.sections import Failed, Ready
 from dashboard.loaders.service_page import (
     NotAServiceId,
     forget_service,
@@ -129,7 +129,11 @@ def _show(runtime: Runtime, view: View) -> str | None:
         page = load_service_page(runtime.context, view.service_id, view.days)
         if isinstance(page, NotAServiceId):
             return page.message
-        months = load_allowance_by_month(runtime.context, page.service_id)
+        months = (
+            load_allowance_by_month(runtime.context, page.service_id, page.allowance.value)
+            if isinstance(page.allowance, Ready)
+            else None
+        )
         failures = page.failures() + ((months.message,) if isinstance(months, Failed) else ())
         return next(iter(failures), None)
     if view.page == ALL_SERVICES:

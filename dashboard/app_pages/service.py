@@ -21,6 +21,7 @@ from dashboard.loaders.allowance_by_month import load_allowance_by_month
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.sections import Failed, Ready
 from dashboard.loaders.service_page import (
+    Allowance,
     NotAServiceId,
     ServicePage,
     ServiceSummary,
@@ -111,7 +112,7 @@ def _limits(page: ServicePage, summary: ServiceSummary) -> None:
             caption_freshness(freshness)
 
 
-def _allowance(page: ServicePage) -> DeltaGenerator | None:
+def _allowance(page: ServicePage) -> tuple[DeltaGenerator, Allowance] | None:
     """The allowance's figures, and the placeholder its months will fill (None if it failed)."""
     match page.allowance:
         case Failed(message=message):
@@ -139,14 +140,16 @@ def _allowance(page: ServicePage) -> DeltaGenerator | None:
                     f"({allowance.sector_default:,})."
                 )
             caption_freshness(freshness)
-            return st.empty()
+            return st.empty(), allowance
     return None
 
 
-def _allowance_by_month(slot: DeltaGenerator, context: LoaderContext, service_id: str) -> None:
+def _allowance_by_month(
+    slot: DeltaGenerator, context: LoaderContext, service_id: str, allowance: Allowance
+) -> None:
     with slot.container():
         with st.spinner("Reading the allowance month by month…"):
-            section = load_allowance_by_month(context, service_id)
+            section = load_allowance_by_month(context, service_id, allowance)
         match section:
             case Failed(message=message):
                 st.error(plain(message))
@@ -196,12 +199,11 @@ def render() -> None:
     show_cache_warning()
     context = runtime().context
     st.title("Service", anchor=False)
-    choices = load_service_choices(context)
-    if isinstance(choices, Failed):
-        st.error(plain(choices.message))
-        return
     requested = st.query_params.get("service_id")
-    _pick_service(choices.value, requested)
+    choices = load_service_choices(context)
+    if isinstance(choices, Failed):  # a link to a service still opens it, with Refresh
+        st.error(plain(f"The list of services could not be read. {choices.message}"))
+    _pick_service(choices.value if isinstance(choices, Ready) else {}, requested)
     if not requested:
         st.info("Choose a service in the sidebar (type to search).")
         return
@@ -221,11 +223,12 @@ def render() -> None:
     caption_freshness(page.service.freshness)
     _counts(page)
     _limits(page, summary)
-    slot = _allowance(page)
+    months = _allowance(page)
     _year_by_month(page)
     _checklist(page, summary)
-    if slot is not None:
-        _allowance_by_month(slot, context, page.service_id)
+    if months is not None:
+        slot, allowance = months
+        _allowance_by_month(slot, context, page.service_id, allowance)
 
 
 render()

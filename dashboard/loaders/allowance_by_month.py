@@ -2,7 +2,8 @@
 
 Monthly usage for the current financial year takes the real API about 1.4 s (it rebuilds the
 service's billing rows for today first), so the page draws everything else before it calls
-this. Its totals are the ones the page already shows from the yearly usage summary.
+this, with the allowance it has already read. Its totals are the ones the page already shows
+from the yearly usage summary.
 """
 
 from collections.abc import Callable
@@ -10,43 +11,39 @@ from datetime import date
 
 from dashboard.domain.allowance_projection import AllowanceByMonth, allowance_by_month
 from dashboard.domain.allowance_usage import allowance_usage, sms_fragments_by_month
-from dashboard.domain.financial_year import financial_year_of, london_today
+from dashboard.domain.financial_year import london_today
 from dashboard.loaders.concurrent import gather
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.sections import Section, section_of
-from dashboard.notify_client.schemas.billing import FreeAllowance, MonthlyUsageRow
+from dashboard.loaders.service_page import Allowance
+from dashboard.notify_client.schemas.billing import MonthlyUsageRow
 
 
 def _by_month(
-    year: int, today: date
-) -> Callable[[FreeAllowance, list[MonthlyUsageRow]], AllowanceByMonth]:
-    def build(allowance: FreeAllowance, monthly: list[MonthlyUsageRow]) -> AllowanceByMonth:
-        usage = allowance_usage(
-            allowance.free_sms_fragment_limit, year, sms_fragments_by_month(monthly)
-        )
+    allowance: Allowance, today: date
+) -> Callable[[list[MonthlyUsageRow]], AllowanceByMonth]:
+    def build(monthly: list[MonthlyUsageRow]) -> AllowanceByMonth:
+        year = allowance.financial_year
+        fragments = sms_fragments_by_month(monthly)
+        usage = allowance_usage(allowance.totals.allowance, year, fragments)
         return allowance_by_month(usage, year, today)
 
     return build
 
 
 def load_allowance_by_month(
-    context: LoaderContext, service_id: str, today: date | None = None
+    context: LoaderContext, service_id: str, allowance: Allowance, today: date | None = None
 ) -> Section[AllowanceByMonth]:
-    """This financial year's allowance, month by month and projected, with its run-out date.
+    """The allowance a `ServicePage` read, month by month and projected, with its run-out date.
 
-    `service_id` is the canonical id a `ServicePage` carries.
+    `service_id` is the canonical id the `ServicePage` carries.
     """
-    today = today or london_today()
-    year = financial_year_of(today)
+    year = allowance.financial_year
     billing = context.clients.billing
-    read = gather(
-        {
-            "allowance": lambda: billing.get_free_sms_fragment_limit(service_id, year),
-            "monthly": lambda: billing.get_monthly_usage(service_id, year),
-        },
+    monthly = gather(
+        {"monthly": lambda: billing.get_monthly_usage(service_id, year)},
         context.max_workers,
         context.deadline_seconds,
-    )
-    return section_of(
-        [read["allowance"], read["monthly"]], _by_month(year, today), context.api_label
-    )
+    )["monthly"]
+    build = _by_month(allowance, today or london_today())
+    return section_of([monthly], build, context.api_label)

@@ -10,7 +10,7 @@ import json
 import sys
 
 from dashboard.loaders.allowance_by_month import load_allowance_by_month
-from dashboard.loaders.sections import Failed
+from dashboard.loaders.sections import Failed, Ready
 from dashboard.loaders.service_page import NotAServiceId, load_service_page, service_choices
 from dashboard.runtime import Runtime, build_runtime
 
@@ -20,7 +20,11 @@ def view_service_page(runtime: Runtime, service_id: str) -> None:
     page = load_service_page(runtime.context, service_id, 7)
     if isinstance(page, NotAServiceId):
         sys.exit(f"The Service page did not load: {page.message}")
-    months = load_allowance_by_month(runtime.context, page.service_id)
+    months = (
+        load_allowance_by_month(runtime.context, page.service_id, page.allowance.value)
+        if isinstance(page.allowance, Ready)
+        else None
+    )
     failures = page.failures() + ((months.message,) if isinstance(months, Failed) else ())
     if failures:
         sys.exit(f"The Service page did not load: {failures}")

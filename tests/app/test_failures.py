@@ -1,5 +1,7 @@
 """Every page when the API refuses the token or is down, or Redis is down: a message."""
 
+import re
+
 import pytest
 import streamlit as st
 
@@ -11,7 +13,9 @@ WRONG_SECRET = "a-wrong-secret-that-is-long-enough-for-hs256"
 
 
 def messages(at) -> str:
-    return " ".join(element.value for element in [*at.error, *at.warning, *at.info])
+    """The alerts' words as the reader sees them: outside text's markdown escapes undone."""
+    shown = " ".join(element.value for element in [*at.error, *at.warning, *at.info])
+    return re.sub(r"\\(.)", r"\1", shown).replace("\u2060", "")
 
 
 def reconfigure(monkeypatch, **environment: str) -> None:

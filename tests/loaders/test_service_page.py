@@ -8,10 +8,11 @@ from uuid import uuid4
 
 import pytest
 
+from dashboard.domain.allowance_projection import AllowanceByMonth
 from dashboard.domain.financial_year import financial_year_of, london_today
 from dashboard.loaders.allowance_by_month import load_allowance_by_month
 from dashboard.loaders.context import LoaderContext
-from dashboard.loaders.sections import Failed, Ready
+from dashboard.loaders.sections import Failed, Ready, Section
 from dashboard.loaders.service_page import (
     NotAServiceId,
     ServicePage,
@@ -65,6 +66,12 @@ def load(clients: NotifyClients, days: str | None = "7", **context: float) -> Se
     page = load_service_page(context_of(clients, **context), sample_service_id(), days)
     assert isinstance(page, ServicePage)
     return page
+
+
+def months_of(clients: NotifyClients, page: ServicePage) -> Section[AllowanceByMonth]:
+    """What the page reads last: the allowance it has, month by month."""
+    assert isinstance(page.allowance, Ready)
+    return load_allowance_by_month(context_of(clients), page.service_id, page.allowance.value)
 
 
 def error_body() -> dict[str, str]:
@@ -132,16 +139,17 @@ def test_the_fast_load_never_asks_for_monthly_usage(requests_mock, clients):
 def test_the_allowance_by_month_comes_from_monthly_usage(requests_mock, clients):
     mock_everything_for(requests_mock, sample_service_id())
 
-    section = load_allowance_by_month(context_of(clients), sample_service_id())
+    page = load(clients)
+    calls = requests_mock.call_count
+
+    section = months_of(clients, page)
 
     assert isinstance(section, Ready)
     months = section.value
     assert (months.allowance, months.used) == (20_000, 41)
     assert months.sent["fragments"].sum() == 41
-    assert [request.path.endswith(MONTHLY_USAGE) for request in requests_mock.request_history] == [
-        False,
-        True,
-    ]
+    assert requests_mock.call_count == calls + 1
+    assert requests_mock.last_request.path.endswith(MONTHLY_USAGE)
 
 
 def test_this_year_by_month_groups_statuses_as_the_statistics_endpoint_does(requests_mock, clients):
@@ -184,7 +192,7 @@ def test_monthly_usage_failing_fails_only_the_months(requests_mock, clients):
     requests_mock.get(f"{base}{MONTHLY_USAGE}", status_code=500, json=error_body())
 
     page = load(clients)
-    months = load_allowance_by_month(context_of(clients), sample_service_id())
+    months = months_of(clients, page)
 
     assert isinstance(page.allowance, Ready)
     assert isinstance(months, Failed)
@@ -327,12 +335,11 @@ def test_days_out_of_range_are_clamped_with_a_note(requests_mock, clients):
 
 def test_a_second_load_comes_from_the_cache(requests_mock, clients):
     mock_everything_for(requests_mock, sample_service_id())
-    load(clients)
-    load_allowance_by_month(context_of(clients), sample_service_id())
+    months_of(clients, load(clients))
     calls = requests_mock.call_count
 
     page = load(clients)
-    months = load_allowance_by_month(context_of(clients), sample_service_id())
+    months = months_of(clients, page)
 
     assert requests_mock.call_count == calls
     sections = [page.service, page.counts, page.limits, page.allowance, page.year_by_month]

@@ -56,9 +56,9 @@ def test_the_two_loaders_agree_for_every_live_service(api):
         if service.restricted or not service.active:
             continue
         page = load_service_page(context, service.id, None)
-        months = load_allowance_by_month(context, service.id)
-
         assert isinstance(page, ServicePage) and isinstance(page.allowance, Ready)
+        months = load_allowance_by_month(context, service.id, page.allowance.value)
+
         assert isinstance(months, Ready)
         totals = page.allowance.value.totals
         assert (totals.allowance, totals.used) == (months.value.allowance, months.value.used)
