@@ -48,7 +48,8 @@ def monthly_counts(monthly: pd.DataFrame, title: str) -> alt.Chart:
         .encode(
             x=alt.X("yearmonth(month_start):O", title=None, axis=alt.Axis(format="%b")),
             y=alt.Y("count:Q", title="Messages", axis=COUNT_AXIS),
-            color=alt.Color("status:N", scale=STATUS_COLOURS, title="Status"),
+            # The colours of the counts chart above, whose legend names them.
+            color=alt.Color("status:N", scale=STATUS_COLOURS, legend=None),
             tooltip=[
                 alt.Tooltip("yearmonth(month_start):O", title="month", format="%B %Y"),
                 "status",
@@ -98,7 +99,7 @@ def allowance_by_month(view: AllowanceByMonth) -> alt.LayerChart:
     )
     running = (
         alt.Chart(cumulative)
-        .mark_line(point=True, color=ORANGE)
+        .mark_line(point=alt.OverlayMarkDef(color=ORANGE), color=ORANGE)
         .encode(
             x=alt.X("day:T"),
             y=alt.Y("fragments:Q"),
