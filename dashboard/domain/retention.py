@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from dashboard.notify_client.schemas.services import RetentionRow
 
 DEFAULT_RETENTION_DAYS = 7
+#: The most days a service may keep (the admin's form allows 3 to 90).
+LONGEST_RETENTION_DAYS = 90
 _MAX_SHOWN_TEXT = 30
 
 

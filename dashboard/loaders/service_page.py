@@ -7,6 +7,7 @@ service's billing rows first), so the month-by-month chart has its own loader
 (`allowance_by_month.load_allowance_by_month`) that the page calls after drawing the rest.
 """
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -14,6 +15,7 @@ from datetime import date
 import pandas as pd
 from notifications_python_client.errors import APIError
 
+from dashboard.concurrency import TookTooLong
 from dashboard.domain.allowance_usage import AllowanceTotals, yearly_allowance_totals
 from dashboard.domain.daily_limits import (
     daily_limit_usage,
@@ -23,7 +25,13 @@ from dashboard.domain.daily_limits import (
 )
 from dashboard.domain.financial_year import financial_year_label, financial_year_of, london_today
 from dashboard.domain.go_live import ChecklistItem, go_live_checklist, is_trial_mode
-from dashboard.domain.retention import DaysChoice, choose_days, max_window_days, window_heading
+from dashboard.domain.retention import (
+    LONGEST_RETENTION_DAYS,
+    DaysChoice,
+    choose_days,
+    max_window_days,
+    window_heading,
+)
 from dashboard.domain.sectors import (
     default_free_allowance,
     normalise_organisation_type,
@@ -52,7 +60,7 @@ from dashboard.notify_client.schemas.services import (
     Statistics,
 )
 from dashboard.notify_client.schemas.templates import TemplateSummary
-from dashboard.notify_client.services import SERVICE_NAMES_KEY, ServiceAPIClient
+from dashboard.notify_client.services import SERVICE_NAMES_KEY
 
 
 @dataclass(frozen=True)
@@ -162,45 +170,22 @@ class ServicePage:
         return tuple(section.message for section in sections if isinstance(section, Failed))
 
 
-@dataclass(frozen=True)
-class _WindowRead:
-    retention: Outcome
-    days: DaysChoice
-    statistics: Outcome
-
-
-def _read_window(
-    services: ServiceAPIClient, service_id: str, requested_days: str | int | None
-) -> _WindowRead:
-    """Retention, then the counts for the days it allows: one chain, beside the other calls."""
-    retention = gather({"retention": lambda: services.get_data_retention(service_id)})["retention"]
-    rows: list[RetentionRow] = retention.value if retention.error is None else []
-    days = choose_days(requested_days, max_window_days(rows))
-    statistics = gather(
-        {"statistics": lambda: services.get_service_statistics(service_id, days.days)}
-    )["statistics"]
-    return _WindowRead(retention, days, statistics)
-
-
 def _window(
-    read: Outcome, requested_days: str | int | None, today: date, api_label: str
+    retention: Outcome,
+    days: DaysChoice,
+    statistics: Outcome,
+    today: date,
+    api_label: str,
 ) -> tuple[Window, Outcome]:
-    """The window, and the counts' outcome with the whole chain's lookups and time; a chain
-    cut off by the deadline fails both."""
-    chain: _WindowRead
-    if read.error is None:
-        chain = read.value
-    else:
-        chain = _WindowRead(read, choose_days(requested_days, max_window_days([])), read)
-    notes = [chain.days.message] if chain.days.message else []
-    if chain.retention.error is not None:
+    """The window, and the counts' outcome with retention's lookups: the counts needed both."""
+    notes = [days.message] if days.message else []
+    if retention.error is not None:
         notes.append(
             "Data retention could not be read, so the window stops at 7 days: "
-            + describe_error(chain.retention.error, api_label)
+            + describe_error(retention.error, api_label)
         )
-    heading = window_heading(chain.days.days, today)
-    statistics = replace(chain.statistics, lookups=read.lookups, milliseconds=read.milliseconds)
-    return Window(chain.days, heading, tuple(notes)), statistics
+    counts = replace(statistics, lookups=retention.lookups + statistics.lookups)
+    return Window(days, window_heading(days.days, today), tuple(notes)), counts
 
 
 def _service_section(read: Outcome, service_id: str, api_label: str) -> Section[ServiceSummary]:
@@ -264,8 +249,8 @@ def load_service_page(
 ) -> ServicePage | NotAServiceId:
     """Read a service and every part of its page at once; failures become messages.
 
-    The calls run together within the page's deadline; the counts wait only on data
-    retention, which sets how many days they may cover.
+    The calls run together within the page's deadline (`context.deadline_seconds`); a part
+    still unread then says so.
     """
     try:
         service_id = parse_service_id(requested_id)
@@ -275,10 +260,15 @@ def load_service_page(
     year = financial_year_of(today)
     services, billing = context.clients.services, context.clients.billing
     templates = context.clients.templates
+    started = time.monotonic()
+    # The counts are read for the window asked for, beside retention rather than after it:
+    # only when retention allows fewer days are they read again, for the days it allows.
+    guess = choose_days(requested_days, LONGEST_RETENTION_DAYS)
     read = gather(
         {
             "service": lambda: services.get_service(service_id),
-            "window": lambda: _read_window(services, service_id, requested_days),
+            "retention": lambda: services.get_data_retention(service_id),
+            "statistics": lambda: services.get_service_statistics(service_id, guess.days),
             "today": lambda: services.get_service_statistics_today(service_id),
             "allowance": lambda: billing.get_free_sms_fragment_limit(service_id, year),
             "yearly": lambda: billing.get_yearly_usage(service_id, year),
@@ -289,14 +279,26 @@ def load_service_page(
         context.max_workers,
         context.deadline_seconds,
     )
+    retention = read["retention"]
+    rows: list[RetentionRow] = retention.value if retention.error is None else []
+    days = choose_days(requested_days, max_window_days(rows))
+    statistics = read["statistics"]
+    left = context.deadline_seconds - (time.monotonic() - started)
+    if days.days != guess.days and left <= 0:
+        statistics = Outcome(None, TookTooLong(context.deadline_seconds), (), 0.0)
+    elif days.days != guess.days:
+        statistics = gather(
+            {"statistics": lambda: services.get_service_statistics(service_id, days.days)},
+            deadline_seconds=left,
+        )["statistics"]
     label = context.api_label
-    window, statistics = _window(read["window"], requested_days, today, label)
+    window, counts = _window(retention, days, statistics, today, label)
     service = read["service"]
     return ServicePage(
         service_id=service_id,
         service=_service_section(service, service_id, label),
         window=window,
-        counts=section_of([statistics], _counts, label),
+        counts=section_of([counts], _counts, label),
         limits=section_of([service, read["today"]], _limit_bars, label),
         allowance=section_of([service, read["allowance"], read["yearly"]], _allowance(year), label),
         year_by_month=section_of([read["months"]], _year_by_month(year), label),

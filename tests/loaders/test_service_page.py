@@ -234,7 +234,7 @@ def test_without_data_retention_the_window_stops_at_seven_days_and_says_why(requ
         f"The Notify API at {TEST_API} had an internal error (500)."
     )
     assert isinstance(page.counts, Ready)
-    assert any("limit_days=7" in request.url for request in requests_mock.request_history)
+    assert window_requests(requests_mock) == ["30", "7"]
 
 
 def test_the_window_heading_says_exactly_which_days_are_counted(requests_mock, clients):
@@ -324,13 +324,32 @@ def test_a_trial_service_has_its_checklist_and_one_limit_per_channel(requests_mo
     ]
 
 
-def test_days_out_of_range_are_clamped_with_a_note(requests_mock, clients):
+def window_requests(requests_mock) -> list[str]:
+    """The `limit_days` of each request for a window's counts, in order."""
+    return [
+        request.qs["limit_days"][0]
+        for request in requests_mock.request_history
+        if request.path.endswith("/statistics") and request.qs["today_only"] == ["false"]
+    ]
+
+
+def test_a_window_retention_allows_is_read_once_beside_retention(requests_mock, clients):
+    mock_everything_for(requests_mock, sample_service_id())
+
+    load(clients, "30")
+
+    assert window_requests(requests_mock) == ["30"]
+
+
+def test_days_out_of_range_are_clamped_with_a_note_and_read_again(requests_mock, clients):
     mock_everything_for(requests_mock, sample_service_id())
 
     page = load(clients, "365")
 
     assert page.window.days.days == 30
     assert "choose 1 to 30 days" in page.window.notes[0]
+    # Read for the most any service keeps, beside retention; then for what this one keeps.
+    assert window_requests(requests_mock) == ["90", "30"]
 
 
 def test_a_second_load_comes_from_the_cache(requests_mock, clients):
