@@ -16,7 +16,6 @@ from dashboard.app_pages.shared import (
     runtime,
     show_cache_warning,
 )
-from dashboard.domain.allowance_projection import run_out_words
 from dashboard.loaders.allowance_by_month import load_allowance_by_month
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.sections import Failed, Ready
@@ -154,14 +153,10 @@ def _allowance_by_month(
             case Failed(message=message):
                 st.error(plain(message))
             case Ready(value=months, freshness=freshness):
-                label, value = run_out_words(months.run_out, months.allowance)
+                label, value = months.run_out_words()
                 st.metric(label, value)
                 st.altair_chart(charts.allowance_by_month(months), width="stretch")
-                st.caption(
-                    "Bars up to today are the fragments sent; dashed ones continue the pace so "
-                    f"far ({months.per_day:,.1f} a day) to 31 March. A day within a month "
-                    "assumes its texts were spread evenly over it."
-                )
+                st.caption(months.pace_note())
                 caption_freshness(freshness)
 
 

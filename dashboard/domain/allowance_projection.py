@@ -64,6 +64,18 @@ class AllowanceByMonth:
     cumulative: pd.DataFrame
     run_out: RunOut | None
 
+    def run_out_words(self) -> tuple[str, str]:
+        """A label and a value for the run-out (see `run_out_words`)."""
+        return run_out_words(self.run_out, self.allowance)
+
+    def pace_note(self) -> str:
+        """What the chart's bars and dashes are, in a sentence under it."""
+        return (
+            "Bars up to today are the fragments sent; dashed ones continue the pace so far "
+            f"({self.per_day:,.1f} a day) to 31 March. A day within a month assumes its texts "
+            "were spread evenly over it."
+        )
+
 
 class _Month(NamedTuple):
     """One row of `AllowanceUsage.monthly`, typed."""

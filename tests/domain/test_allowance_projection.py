@@ -89,7 +89,8 @@ def test_an_allowance_used_up_ran_out_within_the_month_that_crossed_it():
     view = by_month(10_000, {"April": 6_000, "May": 6_000})
 
     assert view.run_out == RunOut(date(2026, 5, 7), passed=True)
-    assert run_out_words(view.run_out, 10_000) == ("Allowance ran out on", "7 May 2026")
+    assert view.run_out_words() == ("Allowance ran out on", "7 May 2026")
+    assert "(300.0 a day)" in view.pace_note()  # 12,000 over the 40 days so far
 
 
 def test_an_allowance_used_up_in_a_whole_month_past():
