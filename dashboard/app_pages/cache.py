@@ -6,6 +6,7 @@ Only layout: the numbers, totals and words come from `loaders.cache_insight`.
 import altair as alt
 import streamlit as st
 
+from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import may_change_cache, runtime, show_cache_warning
 from dashboard.loaders.cache_insight import (
     NO_CENSUS,
@@ -17,7 +18,7 @@ from dashboard.loaders.cache_insight import (
     load_keys,
 )
 from dashboard.loaders.errors import describe_error
-from dashboard.loaders.service_page import forget_service, service_choices
+from dashboard.loaders.service_page import empty_service_cache, service_choices
 from dashboard.runtime import Runtime
 
 KIND_LABELS = {
@@ -106,8 +107,8 @@ def _forget_one_service(app: Runtime) -> None:
         placeholder="Type to search services",
     )
     if st.button("Empty its cache", key="empty_service", disabled=service_id is None):
-        forget_service(app.clients, service_id)
-        st.success(f"Emptied the cache of {choices[service_id]}.")
+        empty_service_cache(app.clients, service_id)
+        st.success(f"Emptied the cache of {plain(choices[service_id])}.")
 
 
 def _keys(app: Runtime) -> None:

@@ -687,9 +687,13 @@ class RequestCache:
                 ) from error
             logger.error("Redis did not empty %s after a write: %s", ", ".join(keys), error)
 
-    def forget_service(self, service_id: str) -> None:
-        """Empty every key of one service, its last good copies too (the Refresh button and the
-        Cache page); a Redis error is only logged. Generations stay: they guard updates."""
+    def forget_service(self, service_id: str, *, keep_last_good: bool = False) -> None:
+        """Empty every key of one service and its locks; a Redis error is only logged.
+
+        Refresh keeps the last good copies (`keep_last_good`): a reader who presses it while
+        the API is down must still see the numbers from before. The Cache page's "empty"
+        removes them too. Generations stay: they guard updates.
+        """
         if not self.enabled:
             return
         own = f"service-{service_id}"
@@ -698,6 +702,7 @@ class RequestCache:
                 key
                 for key in self._redis.scan_iter(match=f"*{own}*", count=1000)
                 if _of_key(key.decode(errors="replace"), own)
+                and not (keep_last_good and key.startswith(atomic.STALE_PREFIX.encode()))
             ]
             if found:
                 self._redis.delete(*found)

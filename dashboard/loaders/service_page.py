@@ -307,7 +307,13 @@ def load_service_page(
 
 
 def forget_service(clients: NotifyClients, service_id: str) -> None:
-    """Empty the cache of one service, so the next load reads everything from the API."""
+    """Refresh: empty one service's cache so the next load reads everything from the API,
+    keeping its last good copies for the moment the API does not answer."""
+    clients.cache.forget_service(parse_service_id(service_id), keep_last_good=True)
+
+
+def empty_service_cache(clients: NotifyClients, service_id: str) -> None:
+    """Empty every key of one service, its last good copies too (the Cache page, for admins)."""
     clients.cache.forget_service(parse_service_id(service_id))
 
 

@@ -16,6 +16,7 @@ from dashboard.loaders.sections import Failed, Ready, Section
 from dashboard.loaders.service_page import (
     NotAServiceId,
     ServicePage,
+    empty_service_cache,
     forget_service,
     load_service_choices,
     load_service_page,
@@ -374,6 +375,30 @@ def test_forgetting_the_service_reads_it_from_the_api_again(requests_mock, clien
 
     assert page.service.freshness.summary == "Just read from the API"
     assert page.counts.freshness.summary == "Just read from the API"
+
+
+def test_refresh_while_the_api_is_down_still_shows_the_last_numbers(requests_mock, clients):
+    mock_everything_for(requests_mock, sample_service_id())
+    load(clients)
+    requests_mock.get(re.compile(re.escape(TEST_API)), status_code=503, json=error_body())
+
+    forget_service(clients, sample_service_id())
+    page = load(clients)
+
+    assert isinstance(page.counts, Ready)
+    assert page.counts.freshness.summary.startswith("As of ")
+
+
+def test_emptying_a_services_cache_removes_its_last_good_copies_too(requests_mock, clients):
+    mock_everything_for(requests_mock, sample_service_id())
+    load(clients)
+    requests_mock.get(re.compile(re.escape(TEST_API)), status_code=503, json=error_body())
+
+    empty_service_cache(clients, sample_service_id())
+    page = load(clients)
+
+    assert isinstance(page.counts, Failed)
+    assert "could not be reached" in page.counts.message
 
 
 def test_the_pickers_choices_are_a_section(requests_mock, clients):
