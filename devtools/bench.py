@@ -47,6 +47,7 @@ from notify_sandbox import open_database
 from notify_sandbox.serving import BackgroundSandbox
 
 DEFAULT_SIZES = "500,2000,10000"
+DATA_DIR = PROJECT_ROOT / ".data"
 T = TypeVar("T")
 
 
@@ -207,10 +208,14 @@ def memory(api: Api, cache: RequestCache, services: int, service_ids: list[str])
 
 
 @contextmanager
-def sandbox_api(settings: Settings, cache: RequestCache, services: int) -> Iterator[Api]:
-    """The sandbox of `services` services, with real latency and without, until the block ends."""
-    database = open_database(PROJECT_ROOT / ".data", 1, services)
+def sandbox_api(
+    settings: Settings, cache: RequestCache, services: int, data_dir: Path = DATA_DIR
+) -> Iterator[Api]:
+    """The sandbox of `services` services, with real latency and without, until the block ends,
+    on an empty Redis: nothing read at another size may stand in for this one's answers."""
+    database = open_database(data_dir, 1, services)
     credentials = (database, settings.admin_client_id, settings.admin_client_secret)
+    cache.client.flushdb()
     real = BackgroundSandbox(*credentials, latency="real").start()
     fast = BackgroundSandbox(*credentials).start()
     try:
@@ -290,7 +295,13 @@ def main(argv: list[str] | None = None) -> int:
             if runtime.cache.client is None:
                 print("The benchmark needs Redis:", runtime.redis.warning, file=sys.stderr)
                 return 1
-            figures = [measure(settings, runtime.cache, size, options) for size in args.services]
+            try:
+                figures = [
+                    measure(settings, runtime.cache, size, options) for size in args.services
+                ]
+            except page_loads.PageFailed as failure:
+                print(f"A page did not load, so nothing was measured: {failure}", file=sys.stderr)
+                return 1
             print("Single flight…", flush=True)
             flight_calls = single_flight.measure(
                 single_flight.url_of(runtime.cache.client), threads=50, processes=2

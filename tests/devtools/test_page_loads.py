@@ -1,7 +1,6 @@
 """What the benchmark loads, against the sandbox over HTTP and a real Redis: the API calls each
 load makes, counted by the sandbox."""
 
-import argparse
 from uuid import uuid4
 
 import pytest
@@ -9,7 +8,6 @@ import pytest
 from dashboard.domain.financial_year import current_financial_year, london_today
 from dashboard.notify_client import build_clients
 from devtools import page_loads
-from devtools.bench import evenly, sizes_of
 from tests.conftest import TEST_SECRET, settings_for_tests
 
 YEAR = current_financial_year()
@@ -100,16 +98,3 @@ def test_the_all_services_page_has_a_row_per_service(sandbox_clients, live_sandb
     page = page_loads.all_services(sandbox_clients, live_sandbox.url, london_today())
 
     assert len(page.table) == len(sandbox_clients.services.get_services())
-
-
-def test_a_sample_is_spread_over_the_whole_list():
-    assert evenly(list(range(10)), 3) == [0, 3, 6]
-    assert evenly(list(range(4)), 10) == [0, 1, 2, 3]
-
-
-def test_sizes_are_numbers_of_services_separated_by_commas():
-    assert sizes_of("500,2000,10_000") == [500, 2000, 10_000]
-    assert sizes_of("2000") == [2000]
-    for text in ("", "many", "0,500"):
-        with pytest.raises(argparse.ArgumentTypeError, match="not numbers of services"):
-            sizes_of(text)
