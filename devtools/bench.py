@@ -22,6 +22,7 @@ Pages are loaded through `page_loads`, the one module that knows the loaders.
 
 import argparse
 import atexit
+import os
 import statistics
 import sys
 import tempfile
@@ -100,8 +101,9 @@ def fill_service_pages(api: Api, service_ids: list[str]) -> None:
 
 def all_services(
     api: Api, cache: RequestCache, options: Options
-) -> tuple[Comparison, float, float]:
-    """Cold (Redis emptied) against warm, interleaved; then warm, and warm in a new process."""
+) -> tuple[Comparison, Comparison, float]:
+    """Cold (Redis emptied) against warm, interleaved; then the warm page against its three
+    reads alone, interleaved; and warm in a new process."""
     today = london_today()
     page = partial(page_loads.all_services, api.real, api.label, today)
     cold, warm = [], []
@@ -109,14 +111,17 @@ def all_services(
         cache.client.flushdb()
         cold.append(timed(page))
         warm.append(timed(page))
-    warm_again = [timed(page) for _ in range(options.warm_rounds)]
+    warm_again, reads = [], []
+    for _ in range(options.warm_rounds):
+        warm_again.append(timed(page))
+        reads.append(timed(partial(page_loads.all_services_reads, api.real, today)))
     first_views = [
         timed(partial(page_loads.all_services, api.fresh(), api.label, today))
         for _ in range(options.rounds)
     ]
     return (
         Comparison(tuple(cold), tuple(warm)),
-        statistics.median(warm_again),
+        Comparison(tuple(warm_again), tuple(reads)),
         statistics.median(first_views),
     )
 
@@ -314,6 +319,9 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             runtime.redis.close()
             atexit.unregister(runtime.redis.close)
+    cores, (one, five, fifteen) = os.cpu_count(), os.getloadavg()
+    print()
+    print(f"{cores} cores; load average {one:.1f}, {five:.1f}, {fifteen:.1f} at the end of the run")
     print()
     print(report(figures))
     print()

@@ -40,7 +40,7 @@ class SizeFigures:
     counts_ready: Comparison  # counts and limits ready against the statistics call, cold
     service_page: Comparison  # cold against warm
     all_services: Comparison  # cold against warm
-    all_services_warm: float  # milliseconds, the value decoded earlier in this process
+    all_services_warm: Comparison  # the warm page against its three reads alone
     all_services_first_view: float  # milliseconds, warm Redis but a new process
     telemetry: Comparison  # warm Service page with telemetry on against off
     memory: MemoryUse
@@ -91,7 +91,9 @@ def _growth_rows(figures: Sequence[SizeFigures]) -> list[Row]:
     if len(figures) < 2:
         return []
     largest = max(size.services for size in figures)
-    all_services, services = growth({size.services: size.all_services_warm for size in figures})
+    all_services, services = growth(
+        {size.services: size.all_services_warm.median_a for size in figures}
+    )
     service_page, _ = growth({size.services: size.telemetry.median_a for size in figures})
     return [
         Row(
@@ -150,12 +152,17 @@ def rows(figures: Sequence[SizeFigures]) -> list[Row]:
         ),
         Row(
             "All services, warm",
-            _per_size(figures, lambda size: ms(size.all_services_warm)),
+            _per_size(figures, lambda size: ms(size.all_services_warm.median_a)),
             f"≤ {ms(warm_limit)} at {WARM_ALL_SERVICES_SIZE:,} "
             f"({ms(BEFORE_WARM_ALL_SERVICES_MS)} / {WARM_SPEED_UP})",
-            all(size.all_services_warm <= warm_limit for size in at_reference)
+            all(size.all_services_warm.median_a <= warm_limit for size in at_reference)
             if at_reference
             else None,
+        ),
+        Row(
+            "All services, warm: the page / its three reads through the cache",
+            _per_size(figures, lambda size: compared(size.all_services_warm)),
+            "",
         ),
         Row(
             "All services, warm, first view in a new process",
