@@ -34,6 +34,8 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
+import redis
+
 from dashboard.cache.request_cache import RequestCache
 from dashboard.concurrency import run_all
 from dashboard.domain.financial_year import current_financial_year, london_today
@@ -66,13 +68,16 @@ class Options:
 
 @dataclass(frozen=True)
 class Api:
-    """One size's sandbox, as slow as the real API, and clients for it and for a fast one."""
+    """One size's sandbox, as slow as the real API, clients for it and for a fast one, and the
+    cache and Redis they share."""
 
     sandbox: BackgroundSandbox
     real: NotifyClients
     fast: NotifyClients
     label: str
     fresh: Callable[[], NotifyClients]  # clients on a cache with nothing decoded yet
+    cache: RequestCache
+    redis: redis.Redis
 
 
 def timed(action: Callable[[], object]) -> float:
@@ -99,16 +104,14 @@ def fill_service_pages(api: Api, service_ids: list[str]) -> None:
         result.unwrap()
 
 
-def all_services(
-    api: Api, cache: RequestCache, options: Options
-) -> tuple[Comparison, Comparison, float]:
+def all_services(api: Api, options: Options) -> tuple[Comparison, Comparison, float]:
     """Cold (Redis emptied) against warm, interleaved; then the warm page against its three
     reads alone, interleaved; and warm in a new process."""
     today = london_today()
     page = partial(page_loads.all_services, api.real, api.label, today)
     cold, warm = [], []
     for _ in range(options.rounds):
-        cache.client.flushdb()
+        api.redis.flushdb()
         cold.append(timed(page))
         warm.append(timed(page))
     warm_again, reads = [], []
@@ -126,7 +129,7 @@ def all_services(
     )
 
 
-def allowances(api: Api, cache: RequestCache, options: Options) -> tuple[int, Comparison, int, int]:
+def allowances(api: Api, options: Options) -> tuple[int, Comparison, int, int]:
     """Cold, one financial year: the platform-wide calls against two calls per live service.
 
     The per-service way is measured on a sample of live services and scaled to all of them
@@ -136,12 +139,12 @@ def allowances(api: Api, cache: RequestCache, options: Options) -> tuple[int, Co
     bulk, per_service = [], []
     bulk_calls = per_service_calls = live = 0
     for _ in range(options.rounds):
-        cache.client.flushdb()
+        api.redis.flushdb()
         api.sandbox.reset_request_counts()
         bulk.append(timed(partial(page_loads.allowances_bulk, api.real, year)))
         bulk_calls = sum(api.sandbox.request_counts().values())
 
-        cache.client.flushdb()
+        api.redis.flushdb()
         api.sandbox.reset_request_counts()
         started = time.perf_counter()
         services = page_loads.live_services(api.real)
@@ -182,33 +185,32 @@ def service_pages(
     )
 
 
-def telemetry(
-    api: Api, cache: RequestCache, service_ids: list[str], options: Options
-) -> Comparison:
+def telemetry(api: Api, service_ids: list[str], options: Options) -> Comparison:
     """Warm Service pages with telemetry on and off, alternating, on the same Redis."""
     fill_service_pages(api, service_ids)
-    on, off = [], []
+    on: list[float] = []
+    off: list[float] = []
     try:
         for _ in range(options.warm_rounds):
             for service_id in service_ids:
                 page = partial(page_loads.service_page, api.real, api.label, service_id)
                 for enabled, samples in ((True, on), (False, off)):
-                    cache.telemetry_enabled = enabled
+                    api.cache.telemetry_enabled = enabled
                     samples.append(timed(page))
     finally:
-        cache.telemetry_enabled = True
+        api.cache.telemetry_enabled = True
     return Comparison(tuple(on), tuple(off))
 
 
-def memory(api: Api, cache: RequestCache, services: int, service_ids: list[str]) -> MemoryUse:
+def memory(api: Api, services: int, service_ids: list[str]) -> MemoryUse:
     """Every page loaded for a sample of services (the platform-wide pages once), then what
     Redis holds, scaled to every service."""
-    cache.client.flushdb()
+    api.redis.flushdb()
     page_loads.all_services(api.fast, api.label, london_today())
     page_loads.allowances_bulk(api.fast, current_financial_year())
     fill_service_pages(api, service_ids)
-    uses = key_uses(cache.client)
-    templates = templates_held(cache.client, uses)
+    uses = key_uses(api.redis)
+    templates = templates_held(api.redis, uses)
     return memory_use(uses, services, len(service_ids), templates)
 
 
@@ -218,6 +220,8 @@ def sandbox_api(
 ) -> Iterator[Api]:
     """The sandbox of `services` services, with real latency and without, until the block ends,
     on an empty Redis: nothing read at another size may stand in for this one's answers."""
+    if cache.client is None:
+        raise ValueError("The benchmark needs Redis")
     database = open_database(data_dir, 1, services)
     credentials = (database, settings.admin_client_id, settings.admin_client_secret)
     cache.client.flushdb()
@@ -236,6 +240,8 @@ def sandbox_api(
             build_clients(replace(settings, api_host_name=fast.url), cache),
             real.url,
             fresh,
+            cache,
+            cache.client,
         )
     finally:
         real.stop()
@@ -250,8 +256,8 @@ def measure(
     with sandbox_api(settings, cache, services) as api:
         every = [service.id for service in api.fast.services.get_services()]
         print(f"{services:,} services: measuring…", flush=True)
-        whole, warm, first_view = all_services(api, cache, options)
-        live, per_service, bulk_calls, per_service_calls = allowances(api, cache, options)
+        whole, warm, first_view = all_services(api, options)
+        live, per_service, bulk_calls, per_service_calls = allowances(api, options)
         counts_ready, service_page = service_pages(api, evenly(every, options.pages), options)
         return SizeFigures(
             services=len(every),
@@ -264,8 +270,8 @@ def measure(
             all_services=whole,
             all_services_warm=warm,
             all_services_first_view=first_view,
-            telemetry=telemetry(api, cache, evenly(every, options.warm_pages), options),
-            memory=memory(api, cache, len(every), evenly(every, options.memory_sample)),
+            telemetry=telemetry(api, evenly(every, options.warm_pages), options),
+            memory=memory(api, len(every), evenly(every, options.memory_sample)),
         )
 
 
