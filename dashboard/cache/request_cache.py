@@ -14,6 +14,10 @@ old value (see `atomic`).
 Every lookup is counted (see `telemetry`; the counts ride on the next Redis command) and noted
 for whoever is `recording()`, so that a page can say where each number came from and how old
 it is.
+
+A value read from Redis is checked by its schema straight from the bytes (`from_json`), and
+the typed value is kept in this process (`memo`) while Redis keeps giving the same bytes: a warm
+page reads Redis as before, but does not decode the same big lists on every view.
 """
 
 import atexit
@@ -36,6 +40,7 @@ from notifications_python_client.errors import APIError, InvalidResponse
 
 from dashboard.cache import atomic, telemetry
 from dashboard.cache.flights import Flights
+from dashboard.cache.memo import DecodedMemo
 from dashboard.cache.telemetry import LookupEvent
 from dashboard.concurrency import Result, run_all
 
@@ -188,6 +193,15 @@ def _decode(raw: bytes | str) -> str:
     return raw.decode() if isinstance(raw, bytes) else raw
 
 
+def _json_decoder(validate: Callable[[Any], Any]) -> Callable[[bytes | str], Any]:
+    """How to check JSON text with `validate`: a schema's own parser when it has one (see
+    `AnswerSchema.from_json`), else `json.loads` and the call."""
+    from_json: Callable[[bytes | str], Any] | None = getattr(validate, "from_json", None)
+    if from_json is not None:
+        return from_json
+    return lambda raw: validate(json.loads(raw))
+
+
 class RequestCache:
     """The cache every client call goes through; with no Redis it simply calls the API."""
 
@@ -215,6 +229,7 @@ class RequestCache:
         self._pending: deque[LookupEvent] = deque(maxlen=MAX_PENDING_EVENTS)
         self._refusals_logged: set[str] = set()
         self._flights = Flights()
+        self._memo = DecodedMemo()
         atexit.register(_flush_at_exit, weakref.ref(self))
 
     @property
@@ -323,8 +338,8 @@ class RequestCache:
         try:
             if isinstance(raw, Exception):  # a key of another type (WRONGTYPE)
                 raise ValueError(str(raw))
-            value = request.validate(json.loads(raw))
-        except (ValueError, UnicodeDecodeError):
+            value = self._decoded(request, raw)
+        except ValueError:
             state.outcome = "corrupt"
             return state
         state.outcome = "hit"
@@ -409,9 +424,18 @@ class RequestCache:
             except ValueError as error:
                 reason = str(error).splitlines()[0]
                 raise InvalidAnswer(request.kind, request.key, reason) from error
-            return json.dumps(raw), value
+            text = json.dumps(raw)
+            self._memo.remember(request.key, text, request.validate, value)
+            return text, value
 
         return run
+
+    def _decoded(self, request: CacheRequest, raw: bytes | str) -> Any:
+        """A value from Redis checked by its request's validator (ValueError when it does not
+        fit), decoded only when these are not the bytes this process decoded last time."""
+        return self._memo.decode(
+            request.key, raw, request.validate, _json_decoder(request.validate)
+        )
 
     def _claim(self, states: list[_Key], delete_corrupt: bool = False) -> None:
         """Ask Redis, per key, for the value if it landed meanwhile, else for the lock."""
@@ -451,8 +475,8 @@ class RequestCache:
         if state.claim == atomic.LANDED:
             state.token = ""
             try:
-                value = state.request.validate(json.loads(reply[1]))
-            except (ValueError, UnicodeDecodeError):
+                value = self._decoded(state.request, reply[1])
+            except ValueError:
                 state.outcome, state.claim, state.generations = "corrupt", None, None
                 return
             state.age = self._age(state.request.kind, reply[2])
@@ -553,9 +577,9 @@ class RequestCache:
         try:
             if isinstance(reply, Exception):
                 raise ValueError(str(reply))
-            value = state.request.validate(json.loads(reply[0]))
+            value = self._decoded(state.request, reply[0])
             stored_at = float(reply[1])
-        except (TypeError, ValueError, UnicodeDecodeError):
+        except (TypeError, ValueError):
             state.outcome = "corrupt"
             return False
         state.outcome = "stale"

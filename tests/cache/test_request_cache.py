@@ -13,7 +13,7 @@ from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache, recording
 from dashboard.notify_client import build_clients
 from dashboard.notify_client.schemas.billing import YEARLY_USAGE
-from dashboard.notify_client.schemas.services import SERVICE
+from dashboard.notify_client.schemas.services import DATA_RETENTION, SERVICE
 from dashboard.settings import Settings
 from tests.conftest import TEST_API, settings_for_tests
 from tests.redis_server import RedisServer
@@ -511,3 +511,95 @@ def test_a_batch_hands_back_each_failure_in_its_place(requests_mock, clients):
 
 def test_an_empty_batch_asks_nothing(clients):
     assert clients.services.get_service.many([]) == []
+
+
+class CountingSchema:
+    """A schema (the service's) that counts the answers it checks, parsed or as JSON text."""
+
+    def __init__(self) -> None:
+        self.checked = 0
+
+    def __call__(self, answer):
+        self.checked += 1
+        return SERVICE(answer)
+
+    def from_json(self, text):
+        self.checked += 1
+        return SERVICE.from_json(text)
+
+
+def test_a_warm_read_of_the_bytes_just_stored_checks_nothing_again(cache, redis_client):
+    key, schema = f"service-{uuid4()}", CountingSchema()
+    body = sample_body("GET_service")
+
+    loaded = cache.fetch(key, "service", lambda: body, schema)
+    with recording() as lookups:
+        warm = [cache.fetch(key, "service", lambda: body, schema) for _ in range(3)]
+
+    assert warm == [loaded] * 3 == [SERVICE(body)] * 3
+    assert [lookup.outcome for lookup in lookups] == ["hit"] * 3
+    assert schema.checked == 1
+
+
+def test_a_value_another_process_stored_is_checked_once_from_its_json(cache, redis_client):
+    key, schema = f"service-{uuid4()}", CountingSchema()
+    redis_client.set(key, json.dumps(sample_body("GET_service")), ex=600)
+
+    answers = [cache.fetch(key, "service", lambda: {}, schema) for _ in range(3)]
+
+    assert answers == [SERVICE(sample_body("GET_service"))] * 3
+    assert schema.checked == 1
+
+
+def test_a_value_changed_in_redis_is_read_as_it_now_is(cache, redis_client):
+    key = f"service-{uuid4()}"
+    body = sample_body("GET_service")
+    cache.fetch(key, "service", lambda: body, SERVICE)
+    renamed = {"data": body["data"] | {"name": "Renamed by the admin app"}}
+    redis_client.set(key, json.dumps(renamed), ex=600)
+
+    answer = cache.fetch(key, "service", lambda: body, SERVICE)
+
+    assert answer.name == "Renamed by the admin app"
+
+
+def test_a_value_gone_from_redis_is_read_from_the_api_again(cache, redis_client):
+    key, calls = f"service-{uuid4()}", []
+    body = sample_body("GET_service")
+
+    def load():
+        calls.append(1)
+        return body
+
+    cache.fetch(key, "service", load, SERVICE)
+    redis_client.delete(key)
+    with recording() as lookups:
+        cache.fetch(key, "service", load, SERVICE)
+
+    assert len(calls) == 2
+    assert [lookup.outcome for lookup in lookups] == ["miss"]
+
+
+def test_a_value_that_stops_fitting_after_good_reads_is_corrupt(cache, redis_client):
+    key = f"service-{uuid4()}"
+    body = sample_body("GET_service")
+    for _ in range(2):
+        cache.fetch(key, "service", lambda: body, SERVICE)
+    broken = {"data": body["data"] | {"sms_message_limit": "250000"}}
+    redis_client.set(key, json.dumps(broken), ex=600)
+
+    with recording() as lookups:
+        answer = cache.fetch(key, "service", lambda: body, SERVICE)
+
+    assert answer == SERVICE(body)
+    assert [lookup.outcome for lookup in lookups] == ["corrupt"]
+    assert json.loads(redis_client.get(key)) == body
+
+
+def test_a_list_read_warm_is_the_readers_own(cache):
+    key = f"service-{uuid4()}-data-retention"
+    body = sample_body("GET_service_data_retention")
+    for _ in range(2):  # cold, then warm
+        cache.fetch(key, "data-retention", lambda: body, DATA_RETENTION).clear()
+
+    assert cache.fetch(key, "data-retention", lambda: body, DATA_RETENTION) == DATA_RETENTION(body)

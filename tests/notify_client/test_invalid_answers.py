@@ -384,3 +384,53 @@ def test_an_update_whose_answer_does_not_fit_raises_and_leaves_no_copy(
 
     assert requests_mock.last_request.json() == {"name": "Renamed"}
     assert cached_keys(redis_client) == []
+
+
+def _where(error: ValueError) -> str:
+    """The place a one-line refusal names (the words after it follow JSON's or Python's terms)."""
+    return str(error).split(":")[0]
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
+def test_each_good_answer_reads_the_same_from_its_json_text(endpoint):
+    text = json.dumps(endpoint.answer)
+
+    assert endpoint.schema.from_json(text) == endpoint.schema(endpoint.answer)
+    assert endpoint.schema.from_json(text.encode()) == endpoint.schema(endpoint.answer)
+
+
+@pytest.mark.parametrize("breakage", BREAKAGES, ids=lambda breakage: breakage.__name__)
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
+def test_an_answer_refused_parsed_is_refused_as_json_text_at_the_same_place(endpoint, breakage):
+    answer = breakage(endpoint)
+    with pytest.raises(ValueError) as parsed:
+        endpoint.schema(answer)
+    with pytest.raises(ValueError) as from_text:
+        endpoint.schema.from_json(json.dumps(answer))
+
+    assert _where(from_text.value) == _where(parsed.value)
+
+
+@pytest.mark.parametrize("text", [b"", b"\xff{", b"{not json", b'{"data": [1, 2'])
+def test_text_that_is_not_json_does_not_fit(text):
+    with pytest.raises(ValueError, match="Invalid JSON"):
+        services.SERVICES.from_json(text)
+
+
+@pytest.mark.parametrize("breakage", BREAKAGES, ids=lambda breakage: breakage.__name__)
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
+def test_a_kept_value_that_stops_fitting_after_warm_reads_is_corrupt_and_read_again(
+    requests_mock, clients, redis_client, endpoint, breakage
+):
+    requests_mock.get(f"{TEST_API}{endpoint.path}", json=endpoint.answer)
+    for _ in range(2):  # cold, then warm: the value is now decoded in this process
+        call(clients, endpoint)
+    redis_client.set(endpoint.key, json.dumps(breakage(endpoint)), ex=600)
+
+    with recording() as lookups:
+        answer = call(clients, endpoint)
+
+    assert answer == endpoint.schema(endpoint.answer)
+    assert [lookup.outcome for lookup in lookups] == ["corrupt"]
+    assert json.loads(redis_client.get(endpoint.key)) == endpoint.answer
+    assert requests_mock.call_count == 2

@@ -88,7 +88,8 @@ class AnswerSchema(Generic[T]):
 
     A `wrapped` answer is `{"data": <shape>}` and gives the shape itself. An answer that does not
     fit raises `ValueError` in one line, which the cache turns into `InvalidAnswer` (a loaded
-    answer, never stored) or a corrupt value (a stored one, deleted).
+    answer, never stored) or a corrupt value (a stored one, deleted). Call it with parsed JSON
+    (an answer from the API), or use `from_json` on the JSON text itself (a value from Redis).
     """
 
     def __init__(self, shape: Any, *, wrapped: bool) -> None:
@@ -98,6 +99,16 @@ class AnswerSchema(Generic[T]):
     def __call__(self, answer: Any) -> T:
         try:
             value = self._adapter.validate_python(answer)
+        except ValidationError as error:
+            raise ValueError(_one_line(error)) from error
+        return value.data if self._wrapped else value
+
+    def from_json(self, text: bytes | str) -> T:
+        """The same check made straight from JSON text, as Redis holds it: pydantic's own parser
+        builds the typed objects without Python dicts in between, in about half the time of
+        `json.loads` and a call. Text that is not JSON does not fit either."""
+        try:
+            value = self._adapter.validate_json(text)
         except ValidationError as error:
             raise ValueError(_one_line(error)) from error
         return value.data if self._wrapped else value
