@@ -13,7 +13,6 @@ from dashboard.domain.liveness import is_live
 from dashboard.loaders.all_services import AllServices, load_all_services
 from dashboard.loaders.allowance_by_month import load_allowance_by_month
 from dashboard.loaders.allowances import Allowances, load_allowances
-from dashboard.loaders.concurrent import gather
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.sections import Failed, Ready, Section
 from dashboard.loaders.service_page import (
@@ -24,6 +23,7 @@ from dashboard.loaders.service_page import (
     service_choices,
 )
 from dashboard.notify_client import NotifyClients
+from dashboard.notify_client.calls import gather
 from dashboard.notify_client.schemas.services import Service, Statistics
 
 T = TypeVar("T")

@@ -14,11 +14,11 @@ from dashboard.domain.liveness import service_status
 from dashboard.domain.sectors import normalise_organisation_type, sector_name
 from dashboard.domain.service_table import LIMIT_COLUMNS, WINDOW_COLUMNS
 from dashboard.domain.statistics import CHANNELS, totals
-from dashboard.loaders.concurrent import Outcome, gather
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.errors import describe_error
 from dashboard.loaders.sections import Failed, Ready, Section, merged_freshness
 from dashboard.notify_client import NotifyClients
+from dashboard.notify_client.calls import Outcome, gather
 from dashboard.notify_client.schemas.services import (
     ChannelCounts,
     DetailedService,

@@ -12,10 +12,10 @@ from datetime import date
 from dashboard.domain.allowance_projection import AllowanceByMonth, allowance_by_month
 from dashboard.domain.allowance_usage import allowance_usage, sms_fragments_by_month
 from dashboard.domain.financial_year import london_today
-from dashboard.loaders.concurrent import gather
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.sections import Section, section_of
 from dashboard.loaders.service_page import Allowance
+from dashboard.notify_client.calls import gather
 from dashboard.notify_client.schemas.billing import MonthlyUsageRow
 
 

@@ -17,11 +17,11 @@ from dashboard.domain.allowance_table import (
     usage_range,
 )
 from dashboard.domain.financial_year import london_today
-from dashboard.loaders.concurrent import Outcome, gather
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.errors import describe_error
 from dashboard.loaders.sections import Failed, Ready, Section, merged_freshness
 from dashboard.notify_client import NotifyClients
+from dashboard.notify_client.calls import Outcome, gather
 
 #: The calls the tables cannot be made without; the billing report only adds charges.
 REQUIRED_CALLS = ("services", "allowances", "volumes")

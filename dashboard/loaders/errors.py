@@ -4,8 +4,8 @@ from uuid import UUID
 
 from notifications_python_client.errors import APIError, HTTP503Error, InvalidResponse
 
-from dashboard.cache.request_cache import InvalidAnswer
 from dashboard.concurrency import TookTooLong
+from dashboard.notify_client.calls import InvalidAnswer
 from dashboard.redaction import redacted_url
 
 

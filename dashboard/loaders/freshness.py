@@ -4,8 +4,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from dashboard.cache.request_cache import Lookup
 from dashboard.domain.financial_year import LONDON
+from dashboard.notify_client.calls import Lookup
 
 
 @dataclass(frozen=True)

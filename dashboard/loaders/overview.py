@@ -15,9 +15,9 @@ from dashboard.domain.financial_year import financial_year_of
 from dashboard.domain.platform_today import platform_by_channel
 from dashboard.loaders.all_services import AllServices, all_services_calls, all_services_from
 from dashboard.loaders.allowances import Allowances, allowance_calls, allowances_from
-from dashboard.loaders.concurrent import Outcome, gather
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.sections import Section, section_of
+from dashboard.notify_client.calls import Outcome, gather
 
 #: The window of the biggest senders: today and the 7 days before, as All services opens.
 SENDERS_DAYS = 7

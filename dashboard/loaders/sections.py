@@ -9,9 +9,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeAlias, TypeVar
 
-from dashboard.loaders.concurrent import Outcome
 from dashboard.loaders.errors import describe_error
 from dashboard.loaders.freshness import Freshness, freshness_of
+from dashboard.notify_client.calls import Outcome
 
 T = TypeVar("T")
 

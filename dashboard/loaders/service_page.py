@@ -45,11 +45,11 @@ from dashboard.domain.statistics import (
     statistics_frame,
     tidy_statistics,
 )
-from dashboard.loaders.concurrent import Outcome, gather
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.errors import InvalidServiceId, describe_error, parse_service_id
 from dashboard.loaders.sections import Failed, Section, merged_freshness, section_of
 from dashboard.notify_client import NotifyClients
+from dashboard.notify_client.calls import Outcome, gather
 from dashboard.notify_client.schemas.base import AnswerSchema, Text
 from dashboard.notify_client.schemas.billing import FreeAllowance, UsageRow
 from dashboard.notify_client.schemas.services import (

@@ -16,10 +16,10 @@ from dashboard.domain.financial_year import FINANCIAL_YEAR_MONTHS, current_finan
 from dashboard.domain.platform_service import NOTIFY_SERVICE_ID
 from dashboard.domain.sectors import normalise_organisation_type, sector_name
 from dashboard.loaders.allowances import allowances_from, load_allowances
-from dashboard.loaders.concurrent import Outcome
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.sections import Failed, Ready
 from dashboard.notify_client import NotifyClients, build_clients
+from dashboard.notify_client.calls import Outcome
 from dashboard.notify_client.schemas.platform import VOLUMES_BY_SERVICE
 from dashboard.notify_client.schemas.services import SERVICES
 from tests.conftest import TEST_API, settings_for_tests

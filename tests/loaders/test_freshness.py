@@ -5,12 +5,12 @@ from datetime import datetime
 
 import pytest
 
-from dashboard.cache.request_cache import Lookup
 from dashboard.domain.financial_year import LONDON
 from dashboard.loaders.allowance_by_month import load_allowance_by_month
 from dashboard.loaders.freshness import describe_age, freshness_of
 from dashboard.loaders.sections import Ready
 from dashboard.loaders.service_page import ServicePage, load_service_page
+from dashboard.notify_client.calls import Lookup
 from tests.loaders.test_service_page import context_of, mock_everything_for
 from tests.samples import sample_service_id
 

@@ -4,9 +4,8 @@ import threading
 
 from notifications_python_client.errors import HTTP503Error
 
-from dashboard.cache.request_cache import Lookup
-from dashboard.loaders.concurrent import Outcome, gather
 from dashboard.loaders.sections import Failed, Ready, section_of
+from dashboard.notify_client.calls import Lookup, Outcome, gather
 
 
 def outcome(value: object = None, error: Exception | None = None, ms: float = 5.0) -> Outcome:

@@ -1,10 +1,17 @@
-"""Run a page's independent client calls at once, keeping each one's answer, error and lookups."""
+"""Run a page's independent client calls at once, keeping each one's answer, error and lookups.
+
+Loaders call the API only through here and the client methods: what each call found in the
+cache comes back as `Lookup`s with its answer, so a loader never reaches into the cache.
+`InvalidAnswer` is what a client method raises for an answer out of contract.
+"""
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from dashboard.cache.request_cache import Lookup, recording
+from dashboard.cache.request_cache import InvalidAnswer, Lookup, recording
+
+__all__ = ["InvalidAnswer", "Lookup", "Outcome", "gather"]
 from dashboard.concurrency import run_all
 
 

@@ -4,7 +4,7 @@ import threading
 from uuid import uuid4
 
 from dashboard.concurrency import TookTooLong
-from dashboard.loaders.concurrent import gather
+from dashboard.notify_client.calls import gather
 from tests.conftest import TEST_API
 from tests.samples import sample_body
 
