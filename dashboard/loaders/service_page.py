@@ -1,6 +1,11 @@
 """Everything the Service page shows for one service and window, read concurrently, one section
 per part of the page, without waiting on the slow month-by-month billing call.
 
+The counts and the daily limits come first: their four calls (the service, its retention,
+today's and the window's counts) are read on their own, and the other parts (allowance, this
+year by month, the go-live checklist) are read once they are in, while the page draws them.
+Nine calls at once would have the API answer the counts later.
+
 The allowance figures come from the yearly usage summary, which the real API answers in
 milliseconds; monthly usage for the current year takes it about 1.4 s (it rebuilds the
 service's billing rows first), so the month-by-month chart has its own loader
@@ -9,7 +14,9 @@ service's billing rows first), so the month-by-month chart has its own loader
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextvars import copy_context
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
@@ -141,11 +148,21 @@ class YearByMonth:
 
 
 @dataclass(frozen=True)
+class LaterParts:
+    """The parts read after the counts and limits: they need calls the counts do not."""
+
+    allowance: Section[Allowance]
+    year_by_month: Section[YearByMonth]
+    checklist: Section[tuple[ChecklistItem, ...]]
+
+
+@dataclass(frozen=True)
 class ServicePage:
     """One service's page: each part is Ready with its value or Failed with a message.
 
     A part that needs the service record fails with it. `checklist` is empty for a live
-    service. The allowance month by month is not here: `load_allowance_by_month` reads it.
+    service. The later parts are read while the page draws the first ones: reading one of them
+    waits for it. The allowance month by month is not here: `load_allowance_by_month` reads it.
     """
 
     service_id: str
@@ -153,9 +170,19 @@ class ServicePage:
     window: Window
     counts: Section[WindowCounts]
     limits: Section[tuple[LimitBar, ...]]
-    allowance: Section[Allowance]
-    year_by_month: Section[YearByMonth]
-    checklist: Section[tuple[ChecklistItem, ...]]
+    later: "Future[LaterParts]" = field(repr=False, compare=False)
+
+    @property
+    def allowance(self) -> Section[Allowance]:
+        return self.later.result().allowance
+
+    @property
+    def year_by_month(self) -> Section[YearByMonth]:
+        return self.later.result().year_by_month
+
+    @property
+    def checklist(self) -> Section[tuple[ChecklistItem, ...]]:
+        return self.later.result().checklist
 
     def failures(self) -> tuple[str, ...]:
         """The message of every part that failed, for callers that draw no page (tools, tests)."""
@@ -168,6 +195,11 @@ class ServicePage:
             self.checklist,
         )
         return tuple(section.message for section in sections if isinstance(section, Failed))
+
+
+# Reads the later parts of pages while they draw their first ones (each read runs its own
+# calls concurrently through `gather`).
+_LATER = ThreadPoolExecutor(max_workers=4, thread_name_prefix="service-page-later")
 
 
 def _window(
@@ -257,9 +289,7 @@ def load_service_page(
     except InvalidServiceId as error:
         return NotAServiceId(str(error))
     today = today or london_today()
-    year = financial_year_of(today)
-    services, billing = context.clients.services, context.clients.billing
-    templates = context.clients.templates
+    services = context.clients.services
     started = time.monotonic()
     # The counts are read for the window asked for, beside retention rather than after it:
     # only when retention allows fewer days are they read again, for the days it allows.
@@ -270,11 +300,6 @@ def load_service_page(
             "retention": lambda: services.get_data_retention(service_id),
             "statistics": lambda: services.get_service_statistics(service_id, guess.days),
             "today": lambda: services.get_service_statistics_today(service_id),
-            "allowance": lambda: billing.get_free_sms_fragment_limit(service_id, year),
-            "yearly": lambda: billing.get_yearly_usage(service_id, year),
-            "months": lambda: services.get_notifications_monthly(service_id, year),
-            "templates": lambda: templates.get_templates(service_id),
-            "reply_to": lambda: services.get_reply_to_email_addresses(service_id),
         },
         context.max_workers,
         context.deadline_seconds,
@@ -294,12 +319,47 @@ def load_service_page(
     label = context.api_label
     window, counts = _window(retention, days, statistics, today, label)
     service = read["service"]
+    later = _LATER.submit(
+        copy_context().run,
+        _read_later_parts,
+        context,
+        service_id,
+        service,
+        financial_year_of(today),
+        context.deadline_seconds - (time.monotonic() - started),
+    )
     return ServicePage(
         service_id=service_id,
         service=_service_section(service, service_id, label),
         window=window,
         counts=section_of([counts], _counts, label),
         limits=section_of([service, read["today"]], _limit_bars, label),
+        later=later,
+    )
+
+
+def _read_later_parts(
+    context: LoaderContext, service_id: str, service: Outcome, year: int, left: float
+) -> LaterParts:
+    """The allowance, this year by month and the checklist, within what is left of the deadline."""
+    services, billing = context.clients.services, context.clients.billing
+    templates = context.clients.templates
+    calls: dict[str, Callable[[], object]] = {
+        "allowance": lambda: billing.get_free_sms_fragment_limit(service_id, year),
+        "yearly": lambda: billing.get_yearly_usage(service_id, year),
+        "months": lambda: services.get_notifications_monthly(service_id, year),
+        "templates": lambda: templates.get_templates(service_id),
+        "reply_to": lambda: services.get_reply_to_email_addresses(service_id),
+    }
+    if left > 0:
+        read = gather(calls, context.max_workers, left)
+    else:  # the first calls used the whole deadline: these start now and fill the cache
+        gather(calls, context.max_workers, 0.0)
+        read = {
+            name: Outcome(None, TookTooLong(context.deadline_seconds), (), 0.0) for name in calls
+        }
+    label = context.api_label
+    return LaterParts(
         allowance=section_of([service, read["allowance"], read["yearly"]], _allowance(year), label),
         year_by_month=section_of([read["months"]], _year_by_month(year), label),
         checklist=section_of([service, read["templates"], read["reply_to"]], _checklist, label),

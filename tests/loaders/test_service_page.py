@@ -128,6 +128,26 @@ def test_the_allowance_figures_come_from_the_yearly_summary_as_the_api_works_the
     )
 
 
+def test_counts_and_limits_are_ready_while_the_later_parts_are_still_read(requests_mock, clients):
+    mock_everything_for(requests_mock, sample_service_id())
+    release = threading.Event()
+
+    def held_back(request, context):
+        release.wait(10)
+        return sample_body("GET_service_billing_yearly_usage_summary")
+
+    requests_mock.get(
+        f"{TEST_API}/service/{sample_service_id()}/billing/yearly-usage-summary", json=held_back
+    )
+
+    page = load(clients)
+
+    assert isinstance(page.counts, Ready) and isinstance(page.limits, Ready)
+    assert not page.later.done()
+    release.set()
+    assert isinstance(page.allowance, Ready)
+
+
 def test_the_fast_load_never_asks_for_monthly_usage(requests_mock, clients):
     mock_everything_for(requests_mock, sample_service_id())
 
