@@ -39,30 +39,28 @@ def median_ms(samples: list[float]) -> float:
 
 def service_pages(runtime: Runtime, service_ids: list[str], rounds: int) -> dict[str, float]:
     """Cold (this service's keys emptied first) and warm loads of the same pages, interleaved."""
-    clients, host = runtime.clients, runtime.settings.api_host_name
+    clients, context = runtime.clients, runtime.context
     cold, warm = [], []
     for _ in range(rounds):
         for service_id in service_ids:
             forget_service(clients, service_id)
-            cold.append(timed(lambda sid=service_id: load_service_page(clients, host, sid, "7")))
-            warm.append(timed(lambda sid=service_id: load_service_page(clients, host, sid, "7")))
+            cold.append(timed(lambda sid=service_id: load_service_page(context, sid, "7")))
+            warm.append(timed(lambda sid=service_id: load_service_page(context, sid, "7")))
     return {"cold": median_ms(cold), "warm": median_ms(warm)}
 
 
 def telemetry_cost(runtime: Runtime, service_ids: list[str], rounds: int) -> dict[str, float]:
     """Warm pages with telemetry on and off, alternating, on the same Redis."""
-    host = runtime.settings.api_host_name
+    context = runtime.context
     cache = runtime.cache
     on, off = [], []
     for service_id in service_ids:
-        load_service_page(runtime.clients, host, service_id, "7")
+        load_service_page(context, service_id, "7")
     for _ in range(rounds):
         for service_id in service_ids:
             for enabled, samples in ((True, on), (False, off)):
                 cache.telemetry_enabled = enabled
-                samples.append(
-                    timed(lambda sid=service_id: load_service_page(runtime.clients, host, sid, "7"))
-                )
+                samples.append(timed(lambda sid=service_id: load_service_page(context, sid, "7")))
     cache.telemetry_enabled = True
     return {"on": median_ms(on), "off": median_ms(off)}
 

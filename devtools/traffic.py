@@ -34,10 +34,16 @@ from dashboard.cache import telemetry
 from dashboard.domain.financial_year import financial_years, london_today
 from dashboard.domain.retention import choose_days
 from dashboard.loaders.all_services import load_all_services
+from dashboard.loaders.allowance_by_month import load_allowance_by_month
 from dashboard.loaders.allowances import load_allowances
 from dashboard.loaders.errors import describe_error
-from dashboard.loaders.sections import Failed
-from dashboard.loaders.service_page import forget_service, load_service_page, service_choices
+from dashboard.loaders.sections import Failed, Ready
+from dashboard.loaders.service_page import (
+    NotAServiceId,
+    forget_service,
+    load_service_page,
+    service_choices,
+)
 from dashboard.redaction import redacted_url
 from dashboard.runtime import Runtime, build_runtime
 from dashboard.settings import PROJECT_ROOT, Settings, load_settings
@@ -112,7 +118,6 @@ def plan_views(
 def _show(runtime: Runtime, view: View) -> str | None:
     """Load one view as its page would; the page's error message, if it showed one."""
     clients, host = runtime.clients, runtime.settings.api_host_name
-    workers = runtime.settings.api_max_workers
     if view.page == SERVICE:
         if view.refresh:
             forget_service(clients, view.service_id)
@@ -120,8 +125,16 @@ def _show(runtime: Runtime, view: View) -> str | None:
             service_choices(clients)
         except Exception as error:  # the page shows the message and stops
             return describe_error(error, host)
-        page = load_service_page(clients, host, view.service_id, view.days, max_workers=workers)
-        return next(iter(page.errors.values()), None)
+        page = load_service_page(runtime.context, view.service_id, view.days)
+        if isinstance(page, NotAServiceId):
+            return page.message
+        months = (
+            load_allowance_by_month(runtime.context, page.service_id, page.allowance.value)
+            if isinstance(page.allowance, Ready)
+            else None
+        )
+        failures = page.failures() + ((months.message,) if isinstance(months, Failed) else ())
+        return next(iter(failures), None)
     if view.page == ALL_SERVICES:
         days = choose_days(view.days, ALL_SERVICES_MAX_DAYS).days
         section = load_all_services(runtime.context, days, london_today())

@@ -3,56 +3,129 @@
 import altair as alt
 import pandas as pd
 
+from dashboard.domain.allowance_projection import PROJECTED, SENT, AllowanceByMonth
+
 STATUS_COLOURS = alt.Scale(
     domain=["delivered", "sending", "failed"], range=["#00703c", "#1d70b8", "#d4351c"]
 )
+#: Counts are whole numbers: no 0.5 ticks on a small axis, thousands grouped on a large one.
+COUNT_AXIS = alt.Axis(format=",d", tickMinStep=1)
+BLUE, ORANGE, RED = "#1d70b8", "#f47738", "#d4351c"
+
+
+def _dated(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    """Date columns as timestamps, which Vega-Lite reads as days in the reader's time zone."""
+    return frame.assign(**{column: pd.to_datetime(frame[column]) for column in columns})
 
 
 def counts_by_channel(tidy: pd.DataFrame) -> alt.Chart:
     """Stacked bars: each channel's messages by status."""
-    return (
+    chart: alt.Chart = (
         alt.Chart(tidy)
         .mark_bar()
         .encode(
-            x=alt.X("count:Q", title="Messages"),
+            x=alt.X("count:Q", title="Messages", axis=COUNT_AXIS),
             y=alt.Y("label:N", title=None, sort=None),
             color=alt.Color("status:N", scale=STATUS_COLOURS, title="Status"),
             tooltip=["label", "status", alt.Tooltip("count:Q", format=",")],
         )
         .properties(height=160)
     )
+    return chart
 
 
-def allowance_by_month(monthly: pd.DataFrame, allowance: int) -> alt.LayerChart:
-    """Fragments each month, the running total, and the allowance as a line to cross."""
-    # Only plain numbers reach the chart: Decimal columns do not survive its serialisation.
-    frame = monthly[
-        ["month", "fragments", "free_used", "chargeable", "cumulative_fragments"]
-    ].assign(cost=monthly["cost"].astype(float))
-    order = list(frame["month"])
-    bars = (
-        alt.Chart(frame)
-        .mark_bar(color="#1d70b8")
+def monthly_counts(monthly: pd.DataFrame, title: str) -> alt.Chart:
+    """One channel's months: stacked delivered, failed and still sending (together requested)."""
+    long = _dated(monthly, "month_start").melt(
+        id_vars=["month_start"],
+        value_vars=["delivered", "failed", "sending"],
+        var_name="status",
+        value_name="count",
+    )
+    chart: alt.Chart = (
+        alt.Chart(long, title=title)
+        .mark_bar()
         .encode(
-            x=alt.X("month:N", sort=order, title=None),
-            y=alt.Y("fragments:Q", title="Fragments"),
+            x=alt.X("yearmonth(month_start):O", title=None, axis=alt.Axis(format="%b")),
+            y=alt.Y("count:Q", title="Messages", axis=COUNT_AXIS),
+            # The colours of the counts chart above, whose legend names them.
+            color=alt.Color("status:N", scale=STATUS_COLOURS, legend=None),
+            tooltip=[
+                alt.Tooltip("yearmonth(month_start):O", title="month", format="%B %Y"),
+                "status",
+                alt.Tooltip("count:Q", format=","),
+            ],
+        )
+        .properties(height=200)
+    )
+    return chart
+
+
+def allowance_by_month(view: AllowanceByMonth) -> alt.LayerChart:
+    """Fragments sent each month as bars, the rest of the year projected as dashed outlines,
+    the running total (dashed where projected), the allowance to cross and the run-out day."""
+    sent = _dated(view.sent, "start", "end")
+    projected = _dated(view.projected, "start", "end")
+    cumulative = _dated(view.cumulative, "day")
+    x = alt.X("start:T", title=None, axis=alt.Axis(format="%b", tickCount="month"))
+    y = alt.Y("bottom:Q", title="Fragments", axis=COUNT_AXIS)
+    sent_bars = (
+        alt.Chart(sent)
+        .mark_bar(color=BLUE)
+        .encode(
+            x=x,
+            x2="end:T",
+            y=y,
+            y2="top:Q",
             tooltip=[
                 "month",
-                alt.Tooltip("fragments:Q", format=","),
+                alt.Tooltip("fragments:Q", format=",", title="sent"),
                 alt.Tooltip("free_used:Q", format=",", title="free"),
                 alt.Tooltip("chargeable:Q", format=","),
                 alt.Tooltip("cost:Q", format=",.2f", title="cost (£)"),
             ],
         )
     )
+    projected_bars = (
+        alt.Chart(projected)
+        .mark_bar(color=BLUE, fillOpacity=0.12, stroke=BLUE, strokeDash=[4, 3])
+        .encode(
+            x=x,
+            x2="end:T",
+            y=y,
+            y2="top:Q",
+            tooltip=["month", alt.Tooltip("fragments:Q", format=",", title="projected")],
+        )
+    )
     running = (
-        alt.Chart(frame)
-        .mark_line(point=True, color="#f47738")
-        .encode(x=alt.X("month:N", sort=order), y="cumulative_fragments:Q")
+        alt.Chart(cumulative)
+        .mark_line(point=alt.OverlayMarkDef(color=ORANGE), color=ORANGE)
+        .encode(
+            x=alt.X("day:T"),
+            y=alt.Y("fragments:Q"),
+            strokeDash=alt.StrokeDash(
+                "kind:N",
+                title="Running total",
+                scale=alt.Scale(domain=[SENT, PROJECTED], range=[[1, 0], [6, 4]]),
+            ),
+            tooltip=[
+                alt.Tooltip("day:T", format="%-d %B %Y", title="by"),
+                "kind",
+                alt.Tooltip("fragments:Q", format=","),
+            ],
+        )
     )
     limit = (
-        alt.Chart(pd.DataFrame({"allowance": [allowance]}))
-        .mark_rule(color="#d4351c", strokeDash=[6, 4])
-        .encode(y="allowance:Q")
+        alt.Chart(pd.DataFrame({"allowance": [view.allowance]}))
+        .mark_rule(color=RED, strokeDash=[6, 4])
+        .encode(y="allowance:Q", tooltip=[alt.Tooltip("allowance:Q", format=",")])
     )
-    return alt.layer(bars, running, limit).properties(height=260)
+    layers = [sent_bars, projected_bars, running, limit]
+    if view.run_out is not None:
+        day = pd.DataFrame({"day": [pd.Timestamp(view.run_out.day)]})
+        layers.append(
+            alt.Chart(day)
+            .mark_rule(color=RED)
+            .encode(x="day:T", tooltip=[alt.Tooltip("day:T", format="%-d %B %Y", title="runs out")])
+        )
+    return alt.LayerChart(layer=layers, height=280)

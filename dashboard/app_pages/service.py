@@ -1,8 +1,12 @@
-"""Service page: one service over the last N days, its daily limits and its text allowance."""
+"""Service page: one service's window of counts, daily limits, text allowance and this year by
+month. It lays out what the loaders give; the allowance month by month, the slowest call of
+all, fills its placeholder after everything else is drawn."""
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from dashboard.app_pages import charts
+from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     caption_freshness,
     carry_view,
@@ -12,13 +16,18 @@ from dashboard.app_pages.shared import (
     runtime,
     show_cache_warning,
 )
-from dashboard.domain.financial_year import financial_year_label
-from dashboard.loaders.errors import describe_error
+from dashboard.loaders.allowance_by_month import load_allowance_by_month
+from dashboard.loaders.context import LoaderContext
+from dashboard.loaders.sections import Failed, Ready
 from dashboard.loaders.service_page import (
+    Allowance,
+    NotAServiceId,
     ServicePage,
+    ServiceSummary,
+    Window,
     forget_service,
+    load_service_choices,
     load_service_page,
-    service_choices,
 )
 
 LEVEL_MESSAGES = {"warning": st.warning, "error": st.error}
@@ -45,15 +54,24 @@ def _pick_service(choices: dict[str, str], current: str | None) -> None:
     )
 
 
-def _days_slider(page: ServicePage) -> None:
-    if page.days.maximum <= 1:
+def _refresh(context: LoaderContext, service_id: str) -> None:
+    st.sidebar.button(
+        "Refresh",
+        help="Empty this service's cache and read it again",
+        on_click=forget_service,
+        args=(context.clients, service_id),
+    )
+
+
+def _days_slider(window: Window) -> None:
+    if window.days.maximum <= 1:
         st.sidebar.caption("This service keeps notifications for 1 day: showing today.")
         return
-    st.session_state["days_slider"] = page.days.days
+    st.session_state["days_slider"] = window.days.days
     st.sidebar.slider(
         "Days",
         min_value=1,
-        max_value=page.days.maximum,
+        max_value=window.days.maximum,
         key="days_slider",
         on_change=_on_days_change,
         help="Today and this many days before it, as far back as the service keeps data.",
@@ -61,129 +79,151 @@ def _days_slider(page: ServicePage) -> None:
 
 
 def _counts(page: ServicePage) -> None:
-    st.subheader(f"Last {page.days.days} day{'s' if page.days.days != 1 else ''}")
-    if "statistics" in page.errors:
-        st.error(page.errors["statistics"])
+    st.subheader(page.window.heading, anchor=False)
+    match page.counts:
+        case Failed(message=message):
+            st.error(plain(message))
+        case Ready(value=counts, freshness=freshness):
+            for row in counts.by_channel.to_dict("records"):
+                label = row["label"]
+                columns = st.columns(5)
+                columns[0].metric(f"{label} requested", f"{row['requested']:,}")
+                columns[1].metric(f"{label} delivered", f"{row['delivered']:,}")
+                columns[2].metric(f"{label} failed", f"{row['failed']:,}")
+                columns[3].metric(f"{label} sending", f"{row['sending']:,}")
+                columns[4].metric(f"{label} failure rate", percent(row["failure_rate"]))
+            st.altair_chart(charts.counts_by_channel(counts.by_status), width="stretch")
+            caption_freshness(freshness)
+
+
+def _limits(page: ServicePage, summary: ServiceSummary) -> None:
+    st.subheader("Daily limits today", anchor=False)
+    if summary.trial_notice:
+        st.info(summary.trial_notice)
+    match page.limits:
+        case Failed(message=message):
+            st.error(plain(message))
+        case Ready(value=bars, freshness=freshness):
+            for bar in bars:
+                st.progress(bar.fill, text=bar.text)
+                if bar.warning:
+                    LEVEL_MESSAGES[bar.level](bar.warning)
+            caption_freshness(freshness)
+
+
+def _allowance(page: ServicePage) -> tuple[DeltaGenerator, Allowance] | None:
+    """The allowance's figures, and the placeholder its months will fill (None if it failed)."""
+    match page.allowance:
+        case Failed(message=message):
+            st.subheader("Free text message allowance", anchor=False)
+            st.error(plain(message))
+            return None
+        case Ready(value=allowance, freshness=freshness):
+            totals = allowance.totals
+            st.subheader(f"Free text message allowance, {allowance.year_label}", anchor=False)
+            st.write(
+                f"**Sector:** {allowance.sector}. The sector's default allowance this year is "
+                f"**{allowance.sector_default:,}** fragments."
+            )
+            columns = st.columns(3)
+            custom = " (custom)" if allowance.is_custom else ""
+            columns[0].metric(f"Allowance{custom}", f"{totals.allowance:,}")
+            columns[1].metric("Fragments used", f"{totals.used:,}")
+            columns[2].metric("Free fragments left", f"{totals.remaining:,}")
+            columns = st.columns(3)
+            columns[0].metric("Chargeable fragments", f"{totals.chargeable:,}")
+            columns[1].metric("Cost beyond the allowance", pounds(float(totals.cost)))
+            if allowance.is_custom:
+                st.caption(
+                    f"This service's allowance differs from its sector's default "
+                    f"({allowance.sector_default:,})."
+                )
+            caption_freshness(freshness)
+            return st.empty(), allowance
+    return None
+
+
+def _allowance_by_month(
+    slot: DeltaGenerator, context: LoaderContext, service_id: str, allowance: Allowance
+) -> None:
+    with slot.container():
+        with st.spinner("Reading the allowance month by month…"):
+            section = load_allowance_by_month(context, service_id, allowance)
+        match section:
+            case Failed(message=message):
+                st.error(plain(message))
+            case Ready(value=months, freshness=freshness):
+                label, value = months.run_out_words()
+                st.metric(label, value)
+                st.altair_chart(charts.allowance_by_month(months), width="stretch")
+                st.caption(months.pace_note())
+                caption_freshness(freshness)
+
+
+def _year_by_month(page: ServicePage) -> None:
+    match page.year_by_month:
+        case Failed(message=message):
+            st.subheader("This year by month", anchor=False)
+            st.error(plain(message))
+        case Ready(value=year, freshness=freshness):
+            st.subheader(f"This year by month, {year.year_label}", anchor=False)
+            for column, (label, monthly) in zip(st.columns(3), year.channels(), strict=True):
+                column.altair_chart(charts.monthly_counts(monthly, label), width="stretch")
+            st.dataframe(year.table, hide_index=True)
+            caption_freshness(freshness)
+
+
+def _checklist(page: ServicePage, summary: ServiceSummary) -> None:
+    if not summary.trial_mode:
         return
-    for _, row in page.statistics.iterrows():
-        columns = st.columns(5)
-        columns[0].metric(f"{row.label} requested", f"{row.requested:,}")
-        columns[1].metric(f"{row.label} delivered", f"{row.delivered:,}")
-        columns[2].metric(f"{row.label} failed", f"{row.failed:,}")
-        columns[3].metric(f"{row.label} sending", f"{row.sending:,}")
-        columns[4].metric(f"{row.label} failure rate", percent(row.failure_rate))
-    st.altair_chart(charts.counts_by_channel(page.statistics_by_status), width="stretch")
-    caption_freshness(page.freshness.get("statistics"))
-
-
-def _limits(page: ServicePage) -> None:
-    st.subheader("Daily limits today")
-    if page.trial_mode:
-        st.info("This service is in trial mode: it can send 50 messages a day, to its own team.")
-    if "limits" in page.errors:
-        st.error(page.errors["limits"])
-        return
-    for usage in page.limits:
-        text = (
-            f"{usage.label}: {usage.used:,} of {usage.limit:,} ({percent(usage.fraction)}) · "
-            f"{usage.remaining:,} left today"
-        )
-        st.progress(min(1.0, usage.fraction), text=text)
-        if usage.level in LEVEL_MESSAGES:
-            verb = "has reached" if usage.level == "error" else "is close to"
-            LEVEL_MESSAGES[usage.level](f"{usage.label} {verb} the daily limit.")
-    caption_freshness(page.freshness.get("limits"))
-
-
-def _allowance(page: ServicePage) -> None:
-    if "allowance" in page.errors:
-        st.subheader("Free text message allowance")
-        st.error(page.errors["allowance"])
-        return
-    allowance = page.allowance
-    usage = allowance.usage
-    st.subheader(f"Free text message allowance, {financial_year_label(allowance.financial_year)}")
-    st.write(
-        f"**Sector:** {allowance.sector}. The sector's default allowance this year is "
-        f"**{allowance.sector_default:,}** fragments."
-    )
-    columns = st.columns(3)
-    custom = " (custom)" if allowance.is_custom else ""
-    columns[0].metric(f"Allowance{custom}", f"{usage.allowance:,}")
-    columns[1].metric("Fragments used", f"{usage.used:,}")
-    columns[2].metric("Free fragments left", f"{usage.remaining:,}")
-    columns = st.columns(3)
-    columns[0].metric("Chargeable fragments", f"{usage.chargeable:,}")
-    columns[1].metric("Cost beyond the allowance", pounds(float(usage.cost)))
-    if allowance.run_out is not None:
-        columns[2].metric("Allowance runs out", allowance.run_out.strftime("%-d %B %Y"))
-    else:
-        columns[2].metric("Allowance runs out", "Not this year")
-    if allowance.is_custom:
-        st.caption(
-            f"This service's allowance differs from its sector's default "
-            f"({allowance.sector_default:,})."
-        )
-    st.altair_chart(charts.allowance_by_month(usage.monthly, usage.allowance), width="stretch")
-    caption_freshness(page.freshness.get("allowance"))
-
-
-def _checklist(page: ServicePage) -> None:
-    if not page.trial_mode:
-        return
-    st.subheader("Before this service can go live")
-    if "checklist" in page.errors:
-        st.error(page.errors["checklist"])
-        return
-    for item in page.checklist:
-        mark = ":material/check_circle:" if item.done else ":material/radio_button_unchecked:"
-        st.markdown(f"{mark} **{item.label}** — {item.detail}")
-    caption_freshness(page.freshness.get("checklist"))
+    st.subheader("Before this service can go live", anchor=False)
+    match page.checklist:
+        case Failed(message=message):
+            st.error(plain(message))
+        case Ready(value=items, freshness=freshness):
+            for item in items:
+                mark = (
+                    ":material/check_circle:" if item.done else ":material/radio_button_unchecked:"
+                )
+                st.markdown(f"{mark} **{item.label}** — {plain(item.detail)}")
+            caption_freshness(freshness)
 
 
 def render() -> None:
     carry_view()
     show_cache_warning()
-    app = runtime()
-    clients, host = app.clients, app.settings.api_host_name
-    st.title("Service")
-    try:
-        choices = service_choices(clients)
-    except Exception as error:  # the page must still say what is wrong
-        st.error(describe_error(error, host))
-        return
+    context = runtime().context
+    st.title("Service", anchor=False)
     requested = st.query_params.get("service_id")
-    _pick_service(choices, requested)
+    choices = load_service_choices(context)
+    if isinstance(choices, Failed):  # a link to a service still opens it, with Refresh
+        st.error(plain(f"The list of services could not be read. {choices.message}"))
+    _pick_service(choices.value if isinstance(choices, Ready) else {}, requested)
     if not requested:
         st.info("Choose a service in the sidebar (type to search).")
         return
-    page = load_service_page(
-        clients,
-        host,
-        requested,
-        st.query_params.get("days"),
-        max_workers=app.settings.api_max_workers,
-    )
-    if page.service is None:
-        st.error(page.errors["service"])
+    page = load_service_page(context, requested, st.query_params.get("days"))
+    if isinstance(page, NotAServiceId):
+        st.error(plain(page.message))
         return
-    if st.sidebar.button("Refresh", help="Empty this service's cache and read it again"):
-        forget_service(clients, page.service_id)
-        st.rerun()
-    _days_slider(page)
-    if page.days.message:
-        st.warning(page.days.message)
-    st.header(page.service.name)
-    caption_freshness(page.freshness.get("service"))
-    if "service" in page.errors:
-        st.warning(
-            f"Data retention could not be read, so the window stops at 7 days: "
-            f"{page.errors['service']}"
-        )
+    _refresh(context, page.service_id)
+    if isinstance(page.service, Failed):
+        st.error(plain(page.service.message))
+        return
+    summary = page.service.value
+    _days_slider(page.window)
+    for note in page.window.notes:
+        st.warning(plain(note))
+    st.header(plain(summary.name), anchor=False)
+    caption_freshness(page.service.freshness)
     _counts(page)
-    _limits(page)
-    _allowance(page)
-    _checklist(page)
+    _limits(page, summary)
+    months = _allowance(page)
+    _year_by_month(page)
+    _checklist(page, summary)
+    if months is not None:
+        slot, allowance = months
+        _allowance_by_month(slot, context, page.service_id, allowance)
 
 
 render()

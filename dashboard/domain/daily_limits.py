@@ -110,3 +110,34 @@ def worst_level(usages: list[LimitUsage]) -> str:
 def highest_fraction(usages: list[LimitUsage]) -> float:
     """The largest fraction of any limit used today (0.0 when none), to sort services by."""
     return max((usage.fraction for usage in usages), default=0.0)
+
+
+def trial_notice(service: Service) -> str:
+    """What a service in trial mode may send, one limit per channel as its bars show them."""
+    limits = daily_limits(service)
+    if ALL_CHANNELS in limits:
+        allowed = f"{limits[ALL_CHANNELS]:,} messages a day, all channels together"
+    else:
+        email, sms, letter = (
+            f"{limits[channel]:,} {CHANNEL_LABELS[channel].lower()}" for channel in CHANNELS
+        )
+        allowed = f"{email}, {sms} and {letter} a day"
+    return f"This service is in trial mode: it can send {allowed}, and only to its own team."
+
+
+def limit_text(usage: LimitUsage) -> str:
+    """The words on a limit's bar: used of the limit, the share, and what is left today."""
+    share = f"{usage.fraction:.1%}" if usage.limit > 0 else "no sending allowed"
+    return (
+        f"{usage.label}: {usage.used:,} of {usage.limit:,} ({share}) · "
+        f"{usage.remaining:,} left today"
+    )
+
+
+def limit_warning(usage: LimitUsage) -> str | None:
+    """A sentence for a limit at 80 % or more (None below), to show at the bar's level."""
+    if usage.level == "error":
+        return f"The daily limit for {usage.label.lower()} has been reached."
+    if usage.level == "warning":
+        return f"Close to the daily limit for {usage.label.lower()}."
+    return None

@@ -8,6 +8,7 @@ further back would show empty days as if nothing had been sent.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from dashboard.domain.statistics import CHANNELS
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
     from dashboard.notify_client.schemas.services import RetentionRow
 
 DEFAULT_RETENTION_DAYS = 7
+#: The most days a service may keep (the admin's form allows 3 to 90).
+LONGEST_RETENTION_DAYS = 90
 _MAX_SHOWN_TEXT = 30
 
 
@@ -89,3 +92,17 @@ def choose_days(requested: str | int | None, maximum: int, default: int = 7) -> 
             f"Showing {_the_last(maximum)}.",
         )
     return DaysChoice(value, maximum, None)
+
+
+def window_heading(days: int, today: date) -> str:
+    """Exactly what a window of ``days`` counts: the statistics endpoint's today plus that many
+    days before it, e.g. "Today and the 7 days before (20 to 27 November)"."""
+    first = today - timedelta(days=days)
+    before = "the day before" if days == 1 else f"the {days:,} days before"
+    if first.year != today.year:
+        span = f"{first:%-d %B %Y} to {today:%-d %B %Y}"
+    elif first.month != today.month:
+        span = f"{first:%-d %B} to {today:%-d %B}"
+    else:
+        span = f"{first.day} to {today:%-d %B}"
+    return f"Today and {before} ({span})"

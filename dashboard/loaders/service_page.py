@@ -1,33 +1,110 @@
-"""Everything the Service page shows for one service and window, read concurrently."""
+"""Everything the Service page shows for one service and window, read concurrently, one section
+per part of the page, without waiting on the slow month-by-month billing call.
 
-from dataclasses import dataclass, field
+The allowance figures come from the yearly usage summary, which the real API answers in
+milliseconds; monthly usage for the current year takes it about 1.4 s (it rebuilds the
+service's billing rows first), so the month-by-month chart has its own loader
+(`allowance_by_month.load_allowance_by_month`) that the page calls after drawing the rest.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
+from notifications_python_client.errors import APIError
 
-from dashboard.domain.allowance_usage import (
-    AllowanceUsage,
-    allowance_run_out_date,
-    allowance_usage,
-    sms_fragments_by_month,
+from dashboard.concurrency import TookTooLong
+from dashboard.domain.allowance_usage import AllowanceTotals, yearly_allowance_totals
+from dashboard.domain.daily_limits import (
+    daily_limit_usage,
+    limit_text,
+    limit_warning,
+    trial_notice,
 )
-from dashboard.domain.daily_limits import LimitUsage, daily_limit_usage
-from dashboard.domain.financial_year import financial_year_of, london_today
+from dashboard.domain.financial_year import financial_year_label, financial_year_of, london_today
 from dashboard.domain.go_live import ChecklistItem, go_live_checklist, is_trial_mode
-from dashboard.domain.retention import DaysChoice, choose_days, max_window_days
+from dashboard.domain.retention import (
+    LONGEST_RETENTION_DAYS,
+    DaysChoice,
+    choose_days,
+    max_window_days,
+    window_heading,
+)
 from dashboard.domain.sectors import (
     default_free_allowance,
     normalise_organisation_type,
     sector_name,
 )
-from dashboard.domain.statistics import statistics_frame, tidy_statistics
+from dashboard.domain.statistics import (
+    CHANNEL_LABELS,
+    CHANNELS,
+    monthly_statistics_frame,
+    monthly_statistics_table,
+    statistics_frame,
+    tidy_statistics,
+)
 from dashboard.loaders.concurrent import Outcome, gather
-from dashboard.loaders.errors import describe_error, parse_service_id
-from dashboard.loaders.freshness import Freshness, freshness_of
+from dashboard.loaders.context import LoaderContext
+from dashboard.loaders.errors import InvalidServiceId, describe_error, parse_service_id
+from dashboard.loaders.sections import Failed, Section, merged_freshness, section_of
 from dashboard.notify_client import NotifyClients
 from dashboard.notify_client.schemas.base import AnswerSchema, Text
-from dashboard.notify_client.schemas.services import Service
+from dashboard.notify_client.schemas.billing import FreeAllowance, UsageRow
+from dashboard.notify_client.schemas.services import (
+    NotificationsByChannel,
+    ReplyToAddress,
+    RetentionRow,
+    Service,
+    Statistics,
+)
+from dashboard.notify_client.schemas.templates import TemplateSummary
 from dashboard.notify_client.services import SERVICE_NAMES_KEY
+
+
+@dataclass(frozen=True)
+class NotAServiceId:
+    """What the URL or the picker gave is not a service id: nothing was read."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class ServiceSummary:
+    """The service itself; `trial_notice` says what trial mode allows (None once live)."""
+
+    name: str
+    trial_mode: bool
+    trial_notice: str | None
+
+
+@dataclass(frozen=True)
+class Window:
+    """The days counted, the heading that says exactly which, and what the reader should know
+    about them (a request clamped, a retention that could not be read)."""
+
+    days: DaysChoice
+    heading: str
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class WindowCounts:
+    """The window's counts per channel (`statistics_frame`) and by status (`tidy_statistics`)."""
+
+    by_channel: pd.DataFrame
+    by_status: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class LimitBar:
+    """One daily limit as its bar shows it; `warning` from 80 % used (None below)."""
+
+    text: str
+    fill: float
+    level: str
+    warning: str | None
 
 
 @dataclass(frozen=True)
@@ -35,151 +112,197 @@ class Allowance:
     """A service's free text allowance this financial year against its sector's default."""
 
     financial_year: int
-    organisation_type: str
+    year_label: str
     sector: str
     sector_default: int
-    usage: AllowanceUsage
-    run_out: date | None
+    totals: AllowanceTotals
 
     @property
     def is_custom(self) -> bool:
-        return self.usage.allowance != self.sector_default
+        return self.totals.allowance != self.sector_default
+
+
+@dataclass(frozen=True, eq=False)
+class YearByMonth:
+    """This financial year's requested, delivered and failed by month and channel: long for
+    charts (`monthly_statistics_frame`), wide for a table (`monthly_statistics_table`)."""
+
+    financial_year: int
+    year_label: str
+    monthly: pd.DataFrame
+    table: pd.DataFrame
+
+    def channels(self) -> list[tuple[str, pd.DataFrame]]:
+        """Each channel's label and months, in `CHANNELS` order: one chart each."""
+        return [
+            (CHANNEL_LABELS[channel], self.monthly[self.monthly["channel"] == channel])
+            for channel in CHANNELS
+        ]
 
 
 @dataclass(frozen=True)
 class ServicePage:
-    """One service's page; a section that failed has None and a message in `errors`."""
+    """One service's page: each part is Ready with its value or Failed with a message.
+
+    A part that needs the service record fails with it. `checklist` is empty for a live
+    service. The allowance month by month is not here: `load_allowance_by_month` reads it.
+    """
 
     service_id: str
-    service: Service | None
-    days: DaysChoice | None = None
-    statistics: pd.DataFrame | None = None
-    statistics_by_status: pd.DataFrame | None = None
-    limits: list[LimitUsage] | None = None
-    allowance: Allowance | None = None
-    checklist: list[ChecklistItem] | None = None
-    errors: dict[str, str] = field(default_factory=dict)
-    freshness: dict[str, Freshness] = field(default_factory=dict)
+    service: Section[ServiceSummary]
+    window: Window
+    counts: Section[WindowCounts]
+    limits: Section[tuple[LimitBar, ...]]
+    allowance: Section[Allowance]
+    year_by_month: Section[YearByMonth]
+    checklist: Section[tuple[ChecklistItem, ...]]
 
-    @property
-    def trial_mode(self) -> bool:
-        return self.service is not None and is_trial_mode(self.service)
-
-
-# Which of the first wave's calls each section of the page is built from.
-SECTION_CALLS = {
-    "service": ("service", "retention"),
-    "limits": ("today",),
-    "allowance": ("allowance", "usage"),
-    "checklist": ("templates", "reply_to"),
-}
+    def failures(self) -> tuple[str, ...]:
+        """The message of every part that failed, for callers that draw no page (tools, tests)."""
+        sections = (
+            self.service,
+            self.counts,
+            self.limits,
+            self.allowance,
+            self.year_by_month,
+            self.checklist,
+        )
+        return tuple(section.message for section in sections if isinstance(section, Failed))
 
 
-def _first_error(outcomes: list[Outcome], api_host: str) -> str | None:
-    errors = [outcome.error for outcome in outcomes if outcome.error is not None]
-    return describe_error(errors[0], api_host) if errors else None
+def _window(
+    retention: Outcome,
+    days: DaysChoice,
+    statistics: Outcome,
+    today: date,
+    api_label: str,
+) -> tuple[Window, Outcome]:
+    """The window, and the counts' outcome with retention's lookups: the counts needed both."""
+    notes = [days.message] if days.message else []
+    if retention.error is not None:
+        notes.append(
+            "Data retention could not be read, so the window stops at 7 days: "
+            + describe_error(retention.error, api_label)
+        )
+    counts = replace(statistics, lookups=retention.lookups + statistics.lookups)
+    return Window(days, window_heading(days.days, today), tuple(notes)), counts
 
 
-def _merge(*outcomes: Outcome) -> Freshness:
-    """Calls made at once: the section took as long as the slowest of them."""
-    return freshness_of(
-        (lookup for outcome in outcomes for lookup in outcome.lookups),
-        max(outcome.milliseconds for outcome in outcomes),
+def _service_section(read: Outcome, service_id: str, api_label: str) -> Section[ServiceSummary]:
+    if isinstance(read.error, APIError) and read.error.status_code == 404:
+        return Failed(f"There is no service with id {service_id}.", merged_freshness([read]))
+
+    def summary(service: Service) -> ServiceSummary:
+        notice = trial_notice(service) if is_trial_mode(service) else None
+        return ServiceSummary(service.name, is_trial_mode(service), notice)
+
+    return section_of([read], summary, api_label)
+
+
+def _counts(statistics: Statistics) -> WindowCounts:
+    return WindowCounts(statistics_frame(statistics), tidy_statistics(statistics))
+
+
+def _limit_bars(service: Service, today: Statistics) -> tuple[LimitBar, ...]:
+    return tuple(
+        LimitBar(limit_text(usage), min(1.0, usage.fraction), usage.level, limit_warning(usage))
+        for usage in daily_limit_usage(service, today)
     )
+
+
+def _allowance(year: int) -> Callable[[Service, FreeAllowance, list[UsageRow]], Allowance]:
+    def build(service: Service, allowance: FreeAllowance, yearly: list[UsageRow]) -> Allowance:
+        organisation_type = normalise_organisation_type(service.organisation_type)
+        return Allowance(
+            financial_year=year,
+            year_label=financial_year_label(year),
+            sector=sector_name(organisation_type),
+            sector_default=default_free_allowance(organisation_type, year),
+            totals=yearly_allowance_totals(allowance.free_sms_fragment_limit, year, yearly),
+        )
+
+    return build
+
+
+def _year_by_month(year: int) -> Callable[[dict[str, NotificationsByChannel]], YearByMonth]:
+    def build(months: dict[str, NotificationsByChannel]) -> YearByMonth:
+        monthly = monthly_statistics_frame(months)
+        table = monthly_statistics_table(monthly)
+        return YearByMonth(year, financial_year_label(year), monthly, table)
+
+    return build
+
+
+def _checklist(
+    service: Service, templates: list[TemplateSummary], reply_to: list[ReplyToAddress]
+) -> tuple[ChecklistItem, ...]:
+    if not is_trial_mode(service):
+        return ()
+    return tuple(go_live_checklist(service, templates, reply_to))
 
 
 def load_service_page(
-    clients: NotifyClients,
-    api_host: str,
-    service_id: str | None,
+    context: LoaderContext,
+    requested_id: str,
     requested_days: str | int | None,
     today: date | None = None,
-    max_workers: int = 8,
-) -> ServicePage:
-    """Read a service and all its sections; errors become messages, never exceptions."""
+) -> ServicePage | NotAServiceId:
+    """Read a service and every part of its page at once; failures become messages.
+
+    The calls run together within the page's deadline (`context.deadline_seconds`); a part
+    still unread then says so.
+    """
     try:
-        service_id = parse_service_id(service_id)
-    except ValueError as error:
-        return ServicePage(service_id=str(service_id), service=None, errors={"service": str(error)})
+        service_id = parse_service_id(requested_id)
+    except InvalidServiceId as error:
+        return NotAServiceId(str(error))
     today = today or london_today()
     year = financial_year_of(today)
-    services, billing, templates = clients.services, clients.billing, clients.templates
-    first = gather(
+    services, billing = context.clients.services, context.clients.billing
+    templates = context.clients.templates
+    started = time.monotonic()
+    # The counts are read for the window asked for, beside retention rather than after it:
+    # only when retention allows fewer days are they read again, for the days it allows.
+    guess = choose_days(requested_days, LONGEST_RETENTION_DAYS)
+    read = gather(
         {
             "service": lambda: services.get_service(service_id),
             "retention": lambda: services.get_data_retention(service_id),
+            "statistics": lambda: services.get_service_statistics(service_id, guess.days),
             "today": lambda: services.get_service_statistics_today(service_id),
             "allowance": lambda: billing.get_free_sms_fragment_limit(service_id, year),
-            "usage": lambda: billing.get_monthly_usage(service_id, year),
+            "yearly": lambda: billing.get_yearly_usage(service_id, year),
+            "months": lambda: services.get_notifications_monthly(service_id, year),
             "templates": lambda: templates.get_templates(service_id),
             "reply_to": lambda: services.get_reply_to_email_addresses(service_id),
         },
-        max_workers,
+        context.max_workers,
+        context.deadline_seconds,
     )
-    errors = {
-        section: message
-        for section, names in SECTION_CALLS.items()
-        if (message := _first_error([first[name] for name in names], api_host))
-    }
-    if first["service"].error is not None:
-        unknown = getattr(first["service"].error, "status_code", None) == 404
-        message = f"There is no service with id {service_id}." if unknown else errors["service"]
-        return ServicePage(service_id, None, errors={"service": message})
-    service = first["service"].value
-
-    retention_rows = first["retention"].value if first["retention"].error is None else []
-    days = choose_days(requested_days, max_window_days(retention_rows))
-    window = gather(
-        {"statistics": lambda: services.get_service_statistics(service_id, days.days)},
-        max_workers,
-    )["statistics"]
-    if window.error is not None:
-        errors["statistics"] = describe_error(window.error, api_host)
-
-    limits = None
-    if "limits" not in errors:
-        limits = daily_limit_usage(service, first["today"].value)
-
-    allowance = None
-    if "allowance" not in errors:
-        organisation_type = normalise_organisation_type(service.organisation_type)
-        usage = allowance_usage(
-            first["allowance"].value.free_sms_fragment_limit,
-            year,
-            sms_fragments_by_month(first["usage"].value),
-        )
-        allowance = Allowance(
-            financial_year=year,
-            organisation_type=organisation_type,
-            sector=sector_name(organisation_type),
-            sector_default=default_free_allowance(organisation_type, year),
-            usage=usage,
-            run_out=allowance_run_out_date(usage.allowance, usage.used, year, today),
-        )
-
-    checklist = None
-    if not is_trial_mode(service):
-        errors.pop("checklist", None)
-    elif "checklist" not in errors:
-        checklist = go_live_checklist(service, first["templates"].value, first["reply_to"].value)
-
+    retention = read["retention"]
+    rows: list[RetentionRow] = retention.value if retention.error is None else []
+    days = choose_days(requested_days, max_window_days(rows))
+    statistics = read["statistics"]
+    left = context.deadline_seconds - (time.monotonic() - started)
+    if days.days != guess.days and left <= 0:
+        statistics = Outcome(None, TookTooLong(context.deadline_seconds), (), 0.0)
+    elif days.days != guess.days:
+        statistics = gather(
+            {"statistics": lambda: services.get_service_statistics(service_id, days.days)},
+            deadline_seconds=left,
+        )["statistics"]
+    label = context.api_label
+    window, counts = _window(retention, days, statistics, today, label)
+    service = read["service"]
     return ServicePage(
         service_id=service_id,
-        service=service,
-        days=days,
-        statistics=statistics_frame(window.value) if window.error is None else None,
-        statistics_by_status=tidy_statistics(window.value) if window.error is None else None,
-        limits=limits,
-        allowance=allowance,
-        checklist=checklist,
-        errors=errors,
-        freshness={
-            "service": _merge(first["service"], first["retention"]),
-            "statistics": _merge(window),
-            "limits": _merge(first["today"]),
-            "allowance": _merge(first["allowance"], first["usage"]),
-            "checklist": _merge(first["templates"], first["reply_to"]),
-        },
+        service=_service_section(service, service_id, label),
+        window=window,
+        counts=section_of([counts], _counts, label),
+        limits=section_of([service, read["today"]], _limit_bars, label),
+        allowance=section_of([service, read["allowance"], read["yearly"]], _allowance(year), label),
+        year_by_month=section_of([read["months"]], _year_by_month(year), label),
+        checklist=section_of([service, read["templates"], read["reply_to"]], _checklist, label),
     )
 
 
@@ -193,7 +316,7 @@ _NAMES_BY_ID: AnswerSchema[dict[str, str]] = AnswerSchema(dict[Text, Text], wrap
 
 
 def _names_by_id(clients: NotifyClients) -> dict[str, str]:
-    services = clients.services.get_services()
+    services: list[Service] = clients.services.get_services()
     ordered = sorted(services, key=lambda service: service.name.lower())
     return {service.id: service.name for service in ordered}
 
@@ -204,6 +327,13 @@ def service_choices(clients: NotifyClients) -> dict[str, str]:
     Kept in Redis beside the services list it is made from: a twentieth of its size, so a
     page does not decode every service's settings just to list their names.
     """
-    return clients.cache.fetch(
+    choices: dict[str, str] = clients.cache.fetch(
         SERVICE_NAMES_KEY, "services", lambda: _names_by_id(clients), _NAMES_BY_ID
     )
+    return choices
+
+
+def load_service_choices(context: LoaderContext) -> Section[dict[str, str]]:
+    """The picker's choices as a section: a message instead when they cannot be read."""
+    read = gather({"choices": lambda: service_choices(context.clients)})["choices"]
+    return section_of([read], lambda choices: choices, context.api_label)

@@ -1,16 +1,21 @@
 """The Service page in AppTest: its numbers are the API's, its window follows retention."""
 
+from datetime import date, datetime
 from uuid import uuid4
 
 import pytest
+import streamlit as st
 
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
-from dashboard.domain.financial_year import current_financial_year
+from dashboard.domain.allowance_usage import allowance_totals, sms_fragments_by_month
+from dashboard.domain.financial_year import current_financial_year, london_today
+from dashboard.domain.retention import window_heading
 from dashboard.domain.sectors import default_free_allowance
 from dashboard.notify_client import build_clients
 from tests.app.conftest import open_page
 from tests.conftest import settings_for_tests
+from tests.redis_server import free_port
 
 
 def api(live_sandbox):
@@ -176,3 +181,141 @@ def test_a_second_load_says_it_came_from_the_cache(app_environment, sandbox_db):
     captions = [caption.value for caption in at.caption]
     assert any(caption.startswith("From the cache") for caption in captions)
     assert not any(caption.startswith("Just read from the API") for caption in captions)
+
+
+def live_services(live_sandbox) -> list:
+    return [s for s in api(live_sandbox).services.get_services() if s.active and not s.restricted]
+
+
+def monthly_totals(client, service_id: str):
+    """The allowance figures worked out month by month from monthly usage: today's way."""
+    year = current_financial_year()
+    allowance = client.billing.get_free_sms_fragment_limit(service_id, year)
+    monthly = client.billing.get_monthly_usage(service_id, year)
+    return allowance_totals(
+        allowance.free_sms_fragment_limit, year, sms_fragments_by_month(monthly)
+    )
+
+
+def test_the_window_heading_says_which_days_are_counted(app_environment, sandbox_db):
+    at = open_page(service_id=service_without_retention(sandbox_db), days="3")
+
+    headings = [subheader.value for subheader in at.subheader]
+    assert window_heading(3, london_today()) in headings
+
+
+def test_the_allowance_figures_equal_the_month_by_month_computation(app_environment, live_sandbox):
+    client = api(live_sandbox)
+    over = next(
+        s for s in live_services(live_sandbox) if monthly_totals(client, s.id).chargeable > 0
+    )
+    expected = monthly_totals(client, over.id)
+
+    shown = metrics(open_page(service_id=over.id))
+
+    assert shown["Fragments used"] == f"{expected.used:,}"
+    assert shown["Free fragments left"] == f"{expected.remaining:,}"
+    assert shown["Chargeable fragments"] == f"{expected.chargeable:,}"
+    assert shown["Cost beyond the allowance"] == f"£{float(expected.cost):,.2f}"
+
+
+def test_an_allowance_used_up_says_when_it_ran_out_and_one_left_when_it_runs_out(
+    app_environment, live_sandbox
+):
+    client = api(live_sandbox)
+    totals = {s.id: monthly_totals(client, s.id) for s in live_services(live_sandbox)}
+    over = next(sid for sid, t in totals.items() if t.allowance and t.used >= t.allowance)
+    under = next(sid for sid, t in totals.items() if 0 < t.used < t.allowance)
+
+    over_shown, under_shown = (
+        metrics(open_page(service_id=over)),
+        metrics(open_page(service_id=under)),
+    )
+
+    assert "Allowance ran out on" in over_shown
+    assert "Allowance runs out" not in over_shown
+    assert "Allowance runs out" in under_shown
+    assert under_shown["Allowance runs out"] == "Not this year" or (
+        datetime.strptime(under_shown["Allowance runs out"], "%d %B %Y").date() > london_today()
+    )
+    ran_out = datetime.strptime(over_shown["Allowance ran out on"], "%d %B %Y").date()
+    assert ran_out <= london_today()
+
+
+def test_this_year_by_month_equals_the_apis_monthly_counts(app_environment, live_sandbox):
+    client = api(live_sandbox)
+    service = live_services(live_sandbox)[0]
+    months = client.services.get_notifications_monthly(service.id, current_financial_year())
+
+    at = open_page(service_id=service.id)
+
+    table = at.dataframe[0].value.set_index("Month")
+    assert len(table) == len(months)
+    for month, counts in months.items():
+        row = table.loc[date.fromisoformat(f"{month}-01").strftime("%B %Y")]
+        sms = counts.sms
+        assert row["Text messages requested"] == sum(
+            n for status, n in sms.items() if status != "cancelled"
+        )
+        assert row["Text messages delivered"] == sms.get("delivered", 0) + sms.get("sent", 0)
+
+
+def test_the_trial_notice_gives_each_channels_limit(app_environment, sandbox_db):
+    at = open_page(service_id=service_without_retention(sandbox_db, restricted=1))
+
+    notice = next(info.value for info in at.info if "trial mode" in info.value)
+    assert "50 emails, 50 text messages and 50 letters a day" in notice
+
+
+def test_refresh_reads_the_service_from_the_api_again(app_environment, sandbox_db):
+    service_id = service_without_retention(sandbox_db)
+    open_page(service_id=service_id)
+    at = open_page(service_id=service_id)
+    assert not any(caption.value.startswith("Just read") for caption in at.caption)
+
+    at.sidebar.button[0].click().run()
+
+    assert at.sidebar.button[0].label == "Refresh"
+    assert any(caption.value.startswith("Just read from the API") for caption in at.caption)
+
+
+def test_with_the_api_down_a_valid_id_still_gets_refresh_and_a_message(
+    app_environment, monkeypatch, sandbox_db
+):
+    service_id = service_without_retention(sandbox_db)
+    monkeypatch.setenv("API_HOST_NAME", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setenv("API_TIMEOUT_SECONDS", "1")
+    st.cache_resource.clear()
+
+    at = open_page(service_id=service_id)
+
+    assert not at.exception
+    assert [button.label for button in at.sidebar.button] == ["Refresh"]
+    assert any("could not be reached" in error.value for error in at.error)
+
+
+def test_a_malformed_id_gets_no_refresh(app_environment):
+    at = open_page(service_id="not-a-uuid")
+
+    assert "Refresh" not in [button.label for button in at.sidebar.button]
+
+
+def test_when_the_api_stops_answering_the_last_good_copies_are_shown_and_marked(
+    app_environment, monkeypatch, sandbox_db, redis_client
+):
+    service_id = service_without_retention(sandbox_db)
+    before = metrics(open_page(service_id=service_id))
+    for key in redis_client.scan_iter(match="service-*"):
+        redis_client.delete(key)  # every value expired; the last good copies stay
+    monkeypatch.setenv("API_HOST_NAME", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setenv("API_TIMEOUT_SECONDS", "1")
+    st.cache_resource.clear()
+
+    at = open_page(service_id=service_id)
+
+    shown = metrics(at)
+    assert {label: shown[label] for label in before} == before
+    stale = [c.value for c in at.caption if "the API did not answer" in c.value]
+    # The service, counts, limits, allowance, its months and this year by month.
+    assert len(stale) == 6 and all(caption.startswith("As of ") for caption in stale)
+    assert [button.label for button in at.sidebar.button] == ["Refresh"]

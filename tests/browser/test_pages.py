@@ -78,7 +78,7 @@ def test_a_shared_link_reopens_the_same_view(page: Page, served: Served):
     assert (
         page.locator('[data-testid="stSlider"] input[type="range"]').get_attribute("value") == "21"
     )
-    assert "Last 21 days" in page.inner_text('[data-testid="stMain"]')
+    assert "Today and the 21 days before" in page.inner_text('[data-testid="stMain"]')
 
 
 def test_a_malformed_service_id_gets_a_message(page: Page, served: Served):

@@ -11,10 +11,16 @@ from dashboard.domain.allowance_usage import (
     allowance_totals,
     allowance_usage,
     sms_fragments_by_month,
+    yearly_allowance_totals,
 )
 from dashboard.domain.financial_year import FINANCIAL_YEAR_MONTHS
 from dashboard.domain.sectors import default_free_allowance
-from dashboard.notify_client.schemas.billing import FREE_ALLOWANCE, MONTHLY_USAGE
+from dashboard.notify_client.schemas.billing import (
+    FREE_ALLOWANCE,
+    MONTHLY_USAGE,
+    YEARLY_USAGE,
+    UsageRow,
+)
 from tests.samples import sample_body
 
 
@@ -232,3 +238,64 @@ def test_totals_alone_agree_with_the_full_usage(allowance):
 
 def test_a_tiny_pace_against_a_huge_allowance_never_runs_out():
     assert allowance_run_out_date(250_000_000, 1, 2026, date(2026, 4, 2)) is None
+
+
+def yearly_rows(*rows: tuple[str, int, float]) -> list[UsageRow]:
+    """Yearly usage summary rows: (channel, chargeable units, rate) each."""
+    return YEARLY_USAGE(
+        [
+            {"notification_type": channel, "chargeable_units": units, "rate": rate}
+            for channel, units, rate in rows
+        ]
+    )
+
+
+@pytest.mark.parametrize("allowance", [0, 5_000, 20_000, 25_000, 40_000])
+def test_yearly_totals_equal_the_monthly_ones_across_a_change_of_rate(allowance):
+    # FY2022: April at 1.61p, May and March at 1.72p; the summary lists the later rate first.
+    monthly = {"April": 12_000, "May": 13_000, "March": 4_000}
+    rows = yearly_rows(("sms", 17_000, 0.0172), ("email", 900, 0.0), ("sms", 12_000, 0.0161))
+
+    assert yearly_allowance_totals(allowance, 2022, rows) == allowance_totals(
+        allowance, 2022, monthly
+    )
+
+
+def test_yearly_totals_of_the_recorded_summary_match_the_apis_own_charges():
+    rows = YEARLY_USAGE(sample_body("GET_service_billing_yearly_usage_summary"))
+    sms = next(row for row in rows if row.notification_type == "sms")
+
+    totals = yearly_allowance_totals(20_000, 2026, rows)
+
+    assert totals.used == sms.chargeable_units == 829_102
+    assert totals.chargeable == sms.charged_units == 809_102
+    assert totals.cost == Decimal(str(sms.cost)) == Decimal("19418.448")
+    assert totals.remaining == 0
+
+
+def test_yearly_totals_read_the_2018_form():
+    rows = YEARLY_USAGE(
+        [
+            {"notification_type": "sms", "billing_units": 30_000, "rate": 0.0158},
+            {"notification_type": "letter", "billing_units": 10, "rate": 0.3, "letter_total": 3},
+        ]
+    )
+
+    totals = yearly_allowance_totals(25_000, 2018, rows)
+
+    assert (totals.used, totals.chargeable, totals.cost) == (30_000, 5_000, Decimal("79.0"))
+
+
+def test_a_rate_the_table_does_not_know_is_charged_last():
+    # 2026 has one rate, 2.4p; a row at 3p goes after it, so the allowance covers the 2.4p row.
+    rows = yearly_rows(("sms", 1_000, 0.03), ("sms", 20_000, 0.024))
+
+    totals = yearly_allowance_totals(20_000, 2026, rows)
+
+    assert (totals.used, totals.chargeable, totals.cost) == (21_000, 1_000, Decimal("30.00"))
+
+
+def test_yearly_totals_of_nothing_and_a_negative_allowance():
+    assert yearly_allowance_totals(5_000, 2026, []) == allowance_totals(5_000, 2026, {})
+    with pytest.raises(ValueError, match="cannot be negative"):
+        yearly_allowance_totals(-1, 2026, [])

@@ -8,7 +8,10 @@ from dashboard.domain.daily_limits import (
     daily_limit_usage,
     daily_limits,
     highest_fraction,
+    limit_text,
     limit_usage,
+    limit_warning,
+    trial_notice,
     worst_level,
 )
 from dashboard.notify_client.schemas.services import (
@@ -138,3 +141,55 @@ def test_limit_usage_levels(limit, used, fraction, level):
 def test_worst_level_and_highest_fraction_of_nothing():
     assert worst_level([]) == "ok"
     assert highest_fraction([]) == 0.0
+
+
+def test_the_trial_notice_gives_one_limit_per_channel():
+    service = replace(
+        recorded_service(),
+        restricted=True,
+        email_message_limit=50,
+        sms_message_limit=40,
+        letter_message_limit=1_000,
+    )
+
+    assert trial_notice(service) == (
+        "This service is in trial mode: it can send 50 emails, 40 text messages and "
+        "1,000 letters a day, and only to its own team."
+    )
+
+
+def test_the_trial_notice_of_a_2018_service_gives_its_one_limit():
+    assert trial_notice(service_2018(restricted=True, message_limit=50)) == (
+        "This service is in trial mode: it can send 50 messages a day, all channels "
+        "together, and only to its own team."
+    )
+
+
+@pytest.mark.parametrize(
+    ("limit", "used", "text", "warning"),
+    [
+        (250_000, 1_000, "Text messages: 1,000 of 250,000 (0.4%) · 249,000 left today", None),
+        (
+            50,
+            40,
+            "Text messages: 40 of 50 (80.0%) · 10 left today",
+            "Close to the daily limit for text messages.",
+        ),
+        (
+            50,
+            60,
+            "Text messages: 60 of 50 (120.0%) · 0 left today",
+            "The daily limit for text messages has been reached.",
+        ),
+        (
+            0,
+            3,
+            "Text messages: 3 of 0 (no sending allowed) · 0 left today",
+            "The daily limit for text messages has been reached.",
+        ),
+    ],
+)
+def test_the_words_of_a_limits_bar(limit, used, text, warning):
+    usage = limit_usage("sms", "Text messages", limit, used)
+
+    assert (limit_text(usage), limit_warning(usage)) == (text, warning)

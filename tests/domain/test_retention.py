@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 
 from dashboard.domain.retention import (
@@ -6,6 +8,7 @@ from dashboard.domain.retention import (
     choose_days,
     max_window_days,
     retention_by_channel,
+    window_heading,
 )
 from dashboard.notify_client.schemas.services import DATA_RETENTION, RetentionRow
 from tests.samples import sample_body
@@ -132,3 +135,16 @@ def test_choose_days_shortens_very_long_text():
 
 def test_choose_days_default_is_seven():
     assert choose_days(None, 90) == DaysChoice(7, 90, None)
+
+
+@pytest.mark.parametrize(
+    ("days", "today", "heading"),
+    [
+        (7, date(2026, 11, 27), "Today and the 7 days before (20 to 27 November)"),
+        (1, date(2026, 11, 27), "Today and the day before (26 to 27 November)"),
+        (30, date(2026, 11, 27), "Today and the 30 days before (28 October to 27 November)"),
+        (7, date(2027, 1, 3), "Today and the 7 days before (27 December 2026 to 3 January 2027)"),
+    ],
+)
+def test_the_window_heading_says_exactly_which_days_are_counted(days, today, heading):
+    assert window_heading(days, today) == heading

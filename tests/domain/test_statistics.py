@@ -1,13 +1,24 @@
+from datetime import date
+
 import pytest
 
 from dashboard.domain.statistics import (
     CHANNEL_LABELS,
     CHANNELS,
+    MONTHLY_STATISTICS_COLUMNS,
+    grouped_counts,
+    monthly_statistics_frame,
+    monthly_statistics_table,
     statistics_frame,
     tidy_statistics,
     totals,
 )
-from dashboard.notify_client.schemas.services import STATISTICS, ChannelCounts, Statistics
+from dashboard.notify_client.schemas.services import (
+    NOTIFICATIONS_MONTHLY,
+    STATISTICS,
+    ChannelCounts,
+    Statistics,
+)
 from tests.samples import sample_body
 
 
@@ -90,3 +101,73 @@ def test_totals(seven_days):
         "failed": 103,
         "sending": 29,
     }
+
+
+def test_grouped_counts_follow_the_statistics_endpoints_rules():
+    counts = {
+        "created": 1,
+        "sending": 2,
+        "pending": 4,
+        "sent": 8,
+        "delivered": 16,
+        "failed": 32,
+        "technical-failure": 64,
+        "temporary-failure": 128,
+        "permanent-failure": 256,
+        "validation-failed": 512,
+        "virus-scan-failed": 1024,
+        "cancelled": 2048,
+    }
+
+    assert grouped_counts(counts) == {
+        "requested": 2047,  # all but cancelled
+        "delivered": 8 + 16,
+        "failed": 32 + 64 + 128 + 256 + 512 + 1024,
+        "sending": 1 + 2 + 4,
+    }
+    assert grouped_counts({}) == {"requested": 0, "delivered": 0, "failed": 0, "sending": 0}
+
+
+def test_the_recorded_months_by_channel():
+    months = NOTIFICATIONS_MONTHLY(sample_body("GET_service_notifications_monthly"))
+
+    frame = monthly_statistics_frame(months)
+
+    assert list(frame.columns) == list(MONTHLY_STATISTICS_COLUMNS)
+    assert len(frame) == 3 * len(months)
+    assert list(frame["month"].unique()) == sorted(months)
+    assert frame["month_start"].iloc[0] == date(2026, 4, 1)
+    for row in frame.to_dict("records"):
+        by_status = getattr(months[row["month"]], row["channel"])
+        assert row["requested"] == sum(n for s, n in by_status.items() if s != "cancelled")
+        assert row["delivered"] == by_status.get("delivered", 0) + by_status.get("sent", 0)
+        assert row["requested"] == row["delivered"] + row["failed"] + row["sending"]
+    assert frame[["requested", "delivered", "failed", "sending"]].dtypes.eq("int64").all()
+
+
+def test_the_months_table_has_a_row_a_month_and_a_column_per_channel_and_count():
+    months = NOTIFICATIONS_MONTHLY(sample_body("GET_service_notifications_monthly"))
+    frame = monthly_statistics_frame(months)
+
+    table = monthly_statistics_table(frame)
+
+    assert list(table.columns) == [
+        "Month",
+        *(
+            f"{label} {count}"
+            for label in ("Emails", "Text messages", "Letters")
+            for count in ("requested", "delivered", "failed")
+        ),
+    ]
+    assert len(table) == len(months)
+    october = table.set_index("Month").loc["October 2026"]
+    expected = frame.set_index(["month", "channel"]).loc[("2026-10", "letter")]
+    assert october["Letters requested"] == expected["requested"]
+    assert october["Letters failed"] == expected["failed"]
+
+
+def test_no_months_gives_empty_frames():
+    frame = monthly_statistics_frame({})
+
+    assert frame.empty and list(frame.columns) == list(MONTHLY_STATISTICS_COLUMNS)
+    assert monthly_statistics_table(frame).empty

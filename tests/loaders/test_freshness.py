@@ -7,10 +7,11 @@ import pytest
 
 from dashboard.cache.request_cache import Lookup
 from dashboard.domain.financial_year import LONDON
+from dashboard.loaders.allowance_by_month import load_allowance_by_month
 from dashboard.loaders.freshness import describe_age, freshness_of
-from dashboard.loaders.service_page import load_service_page
-from tests.conftest import TEST_API
-from tests.loaders.test_errors import mock_everything_for
+from dashboard.loaders.sections import Ready
+from dashboard.loaders.service_page import ServicePage, load_service_page
+from tests.loaders.test_service_page import context_of, mock_everything_for
 from tests.samples import sample_service_id
 
 READ_AT = datetime(2026, 3, 2, 9, 15, tzinfo=LONDON).timestamp()
@@ -70,19 +71,33 @@ def test_a_page_whose_api_fails_after_its_values_expired_shows_the_copies(
     requests_mock, clients, redis_client
 ):
     mock_everything_for(requests_mock, sample_service_id())
-    first = load_service_page(clients, TEST_API, sample_service_id(), "30")
+    context = context_of(clients)
+    first = load_service_page(context, sample_service_id(), "30")
+    assert isinstance(first, ServicePage) and isinstance(first.allowance, Ready)
+    load_allowance_by_month(context, sample_service_id(), first.allowance.value)
     for key in redis_client.scan_iter(match="service-*"):
         redis_client.delete(key)  # every value expired; the last good copies stay
     requests_mock.get(re.compile(".*"), status_code=503, json={"message": "Down"})
 
-    again = load_service_page(clients, TEST_API, sample_service_id(), "30")
+    again = load_service_page(context, sample_service_id(), "30")
+    assert isinstance(again, ServicePage) and isinstance(again.allowance, Ready)
+    months = load_allowance_by_month(context, sample_service_id(), again.allowance.value)
 
-    assert again.errors == {}
-    assert again.statistics.equals(first.statistics)
-    assert again.allowance == first.allowance
-    summaries = {name: freshness.summary for name, freshness in again.freshness.items()}
-    assert set(summaries) == set(first.freshness)
+    assert again.failures() == ()
+    assert isinstance(first.counts, Ready) and isinstance(again.counts, Ready)
+    assert again.counts.value.by_channel.equals(first.counts.value.by_channel)
+    assert again.allowance.value == first.allowance.value
+    sections = [
+        again.service,
+        again.counts,
+        again.limits,
+        again.allowance,
+        again.year_by_month,
+        again.checklist,
+        months,
+    ]
     assert all(
-        summary.startswith("As of ") and "the API did not answer" in summary
-        for summary in summaries.values()
+        section.freshness.summary.startswith("As of ")
+        and "the API did not answer" in section.freshness.summary
+        for section in sections
     )
