@@ -14,6 +14,7 @@ from playwright.sync_api import Page
 
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
+from dashboard.domain.financial_year import current_financial_year, financial_year_label
 from dashboard.domain.liveness import LIVE
 from dashboard.notify_client import build_clients
 from dashboard.settings import Settings
@@ -170,3 +171,22 @@ def test_the_all_services_filters_days_and_csv_by_keyboard(page: Page, served: S
     wait_for_app(page)
     assert checkbox.is_checked()
     assert query(page, "days") == "3"
+
+
+def test_the_allowances_year_and_csv_by_keyboard(page: Page, served: Served):
+    page.goto(f"{served.url}/allowances")
+    wait_for_app(page, timeout=120_000)
+    page.wait_for_selector('[data-testid="stDataFrame"]')
+    last_year = current_financial_year() - 1
+
+    tab_to(page, "Financial year")
+    choose_option(page, financial_year_label(last_year))
+    page.wait_for_function(f"() => location.search.includes('year={last_year}')", timeout=60_000)
+    wait_for_app(page, timeout=120_000)
+    page.wait_for_selector('[data-testid="stDataFrame"]')
+
+    sectors = download_with_keyboard(page, "Download sectors CSV")
+    assert sectors["services"].sum() > 0
+    assert f"By sector, {financial_year_label(last_year)}" in page.inner_text(
+        '[data-testid="stMain"]'
+    )
