@@ -9,7 +9,7 @@ STATUSES = ["delivered", "sending", "failed"]
 STATUS_COLOURS = alt.Scale(domain=STATUSES, range=["#00703c", "#1d70b8", "#d4351c"])
 #: Statuses told apart by more than hue, for readers who cannot tell green from red: delivered
 #: solid with a solid outline, sending pale with a dashed one, failed with a dotted one.
-STATUS_FILL_OPACITY = alt.Scale(domain=STATUSES, range=[1.0, 0.3, 1.0])
+STATUS_FILL_OPACITY = alt.Scale(type="ordinal", domain=STATUSES, range=[1.0, 0.3, 1.0])
 STATUS_OUTLINES = alt.Scale(domain=STATUSES, range=[[1, 0], [5, 3], [1, 2]])
 OUTLINE = {"stroke": "#0b0c0c", "strokeWidth": 1.5}
 #: Counts are whole numbers: no 0.5 ticks on a small axis, thousands grouped on a large one.
@@ -45,7 +45,7 @@ def counts_by_channel(tidy: pd.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("count:Q", title="Messages", axis=COUNT_AXIS),
             y=alt.Y("label:N", title=None, sort=None),
-            **_status_encodings(alt.Legend(orient="top", symbolSize=200)),
+            **_status_encodings(alt.Legend(symbolSize=200)),
             order=alt.Order("status_order:Q"),
             tooltip=["label", "status", alt.Tooltip("count:Q", format=",")],
         )
@@ -66,7 +66,9 @@ def monthly_counts(monthly: pd.DataFrame, title: str) -> alt.Chart:
         .encode(
             x=alt.X("yearmonth(month_start):O", title=None, axis=alt.Axis(format="%b")),
             y=alt.Y("count:Q", title="Messages", axis=COUNT_AXIS),
-            **_status_encodings(alt.Legend(orient="bottom", symbolSize=200)),
+            # The fills and outlines of the counts chart above, whose legend names them: a
+            # legend here would take the small chart's height.
+            **_status_encodings(None),
             order=alt.Order("status_order:Q"),
             tooltip=[
                 alt.Tooltip("yearmonth(month_start):O", title="month", format="%B %Y"),
