@@ -43,14 +43,19 @@ class AxeReport:
 
 
 def wait_until_drawn(page: Page) -> None:
-    """Until every chart in view has drawn and every table its grid (a closed expander's stay
-    undrawn): axe checks what is there."""
+    """Until the script has run with nothing still loading (no spinner, no placeholder), every
+    chart in view has drawn and every table its grid (a closed expander's stay undrawn):
+    axe checks what a reader sees, not a page half-way."""
     page.wait_for_function(
-        """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+        """() => document.querySelector('[data-testid="stMain"] h1')
+            && document.querySelector('[data-testid="stApp"]')
+                .dataset.testScriptState === 'notRunning'
+            && !document.querySelector('[data-testid="stSpinner"], [data-testid="stSkeleton"]')
+            && [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
                 .every(chart => !chart.checkVisibility() || chart.querySelector('canvas, svg'))
             && [...document.querySelectorAll('[data-testid="stDataFrame"]')]
                 .every(grid => !grid.checkVisibility() || grid.querySelector('.dvn-scroller'))""",
-        timeout=60_000,
+        timeout=120_000,
     )
 
 
