@@ -8,7 +8,7 @@ from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     caption_freshness,
     carry_view,
-    remember,
+    days_in_sidebar,
     runtime,
     show_cache_warning,
     show_excluded,
@@ -62,10 +62,6 @@ def columns() -> dict:
     }
 
 
-def _on_days_change() -> None:
-    remember("days", st.session_state["all_days_slider"])
-
-
 def _choose_filter(table: pd.DataFrame) -> ServiceFilter:
     """The sidebar's filters; "near a limit" only when today's counts were read."""
     sectors = st.sidebar.multiselect("Sector", sorted(table["sector"].unique()))
@@ -105,14 +101,8 @@ def render() -> None:
     show_cache_warning()
     st.title("All services")
     choice = choose_days(st.query_params.get("days"), MAX_DAYS)
-    st.session_state["all_days_slider"] = choice.days
-    st.sidebar.slider(
-        "Days",
-        1,
-        MAX_DAYS,
-        key="all_days_slider",
-        on_change=_on_days_change,
-        help="Counts for today and this many days before it.",
+    days_in_sidebar(
+        "all_days", MAX_DAYS, choice.days, "Counts for today and this many days before it."
     )
     if choice.message:
         st.warning(plain(choice.message))

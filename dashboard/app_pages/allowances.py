@@ -150,7 +150,7 @@ def render() -> None:
     warn_if_stale(section.freshness)
     show_missing(section.value.missing)
     sectors, services = tables.sectors, tables.services
-    st.subheader(f"By sector, {financial_year_label(year)}", anchor=False)
+    st.header(f"By sector, {financial_year_label(year)}", anchor=False)
     _headline(tables)
     show_excluded(tables.excluded)
     table_with_csv(
@@ -161,14 +161,18 @@ def render() -> None:
         "Download sectors CSV",
     )
     st.caption(
-        "Each sector on its own scale (they differ a thousandfold): compare the two bars "
-        "within a sector."
+        "Fragments used beside the free allowance, one chart per sector, each on its own scale "
+        "(they differ a thousandfold): compare the two bars within a sector. The sectors table "
+        "above gives the same figures."
     )
     st.altair_chart(platform_charts.used_against_allowance(sectors))
     _platform_service(tables)
 
-    st.subheader("By service", anchor=False)
-    st.caption("Red: over its allowance · blue: allowance differs from its sector's default")
+    st.header("By service", anchor=False)
+    st.caption(
+        "Red, and ticked under Over: used more than its allowance · blue, and ticked under "
+        "Custom: its allowance differs from its sector's default"
+    )
     only = st.radio("Show", SERVICE_FILTERS, horizontal=True)
     table_with_csv(
         _service_styles(filter_allowances(services, only)),

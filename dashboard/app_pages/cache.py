@@ -3,7 +3,10 @@
 Only layout: the numbers, totals and words come from `loaders.cache_insight`.
 """
 
+import os
+
 import altair as alt
+import pandas as pd
 import streamlit as st
 
 from dashboard.app_pages.plain_text import plain
@@ -21,6 +24,8 @@ from dashboard.loaders.errors import describe_error
 from dashboard.loaders.service_page import empty_service_cache, service_choices
 from dashboard.runtime import Runtime
 
+#: Hours a line needs: with one, the chart would be a lone dot.
+MIN_HOURS = 2
 KIND_LABELS = {
     "kind": "Kind",
     "hit": "Hits",
@@ -37,6 +42,12 @@ KIND_LABELS = {
 }
 
 
+def _where_redis_is(app: Runtime) -> str:
+    """Which Redis, without the folder it keeps its file in: that path is this machine's own,
+    and no reader (nor a screenshot) needs it. `REDIS_DATA_DIR` says where it is."""
+    return app.redis.description.replace(f"{app.settings.redis_data_dir}{os.sep}", "")
+
+
 def _totals(totals: Totals) -> None:
     columns = st.columns(4)
     columns[0].metric("Hit rate", f"{totals.hit_rate:.1%}")
@@ -49,7 +60,11 @@ def _hit_rates(insight: CacheInsight) -> None:
     by_kind = insight.by_kind
     if insight.totals is not None:
         _totals(insight.totals)
-    st.subheader("Hit rate by kind of data")
+    st.header("Hit rate by kind of data", anchor=False)
+    st.caption(
+        "Each kind's share of lookups answered from Redis, highest first; the table below the "
+        "chart gives every figure."
+    )
     st.altair_chart(
         alt.Chart(by_kind)
         .mark_bar(color="#1d70b8")
@@ -70,18 +85,8 @@ def _hit_rates(insight: CacheInsight) -> None:
         width="stretch",
         column_config=KIND_LABELS,
     )
-    st.subheader("Hit rate by hour")
-    st.altair_chart(
-        alt.Chart(insight.by_hour)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("hour:T", title=None),
-            y=alt.Y("hit_rate:Q", axis=alt.Axis(format="%"), title="Hit rate"),
-            tooltip=["hour:T", "lookups", alt.Tooltip("hit_rate:Q", format=".1%")],
-        ),
-        width="stretch",
-    )
-    st.subheader("Latency: hits against misses")
+    _hit_rate_by_hour(insight.by_hour)
+    st.header("Latency: hits against misses", anchor=False)
     st.dataframe(
         insight.latency.style.format(
             {"hit_ms": "{:.2f} ms", "miss_ms": "{:.1f} ms", "speed_up": "{:.0f}×"}
@@ -92,8 +97,37 @@ def _hit_rates(insight: CacheInsight) -> None:
     )
 
 
+def _hit_rate_by_hour(by_hour: pd.DataFrame) -> None:
+    """A line over the hours, its figures behind it; one hour alone is a table, not a dot."""
+    st.header("Hit rate by hour", anchor=False)
+    table = by_hour[["hour", "lookups", "hit_rate"]].style.format(
+        {"hit_rate": "{:.1%}", "lookups": "{:,}", "hour": "{:%-d %b %H:00 UTC}"}
+    )
+    config = {"hour": "Hour", "lookups": "Lookups", "hit_rate": "Hit rate"}
+    if len(by_hour) < MIN_HOURS:
+        st.info(
+            "Only one hour has lookups in this period: the chart of hit rate by hour needs two "
+            "or more. Its figures so far:"
+        )
+        st.dataframe(table, hide_index=True, column_config=config)
+        return
+    st.caption("Each hour's share of lookups answered from Redis; each point marks one hour.")
+    st.altair_chart(
+        alt.Chart(by_hour)
+        .mark_line(point=alt.OverlayMarkDef(size=50, filled=True))
+        .encode(
+            x=alt.X("hour:T", title=None),
+            y=alt.Y("hit_rate:Q", axis=alt.Axis(format="%"), title="Hit rate"),
+            tooltip=["hour:T", "lookups", alt.Tooltip("hit_rate:Q", format=".1%")],
+        ),
+        width="stretch",
+    )
+    with st.expander("Hit rate by hour as a table"):
+        st.dataframe(table, hide_index=True, column_config=config)
+
+
 def _forget_one_service(app: Runtime) -> None:
-    st.subheader("Empty one service's keys")
+    st.header("Empty one service's keys", anchor=False)
     try:
         choices = service_choices(app.clients)
     except Exception as error:  # the list comes from the API, which may be down
@@ -112,7 +146,7 @@ def _forget_one_service(app: Runtime) -> None:
 
 
 def _keys(app: Runtime) -> None:
-    st.subheader("Keys and memory by kind")
+    st.header("Keys and memory by kind", anchor=False)
     max_keys = app.settings.cache_census_max_keys
     count_now = st.button("Count keys", key="count_keys", help=census_help(max_keys))
     keys: KeysInsight = load_keys(app.clients, count_now=count_now, max_keys=max_keys)
@@ -153,7 +187,7 @@ def render() -> None:
         value=24,
         format_func=lambda h: f"{h} hours" if h < 48 else f"{h // 24} days",
     )
-    insight = load_cache_insight(app.clients, app.redis.description, hours=hours)
+    insight = load_cache_insight(app.clients, _where_redis_is(app), hours=hours)
     st.caption(f"Redis: {insight.description}")
     if insight.error:
         st.warning(insight.error)

@@ -5,12 +5,30 @@ import pandas as pd
 
 from dashboard.domain.allowance_projection import PROJECTED, SENT, AllowanceByMonth
 
-STATUS_COLOURS = alt.Scale(
-    domain=["delivered", "sending", "failed"], range=["#00703c", "#1d70b8", "#d4351c"]
-)
+STATUSES = ["delivered", "sending", "failed"]
+STATUS_COLOURS = alt.Scale(domain=STATUSES, range=["#00703c", "#1d70b8", "#d4351c"])
+#: Statuses told apart by more than hue, for readers who cannot tell green from red: delivered
+#: solid with a solid outline, sending pale with a dashed one, failed with a dotted one.
+STATUS_FILL_OPACITY = alt.Scale(type="ordinal", domain=STATUSES, range=[1.0, 0.3, 1.0])
+STATUS_OUTLINES = alt.Scale(domain=STATUSES, range=[[1, 0], [5, 3], [1, 2]])
+OUTLINE = {"stroke": "#0b0c0c", "strokeWidth": 1.5}
 #: Counts are whole numbers: no 0.5 ticks on a small axis, thousands grouped on a large one.
 COUNT_AXIS = alt.Axis(format=",d", tickMinStep=1)
 BLUE, ORANGE, RED = "#1d70b8", "#f47738", "#d4351c"
+
+
+def _status_encodings(legend: alt.Legend | None) -> dict:
+    """Colour, fill and outline by status, under one legend (Vega-Lite merges channels that
+    share a field and a title)."""
+    return {
+        "color": alt.Color("status:N", scale=STATUS_COLOURS, title="Status", legend=legend),
+        "fillOpacity": alt.FillOpacity(
+            "status:N", scale=STATUS_FILL_OPACITY, title="Status", legend=legend
+        ),
+        "strokeDash": alt.StrokeDash(
+            "status:N", scale=STATUS_OUTLINES, title="Status", legend=legend
+        ),
+    }
 
 
 def _dated(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
@@ -20,13 +38,15 @@ def _dated(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
 
 def counts_by_channel(tidy: pd.DataFrame) -> alt.Chart:
     """Stacked bars: each channel's messages by status."""
+    ordered = tidy.assign(status_order=tidy["status"].map(STATUSES.index))
     chart: alt.Chart = (
-        alt.Chart(tidy)
-        .mark_bar()
+        alt.Chart(ordered)
+        .mark_bar(**OUTLINE)
         .encode(
             x=alt.X("count:Q", title="Messages", axis=COUNT_AXIS),
             y=alt.Y("label:N", title=None, sort=None),
-            color=alt.Color("status:N", scale=STATUS_COLOURS, title="Status"),
+            **_status_encodings(alt.Legend(symbolSize=200)),
+            order=alt.Order("status_order:Q"),
             tooltip=["label", "status", alt.Tooltip("count:Q", format=",")],
         )
         .properties(height=160)
@@ -37,19 +57,19 @@ def counts_by_channel(tidy: pd.DataFrame) -> alt.Chart:
 def monthly_counts(monthly: pd.DataFrame, title: str) -> alt.Chart:
     """One channel's months: stacked delivered, failed and still sending (together requested)."""
     long = _dated(monthly, "month_start").melt(
-        id_vars=["month_start"],
-        value_vars=["delivered", "failed", "sending"],
-        var_name="status",
-        value_name="count",
+        id_vars=["month_start"], value_vars=STATUSES, var_name="status", value_name="count"
     )
+    long = long.assign(status_order=long["status"].map(STATUSES.index))
     chart: alt.Chart = (
         alt.Chart(long, title=title)
-        .mark_bar()
+        .mark_bar(**OUTLINE)
         .encode(
             x=alt.X("yearmonth(month_start):O", title=None, axis=alt.Axis(format="%b")),
             y=alt.Y("count:Q", title="Messages", axis=COUNT_AXIS),
-            # The colours of the counts chart above, whose legend names them.
-            color=alt.Color("status:N", scale=STATUS_COLOURS, legend=None),
+            # The fills and outlines of the counts chart above, whose legend names them: a
+            # legend here would take the small chart's height.
+            **_status_encodings(None),
+            order=alt.Order("status_order:Q"),
             tooltip=[
                 alt.Tooltip("yearmonth(month_start):O", title="month", format="%B %Y"),
                 "status",

@@ -38,7 +38,7 @@ SERVICE_LINK = st.column_config.LinkColumn(
 
 
 def _platform_today(overview: Overview) -> None:
-    st.subheader("Today across the platform", anchor=False)
+    st.header("Today across the platform", anchor=False)
     section = overview.platform_today
     if isinstance(section, Failed):
         st.error(plain(section.message))
@@ -57,7 +57,7 @@ def _platform_today(overview: Overview) -> None:
 
 def _services(overview: Overview) -> None:
     section = overview.services
-    st.subheader("Nearest their daily limits today", anchor=False)
+    st.header("Nearest their daily limits today", anchor=False)
     if isinstance(section, Failed):
         st.error(plain(section.message))
         caption_freshness(section.freshness)
@@ -84,7 +84,7 @@ def _services(overview: Overview) -> None:
         )
     st.page_link(ALL_SERVICES_PAGE, label="Every service's daily limits: All services")
 
-    st.subheader("Biggest senders", anchor=False)
+    st.header("Biggest senders", anchor=False)
     if "requested" in table:
         st.caption(describe_window(result.days, result.start, result.end))
         st.dataframe(
@@ -110,7 +110,7 @@ def _services(overview: Overview) -> None:
 
 def _allowances(overview: Overview) -> None:
     year = overview.financial_year
-    st.subheader(f"Free text allowances by sector, {financial_year_label(year)}", anchor=False)
+    st.header(f"Free text allowances by sector, {financial_year_label(year)}", anchor=False)
     section = overview.allowances
     if isinstance(section, Failed):
         st.error(plain(section.message))

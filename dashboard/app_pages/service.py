@@ -2,6 +2,9 @@
 month. It lays out what the loaders give; the allowance month by month, the slowest call of
 all, fills its placeholder after everything else is drawn."""
 
+from functools import partial
+
+import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
@@ -10,6 +13,7 @@ from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     caption_freshness,
     carry_view,
+    days_in_sidebar,
     percent,
     pounds,
     remember,
@@ -30,15 +34,15 @@ from dashboard.loaders.service_page import (
     load_service_page,
 )
 
-LEVEL_MESSAGES = {"warning": st.warning, "error": st.error}
+#: A limit nearly used up warns, one used up is an error: each with an icon as well as a colour.
+LEVEL_MESSAGES = {
+    "warning": partial(st.warning, icon=":material/warning:"),
+    "error": partial(st.error, icon=":material/block:"),
+}
 
 
 def _on_service_change() -> None:
     remember("service_id", st.session_state["service_picker"])
-
-
-def _on_days_change() -> None:
-    remember("days", st.session_state["days_slider"])
 
 
 def _pick_service(choices: dict[str, str], current: str | None) -> None:
@@ -63,18 +67,15 @@ def _refresh(context: LoaderContext, service_id: str) -> None:
     )
 
 
-def _days_slider(window: Window) -> None:
+def _days_choice(window: Window) -> None:
     if window.days.maximum <= 1:
         st.sidebar.caption("This service keeps notifications for 1 day: showing today.")
         return
-    st.session_state["days_slider"] = window.days.days
-    st.sidebar.slider(
-        "Days",
-        min_value=1,
-        max_value=window.days.maximum,
-        key="days_slider",
-        on_change=_on_days_change,
-        help="Today and this many days before it, as far back as the service keeps data.",
+    days_in_sidebar(
+        "days",
+        window.days.maximum,
+        window.days.days,
+        "Today and this many days before it, as far back as the service keeps data.",
     )
 
 
@@ -92,6 +93,10 @@ def _counts(page: ServicePage) -> None:
                 columns[2].metric(f"{label} failed", f"{row['failed']:,}")
                 columns[3].metric(f"{label} sending", f"{row['sending']:,}")
                 columns[4].metric(f"{label} failure rate", percent(row["failure_rate"]))
+            st.caption(
+                "The figures above as a chart: each channel's messages by status, delivered "
+                "solid, sending pale with a dashed outline, failed with a dotted outline."
+            )
             st.altair_chart(charts.counts_by_channel(counts.by_status), width="stretch")
             caption_freshness(freshness)
 
@@ -143,6 +148,19 @@ def _allowance(page: ServicePage) -> tuple[DeltaGenerator, Allowance] | None:
     return None
 
 
+def _months_table(sent: pd.DataFrame) -> pd.DataFrame:
+    """The months sent as a plain HTML table (screen readers read it row by row)."""
+    return pd.DataFrame(
+        {
+            "Month": sent["month"],
+            "Fragments sent": sent["fragments"].map("{:,}".format),
+            "Free": sent["free_used"].map("{:,}".format),
+            "Chargeable": sent["chargeable"].map("{:,}".format),
+            "Cost": sent["cost"].map(pounds),
+        }
+    ).set_index("Month")
+
+
 def _allowance_by_month(
     slot: DeltaGenerator, context: LoaderContext, service_id: str, allowance: Allowance
 ) -> None:
@@ -155,8 +173,14 @@ def _allowance_by_month(
             case Ready(value=months, freshness=freshness):
                 label, value = months.run_out_words()
                 st.metric(label, value)
+                st.caption(
+                    "Fragments sent each month (bars), the running total (orange line) and the "
+                    "allowance (red dashed line); the months are also a table below the chart."
+                )
                 st.altair_chart(charts.allowance_by_month(months), width="stretch")
                 st.caption(months.pace_note())
+                with st.expander("The allowance month by month as a table"):
+                    st.table(_months_table(months.sent))
                 caption_freshness(freshness)
 
 
@@ -167,6 +191,10 @@ def _year_by_month(page: ServicePage) -> None:
             st.error(plain(message))
         case Ready(value=year, freshness=freshness):
             st.subheader(f"This year by month, {year.year_label}", anchor=False)
+            st.caption(
+                "Each channel's messages month by month: delivered solid, sending pale with a "
+                "dashed outline, failed with a dotted outline. The table below gives the figures."
+            )
             for column, (label, monthly) in zip(st.columns(3), year.channels(), strict=True):
                 column.altair_chart(charts.monthly_counts(monthly, label), width="stretch")
             st.dataframe(year.table, hide_index=True)
@@ -211,7 +239,7 @@ def render() -> None:
         st.error(plain(page.service.message))
         return
     summary = page.service.value
-    _days_slider(page.window)
+    _days_choice(page.window)
     for note in page.window.notes:
         st.warning(plain(note))
     st.header(plain(summary.name), anchor=False)

@@ -62,6 +62,33 @@ def remember(name: str, value: object) -> None:
     st.session_state[f"carried_{name}"] = str(value)
 
 
+def _days_changed(changed: str, other: str) -> None:
+    """Keep the slider and the number in step, and the URL with them."""
+    st.session_state[other] = st.session_state[changed]
+    remember("days", st.session_state[changed])
+
+
+def days_in_sidebar(key: str, maximum: int, days: int, help: str) -> None:
+    """The days as a slider and, beneath it, a number input kept in step with it and with
+    `?days=`: a slider cannot be moved from the keyboard in every browser, a number can be
+    typed (or stepped with the arrow keys) in all of them."""
+    slider, number = f"{key}_slider", f"{key}_number"
+    st.session_state[slider] = st.session_state[number] = days
+    st.sidebar.slider(
+        "Days", 1, maximum, key=slider, on_change=_days_changed, args=(slider, number), help=help
+    )
+    st.sidebar.number_input(
+        "Days, as a number",
+        min_value=1,
+        max_value=maximum,
+        step=1,
+        key=number,
+        on_change=_days_changed,
+        args=(number, slider),
+        help=f"The same as the slider above: type a number from 1 to {maximum}.",
+    )
+
+
 def caption_freshness(freshness: Freshness | None) -> None:
     if freshness is not None and freshness.lookups:
         st.caption(f"{freshness.summary} · {freshness.milliseconds:,.0f} ms")

@@ -1,9 +1,13 @@
 """The Cache page: hit rates from the telemetry, keys by kind, and emptying one service."""
 
+import time
+
 import pandas as pd
+import redis
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from dashboard.cache import telemetry
 from dashboard.cache.inspection import kind_of
 from tests.app.conftest import open_page
 
@@ -66,3 +70,43 @@ def test_emptying_one_services_keys(app_environment, sandbox_db, redis_client):
     remaining = [key.decode() for key in redis_client.scan_iter()]
     assert not [key for key in remaining if service_id in key]
     assert "services" in {kind_of(key) for key in remaining}
+
+
+def record_lookups(client: redis.Redis, hours_ago: int) -> None:
+    """Counters as the dashboard records them, in the hour that was `hours_ago` hours ago."""
+    key = telemetry.counts_key(telemetry.hour_bucket(time.time() - hours_ago * 3600))
+    client.hincrby(key, "service:hit", 3)
+    client.hincrby(key, "service:miss", 1)
+
+
+def hour_tables(at: AppTest) -> list[pd.DataFrame]:
+    return [frame.value for frame in at.dataframe if "hour" in frame.value.columns]
+
+
+def charts(at: AppTest) -> int:
+    return len(at.get("vega_lite_chart"))
+
+
+def test_one_hour_of_lookups_is_a_table_not_a_lone_dot(app_environment, redis_client):
+    record_lookups(redis_client, hours_ago=2)
+
+    at = open_page(PAGE)
+
+    assert not at.exception
+    assert any("Only one hour has lookups" in info.value for info in at.info)
+    (table,) = hour_tables(at)
+    assert len(table) == 1
+    assert charts(at) == 1  # hit rate by kind; none by hour
+
+
+def test_two_hours_of_lookups_are_a_line_with_its_table(app_environment, redis_client):
+    record_lookups(redis_client, hours_ago=2)
+    record_lookups(redis_client, hours_ago=3)
+
+    at = open_page(PAGE)
+
+    assert not at.exception
+    assert not any("Only one hour" in info.value for info in at.info)
+    (table,) = hour_tables(at)
+    assert len(table) == 2
+    assert charts(at) == 2

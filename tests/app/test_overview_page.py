@@ -35,7 +35,7 @@ def test_the_first_page_answers_without_choosing_anything(app_environment, live_
     assert metrics["Emails today"] == f"{stats.email.total:,}"
     assert metrics["Text messages today"] == f"{stats.sms.total:,}"
     assert metrics["Letters today"] == f"{stats.letter.total:,}"
-    headings = [heading.value for heading in at.subheader]
+    headings = [heading.value for heading in at.header]
     assert headings == [
         "Today across the platform",
         "Nearest their daily limits today",

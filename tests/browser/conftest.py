@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,30 +68,20 @@ def chromium() -> Chromium:
     return found
 
 
-@pytest.fixture(scope="session")
-def served(tmp_path_factory: pytest.TempPathFactory, chromium: Chromium) -> Iterator[Served]:
-    """`python -m devtools.serve` (what `make run` runs) on free ports, with its own Redis."""
-    port, api_port = free_port(), free_port()
-    environment = {
-        **os.environ,
-        "REDIS_DATA_DIR": str(tmp_path_factory.mktemp("redis")),
-    }
+@contextmanager
+def serving(
+    directory: Path, overrides: dict[str, str], arguments: list[str] | None = None
+) -> Iterator[str]:
+    """`python -m devtools.serve` (what `make run` runs) on a free port with its own Redis,
+    the environment changed by `overrides`; stopped on leaving. Yields the dashboard's URL."""
+    port = free_port()
+    environment = {**os.environ, "REDIS_DATA_DIR": str(directory)}
     for name in ("API_HOST_NAME", "REDIS_URL", "ADMIN_CLIENT_SECRET"):
         environment.pop(name, None)
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "devtools.serve",
-            "--port",
-            str(port),
-            "--api-port",
-            str(api_port),
-            "--services",
-            str(SERVICES),
-        ],
+        [sys.executable, "-m", "devtools.serve", "--port", str(port), *(arguments or [])],
         cwd=ROOT,
-        env=environment,
+        env={**environment, **overrides},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -98,13 +89,22 @@ def served(tmp_path_factory: pytest.TempPathFactory, chromium: Chromium) -> Iter
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_healthy(url, process)
-        yield Served(url, f"http://127.0.0.1:{api_port}")
+        yield url
     finally:
         process.send_signal(2)
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory, chromium: Chromium) -> Iterator[Served]:
+    """`make run` on free ports: the dashboard, the sandbox API and the embedded Redis."""
+    api_port = free_port()
+    arguments = ["--api-port", str(api_port), "--services", str(SERVICES)]
+    with serving(tmp_path_factory.mktemp("redis"), {}, arguments) as url:
+        yield Served(url, f"http://127.0.0.1:{api_port}")
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page
 
+from dashboard.cache.connection import embedded_db_file
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
 from dashboard.domain.retention import max_window_days
@@ -128,4 +129,7 @@ def test_cache_page_loads(page: Page, served: Served):
     wait_for_app(page)
 
     assert "Cache" in page.inner_text('[data-testid="stMain"]')
+    # Its embedded Redis by the file's name alone: the folder is this machine's own.
+    redis_line = f"Redis: embedded Redis ({embedded_db_file(served.api_url)})"
+    assert page.get_by_text(redis_line, exact=True).count() == 1
     screenshot(page, "cache")

@@ -25,6 +25,7 @@ from dashboard.cache.request_cache import RequestCache
 from dashboard.notify_client import build_clients
 from dashboard.notify_client.schemas.services import Service
 from dashboard.settings import Settings
+from tests.browser.axe_check import check
 from tests.browser.conftest import ROOT, Served, wait_for_app, wait_until_healthy
 from tests.redis_server import RedisServer, free_port
 
@@ -226,3 +227,19 @@ def test_the_cache_button_is_there_for_a_cache_admin_only(
     expect(page.get_by_role("heading", name="Cache", exact=True)).to_be_visible()
     button = page.get_by_role("button", name="Empty its cache")
     expect(button).to_have_count(1 if has_button else 0)
+
+
+def test_the_sign_in_and_refusal_screens_have_no_serious_accessibility_violation(
+    page: Page, dashboard: SignInDashboard
+):
+    page.goto(dashboard.url)
+    wait_for_app(page)
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    before = check(page)
+
+    sign_in(page, dashboard, OUTSIDER)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    refused = check(page)
+
+    assert before.blocking() == [], before.describe(before.blocking())
+    assert refused.blocking() == [], refused.describe(refused.blocking())
