@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
 
 INSTALL_HINT = (
     "The browser tests need Chromium: run `.venv/bin/python -m playwright install chromium` "
@@ -39,11 +38,28 @@ class InstallStep:
     commands: tuple[tuple[str, ...], ...]
 
 
+_WHERE_IS_PLAYWRIGHTS_CHROMIUM = (
+    "from playwright.sync_api import sync_playwright\n"
+    "with sync_playwright() as playwright:\n"
+    "    print(playwright.chromium.executable_path)\n"
+)
+
+
 def playwright_build() -> str | None:
-    """Where Playwright's own Chromium is, if `playwright install chromium` has put it there."""
-    with sync_playwright() as playwright:
-        path = playwright.chromium.executable_path
-    return path if Path(path).is_file() else None
+    """Where Playwright's own Chromium is, if `playwright install chromium` has put it there.
+
+    Asked in a process of its own: Playwright's sync API refuses to start inside a running
+    event loop, as in a test session whose browser fixture is open.
+    """
+    asked = subprocess.run(
+        [sys.executable, "-c", _WHERE_IS_PLAYWRIGHTS_CHROMIUM],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    path = asked.stdout.strip()
+    return path if asked.returncode == 0 and path and Path(path).is_file() else None
 
 
 def find_chromium() -> Chromium | None:

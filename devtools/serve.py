@@ -77,23 +77,29 @@ def start_sandbox(port: int, services: int, seed: int, data_dir: Path) -> subpro
     return process
 
 
+def streamlit_command(port: int, address: str, *options: str) -> list[str]:
+    """`streamlit run dashboard/app.py` headless on this port and address, with more options."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "dashboard" / "app.py"),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        address,
+        "--browser.gatherUsageStats",
+        "false",
+        *options,
+    ]
+
+
 def start_dashboard(port: int, address: str, environment: dict[str, str]) -> subprocess.Popen:
     return start_child(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "dashboard" / "app.py"),
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            address,
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        streamlit_command(port, address),
         environment,
     )
 

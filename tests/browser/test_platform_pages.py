@@ -1,9 +1,6 @@
 """The platform pages in Chromium at 1,400 px: nothing is fetched from another host, the tables
 fit beside the sidebar, an old service link still opens, and outside text stays text."""
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
@@ -16,8 +13,7 @@ from dashboard.notify_client import build_clients
 from dashboard.settings import DEVELOPMENT_CLIENT_SECRET, Settings
 from notify_sandbox import build_database
 from notify_sandbox.serving import BackgroundSandbox
-from tests.browser.conftest import ROOT, Served, screenshot, wait_for_app, wait_until_healthy
-from tests.redis_server import free_port
+from tests.browser.conftest import Served, screenshot, serving, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -156,32 +152,11 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     folder = tmp_path_factory.mktemp("hostile")
     database = build_database(folder / "sandbox.sqlite", 1, 40, hostile_names=True)
     sandbox = BackgroundSandbox(database, "notify-admin", DEVELOPMENT_CLIENT_SECRET).start()
-    port = free_port()
-    environment = {
-        **os.environ,
-        "API_HOST_NAME": sandbox.url,
-        "ADMIN_CLIENT_SECRET": DEVELOPMENT_CLIENT_SECRET,
-        "REDIS_DATA_DIR": str(folder / "redis"),
-    }
-    environment.pop("REDIS_URL", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "devtools.serve", "--port", str(port)],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
+    overrides = {"API_HOST_NAME": sandbox.url, "ADMIN_CLIENT_SECRET": DEVELOPMENT_CLIENT_SECRET}
     try:
-        wait_until_healthy(url, process)
-        yield Served(url, sandbox.url)
+        with serving(folder / "redis", overrides) as url:
+            yield Served(url, sandbox.url)
     finally:
-        process.send_signal(2)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
         sandbox.stop()
 
 

@@ -6,10 +6,7 @@ The rest of the page is drawn before the allowance month by month, whose call (m
 takes the real API 1.4 s: the test holds that answer back until it has looked.
 """
 
-import os
 import re
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from urllib.parse import urlencode
@@ -23,9 +20,8 @@ from dashboard.cache.request_cache import RequestCache
 from dashboard.notify_client import build_clients
 from notify_sandbox import build_database
 from notify_sandbox.serving import BackgroundSandbox
-from tests.browser.conftest import ROOT, Served, wait_for_app, wait_until_healthy
+from tests.browser.conftest import Served, serving, wait_for_app
 from tests.conftest import TEST_SECRET, settings_for_tests
-from tests.redis_server import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -62,32 +58,11 @@ def hostile(
             monthly_usage_gate.wait(timeout=30)
 
     sandbox.start()
-    port = free_port()
-    environment = {
-        **os.environ,
-        "API_HOST_NAME": sandbox.url,
-        "ADMIN_CLIENT_SECRET": TEST_SECRET,
-        "REDIS_DATA_DIR": str(directory),
-    }
-    environment.pop("REDIS_URL", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "devtools.serve", "--port", str(port)],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
+    overrides = {"API_HOST_NAME": sandbox.url, "ADMIN_CLIENT_SECRET": TEST_SECRET}
     try:
-        wait_until_healthy(url, process)
-        yield Served(url, sandbox.url)
+        with serving(directory, overrides) as url:
+            yield Served(url, sandbox.url)
     finally:
-        process.send_signal(2)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
         sandbox.stop()
 
 

@@ -8,7 +8,6 @@ It reads the sandbox API that the `served` fixture started.
 import os
 import re
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from dashboard.cache.request_cache import RequestCache
 from dashboard.notify_client import build_clients
 from dashboard.notify_client.schemas.services import Service
 from dashboard.settings import Settings
+from devtools.serve import streamlit_command
 from tests.browser.axe_check import check
 from tests.browser.conftest import ROOT, Served, wait_for_app, wait_until_healthy
 from tests.redis_server import RedisServer, free_port
@@ -89,23 +89,7 @@ def dashboard(
     }
     environment.pop("ADMIN_CLIENT_SECRET", None)
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "dashboard" / "app.py"),
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-            "--secrets.files",
-            str(secrets),
-        ],
+        streamlit_command(port, "127.0.0.1", "--secrets.files", str(secrets)),
         cwd=ROOT,
         env=environment,
         stdout=subprocess.DEVNULL,
