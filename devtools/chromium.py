@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-
 INSTALL_HINT = (
     "The browser tests need Chromium: run `.venv/bin/python -m playwright install chromium` "
     "where it can download, or `apt-get install -y chromium` as root, then `make test` again."
