@@ -1,5 +1,7 @@
 """All services page: every service, today's use of its tightest daily limit, window counts."""
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
@@ -34,7 +36,7 @@ MAX_DAYS = 90
 LEVEL_COLOURS = {"warning": "background-color: #fff2d3", "error": "background-color: #f6d7d2"}
 
 
-def columns() -> dict:
+def columns() -> dict[str, Any]:
     """The name pinned; today's figures, all of one channel, side by side; the window's counts.
 
     They fit a 1,400 px window beside the sidebar; the sector is a filter, and in the CSV.

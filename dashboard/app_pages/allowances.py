@@ -1,5 +1,7 @@
 """Allowances page, for finance: free text allowances, use and cost by sector and service."""
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
@@ -32,7 +34,7 @@ HIGHLIGHTS = {"over": "background-color: #f6d7d2", "custom": "background-color: 
 NUMBERS = {"cost": "£{:,.2f}"}
 
 
-def sector_columns() -> dict:
+def sector_columns() -> dict[str, Any]:
     """Sector, then the finance figures: all of them fit a 1,400 px window beside the sidebar."""
     number = st.column_config.NumberColumn
     return {
@@ -52,7 +54,7 @@ def sector_columns() -> dict:
     }
 
 
-def service_columns() -> dict:
+def service_columns() -> dict[str, Any]:
     """The name pinned, the finance figures next to it, the sector last: all of them fit a
     1,400 px window beside the sidebar."""
     number = st.column_config.NumberColumn
@@ -72,7 +74,7 @@ def service_columns() -> dict:
     }
 
 
-def _shown(columns: dict, frame: pd.DataFrame) -> dict:
+def _shown(columns: dict[str, Any], frame: pd.DataFrame) -> dict[str, Any]:
     """The columns the frame has: without the billing report, no chargeable or cost."""
     return {name: config for name, config in columns.items() if name in frame}
 

@@ -137,10 +137,11 @@ def _forget_one_service(app: Runtime) -> None:
         "Service",
         list(choices),
         index=None,
-        format_func=choices.get,
+        format_func=lambda chosen: choices.get(chosen, chosen),
         placeholder="Type to search services",
     )
-    if st.button("Empty its cache", key="empty_service", disabled=service_id is None):
+    emptied = st.button("Empty its cache", key="empty_service", disabled=service_id is None)
+    if emptied and service_id is not None:
         empty_service_cache(app.clients, service_id)
         st.success(f"Emptied the cache of {plain(choices[service_id])}.")
 

@@ -1,5 +1,7 @@
 """Altair charts the pages share, built from the domain's tidy frames."""
 
+from typing import Any
+
 import altair as alt
 import pandas as pd
 
@@ -11,13 +13,13 @@ STATUS_COLOURS = alt.Scale(domain=STATUSES, range=["#00703c", "#1d70b8", "#d4351
 #: solid with a solid outline, sending pale with a dashed one, failed with a dotted one.
 STATUS_FILL_OPACITY = alt.Scale(type="ordinal", domain=STATUSES, range=[1.0, 0.3, 1.0])
 STATUS_OUTLINES = alt.Scale(domain=STATUSES, range=[[1, 0], [5, 3], [1, 2]])
-OUTLINE = {"stroke": "#0b0c0c", "strokeWidth": 1.5}
+OUTLINE: dict[str, Any] = {"stroke": "#0b0c0c", "strokeWidth": 1.5}
 #: Counts are whole numbers: no 0.5 ticks on a small axis, thousands grouped on a large one.
 COUNT_AXIS = alt.Axis(format=",d", tickMinStep=1)
 BLUE, ORANGE, RED = "#1d70b8", "#f47738", "#d4351c"
 
 
-def _status_encodings(legend: alt.Legend | None) -> dict:
+def _status_encodings(legend: alt.Legend | None) -> dict[str, Any]:
     """Colour, fill and outline by status, under one legend (Vega-Lite merges channels that
     share a field and a title)."""
     return {

@@ -34,7 +34,7 @@ def used_against_allowance(sectors: pd.DataFrame) -> alt.FacetChart:
         )
         .properties(width=240, height=44)
     )
-    return bars.facet(
+    faceted: alt.FacetChart = bars.facet(
         facet=alt.Facet(
             "sector:N",
             title=None,
@@ -43,3 +43,4 @@ def used_against_allowance(sectors: pd.DataFrame) -> alt.FacetChart:
         ),
         columns=3,
     ).resolve_scale(x="independent")
+    return faceted

@@ -145,7 +145,6 @@ def _allowance(page: ServicePage) -> tuple[DeltaGenerator, Allowance] | None:
                 )
             caption_freshness(freshness)
             return st.empty(), allowance
-    return None
 
 
 def _months_table(sent: pd.DataFrame) -> pd.DataFrame:
