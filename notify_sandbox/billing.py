@@ -9,7 +9,7 @@ monthly-usage, yearly-usage-summary, volumes-by-service and data-for-billing-rep
 made from `usage_lines`, so their numbers can only agree.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -88,20 +88,28 @@ def usage_lines(
     return lines
 
 
+def _summed(
+    lines: Iterable[UsageLine], key: Callable[[UsageLine], tuple]
+) -> dict[tuple, tuple[int, int, int, int]]:
+    """Sent, chargeable, free allowance used and charged units, summed by `key`."""
+    groups: dict[tuple, tuple[int, int, int, int]] = {}
+    for line in lines:
+        sent, chargeable, free, charged = groups.get(key(line), (0, 0, 0, 0))
+        groups[key(line)] = (
+            sent + line.notifications_sent,
+            chargeable + line.chargeable_units,
+            free + line.free_allowance_used,
+            charged + line.charged_units,
+        )
+    return groups
+
+
 def monthly_usage(lines: Iterable[UsageLine]) -> list[dict]:
     """The monthly-usage body: SMS and letters by month and rate (the API leaves emails out)."""
-    groups: dict[tuple[date, str, float, str], list[int]] = {}
-    for line in lines:
-        if line.notification_type == "email":
-            continue
-        key = (line.month, line.notification_type, line.rate, line.postage)
-        total = groups.get(key, [0, 0, 0, 0])
-        groups[key] = [
-            total[0] + line.notifications_sent,
-            total[1] + line.chargeable_units,
-            total[2] + line.free_allowance_used,
-            total[3] + line.charged_units,
-        ]
+    groups = _summed(
+        (line for line in lines if line.notification_type != "email"),
+        lambda line: (line.month, line.notification_type, line.rate, line.postage),
+    )
     return [
         {
             "month": month.strftime("%B"),
@@ -122,16 +130,7 @@ def monthly_usage(lines: Iterable[UsageLine]) -> list[dict]:
 
 def yearly_usage(lines: Iterable[UsageLine]) -> list[dict]:
     """The yearly-usage-summary body: one row per channel and rate, emails included."""
-    groups: dict[tuple[str, float], list[int]] = {}
-    for line in lines:
-        key = (line.notification_type, line.rate)
-        total = groups.get(key, [0, 0, 0, 0])
-        groups[key] = [
-            total[0] + line.chargeable_units,
-            total[1] + line.notifications_sent,
-            total[2] + line.free_allowance_used,
-            total[3] + line.charged_units,
-        ]
+    groups = _summed(lines, lambda line: (line.notification_type, line.rate))
     return [
         {
             "notification_type": channel,
@@ -142,7 +141,7 @@ def yearly_usage(lines: Iterable[UsageLine]) -> list[dict]:
             "free_allowance_used": free,
             "charged_units": charged,
         }
-        for (channel, rate), (chargeable, sent, free, charged) in sorted(groups.items())
+        for (channel, rate), (sent, chargeable, free, charged) in sorted(groups.items())
     ]
 
 

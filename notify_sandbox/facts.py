@@ -38,25 +38,18 @@ FAILED_STATUSES = (
 )
 
 #: What the API bills (ft_billing counts these); letters are also billed once created.
+_MESSAGES_BILLED = (
+    "sending",
+    "sent",
+    "delivered",
+    "pending",
+    "failed",
+    "temporary-failure",
+    "permanent-failure",
+)
 BILLABLE_STATUSES = {
-    "email": (
-        "sending",
-        "sent",
-        "delivered",
-        "pending",
-        "failed",
-        "temporary-failure",
-        "permanent-failure",
-    ),
-    "sms": (
-        "sending",
-        "sent",
-        "delivered",
-        "pending",
-        "failed",
-        "temporary-failure",
-        "permanent-failure",
-    ),
+    "email": _MESSAGES_BILLED,
+    "sms": _MESSAGES_BILLED,
     "letter": (
         "created",
         "sending",
