@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from notify_sandbox.billing import Charges, Volumes
+from notify_sandbox.billing import Charges, Usage, Volumes
 from notify_sandbox.clock import Timeline, iso_z, plain, rfc1123
 from notify_sandbox.facts import CHANNELS, STATUSES
 from notify_sandbox.queries import Counts
@@ -322,3 +322,76 @@ def monthly_statuses(months: list[date], rows: Iterable[tuple]) -> dict:
             status: count for status, count in zip(STATUSES, counts, strict=True) if count
         }
     return data
+
+
+def template_statistics(rows: Iterable[tuple[int, sqlite3.Row, Mapping[str, int]]]) -> list[dict]:
+    """template-statistics' data: one entry per template and status with any notifications,
+    by template name then status."""
+    entries = [
+        {
+            "count": count,
+            "is_precompiled_letter": False,
+            "status": status,
+            "template_id": template["id"],
+            "template_name": template["name"],
+            "template_type": template["template_type"],
+        }
+        for _index, template, by_status in rows
+        for status, count in by_status.items()
+    ]
+    return sorted(
+        entries, key=lambda entry: (entry["template_name"], entry["template_id"], entry["status"])
+    )
+
+
+def template_usage(
+    months: list[date], rows: Iterable[tuple[int, sqlite3.Row, Mapping[str, int]]]
+) -> list[dict]:
+    """templates_usage/monthly's stats: each template's notifications but cancelled ones, per
+    month with any, by year, month and name."""
+    entries = []
+    for index, template, by_status in rows:
+        count = sum(n for status, n in by_status.items() if status != "cancelled")
+        if count:
+            entries.append(
+                {
+                    "count": count,
+                    "is_precompiled_letter": False,
+                    "month": months[index].month,
+                    "name": template["name"],
+                    "template_id": template["id"],
+                    "type": template["template_type"],
+                    "year": months[index].year,
+                }
+            )
+    return sorted(entries, key=lambda entry: (entry["year"], entry["month"], entry["name"]))
+
+
+def daily_volumes(days: list[date], usages: Iterable[Iterable[Usage]]) -> list[dict]:
+    """daily-volumes-report's rows: the platform's billable notifications by day, for days
+    with any. The sandbox keeps fragments already multiplied for international rates, so
+    `sms_fragment_totals` and `sms_chargeable_units` are the same."""
+    totals = {
+        day: dict.fromkeys(("email", "sms", "fragments", "letter", "sheets"), 0) for day in days
+    }
+    for service_usages in usages:
+        for usage in service_usages:
+            day = totals[usage.first_day]
+            day[usage.channel] += usage.notifications_sent
+            if usage.channel == "sms":
+                day["fragments"] += usage.fragments
+            if usage.channel == "letter":
+                day["sheets"] += usage.sheets
+    return [
+        {
+            "day": day.isoformat(),
+            "email_totals": sums["email"],
+            "letter_sheet_totals": sums["sheets"],
+            "letter_totals": sums["letter"],
+            "sms_chargeable_units": sums["fragments"],
+            "sms_fragment_totals": sums["fragments"],
+            "sms_totals": sums["sms"],
+        }
+        for day, sums in totals.items()
+        if any(sums.values())
+    ]
