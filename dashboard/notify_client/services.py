@@ -7,6 +7,7 @@ from dashboard.cache.decorators import cached, invalidates, register_key_format
 from dashboard.cache.request_cache import InvalidAnswer
 from dashboard.domain.financial_year import current_financial_year
 from dashboard.notify_client.base import NotifyAdminClient
+from dashboard.notify_client.platform import settled_or_not
 from dashboard.notify_client.schemas.services import (
     DATA_RETENTION,
     DETAILED_SERVICES,
@@ -62,13 +63,15 @@ class ServiceAPIClient(NotifyAdminClient):
 
     @cached(
         "services-detailed-{start_date}-{end_date}-{only_active}",
-        kind="services-detailed",
+        kind=settled_or_not("services-detailed"),
+        kinds=("services-detailed", "services-detailed-settled"),
         validate=DETAILED_SERVICES,
     )
     def get_services_detailed(
         self, start_date: date, end_date: date, only_active: bool = False
     ) -> list[DetailedService]:
-        """Every service with its counts between two dates: one call for the whole platform."""
+        """Every service with its counts between two dates: one call for the whole platform.
+        A range of settled days (`domain.settling`) is kept far longer than one with recent days."""
         params = {
             "detailed": "True",
             "start_date": start_date.isoformat(),
