@@ -560,6 +560,16 @@ def get_template_versions(service_id: UUID, template_id: UUID) -> ResponseReturn
     )
 
 
+@api.get("/service/<uuid:service_id>/organisation")
+def get_service_organisation(service_id: UUID) -> ResponseReturnValue:
+    """The service's organisation, whole; `{}` when it has none, 404 for an unknown service."""
+    row = _service_row(service_id)
+    if row["organisation_id"] is None:
+        return jsonify({})
+    organisation = queries.organisation(_db(), row["organisation_id"])
+    return jsonify(serialize.service_organisation(organisation))
+
+
 def _counts_by_template(
     service_id: UUID, stretches: list[tuple[date, date]]
 ) -> list[tuple[int, sqlite3.Row, dict[str, int]]]:

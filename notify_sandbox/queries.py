@@ -411,3 +411,14 @@ def newest_allowance_year(connection: sqlite3.Connection, service_id: str) -> in
     return connection.execute(
         "SELECT MAX(financial_year_start) FROM annual_billing WHERE service_id = ?", (service_id,)
     ).fetchone()[0]
+
+
+def organisation(connection: sqlite3.Connection, organisation_id: str) -> sqlite3.Row:
+    """One organisation with its count of live services (active, out of trial, counted)."""
+    return connection.execute(
+        """SELECT organisations.*,
+                  (SELECT COUNT(*) FROM services WHERE services.organisation_id = organisations.id
+                     AND active = 1 AND restricted = 0 AND count_as_live = 1) AS live_services
+           FROM organisations WHERE id = ?""",
+        (organisation_id,),
+    ).fetchone()

@@ -395,3 +395,34 @@ def daily_volumes(days: list[date], usages: Iterable[Iterable[Usage]]) -> list[d
         for day, sums in totals.items()
         if any(sums.values())
     ]
+
+
+def service_organisation(row: sqlite3.Row) -> dict:
+    """GET /service/<id>/organisation: the organisation whole. The sandbox keeps only its name
+    and type; the agreement, branding and billing fields are the recorded sample's (a signed
+    agreement, no contacts), crown for central government."""
+    return {
+        "active": True,
+        "agreement_signed": True,
+        "agreement_signed_at": None,
+        "agreement_signed_by_id": None,
+        "agreement_signed_on_behalf_of_email_address": None,
+        "agreement_signed_on_behalf_of_name": None,
+        "agreement_signed_version": 3.0,
+        "billing_contact_email_addresses": None,
+        "billing_contact_names": None,
+        "billing_reference": None,
+        "can_approve_own_go_live_requests": False,
+        "count_of_live_services": row["live_services"],
+        "crown": row["organisation_type"] in ("central", "nhs_central"),
+        "domains": [],
+        "email_branding_id": None,
+        "id": row["id"],
+        "letter_branding_id": None,
+        "name": row["name"],
+        "notes": None,
+        "organisation_type": row["organisation_type"],
+        "permissions": ["can_ask_to_join_a_service"],
+        "purchase_order_number": None,
+        "request_to_go_live_notes": None,
+    }

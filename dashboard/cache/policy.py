@@ -14,6 +14,7 @@ DAY = 24 * HOUR
 DEFAULT_TTLS: Mapping[str, int] = MappingProxyType(
     {
         "service": 7 * DAY,
+        "service-organisation": DAY,
         "services": HOUR,
         "services-detailed": 5 * MINUTE,
         # Days more than 10 days old no longer change (domain/settling.py): kept a week.

@@ -15,6 +15,7 @@ from dashboard.notify_client.schemas.services import (
     NOTIFICATIONS_MONTHLY,
     REPLY_TO_ADDRESSES,
     SERVICE,
+    SERVICE_ORGANISATION,
     SERVICES,
     STATISTICS,
     DetailedService,
@@ -23,6 +24,7 @@ from dashboard.notify_client.schemas.services import (
     ReplyToAddress,
     RetentionRow,
     Service,
+    ServiceOrganisation,
     Statistics,
 )
 
@@ -89,6 +91,16 @@ class ServiceAPIClient(NotifyAdminClient):
     @cached("service-{service_id}", kind="service", validate=SERVICE)
     def get_service(self, service_id: str) -> Service:
         return self.get(f"/service/{service_id}")
+
+    @cached(
+        "service-{service_id}-organisation",
+        kind="service-organisation",
+        validate=SERVICE_ORGANISATION,
+    )
+    def get_service_organisation(self, service_id: str) -> ServiceOrganisation | None:
+        """The service's organisation, for its name (the service has only its id); None when
+        it has none."""
+        return self.get(f"/service/{service_id}/organisation")
 
     @cached("service-{service_id}-statistics-{limit_days}", kind="statistics", validate=STATISTICS)
     def get_service_statistics(self, service_id: str, limit_days: int = 7) -> Statistics:

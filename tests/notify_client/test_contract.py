@@ -185,6 +185,15 @@ CALLS = [
         templates.TEMPLATE_VERSIONS,
     ),
     (
+        "services",
+        "get_service_organisation",
+        {"service_id": sample_service_id()},
+        f"/service/{sample_service_id()}/organisation",
+        {},
+        "GET_service_organisation",
+        services.SERVICE_ORGANISATION,
+    ),
+    (
         "templates",
         "get_template_statistics",
         {"service_id": sample_service_id(), "whole_days": 7},
@@ -480,3 +489,23 @@ def test_daily_volumes_read_each_day_as_a_date(requests_mock, uncached_clients):
 
     assert days[0].day == date(2026, 11, 18)
     assert (days[0].email_totals, days[0].sms_totals, days[0].letter_totals) == (9813, 9048, 562)
+
+
+def test_a_service_without_an_organisation_is_an_empty_one(requests_mock, uncached_clients):
+    path = f"/service/{sample_service_id()}/organisation"
+    requests_mock.get(f"{TEST_API}{path}", json={})
+
+    organisation = uncached_clients.services.get_service_organisation(sample_service_id())
+
+    assert organisation is None
+
+
+def test_no_organisation_is_kept_and_read_back_as_none(requests_mock, clients):
+    path = f"/service/{sample_service_id()}/organisation"
+    requests_mock.get(f"{TEST_API}{path}", json={})
+
+    first = clients.services.get_service_organisation(sample_service_id())
+    second = clients.services.get_service_organisation(sample_service_id())
+
+    assert first is None and second is None
+    assert requests_mock.call_count == 1

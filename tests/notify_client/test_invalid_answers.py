@@ -247,6 +247,17 @@ ENDPOINTS = [
         ("data", 0, "created_by"),
     ),
     Endpoint(
+        "services",
+        "get_service_organisation",
+        {"service_id": SERVICE_ID},
+        f"/service/{SERVICE_ID}/organisation",
+        f"service-{SERVICE_ID}-organisation",
+        sample_body("GET_service_organisation"),
+        services.SERVICE_ORGANISATION,
+        ("name",),
+        ("name",),
+    ),
+    Endpoint(
         "templates",
         "get_template_statistics",
         {"service_id": SERVICE_ID, "whole_days": 7},

@@ -193,3 +193,33 @@ def test_a_malformed_date_for_daily_volumes_is_the_recorded_400(client: FlaskCli
     )
 
     assert (response.status_code, response.get_json()) == expected
+
+
+def test_a_services_organisation_has_the_recorded_fields(client: FlaskClient, db) -> None:
+    status, body = load_sample("GET_service_organisation")
+    organisation_id, name = db.execute(
+        "SELECT organisations.id, organisations.name FROM services JOIN organisations "
+        "ON organisations.id = services.organisation_id WHERE services.id = ?",
+        (sample_service_id(),),
+    ).fetchone()
+
+    response = get(client, service_path("organisation"))
+
+    assert response.status_code == status
+    assert shape(response.get_json()) == shape(body)
+    assert (response.get_json()["id"], response.get_json()["name"]) == (organisation_id, name)
+
+
+def test_a_service_without_an_organisation_has_an_empty_object(client: FlaskClient, db) -> None:
+    (service_id,) = db.execute(
+        "SELECT id FROM services WHERE organisation_id IS NULL LIMIT 1"
+    ).fetchone()
+
+    response = get(client, f"/service/{service_id}/organisation")
+
+    assert (response.status_code, response.get_json()) == (200, {})
+
+
+def test_the_organisation_of_an_unknown_service_is_a_404(client: FlaskClient) -> None:
+    response = get(client, f"/service/{unknown_id()}/organisation")
+    assert (response.status_code, response.get_json()) == load_sample("GET_service_unknown_id")
