@@ -24,6 +24,7 @@ import pandas as pd
 from notifications_python_client.errors import APIError
 
 from dashboard.concurrency import TookTooLong
+from dashboard.domain.allowance_usage import AllowanceTotals, yearly_allowance_totals
 from dashboard.domain.comparison import (
     ChannelComparison,
     compare_channels,
@@ -32,15 +33,14 @@ from dashboard.domain.comparison import (
     span_words,
     unused_channels_line,
 )
-from dashboard.domain.allowance_usage import AllowanceTotals, yearly_allowance_totals
 from dashboard.domain.daily_limits import (
     daily_limit_usage,
     limit_text,
     limit_warning,
     trial_notice,
 )
-from dashboard.domain.financial_year import financial_year_label, financial_year_of, london_today
 from dashboard.domain.failure_causes import causes_by_channel
+from dashboard.domain.financial_year import financial_year_label, financial_year_of, london_today
 from dashboard.domain.go_live import ChecklistItem, go_live_checklist, is_trial_mode
 from dashboard.domain.liveness import service_status
 from dashboard.domain.retention import (
