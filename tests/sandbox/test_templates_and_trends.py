@@ -2,13 +2,20 @@
 shapes and 400s, and figures that add up to what the other endpoints report."""
 
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from flask.testing import FlaskClient
 
 from notify_sandbox.clock import london_today
+from notify_sandbox.facts import STATUSES
 from notify_sandbox.template_split import share, split_by_template
+from notify_sandbox.volumes import (
+    SPIKE_DAYS,
+    ChannelProfile,
+    VolumeProfile,
+    _service_rows,
+)
 from tests.samples import load_sample, sample_service_id
 from tests.sandbox.helpers import get, item_shape, shape, unknown_id
 
@@ -223,3 +230,45 @@ def test_a_service_without_an_organisation_has_an_empty_object(client: FlaskClie
 def test_the_organisation_of_an_unknown_service_is_a_404(client: FlaskClient) -> None:
     response = get(client, f"/service/{unknown_id()}/organisation")
     assert (response.status_code, response.get_json()) == load_sample("GET_service_unknown_id")
+
+
+def profile(spike: str | None) -> VolumeProfile:
+    """A busy live service sending texts, with or without a failure spike."""
+    texts = ChannelProfile(
+        channel="sms",
+        live_mean=5000.0,
+        trial_mean=0.0,
+        live_cap=250_000,
+        failure=1.0,
+        fragments=1.2,
+        international=0.0,
+    )
+    return VolumeProfile(
+        sid=1,
+        oldest=40,
+        newest=0,
+        live_from=400,
+        weekend=0.5,
+        channels=(texts,),
+        today=None,
+        spike=spike,
+    )
+
+
+def test_a_failure_spike_raises_only_the_last_days_failures():
+    """A few services have had a bad few days on one channel: the same messages each day, failing
+    several times as often over the last SPIKE_DAYS, and every other day as it was."""
+    day = date(2026, 12, 2)
+    plain = {row[1]: row for row in _service_rows(1, day, profile(None))}
+    spiked = {row[1]: row for row in _service_rows(1, day, profile("sms"))}
+    failed = [3 + STATUSES.index(status) for status in FAILED]
+
+    assert plain.keys() == spiked.keys()
+    for days_ago in plain:
+        assert sum(plain[days_ago][3:-2]) == sum(spiked[days_ago][3:-2])
+        if days_ago >= SPIKE_DAYS:
+            assert plain[days_ago] == spiked[days_ago]
+    recent = [days_ago for days_ago in plain if days_ago < SPIKE_DAYS]
+    before = sum(plain[d][i] for d in recent for i in failed)
+    after = sum(spiked[d][i] for d in recent for i in failed)
+    assert after > 3 * before > 0
