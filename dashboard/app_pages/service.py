@@ -22,6 +22,7 @@ from dashboard.app_pages.shared import (
     table_with_csv,
 )
 from dashboard.domain.failure_causes import FAILED_DEFINITION
+from dashboard.domain.financial_year import london_today
 from dashboard.loaders.allowance_by_month import load_allowance_by_month
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.sections import Failed, Ready
@@ -35,6 +36,7 @@ from dashboard.loaders.service_page import (
     load_service_choices,
     load_service_page,
 )
+from dashboard.loaders.service_trend import load_service_trend
 
 #: A limit nearly used up warns, one used up is an error: each with an icon as well as a colour.
 LEVEL_MESSAGES = {
@@ -140,6 +142,33 @@ def _comparison(page: ServicePage) -> None:
             if comparison.settling:
                 st.caption(comparison.settling)
             caption_freshness(freshness)
+
+
+def _day_by_day(slot: DeltaGenerator, context: LoaderContext, page: ServicePage) -> None:
+    with slot.container():
+        st.subheader(f"Day by day: {page.window.heading}", anchor=False)
+        with st.spinner("Reading the days…"):
+            section = load_service_trend(
+                context, page.service_id, page.window.days.days, london_today()
+            )
+        match section:
+            case Failed(message=message):
+                st.error(plain(message))
+            case Ready(value=trend, freshness=freshness):
+                if trend.days.empty:
+                    st.markdown("Nothing was sent on these days.")
+                else:
+                    st.caption(
+                        "Requested (top) and failed (bottom) each day, a line per channel with "
+                        "its own colour and dash; today's point is hollow because the day is "
+                        "still in progress. The figures are also a table below the chart."
+                    )
+                    st.altair_chart(charts.day_by_day(trend.days), width="stretch")
+                    with st.expander("Day by day as a table"):
+                        st.dataframe(trend.table, hide_index=True)
+                if trend.settling:
+                    st.caption(trend.settling)
+                caption_freshness(freshness)
 
 
 def _templates(page: ServicePage) -> None:
@@ -356,12 +385,14 @@ def render() -> None:
     caption_freshness(page.service.freshness)
     _counts(page)
     _comparison(page)
+    trend_slot = st.empty()
     _limits(page, summary)
     _templates(page)
     months = _allowance(page)
     _year_by_month(page)
     _template_months(page)
     _checklist(page, summary)
+    _day_by_day(trend_slot, context, page)
     if months is not None:
         slot, allowance = months
         _allowance_by_month(slot, context, page.service_id, allowance)

@@ -19,6 +19,10 @@ DEFAULT_TTLS: Mapping[str, int] = MappingProxyType(
         "services-detailed": 5 * MINUTE,
         # Days more than 10 days old no longer change (domain/settling.py): kept a week.
         "services-detailed-settled": 7 * DAY,
+        # One day's whole list is read into the small daily counts below, not kept.
+        "services-detailed-day": 5 * MINUTE,
+        "daily-counts": 5 * MINUTE,
+        "daily-counts-settled": 30 * DAY,
         "live-services": HOUR,
         "statistics": 5 * MINUTE,
         "statistics-today": MINUTE,

@@ -58,6 +58,17 @@ def _notifications_monthly_kind(service_id: str, year: int) -> str:
     return "notifications-monthly"
 
 
+_settled_or_recent = settled_or_not("services-detailed")
+
+
+def _detailed_kind(start_date: date, end_date: date, **others: object) -> str:
+    """One day's list is read into the small daily counts (`loaders.service_trend`) and not
+    kept whole; a range of settled days is kept far longer than one with recent days."""
+    if start_date == end_date:
+        return "services-detailed-day"
+    return _settled_or_recent(start_date, end_date, **others)
+
+
 class ServiceAPIClient(NotifyAdminClient):
     @cached("services", kind="services", validate=SERVICES)
     def get_services(self) -> list[Service]:
@@ -65,8 +76,8 @@ class ServiceAPIClient(NotifyAdminClient):
 
     @cached(
         "services-detailed-{start_date}-{end_date}-{only_active}",
-        kind=settled_or_not("services-detailed"),
-        kinds=("services-detailed", "services-detailed-settled"),
+        kind=_detailed_kind,
+        kinds=("services-detailed", "services-detailed-settled", "services-detailed-day"),
         validate=DETAILED_SERVICES,
     )
     def get_services_detailed(

@@ -4,6 +4,8 @@ from dashboard.domain.daily_trend import (
     TODAY_SO_FAR,
     WHOLE_DAY,
     platform_days,
+    service_days,
+    service_trend_table,
     trend_start,
     trend_table,
 )
@@ -42,3 +44,30 @@ def test_the_table_has_the_same_figures_newest_first_with_today_named():
     assert table["Day"].iloc[0] == "Tue 1 Dec (so far)"
     assert table["Day"].iloc[-1] == "Wed 18 Nov"
     assert table[["Emails", "Text messages", "Letters"]].iloc[-1].tolist() == [9813, 9048, 562]
+
+
+def test_a_services_days_keep_the_channels_it_used_with_zero_days_filled():
+    by_day = {
+        date(2026, 11, 29): (10, 1, 0, 0, 0, 0),
+        date(2026, 12, 1): (12, 3, 5, 0, 0, 0),
+    }
+    days = service_days(by_day, date(2026, 11, 29), TODAY)
+
+    assert set(days["label"]) == {"Emails", "Text messages"}  # no letters sent
+    assert len(days) == 3 * 2 * 2  # 3 days, 2 channels, requested and failed
+    quiet = days[days["day"] == date(2026, 11, 30)]
+    assert quiet["count"].tolist() == [0, 0, 0, 0]
+    table = service_trend_table(days)
+    assert list(table.columns) == [
+        "Day",
+        "Emails requested",
+        "Emails failed",
+        "Text messages requested",
+        "Text messages failed",
+    ]
+    assert table.iloc[0].tolist() == ["Tue 1 Dec (so far)", 12, 3, 5, 0]
+
+
+def test_a_service_that_sent_nothing_has_no_lines():
+    days = service_days({}, date(2026, 11, 29), TODAY)
+    assert days.empty and list(service_trend_table(days).columns) == ["Day"]
