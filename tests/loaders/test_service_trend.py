@@ -72,4 +72,4 @@ def test_each_day_is_read_once_for_every_service_and_settled_days_kept_a_month(
     )
     assert whole <= DEFAULT_TTLS["services-detailed-day"]
     small = len(redis_client.get(f"daily-counts-{today.isoformat()}") or b"")
-    assert 0 < small
+    assert small > 0
