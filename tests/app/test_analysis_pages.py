@@ -167,3 +167,14 @@ def test_templates_of_a_longer_window_say_why_they_cover_seven_days(app_environm
     at = open_page(service_id=service_id, days=str(days))
 
     assert any("the API counts templates over 7 days at most" in info.value for info in at.info)
+
+
+def test_each_freshness_line_is_short_with_its_detail_on_hover(app_environment, sandbox_db):
+    service_id = sandbox_db.execute("SELECT id FROM services ORDER BY sid LIMIT 1").fetchone()["id"]
+
+    at = open_page(service_id=service_id)
+
+    fresh = [c for c in at.caption if c.value.startswith(("Just read", "From the cache"))]
+    assert len(fresh) >= 5
+    assert all(" ms" not in caption.value for caption in fresh)
+    assert all(caption.proto.help.endswith(" ms") for caption in fresh)
