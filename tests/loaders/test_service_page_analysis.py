@@ -225,3 +225,28 @@ def test_this_year_by_template_equals_the_apis_monthly_template_use(api):
     usage = api.templates.get_templates_usage_monthly(service_id, year)
     table = page.template_months.value.table
     assert table["Total"].sum() == sum(row.count for row in usage.stats) > 0
+
+
+def test_cold_a_live_services_page_makes_fourteen_calls_and_warm_none(live_sandbox, redis_client):
+    """The 5 first calls, the 9 later ones (the 4 windows before shared with All services), no
+    checklist calls for a live service; the day-by-day counts are their own loader."""
+    cache = RequestCache(redis_client, DEFAULT_TTLS)
+    clients = build_clients(settings_for_tests(api_host_name=live_sandbox.url), cache)
+    context = LoaderContext(clients, live_sandbox.url)
+    service_id = next(row.service_id for row in clients.services.get_live_services_data())
+    redis_client.flushdb()
+    live_sandbox.reset_request_counts()
+
+    page = load_service_page(context, service_id, "7")
+    assert isinstance(page, ServicePage)
+    page.later.result()
+    cold = live_sandbox.request_counts()
+    live_sandbox.reset_request_counts()
+    again = load_service_page(context, service_id, "7")
+    assert isinstance(again, ServicePage)
+    again.later.result()
+
+    assert sum(cold.values()) == 14
+    assert cold["GET /service"] == 4  # the windows before, for every service at once
+    assert "GET /service/<uuid:service_id>/template" not in cold
+    assert live_sandbox.request_counts() == {}
