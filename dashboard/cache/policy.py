@@ -21,6 +21,8 @@ DEFAULT_TTLS: Mapping[str, int] = MappingProxyType(
         "services-detailed-settled": 7 * DAY,
         # One day's whole list is read into the small daily counts below, not kept.
         "services-detailed-day": 5 * MINUTE,
+        "window-counts": 5 * MINUTE,
+        "window-counts-settled": 7 * DAY,
         "daily-counts": 5 * MINUTE,
         "daily-counts-settled": 30 * DAY,
         "live-services": HOUR,

@@ -8,17 +8,19 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.domain.comparison import change_words, compare_channels, earlier_windows, span_words
+from dashboard.domain.comparison import change_words, earlier_windows, span_words
 from dashboard.domain.daily_limits import LimitUsage, daily_limit_usage
 from dashboard.domain.excluded import Excluded
 from dashboard.domain.links import service_page_link
 from dashboard.domain.liveness import service_status
 from dashboard.domain.sectors import normalise_organisation_type, sector_name
 from dashboard.domain.service_table import EARLIER_COLUMNS, LIMIT_COLUMNS, WINDOW_COLUMNS
-from dashboard.domain.statistics import CHANNELS, totals
+from dashboard.domain.statistics import CHANNEL_LABELS, CHANNELS, totals
+from dashboard.domain.unusual_failures import WindowCounts, is_unusual
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.errors import describe_error
 from dashboard.loaders.sections import Failed, Ready, Section, merged_freshness
+from dashboard.loaders.window_counts import NOTHING, Packed, window_counts
 from dashboard.notify_client import NotifyClients
 from dashboard.notify_client.calls import Outcome, gather
 from dashboard.notify_client.schemas.services import (
@@ -88,7 +90,7 @@ def all_services_calls(
         "today": lambda: services.get_services_detailed(today, today),
     }
     for name, (first, last) in zip(EARLIER, earlier_windows(start, today), strict=True):
-        calls[name] = partial(services.get_services_detailed, first, last)
+        calls[name] = partial(window_counts, clients, first, last, today)
     return calls
 
 
@@ -121,23 +123,26 @@ def _window_columns(window: Statistics) -> dict[str, object]:
     }
 
 
-def _earlier_columns(window: Statistics, earlier: list[Statistics], span: str) -> dict[str, object]:
+def _earlier_columns(window: Statistics, earlier: list[Packed], span: str) -> dict[str, object]:
     """The window before's totals, the change in words, and the channels whose failure rate
-    the unusual rule flags against the earlier windows."""
-    before = totals(earlier[0])
+    the unusual rule flags against the earlier windows (nine numbers each: requested,
+    delivered and failed by channel)."""
     now = totals(window)
-    flagged = [
-        item.label
-        for item in compare_channels(window, earlier, (date.min, date.min))
-        if item.verdict.unusual
-    ]
+    before_requested = sum(earlier[0][0::3])
+    before_failed = sum(earlier[0][2::3])
+    flagged = []
+    for index, channel in enumerate(CHANNELS):
+        counts = getattr(window, channel)
+        earlier_windows_counts = [
+            WindowCounts(packed[3 * index], packed[3 * index + 2]) for packed in earlier
+        ]
+        if is_unusual(WindowCounts(counts.requested, counts.failed), earlier_windows_counts):
+            flagged.append(CHANNEL_LABELS[channel])
     return {
-        "previous_requested": before["requested"],
-        "previous_failed": before["failed"],
-        "previous_failure_rate": (
-            before["failed"] / before["requested"] if before["requested"] else 0.0
-        ),
-        "requested_change": change_words(now["requested"], before["requested"], span),
+        "previous_requested": before_requested,
+        "previous_failed": before_failed,
+        "previous_failure_rate": before_failed / before_requested if before_requested else 0.0,
+        "requested_change": change_words(now["requested"], before_requested, span),
         "failure_unusual": bool(flagged),
         "unusual_channels": ", ".join(flagged),
     }
@@ -148,7 +153,7 @@ def service_row(
     days: int,
     window: Statistics | None,
     today: Statistics | None,
-    earlier: list[Statistics] | None = None,
+    earlier: list[Packed] | None = None,
     span: str = "",
 ) -> dict[str, object]:
     """One service's line; without today's counts, the window's or the window before, their
@@ -177,7 +182,7 @@ def _counts_by_id(outcome: Outcome) -> dict[str, Statistics] | None:
     return {row.id: row.statistics for row in outcome.value}
 
 
-def _earlier_read(outcomes: Mapping[str, Outcome]) -> list[dict[str, Statistics]]:
+def _earlier_read(outcomes: Mapping[str, Outcome]) -> list[dict[str, Packed]]:
     """The earlier windows' counts by service id, nearest first, up to the first not read (the
     calls are optional: a caller that did not make them gets none)."""
     read = []
@@ -185,14 +190,14 @@ def _earlier_read(outcomes: Mapping[str, Outcome]) -> list[dict[str, Statistics]
         outcome = outcomes.get(name)
         if outcome is None or outcome.error is not None:
             break
-        read.append({row.id: row.statistics for row in outcome.value})
+        read.append(outcome.value)
     return read
 
 
 def _unplaced(outcomes: Mapping[str, Outcome], known: set[str]) -> tuple[Excluded, ...]:
     """Services with counts that the services list does not have, once each."""
     found: dict[str, DetailedService] = {}
-    for name in PARTS:
+    for name in ("today", "window"):
         if name in outcomes and outcomes[name].error is None:
             for row in outcomes[name].value:
                 if row.id not in known:
@@ -218,7 +223,7 @@ def all_services_from(
     if outcomes["services"].error is not None:
         return Failed(describe_error(outcomes["services"].error, api_label), freshness)
     services: list[Service] = outcomes["services"].value
-    counts = {name: _counts_by_id(outcomes[name]) for name in PARTS}
+    counts = {name: _counts_by_id(outcomes[name]) for name in ("today", "window")}
     earlier = _earlier_read(outcomes)
     start = window_start(days, today)
     span = span_words(*earlier_windows(start, today, 1)[0])
@@ -228,7 +233,7 @@ def all_services_from(
             days,
             None if counts["window"] is None else counts["window"].get(service.id, _NO_MESSAGES),
             None if counts["today"] is None else counts["today"].get(service.id, _NO_MESSAGES),
-            [window.get(service.id, _NO_MESSAGES) for window in earlier],
+            [window.get(service.id, NOTHING) for window in earlier],
             span,
         )
         for service in services

@@ -75,13 +75,13 @@ from dashboard.domain.unusual_failures import UNUSUAL_MEANING
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.errors import InvalidServiceId, describe_error, parse_service_id
 from dashboard.loaders.sections import Failed, Ready, Section, merged_freshness, section_of
+from dashboard.loaders.window_counts import NOTHING, Packed, statistics_of, window_counts
 from dashboard.notify_client import NotifyClients
 from dashboard.notify_client.calls import Outcome, gather
 from dashboard.notify_client.schemas.base import AnswerSchema, Text
 from dashboard.notify_client.schemas.billing import FreeAllowance, UsageRow
 from dashboard.notify_client.schemas.services import (
     ChannelCounts,
-    DetailedService,
     NotificationsByChannel,
     ReplyToAddress,
     RetentionRow,
@@ -475,8 +475,8 @@ _NOTHING = ChannelCounts(requested=0, delivered=0, failed=0)
 _NO_MESSAGES = Statistics(email=_NOTHING, sms=_NOTHING, letter=_NOTHING)
 
 
-def _service_counts(rows: list[DetailedService], service_id: str) -> Statistics:
-    return next((row.statistics for row in rows if row.id == service_id), _NO_MESSAGES)
+def _service_counts(counts: dict[str, Packed], service_id: str) -> Statistics:
+    return statistics_of(counts.get(service_id, NOTHING))
 
 
 def _comparison(
@@ -560,7 +560,9 @@ def _read_later_parts(
         "template_months": lambda: templates.get_templates_usage_monthly(service_id, year),
     }
     for number, (start, end) in enumerate(spans):
-        calls[f"earlier-{number}"] = partial(services.get_services_detailed, start, end)
+        calls[f"earlier-{number}"] = partial(
+            window_counts, context.clients, start, end, window.today
+        )
     checklist = _needs_checklist(service)
     if checklist:
         calls["templates"] = lambda: templates.get_templates(service_id)
