@@ -62,19 +62,46 @@ def columns() -> dict[str, Any]:
             "Limit used", width=100, format="percent", min_value=0.0, max_value=1.0
         ),
         "requested": number("Requested", width=90),
-        "previous_requested": number("Requested before", width=90),
+        "previous_requested": number("Requested before", width=85),
         "requested_change": st.column_config.TextColumn(
-            "Change", width=160, help="Requested, against the window of the same length before"
+            "Change", width=140, help="Requested, against the window of the same length before"
         ),
         "failed": number("Failed", width=75),
         "failure_rate": number("Failure rate", width=85, format="percent"),
         "previous_failure_rate": number("Failure rate before", width=85, format="percent"),
         "unusual_channels": st.column_config.TextColumn(
             "Failure rate unusual",
-            width=130,
+            width=110,
             help="The channels whose failure rate is unusual for the service: " + UNUSUAL_MEANING,
         ),
     }
+
+
+#: The two sets of columns a reader can choose between: each fits beside the sidebar at 1,400 px
+#: (every column is in the CSV).
+VIEWS: dict[str, tuple[str, ...]] = {
+    "Daily limits today": (
+        "link",
+        "status",
+        "tightest_channel",
+        "sent_today",
+        "daily_limit",
+        "limit_used",
+        "requested",
+        "failed",
+        "failure_rate",
+    ),
+    "Against the window before": (
+        "link",
+        "status",
+        "requested",
+        "previous_requested",
+        "requested_change",
+        "failure_rate",
+        "previous_failure_rate",
+        "unusual_channels",
+    ),
+}
 
 
 def _choose_filter(table: pd.DataFrame) -> ServiceFilter:
@@ -149,9 +176,16 @@ def render() -> None:
     settling = settling_note(result.start, result.end, result.end)
     if settling:
         st.caption(settling)
+    view = st.sidebar.radio(
+        "Columns",
+        list(VIEWS),
+        help="Today's daily limits, or the window against the one before it with unusual "
+        "failure rates; the CSV has every column.",
+    )
+    configs = columns()
     table_with_csv(
         _styled(shown),
-        {name: config for name, config in columns().items() if name in shown},
+        {name: configs[name] for name in VIEWS[view or next(iter(VIEWS))] if name in shown},
         shown.drop(columns=["link"]),
         f"notify-services-{result.end:%Y-%m-%d}-{result.days}-days.csv",
         "Download CSV",

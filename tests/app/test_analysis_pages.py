@@ -178,3 +178,23 @@ def test_each_freshness_line_is_short_with_its_detail_on_hover(app_environment, 
     assert len(fresh) >= 5
     assert all(" ms" not in caption.value for caption in fresh)
     assert all(caption.proto.help.endswith(" ms") for caption in fresh)
+
+
+def test_all_services_shows_the_window_before_as_its_own_set_of_columns(app_environment):
+    at = open_page(ALL_SERVICES)
+    (columns,) = [radio for radio in at.sidebar.radio if radio.label == "Columns"]
+    assert columns.value == "Daily limits today"
+
+    columns.set_value("Against the window before").run()
+
+    shown = at.dataframe[0].proto.column_order
+    assert list(shown) == [
+        "link",
+        "status",
+        "requested",
+        "previous_requested",
+        "requested_change",
+        "failure_rate",
+        "previous_failure_rate",
+        "unusual_channels",
+    ]
