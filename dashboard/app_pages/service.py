@@ -201,15 +201,20 @@ def _templates(page: ServicePage) -> None:
             if templates.causes.empty:
                 st.markdown("Nothing failed over these days.")
             else:
-                st.table(
-                    templates.causes.assign(
-                        **{
-                            "Failed": templates.causes["Failed"].map("{:,}".format),
-                            "Share of failed": templates.causes["Share of failed"].map(percent),
-                        }
-                    ).set_index("Channel")
-                )
+                _causes_table(templates.causes)
             caption_freshness(freshness)
+
+
+def _causes_table(causes: pd.DataFrame) -> None:
+    """Failures by cause as a plain table: screen readers read it row by row."""
+    st.table(
+        causes.assign(
+            **{
+                "Failed": causes["Failed"].map("{:,}".format),
+                "Share of failed": causes["Share of failed"].map(percent),
+            }
+        ).set_index("Channel")
+    )
 
 
 def _template_months(page: ServicePage) -> None:
@@ -336,6 +341,9 @@ def _year_by_month(page: ServicePage) -> None:
             for column, (label, monthly) in zip(st.columns(3), year.channels(), strict=True):
                 column.altair_chart(charts.monthly_counts(monthly, label), width="stretch")
             st.dataframe(year.table, hide_index=True)
+            if not year.causes.empty:
+                with st.expander("This year's failures by cause, and who can act on each"):
+                    _causes_table(year.causes)
             caption_freshness(freshness)
 
 

@@ -14,10 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from dashboard.domain.statistics import CHANNEL_LABELS, CHANNELS
+
+if TYPE_CHECKING:
+    from dashboard.notify_client.schemas.services import NotificationsByChannel
 
 
 @dataclass(frozen=True)
@@ -132,3 +136,13 @@ def causes_by_channel(counts: Mapping[str, Mapping[str, int]]) -> pd.DataFrame:
                     }
                 )
     return pd.DataFrame(rows, columns=list(CAUSE_COLUMNS))
+
+
+def statuses_over_months(months: Mapping[str, NotificationsByChannel]) -> dict[str, dict[str, int]]:
+    """Counts by channel and status added up over the months of `notifications/monthly`."""
+    counts: dict[str, dict[str, int]] = {channel: {} for channel in CHANNELS}
+    for month in months.values():
+        for channel in CHANNELS:
+            for status, count in getattr(month, channel).items():
+                counts[channel][status] = counts[channel].get(status, 0) + count
+    return counts

@@ -39,7 +39,7 @@ from dashboard.domain.daily_limits import (
     limit_warning,
     trial_notice,
 )
-from dashboard.domain.failure_causes import causes_by_channel
+from dashboard.domain.failure_causes import causes_by_channel, statuses_over_months
 from dashboard.domain.financial_year import financial_year_label, financial_year_of, london_today
 from dashboard.domain.go_live import ChecklistItem, go_live_checklist, is_trial_mode
 from dashboard.domain.liveness import service_status
@@ -174,6 +174,7 @@ class YearByMonth:
     year_label: str
     monthly: pd.DataFrame
     table: pd.DataFrame
+    causes: pd.DataFrame
 
     def channels(self) -> list[tuple[str, pd.DataFrame]]:
         """Each channel's label and months, in `CHANNELS` order: one chart each."""
@@ -372,7 +373,8 @@ def _year_by_month(year: int) -> Callable[[dict[str, NotificationsByChannel]], Y
     def build(months: dict[str, NotificationsByChannel]) -> YearByMonth:
         monthly = monthly_statistics_frame(months)
         table = monthly_statistics_table(monthly)
-        return YearByMonth(year, financial_year_label(year), monthly, table)
+        causes = causes_by_channel(statuses_over_months(months))
+        return YearByMonth(year, financial_year_label(year), monthly, table, causes)
 
     return build
 

@@ -1,7 +1,14 @@
 import pytest
 
-from dashboard.domain.failure_causes import CAUSES, FAILED_DEFINITION, causes_by_channel
+from dashboard.domain.failure_causes import (
+    CAUSES,
+    FAILED_DEFINITION,
+    causes_by_channel,
+    statuses_over_months,
+)
 from dashboard.domain.statistics import FAILED_STATUSES
+from dashboard.notify_client.schemas.services import NOTIFICATIONS_MONTHLY
+from tests.samples import sample_body
 
 
 def test_the_causes_cover_exactly_the_failed_statuses():
@@ -38,3 +45,21 @@ def test_failures_by_channel_and_cause_with_their_shares():
 
 def test_no_failures_is_an_empty_table():
     assert causes_by_channel({"email": {"delivered": 10}}).empty
+
+
+def test_a_years_statuses_are_added_up_over_its_months():
+    months = NOTIFICATIONS_MONTHLY(sample_body("GET_service_notifications_monthly"))
+
+    counts = statuses_over_months(months)
+
+    for channel in ("email", "sms", "letter"):
+        expected = sum(sum(getattr(month, channel).values()) for month in months.values())
+        assert sum(counts[channel].values()) == expected
+    failed = causes_by_channel(counts)["Failed"].sum()
+    assert failed == sum(
+        n
+        for month in months.values()
+        for channel in ("email", "sms", "letter")
+        for status, n in getattr(month, channel).items()
+        if status in FAILED_STATUSES
+    )
