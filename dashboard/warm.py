@@ -62,21 +62,35 @@ class Warmed:
         return self.done in FINE
 
 
+#: All services' windows kept warm: the default and the next most chosen (the rest are
+#: read by someone first, then kept by refresh ahead while they are read).
+WINDOWS_DAYS = (SENDERS_DAYS, 30)
+
+
 def platform_requests(clients: NotifyClients, today: date) -> list[CacheRequest]:
-    """The platform-wide calls of the Overview, All services, Allowances and the picker, as
-    their loaders make them today (the services list first: the picker's names come from it)."""
+    """The platform-wide calls of the Overview, All services, Allowances (this financial year
+    and the last, which is kept a week) and the picker, as their loaders make them today (the
+    services list first: the picker's names come from it)."""
     services, platform = clients.services, clients.platform
-    year = financial_year_of(today)
-    first, last = usage_range(year, today)
+    this_year = financial_year_of(today)
+    allowances = []
+    for year in (this_year, this_year - 1):
+        first, last = usage_range(year, today)
+        allowances += [
+            platform.get_volumes_by_service.request(*allowance_probe(year)),
+            platform.get_volumes_by_service.request(first, last),
+            platform.get_data_for_billing_report.request(first, last),
+        ]
     return [
         services.get_services.request(),
         service_names_request(clients),
-        services.get_services_detailed.request(window_start(SENDERS_DAYS, today), today),
+        *(
+            services.get_services_detailed.request(window_start(days, today), today)
+            for days in WINDOWS_DAYS
+        ),
         services.get_services_detailed.request(today, today),
         platform.get_platform_stats.request(today, today),
-        platform.get_volumes_by_service.request(*allowance_probe(year)),
-        platform.get_volumes_by_service.request(first, last),
-        platform.get_data_for_billing_report.request(first, last),
+        *allowances,
     ]
 
 

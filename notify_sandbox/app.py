@@ -68,6 +68,7 @@ class SandboxState:
     latency: str
     counts: RequestCounts
     services: int
+    latency_scale: float
 
 
 class BadRequest(Exception):
@@ -98,10 +99,12 @@ def create_app(
     *,
     today: Callable[[], date] = london_today,
     latency: str = "off",
+    latency_scale: float = 1.0,
 ) -> Flask:
     """The sandbox API over a built database; `today` may be fixed for tests, and `latency`
     "real" makes each answer as slow as the real API's, "platform" as slow as it is at the
-    platform's size (scaled by the services in the database)."""
+    platform's size (scaled by the services in the database); `latency_scale` multiplies every
+    delay (a benchmark that compresses a day into minutes divides them by its compression)."""
     if latency not in real_latency.LATENCIES:
         raise ValueError(f"latency must be one of {real_latency.LATENCIES}, not {latency!r}")
     with closing(connect(database_path)) as connection:
@@ -109,7 +112,15 @@ def create_app(
         services = connection.execute("SELECT COUNT(*) FROM services").fetchone()[0]
     app = Flask(__name__)
     app.extensions["sandbox"] = SandboxState(
-        database_path, client_id, client_secret, anchor, today, latency, RequestCounts(), services
+        database_path,
+        client_id,
+        client_secret,
+        anchor,
+        today,
+        latency,
+        RequestCounts(),
+        services,
+        latency_scale,
     )
     # Before the blueprint's token check, so that refused requests are counted too.
     app.before_request(_count_request)
@@ -154,7 +165,7 @@ def _take_real_time(response: Response) -> Response:
         )
     else:
         seconds = real_latency.median_seconds(view, request.args, year)
-    remaining = seconds - (time.perf_counter() - g.started)
+    remaining = seconds * state.latency_scale - (time.perf_counter() - g.started)
     if remaining > 0:
         time.sleep(remaining)
     return response

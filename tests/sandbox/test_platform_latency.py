@@ -138,3 +138,12 @@ def test_platform_latency_does_not_delay_failures(
 
 def test_the_command_line_takes_platform_latency() -> None:
     assert parse_arguments(["--latency", "platform"]).latency == "platform"
+
+
+def test_a_compressed_day_divides_every_delay(sandbox_database: Path, asked_delays: list[float]):
+    app = create_app(sandbox_database, CLIENT_ID, SECRET, latency="platform", latency_scale=0.5)
+
+    get(app.test_client(), "/service")
+
+    assert len(asked_delays) == 1
+    assert 0.5 * 0.5 * 5.1 * SERVICES / 2000 < asked_delays[0] <= 0.5 * 5.1 * SERVICES / 2000
