@@ -1,5 +1,5 @@
 """`make run`: the sandbox API (unless `API_HOST_NAME` names a real one), the dashboard, and
-the warm-up job every 5 minutes beside it (`dashboard.warm`), so that no reader waits for a
+the warm-up job every 4 minutes beside it (`dashboard.warm`), so that no reader waits for a
 platform-wide call.
 
 Ctrl-C, `kill` or a closed terminal stop everything this started, and so does `kill -9`: each
@@ -107,11 +107,11 @@ def start_dashboard(port: int, address: str, environment: dict[str, str]) -> sub
 
 
 #: How often `make run` warms the platform-wide answers (the shortest TTL they have).
-WARM_EVERY_SECONDS = 300
+WARM_EVERY_SECONDS = 240
 
 
 def start_warm_up(environment: dict[str, str]) -> subprocess.Popen:
-    """`python -m dashboard.warm --every 300`, on the dashboard's API and Redis."""
+    """`python -m dashboard.warm --every 240`, on the dashboard's API and Redis."""
     command = [sys.executable, "-m", "dashboard.warm", "--every", str(WARM_EVERY_SECONDS)]
     return start_child(command, environment)
 

@@ -12,7 +12,7 @@ for a platform of `--platform-services` (2,000) whatever the size of its own dat
 The views follow `devtools.traffic`'s plan (services by a Zipf law, the days slider, Refresh
 now and then, All services and Allowances) with an Overview for one view in six, at random
 times over the day, several at once. The warm-up job (`dashboard.warm`) runs on its schedule
-(every 5 minutes, compressed), and once before the first reader, as it would have overnight.
+(every 4 minutes, compressed), and once before the first reader, as it would have overnight.
 The same day is replayed three ways: with nothing ahead of the readers, with the warm-up
 job, and with the warm-up job and refresh ahead.
 
@@ -57,7 +57,7 @@ from notify_sandbox.serving import BackgroundSandbox
 OVERVIEW = "overview"
 OVERVIEW_SHARE = 1 / 6
 #: The warm-up job's schedule and reach at real speed (see `dashboard.warm`).
-WARM_EVERY_SECONDS = 300.0
+WARM_EVERY_SECONDS = 240.0
 #: Kinds whose call covers the whole platform: a reader must never wait for one.
 PLATFORM_KINDS = (
     "services",
@@ -177,8 +177,10 @@ def warming(runtime: Runtime, every: float, due_within: float) -> Iterator[None]
     warm.warm_platform(runtime.clients, due_within_seconds=due_within)
 
     def run() -> None:
-        while not stop.wait(every):
+        next_run = time.monotonic() + every
+        while not stop.wait(max(0.0, next_run - time.monotonic())):
             warm.warm_platform(runtime.clients, due_within_seconds=due_within)
+            next_run += every
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
@@ -222,7 +224,7 @@ def replay(
             results.append(view_result(view.page, elapsed, lookups, failed))
 
     warm_up = (
-        warming(warmer, WARM_EVERY_SECONDS / compress, 2 * WARM_EVERY_SECONDS / compress)
+        warming(warmer, WARM_EVERY_SECONDS / compress, warm.DUE_WITHIN_SECONDS / compress)
         if with_warm_up
         else _nothing()
     )
