@@ -51,6 +51,7 @@ def reader(go_key: str, environment: dict[str, str]) -> subprocess.Popen:
     )
 
 
+@pytest.mark.slow
 def test_two_dashboards_reading_a_key_near_its_end_make_one_refresh(
     shared_redis: RedisServer, slow_sandbox: BackgroundSandbox
 ) -> None:

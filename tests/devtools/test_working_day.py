@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from dashboard.cache.request_cache import Lookup
 from devtools import working_day
 from devtools.traffic import View
@@ -51,6 +53,7 @@ def test_the_day_is_the_same_for_the_same_seed_and_spread_over_it():
     assert any(view == View(working_day.OVERVIEW) for _, view in day)
 
 
+@pytest.mark.slow
 def test_a_tiny_day_is_replayed_and_reported(tmp_path: Path):
     figures = working_day.run(
         views=12,
