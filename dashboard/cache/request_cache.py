@@ -626,28 +626,39 @@ class RequestCache:
         if state.claim == atomic.HELD:
             state.token = ""
 
+    def wait_seconds(self, kind: str) -> float:
+        """How long a reader waits for another process's load of this kind before calling the
+        API itself: `flight_wait_seconds`, or a slow kind's whole timeout, since its call
+        takes longer than that (the services list 5 s at the platform's size)."""
+        return max(self.flight_wait_seconds, self.load_timeouts.get(kind, 0.0))
+
     def _await(self, waiting: list[_Key]) -> None:
         """Poll for values another process is loading; take the lock if its holder lets go.
 
-        After `flight_wait_seconds` the keys still locked are loaded here too, so a holder
+        After its wait (`wait_seconds`) a key still locked is loaded here too, so a holder
         that died costs a page that wait and no more.
         """
         started = time.perf_counter()
-        deadline = time.monotonic() + self.flight_wait_seconds
+        now = time.monotonic()
+        deadlines = {state.key: now + self.wait_seconds(state.request.kind) for state in waiting}
         delay = POLL_FIRST_SECONDS
-        while waiting:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+        polled = list(waiting)
+        while polled:
+            now = time.monotonic()
+            polled = [state for state in polled if deadlines[state.key] > now]
+            if not polled:
                 break
+            remaining = min(deadlines[state.key] for state in polled) - now
             time.sleep(min(delay, remaining))
             delay = min(delay * 2, POLL_MAX_SECONDS)
-            self._claim(waiting)
-            waiting = [state for state in waiting if state.claim == atomic.HELD]
+            self._claim(polled)
+            polled = [state for state in polled if state.claim == atomic.HELD]
             if not self._available():
                 break
         waited = (time.perf_counter() - started) * 1000
         for state in waiting:
-            state.milliseconds += waited
+            if state.claim == atomic.HELD:
+                state.milliseconds += waited
 
     def _store(self, states: list[_Key]) -> None:
         """Store what loaded (unless an update moved on), free locks, read copies for failures."""

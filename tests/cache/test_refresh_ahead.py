@@ -3,6 +3,7 @@ served as it is, and one background refresh replaces it; a failed refresh loses 
 
 import json
 import threading
+import time
 from uuid import uuid4
 
 import redis
@@ -209,3 +210,30 @@ def test_a_reader_of_a_missing_key_waits_for_the_api(redis_client):
     assert lookups[0].outcome == "miss"
     assert api.calls == 1
     assert cache.refresh_counts == {}
+
+
+def test_a_reader_waits_for_a_slow_kinds_load_in_another_process_beyond_the_default_wait(
+    redis_client,
+):
+    """The services list takes 5 s at the platform's size: a second reader that gave up
+    after the default 3 s would make a second 5 s call instead of waiting for the first."""
+    cache = refreshing_cache(redis_client, flight_wait_seconds=0.2, load_timeouts={KIND: 5.0})
+    other_process = refreshing_cache(redis_client)
+    key, api = f"thing-{uuid4()}", Api()
+    loading = threading.Event()
+
+    def slow_api() -> dict:
+        loading.set()
+        time.sleep(0.8)
+        return NEW
+
+    first = threading.Thread(target=lambda: other_process.fetch(key, KIND, slow_api))
+    first.start()
+    loading.wait(5)
+    answer = cache.fetch(key, KIND, api)
+    first.join()
+
+    assert answer == NEW
+    assert api.calls == 0  # it waited 0.8 s for the other's value, past its default 0.2 s
+    assert cache.wait_seconds(KIND) == 5.0
+    assert cache.wait_seconds("another kind") == 0.2
