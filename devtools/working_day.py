@@ -24,6 +24,7 @@ platform-wide API calls made.
 """
 
 import argparse
+import math
 import os
 import random
 import sys
@@ -155,7 +156,8 @@ def show(runtime: Runtime, view: traffic.View) -> str | None:
 
 
 def scaled_ttls(compress: float) -> dict[str, int]:
-    return {kind: max(1, round(ttl / compress)) for kind, ttl in DEFAULT_TTLS.items()}
+    """Every TTL divided by the compression, rounded up (Redis keeps whole seconds)."""
+    return {kind: math.ceil(ttl / compress) for kind, ttl in DEFAULT_TTLS.items()}
 
 
 def cache_for(client: redis.Redis, compress: float, refresh_ahead: bool) -> RequestCache:
