@@ -5,7 +5,11 @@ from datetime import date, timedelta
 import pytest
 
 from dashboard.cache.request_cache import recording
-from dashboard.domain.financial_year import current_financial_year, london_today
+from dashboard.domain.financial_year import (
+    current_financial_year,
+    financial_year_of,
+    london_today,
+)
 from tests.notify_client.helpers import mock_sample
 from tests.samples import sample_service_id
 
@@ -140,7 +144,8 @@ def test_a_range_of_settled_days_is_kept_a_week(
 ):
     mock_sample(requests_mock, "GET", path, sample)
     today = london_today()
-    recent = (today - timedelta(days=10), today - timedelta(days=10))
+    # Ranges of days, not one day: one day's detailed list is kept as daily counts instead.
+    recent = (today - timedelta(days=12), today - timedelta(days=10))
     settled = (today - timedelta(days=17), today - timedelta(days=11))
 
     with recording() as lookups:
@@ -154,3 +159,22 @@ def test_a_range_of_settled_days_is_kept_a_week(
             f"{prefix}{start}-{end}" + ("-False" if resource == "services" else "")
         )
         assert expected - 5 <= found <= expected
+
+
+@pytest.mark.parametrize(("method", "path", "sample", "kind", "ttl"), RANGE_METHODS)
+def test_a_settled_range_of_this_year_is_kept_a_week_and_today_is_not(
+    requests_mock, clients, redis_client, method, path, sample, kind, ttl
+):
+    mock_sample(requests_mock, "GET", path, sample)
+    today = london_today()
+    settled = today - timedelta(days=11)
+    expected = "closed-year" if financial_year_of(settled) < current_financial_year() else "settled"
+
+    with recording() as lookups:
+        getattr(clients.platform, method)(start_date=settled, end_date=settled)
+        getattr(clients.platform, method)(start_date=today, end_date=today)
+
+    assert [lookup.kind for lookup in lookups] == [f"{kind}-{expected}", kind]
+    settled_key = f"{KEY_PREFIXES[method]}-{settled}-{settled}"
+    assert WEEK - 5 <= redis_client.ttl(settled_key) <= WEEK
+    assert ttl - 5 <= redis_client.ttl(f"{KEY_PREFIXES[method]}-{today}-{today}") <= ttl
