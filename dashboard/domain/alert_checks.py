@@ -1,0 +1,164 @@
+"""What each alert rule finds, and the messages that tell each recipient about it.
+
+Pure: the checker reads the platform (the same cached calls as the pages) and hands the
+answers here. Each kind of rule is one small evaluator from `AlertInputs` to `Crossing`s;
+a crossing names its period (the day for a daily limit), so that the checker can send it at
+most once per rule, service, channel, recipient and period.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from dashboard.domain.alert_rules import Rule
+from dashboard.domain.daily_limits import daily_limit_usage
+from dashboard.domain.links import service_page_link
+from dashboard.domain.sectors import normalise_organisation_type
+
+if TYPE_CHECKING:
+    from dashboard.notify_client.schemas.services import Service, Statistics
+
+
+@dataclass(frozen=True)
+class AlertInputs:
+    """What one check read of the platform: every service and today's counts by service id."""
+
+    day: date
+    services: tuple[Service, ...]
+    today: Mapping[str, Statistics]
+    dashboard_url: str
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """One thing a rule found: a service's channel at or past the rule's threshold."""
+
+    rule_id: str
+    kind: str
+    period: str
+    service_id: str
+    service_name: str
+    channel: str
+    summary: str
+    link: str
+
+    @property
+    def warning_id(self) -> str:
+        """What is sent at most once per recipient: rule, service, channel and period."""
+        return f"{self.rule_id}/{self.service_id}/{self.channel}/{self.period}"
+
+    @property
+    def line(self) -> str:
+        """The crossing as one line of a message."""
+        return f"{self.service_name}: {self.summary} {self.link}"
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message to one recipient about one kind of rule: every crossing newly found for
+    them in this check."""
+
+    kind: str
+    channel: str
+    address: str
+    crossings: tuple[Crossing, ...]
+
+    def personalisation(self, dashboard_url: str) -> dict[str, object]:
+        """The template's fields: how many, one line each, where to look."""
+        return {
+            "count": len(self.crossings),
+            "warnings": [crossing.line for crossing in self.crossings],
+            "dashboard_link": dashboard_url,
+        }
+
+
+def watches(rule: Rule, service: Service) -> bool:
+    """Whether a rule's services include this one."""
+    chosen = rule.services
+    if chosen.everything:
+        return True
+    if chosen.sector is not None:
+        return normalise_organisation_type(service.organisation_type) == chosen.sector
+    if chosen.organisation is not None:
+        return (service.organisation or "").lower() == chosen.organisation
+    return service.id.lower() in chosen.ids
+
+
+def _link(dashboard_url: str, service: Service) -> str:
+    """The Service page of the dashboard, without the fragment that carries the name."""
+    page = service_page_link(service.id, 7, service.name).partition("#")[0]
+    return f"{dashboard_url.rstrip('/')}/{page}"
+
+
+def daily_limit_crossings(rule: Rule, inputs: AlertInputs) -> list[Crossing]:
+    """Each watched service's channels at or over `percent` of their daily limit today.
+
+    A live service that has sent nothing is never at 0 % of a limit of 0; a limit of 0 with
+    something sent is over it (the domain's infinite fraction).
+    """
+    found = []
+    for service in inputs.services:
+        counts = inputs.today.get(service.id)
+        if counts is None or not service.active or not watches(rule, service):
+            continue
+        for usage in daily_limit_usage(service, counts):
+            if usage.used == 0 or usage.fraction * 100 < rule.percent:
+                continue
+            share = f"{usage.fraction:.0%}" if usage.limit else "a limit of 0"
+            found.append(
+                Crossing(
+                    rule_id=rule.rule_id,
+                    kind=rule.kind,
+                    period=inputs.day.isoformat(),
+                    service_id=service.id,
+                    service_name=service.name,
+                    channel=usage.channel,
+                    summary=(
+                        f"{usage.label.lower()} {usage.used:,} of the daily limit of "
+                        f"{usage.limit:,} today ({share}; warns at {rule.percent:g} %)."
+                    ),
+                    link=_link(inputs.dashboard_url, service),
+                )
+            )
+    return found
+
+
+#: One evaluator per kind of rule.
+EVALUATORS: dict[str, Callable[[Rule, AlertInputs], list[Crossing]]] = {
+    "daily-limit": daily_limit_crossings,
+}
+
+
+def crossings(rules: tuple[Rule, ...], inputs: AlertInputs) -> list[tuple[Rule, Crossing]]:
+    """Every rule's crossings, in the rules' order and then by service name."""
+    found = []
+    for rule in rules:
+        evaluated = EVALUATORS[rule.kind](rule, inputs)
+        found.extend((rule, crossing) for crossing in sorted(evaluated, key=_order))
+    return found
+
+
+def _order(crossing: Crossing) -> tuple[str, str, str]:
+    return (crossing.service_name.lower(), crossing.service_id, crossing.channel)
+
+
+def messages(
+    new: list[tuple[Rule, Crossing]], is_new: Callable[[Crossing, str], bool] | None = None
+) -> list[Message]:
+    """One message per recipient and kind, listing everything that crossed for them;
+    `is_new(crossing, address)` leaves out what a recipient was already told."""
+    grouped: dict[tuple[str, str, str], list[Crossing]] = {}
+    for rule, crossing in new:
+        for channel, address in rule.recipients:
+            if is_new is not None and not is_new(crossing, address):
+                continue
+            bucket = grouped.setdefault((crossing.kind, channel, address), [])
+            if all(crossing.warning_id != known.warning_id for known in bucket):
+                bucket.append(crossing)
+    return [
+        Message(kind, channel, address, tuple(found))
+        for (kind, channel, address), found in grouped.items()
+    ]

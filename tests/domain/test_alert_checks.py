@@ -1,0 +1,121 @@
+"""The daily-limit rule at its thresholds, which services a rule watches, and one message per
+recipient and kind."""
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from dashboard.domain.alert_checks import AlertInputs, crossings, messages, watches
+from dashboard.domain.alert_rules import Rule, ServiceSelection
+from dashboard.notify_client.schemas.services import SERVICE, ChannelCounts, Service, Statistics
+from tests.samples import sample_body
+
+
+def recorded_service() -> Service:
+    return SERVICE(sample_body("GET_service"))
+
+
+def today_with(email: int = 0, sms: int = 0, letter: int = 0) -> Statistics:
+    def counts(requested: int) -> ChannelCounts:
+        return ChannelCounts(requested=requested, delivered=0, failed=0)
+
+    return Statistics(email=counts(email), sms=counts(sms), letter=counts(letter))
+
+
+def rule(percent: float = 80, services: ServiceSelection | None = None, **changes: object) -> Rule:
+    values: dict = {
+        "kind": "daily-limit",
+        "percent": percent,
+        "email": ("ops@example.gov.uk",),
+        "phone": (),
+        "services": services or ServiceSelection(everything=True),
+        "line": 2,
+    }
+    return Rule(**(values | changes))
+
+
+def inputs(service: Service, today: Statistics) -> AlertInputs:
+    return AlertInputs(
+        day=date(2026, 12, 2),
+        services=(service,),
+        today={service.id: today},
+        dashboard_url="https://dashboard.example",
+    )
+
+
+def limited(email: int = 1000, sms: int = 1000) -> Service:
+    return replace(recorded_service(), email_message_limit=email, sms_message_limit=sms)
+
+
+@pytest.mark.parametrize(
+    ("sent", "percent", "fires"),
+    [(799, 80, False), (800, 80, True), (999, 100, False), (1000, 100, True), (0, 80, False)],
+)
+def test_daily_limit_fires_at_its_threshold(sent: int, percent: float, fires: bool) -> None:
+    found = crossings((rule(percent),), inputs(limited(), today_with(email=sent)))
+    assert [crossing.channel for _, crossing in found] == (["email"] if fires else [])
+
+
+def test_a_crossing_says_what_and_links_to_the_service() -> None:
+    ((_, crossing),) = crossings((rule(80),), inputs(limited(), today_with(email=812)))
+    assert crossing.period == "2026-12-02"
+    assert crossing.warning_id == (f"daily-limit-80/{crossing.service_id}/email/2026-12-02")
+    assert crossing.summary == (
+        "emails 812 of the daily limit of 1,000 today (81%; warns at 80 %)."
+    )
+    assert crossing.link == (
+        f"https://dashboard.example/service?service_id={crossing.service_id}&days=7"
+    )
+
+
+def test_a_limit_of_zero_with_sends_is_crossed() -> None:
+    found = crossings((rule(100),), inputs(limited(sms=0), today_with(sms=1)))
+    assert [crossing.channel for _, crossing in found] == ["sms"]
+
+
+def test_an_inactive_service_is_not_watched() -> None:
+    service = replace(limited(), active=False)
+    assert crossings((rule(80),), inputs(service, today_with(email=1000))) == []
+
+
+def test_selection_by_sector_organisation_and_id() -> None:
+    service = replace(recorded_service(), organisation_type="local", organisation="ORG-1")
+    assert watches(rule(services=ServiceSelection(sector="local")), service)
+    assert not watches(rule(services=ServiceSelection(sector="central")), service)
+    assert watches(rule(services=ServiceSelection(organisation="org-1")), service)
+    assert watches(rule(services=ServiceSelection(ids=(service.id.lower(),))), service)
+    assert not watches(rule(services=ServiceSelection(ids=("other",))), service)
+
+
+def test_one_message_per_recipient_lists_every_crossing() -> None:
+    first = limited()
+    second = replace(limited(), id="b0000000-0000-4000-8000-000000000000", name="Another")
+    both = AlertInputs(
+        date(2026, 12, 2),
+        (first, second),
+        {first.id: today_with(email=900, sms=950), second.id: today_with(email=1000)},
+        "https://dashboard.example",
+    )
+    rules = (
+        rule(80),
+        rule(80, email=("ops@example.gov.uk", "boss@example.gov.uk"), phone=("07700900123",)),
+    )
+    found = crossings(rules, both)
+    sent = messages(found)
+    assert sorted((m.channel, m.address, len(m.crossings)) for m in sent) == [
+        ("email", "boss@example.gov.uk", 3),
+        ("email", "ops@example.gov.uk", 3),
+        ("sms", "07700900123", 3),
+    ]
+    personalisation = sent[0].personalisation("https://dashboard.example")
+    assert personalisation["count"] == 3
+    assert personalisation["warnings"][0].startswith("Another: emails 1,000 of")
+
+
+def test_what_a_recipient_was_told_is_left_out() -> None:
+    found = crossings((rule(80),), inputs(limited(), today_with(email=900, sms=900)))
+    told = {found[0][1].warning_id}
+    (message,) = messages(found, lambda crossing, _address: crossing.warning_id not in told)
+    assert [crossing.channel for crossing in message.crossings] == ["sms"]
+    assert messages(found, lambda _crossing, _address: False) == []
