@@ -134,7 +134,7 @@ EVALUATORS: dict[str, Callable[[Rule, AlertInputs], list[Crossing]]] = {
 
 def crossings(rules: tuple[Rule, ...], inputs: AlertInputs) -> list[tuple[Rule, Crossing]]:
     """Every rule's crossings, in the rules' order and then by service name."""
-    found = []
+    found: list[tuple[Rule, Crossing]] = []
     for rule in rules:
         evaluated = EVALUATORS[rule.kind](rule, inputs)
         found.extend((rule, crossing) for crossing in sorted(evaluated, key=_order))
