@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 CHECKED := dashboard devtools notify_sandbox tests
 
-.PHONY: run test lint chromium bench traffic screenshots notebook
+.PHONY: run test lint chromium bench traffic screenshots notebook alerts
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,12 @@ $(INSTALLED): requirements.txt
 ## Serve the dashboard on http://localhost:8501, with the sandbox API and the embedded Redis.
 run: $(INSTALLED)
 	$(BIN)/python -m devtools.serve
+
+## Beside `make run`: check the alert rules every minute and send through the sandbox's Notify
+## (ALERTS_FILE defaults to docs/alerts.example.toml; EVERY=5m to check less often).
+alerts: $(INSTALLED)
+	ALERTS_FILE=$${ALERTS_FILE:-docs/alerts.example.toml} \
+		$(BIN)/python -m dashboard.alerts run --every $${EVERY:-1m}
 
 ## Lint first (as the Notify admin's Makefile does), make sure there is a Chromium, then run
 ## every test (cache, client, sandbox, pages, browser, notebook).

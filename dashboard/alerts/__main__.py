@@ -24,16 +24,16 @@ from dashboard.redaction import redacted_url
 from dashboard.runtime import build_runtime
 from dashboard.settings import AlertSettings, load_alert_settings, load_settings
 
-_INTERVAL = re.compile(r"^(\d+)([smh]?)$")
+_INTERVAL = re.compile(r"^(\d+(?:\.\d+)?)([smh]?)$")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600}
 
 
-def interval_seconds(text: str) -> int:
-    """ "5m" → 300; "30s", "1h" and plain seconds too."""
+def interval_seconds(text: str) -> float:
+    """ "5m" → 300; "30s", "1h", "0.5s" and plain seconds too."""
     match = _INTERVAL.match(text.strip())
-    if match is None or int(match.group(1)) == 0:
+    if match is None:
         raise argparse.ArgumentTypeError(f"{text!r} is not an interval such as 30s, 5m or 1h")
-    return int(match.group(1)) * _UNITS[match.group(2)]
+    return float(match.group(1)) * _UNITS[match.group(2)]
 
 
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
@@ -44,7 +44,8 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="evaluate every rule once and exit")
     run = commands.add_parser("run", help="check again every interval until stopped")
-    run.add_argument("--every", type=interval_seconds, default=300, help="e.g. 5m (default)")
+    run.add_argument("--every", type=interval_seconds, default=300.0, help="e.g. 5m (default)")
+    run.add_argument("--checks", type=int, default=0, help="stop after this many (0: never)")
     for command in (check, run):
         command.add_argument(
             "--dry-run", action="store_true", help="say what would be sent; send nothing"
@@ -126,10 +127,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if arguments.command == "check":
         return check_once(checker, arguments.dry_run)
+    done = 0
     try:
         while True:
             started = time.monotonic()
             check_once(checker, arguments.dry_run)
+            done += 1
+            if done == arguments.checks:
+                return 0
             time.sleep(max(0.0, arguments.every - (time.monotonic() - started)))
     except KeyboardInterrupt:
         return 0

@@ -102,3 +102,11 @@ def test_broken_toml_and_an_empty_file_are_refused() -> None:
         parse_rules("# nothing yet\n")
     with pytest.raises(AlertRulesError, match="line 1: unknown setting 'rule'"):
         parse_rules('rule = "x"\n' + DOCUMENTED)
+
+
+def test_the_example_file_of_make_alerts_is_valid() -> None:
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / "docs" / "alerts.example.toml"
+    rules = parse_rules(example.read_text())
+    assert [rule.rule_id for rule in rules] == ["daily-limit-80", "daily-limit-100", "daily-limit-90"]
