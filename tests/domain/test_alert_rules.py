@@ -1,5 +1,7 @@
 """alerts.toml: the documented form read as written, every mistake refused with its line."""
 
+from pathlib import Path
+
 import pytest
 
 from dashboard.domain.alert_rules import AlertRulesError, ServiceSelection, parse_rules
@@ -105,8 +107,7 @@ def test_broken_toml_and_an_empty_file_are_refused() -> None:
 
 
 def test_the_example_file_of_make_alerts_is_valid() -> None:
-    from pathlib import Path
-
     example = Path(__file__).resolve().parents[2] / "docs" / "alerts.example.toml"
     rules = parse_rules(example.read_text())
-    assert [rule.rule_id for rule in rules] == ["daily-limit-80", "daily-limit-100", "daily-limit-90"]
+    ids = [rule.rule_id for rule in rules]
+    assert ids == ["daily-limit-80", "daily-limit-100", "daily-limit-90"]
