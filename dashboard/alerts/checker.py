@@ -17,8 +17,10 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
+from typing import Any
 
 from notifications_python_client.errors import APIError, HTTPError, InvalidResponse
 from redis import RedisError
@@ -29,8 +31,10 @@ from dashboard.domain.alert_checks import (
     Crossing,
     Message,
     crossings,
+    failure_windows,
     messages,
 )
+from dashboard.domain.allowance_table import allowance_probe, usage_range
 from dashboard.domain.alert_rules import Rule
 from dashboard.domain.financial_year import financial_year_of
 from dashboard.loaders.errors import describe_error
@@ -38,12 +42,20 @@ from dashboard.notify_client import NotifyClients
 from dashboard.notify_client.calls import gather
 from dashboard.notify_client.notifications import NotificationsSender, error_kind, error_text
 from dashboard.notify_client.schemas.notifications import SentNotification
+from dashboard.notify_client.schemas.platform import ServiceVolumes
 from dashboard.settings import AlertSettings
 
 logger = logging.getLogger(__name__)
 
 #: How long a record of a daily warning is kept: the day, and one more for clocks and zones.
 DAY_RECORD_SECONDS = 2 * 24 * 60 * 60
+#: An allowance warning is sent once a financial year: its record outlives the year.
+YEAR_RECORD_SECONDS = 400 * 24 * 60 * 60
+
+
+def record_seconds(kind: str) -> int:
+    """How long the ledger remembers a warning of this kind was sent."""
+    return YEAR_RECORD_SECONDS if kind == "allowance" else DAY_RECORD_SECONDS
 
 
 class CheckFailed(Exception):
@@ -76,28 +88,66 @@ class CheckReport:
     lines: list[str] = field(default_factory=list)
 
 
+def platform_calls(
+    clients: NotifyClients, day: date, kinds: set[str]
+) -> dict[str, Callable[[], Any]]:
+    """The pages' own cached calls that the rules' kinds need, by name: a fixed number
+    whatever the number of services (2 for daily limits; 2 more for allowances, as the
+    Allowances page makes them; 5 more for failure rates, the window and 4 before it)."""
+    services = clients.services
+    calls: dict[str, Callable[[], Any]] = {
+        "services": services.get_services,
+        "today": lambda: services.get_services_detailed(day, day),
+    }
+    if "allowance" in kinds:
+        year = financial_year_of(day)
+        calls["allowances"] = partial(
+            clients.platform.get_volumes_by_service, *allowance_probe(year)
+        )
+        calls["volumes"] = partial(clients.platform.get_volumes_by_service, *usage_range(year, day))
+    if "failure-rate" in kinds:
+        for number, (start, end) in enumerate(failure_windows(day)):
+            calls[f"window-{number}"] = partial(services.get_services_detailed, start, end)
+    return calls
+
+
 def read_platform(
-    clients: NotifyClients, day: date, dashboard_url: str, api_label: str
+    clients: NotifyClients,
+    day: date,
+    dashboard_url: str,
+    api_label: str,
+    kinds: set[str] | None = None,
 ) -> AlertInputs:
-    """The services and today's counts of every one of them, through the cache; CheckFailed
-    in one line when the API cannot be read."""
-    outcomes = gather(
-        {
-            "services": clients.services.get_services,
-            "today": lambda: clients.services.get_services_detailed(day, day),
-        }
-    )
+    """What the rules need of the platform, through the cache; CheckFailed in one line when
+    the API cannot be read."""
+    outcomes = gather(platform_calls(clients, day, kinds or {"daily-limit"}))
     for outcome in outcomes.values():
         if outcome.error is not None:
             raise CheckFailed(
                 "Cannot read the Notify API, so nothing was checked: "
                 + describe_error(outcome.error, api_label)
             )
+    volumes: list[ServiceVolumes] = []
+    if "volumes" in outcomes:
+        allowances = {row.service_id: row.free_allowance for row in outcomes["allowances"].value}
+        volumes = [
+            replace(row, free_allowance=allowances.get(row.service_id, row.free_allowance))
+            for row in outcomes["volumes"].value
+        ]
+    windows = [
+        {row.id: row.statistics for row in outcomes[name].value}
+        for name in sorted(
+            (name for name in outcomes if name.startswith("window-")),
+            key=lambda n: int(n.split("-")[1]),
+        )
+    ]
     return AlertInputs(
         day=day,
         services=tuple(outcomes["services"].value),
         today={row.id: row.statistics for row in outcomes["today"].value},
         dashboard_url=dashboard_url,
+        volumes=tuple(volumes),
+        windows=tuple(windows),
     )
 
 
@@ -129,7 +179,10 @@ class Checker:
     def check(self, day: date, *, dry_run: bool = False) -> CheckReport:
         """One pass over every rule; CheckFailed when Redis or the API cannot be used."""
         ledger = self._ledger_or_fail(dry_run)
-        inputs = read_platform(self.clients, day, self.settings.dashboard_url, self.api_label)
+        kinds = {rule.kind for rule in self.rules}
+        inputs = read_platform(
+            self.clients, day, self.settings.dashboard_url, self.api_label, kinds
+        )
         report = CheckReport()
         found = crossings(self.rules, inputs)
         report.crossings = len(found)
@@ -187,11 +240,12 @@ class Checker:
         self, message: Message, ledger: AlertLedger, report: CheckReport, day: date
     ) -> None:
         reference = f"dashboard-alert-{uuid.uuid4().hex}"
+        keep = record_seconds(message.kind)
         claimed: list[tuple[Crossing, str]] = []
         lapsed: dict[tuple[str, ...], list[tuple[Crossing, str]]] = {}
         for crossing in message.crossings:
             claim = ledger.claim(
-                crossing.warning_id, message.address, reference, self.owner, DAY_RECORD_SECONDS
+                crossing.warning_id, message.address, reference, self.owner, keep
             )
             if claim.outcome == "claimed":
                 claimed.append((crossing, claim.key))
@@ -216,7 +270,7 @@ class Checker:
             if accepted is None:
                 claimed.extend(items)
                 continue
-            ledger.mark_sent([key for _, key in items], earlier[-1], accepted, DAY_RECORD_SECONDS)
+            ledger.mark_sent([key for _, key in items], earlier[-1], accepted, keep)
             report.recovered += len(items)
             report.lines.append(
                 f"Already sent before a checker stopped: {len(items)} warnings to "
@@ -244,7 +298,7 @@ class Checker:
         except _GaveUp as gave_up:
             self._failed(ledger, report, where, gave_up, retried=True)
             return
-        ledger.mark_sent(keys, reference, sent.id, DAY_RECORD_SECONDS)
+        ledger.mark_sent(keys, reference, sent.id, keep)
         ledger.log_sent(
             financial_year_of(day),
             {

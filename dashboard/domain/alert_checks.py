@@ -8,28 +8,55 @@ most once per rule, service, channel, recipient and period.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from dashboard.domain.alert_rules import Rule
 from dashboard.domain.daily_limits import daily_limit_usage
+from dashboard.domain.financial_year import financial_year_of
+from dashboard.domain.forecast import forecast_from_total
 from dashboard.domain.links import service_page_link
 from dashboard.domain.sectors import normalise_organisation_type
+from dashboard.domain.statistics import CHANNEL_LABELS, CHANNELS
+from dashboard.domain.unusual_failures import (
+    MAX_EARLIER_WINDOWS,
+    WindowCounts,
+    judge_failure_rate,
+)
 
 if TYPE_CHECKING:
+    from dashboard.notify_client.schemas.platform import ServiceVolumes
     from dashboard.notify_client.schemas.services import Service, Statistics
+
+#: The failure-rate rule's window: today and the 7 days before (the pages' default window).
+FAILURE_WINDOW_DAYS = 7
+
+
+def failure_windows(day: date) -> list[tuple[date, date]]:
+    """The window the failure-rate rule judges, then the earlier windows of the same length
+    it compares with, nearest first (as the Service page's comparison reads them)."""
+    length = FAILURE_WINDOW_DAYS + 1
+    start = day - timedelta(days=FAILURE_WINDOW_DAYS)
+    return [
+        (start - timedelta(days=length * n), day - timedelta(days=length * n))
+        for n in range(MAX_EARLIER_WINDOWS + 1)
+    ]
 
 
 @dataclass(frozen=True)
 class AlertInputs:
-    """What one check read of the platform: every service and today's counts by service id."""
+    """What one check read of the platform: every service and today's counts by service id;
+    for an allowance rule, the year's volumes of every live service; for a failure-rate rule,
+    each service's counts in the window and the earlier windows (`failure_windows`)."""
 
     day: date
     services: tuple[Service, ...]
     today: Mapping[str, Statistics]
     dashboard_url: str
+    volumes: Sequence[ServiceVolumes] = ()
+    windows: Sequence[Mapping[str, Statistics]] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -126,9 +153,108 @@ def daily_limit_crossings(rule: Rule, inputs: AlertInputs) -> list[Crossing]:
     return found
 
 
+def allowance_crossings(rule: Rule, inputs: AlertInputs) -> list[Crossing]:
+    """Each watched live service that has used `percent` of its free text allowance this
+    financial year, or is forecast to by the year's end (the finance forecast, from the year's
+    total so far); once each per year. A service with no allowance is left out."""
+    year = financial_year_of(inputs.day)
+    by_id = {service.id: service for service in inputs.services}
+    found = []
+    for row in inputs.volumes:
+        service = by_id.get(row.service_id)
+        if service is None or row.free_allowance <= 0 or not watches(rule, service):
+            continue
+        threshold = row.free_allowance * rule.percent / 100
+        forecast = forecast_from_total(
+            row.sms_chargeable_units, row.free_allowance, year, inputs.day
+        )
+        share = row.sms_chargeable_units / row.free_allowance
+        events = []
+        if row.sms_chargeable_units >= threshold:
+            events.append(
+                (
+                    "used",
+                    f"has used {row.sms_chargeable_units:,} of its {row.free_allowance:,} free "
+                    f"text fragments this year ({share:.0%}; warns at {rule.percent:g} %).",
+                )
+            )
+        elif forecast.fragments.expected >= threshold:
+            expected = forecast.fragments.expected
+            events.append(
+                (
+                    "forecast",
+                    f"is forecast to send {expected:,} text fragments by 31 March "
+                    f"(80 % range {forecast.fragments.low:,} to {forecast.fragments.high:,}), "
+                    f"against a free allowance of {row.free_allowance:,}; used so far "
+                    f"{row.sms_chargeable_units:,} ({share:.0%}; warns at {rule.percent:g} %).",
+                )
+            )
+        for channel, summary in events:
+            found.append(
+                Crossing(
+                    rule_id=rule.rule_id,
+                    kind=rule.kind,
+                    period=f"FY{year}",
+                    service_id=service.id,
+                    service_name=service.name,
+                    channel=channel,
+                    summary=summary,
+                    link=_link(inputs.dashboard_url, service),
+                )
+            )
+    return found
+
+
+def failure_rate_crossings(rule: Rule, inputs: AlertInputs) -> list[Crossing]:
+    """Each watched service's channels whose failure rate over the window is unusual for it
+    (the analysts' rule, `unusual_failures`) and at least `percent`; once a day."""
+    if not inputs.windows:
+        return []
+    current, *earlier = inputs.windows
+    nothing = WindowCounts(0, 0)
+    found = []
+    for service in inputs.services:
+        counts = current.get(service.id)
+        if counts is None or not watches(rule, service):
+            continue
+        for channel in CHANNELS:
+            now = getattr(counts, channel)
+            before = [
+                WindowCounts(
+                    getattr(w[service.id], channel).requested,
+                    getattr(w[service.id], channel).failed,
+                )
+                if service.id in w
+                else nothing
+                for w in earlier
+            ]
+            verdict = judge_failure_rate(WindowCounts(now.requested, now.failed), before)
+            if not verdict.unusual or verdict.rate * 100 < rule.percent:
+                continue
+            found.append(
+                Crossing(
+                    rule_id=rule.rule_id,
+                    kind=rule.kind,
+                    period=inputs.day.isoformat(),
+                    service_id=service.id,
+                    service_name=service.name,
+                    channel=channel,
+                    summary=(
+                        f"{CHANNEL_LABELS[channel].lower()} failure rate {verdict.rate:.1%} "
+                        f"({now.failed:,} of {now.requested:,}) over the last "
+                        f"{FAILURE_WINDOW_DAYS + 1} days, unusual for it: {verdict.reason}"
+                    ),
+                    link=_link(inputs.dashboard_url, service),
+                )
+            )
+    return found
+
+
 #: One evaluator per kind of rule.
 EVALUATORS: dict[str, Callable[[Rule, AlertInputs], list[Crossing]]] = {
     "daily-limit": daily_limit_crossings,
+    "allowance": allowance_crossings,
+    "failure-rate": failure_rate_crossings,
 }
 
 

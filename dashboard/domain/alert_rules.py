@@ -23,8 +23,11 @@ from dataclasses import dataclass
 
 from dashboard.domain.sectors import ORGANISATION_TYPES
 
-#: Kinds the checker can evaluate; the others of the issue wait for their rule modules.
-KINDS: tuple[str, ...] = ("daily-limit",)
+#: Kinds the checker can evaluate. `percent` is the share of the daily limit, the share of the
+#: free allowance (used, or forecast by the year's end), or the lowest failure rate worth a
+#: warning when the rate is also unusual for the service (optional there: 0 by default).
+KINDS: tuple[str, ...] = ("daily-limit", "allowance", "failure-rate")
+PERCENT_OPTIONAL = frozenset({"failure-rate"})
 RULE_KEYS = frozenset({"kind", "percent", "email", "phone", "services"})
 ALL_SERVICES = "all"
 
@@ -142,10 +145,16 @@ def _rule(table: dict[str, object], header: int, fail: Fail) -> Rule:
     if kind not in KINDS:
         where = "kind" if "kind" in table else None
         raise fail(where, f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
-    percent = table.get("percent")
-    if isinstance(percent, bool) or not isinstance(percent, int | float) or not 0 < percent <= 1000:
+    percent = table.get("percent", 0 if kind in PERCENT_OPTIONAL else None)
+    lowest = 0 if kind in PERCENT_OPTIONAL else 0.0001
+    if (
+        isinstance(percent, bool)
+        or not isinstance(percent, int | float)
+        or not lowest <= percent <= 1000
+    ):
         where = "percent" if "percent" in table else None
-        raise fail(where, f"percent must be a number above 0 (up to 1000), not {percent!r}")
+        above = "0 or more" if kind in PERCENT_OPTIONAL else "above 0"
+        raise fail(where, f"percent must be a number {above} (up to 1000), not {percent!r}")
     email = _addresses(table, "email", _EMAIL, "an email address", fail)
     phone = _addresses(table, "phone", _PHONE, "a phone number", fail)
     if not email and not phone:

@@ -10,6 +10,7 @@ from notifications_python_client.authentication import create_jwt_token
 
 from dashboard.alerts.checker import Checker, CheckFailed
 from dashboard.cache.alert_ledger import AlertLedger
+from dashboard.domain.alert_rules import parse_rules
 from dashboard.domain.financial_year import financial_year_of, london_today
 from dashboard.notify_client import NotifyClients
 from dashboard.notify_client.notifications import NotificationsSender
@@ -274,3 +275,28 @@ def test_the_senders_own_daily_limit_and_a_bad_template_are_not_retried_but_show
 
 def admin_headers() -> dict[str, str]:
     return {"Authorization": f"Bearer {create_jwt_token(SECRET, 'notify-admin')}"}
+
+
+def test_every_kind_together_costs_nine_calls_and_warns_once(
+    sandbox: BackgroundSandbox,
+    alert_clients: NotifyClients,
+    ledger: AlertLedger,
+    sender: NotificationsSender,
+    alert_settings: AlertSettings,
+) -> None:
+    text = "".join(
+        f'[[rules]]\nkind = "{kind}"\npercent = {percent}\n'
+        'email = ["operations@example.gov.uk"]\nservices = "all"\n\n'
+        for kind, percent in (("daily-limit", 80), ("allowance", 90), ("failure-rate", 0))
+    )
+    checker = make_checker(parse_rules(text), alert_clients, ledger, sender, alert_settings)
+    sandbox.reset_request_counts()
+    first = checker.check(london_today())
+    calls = sandbox.request_counts()
+    sends = sum(count for route, count in calls.items() if route.startswith("POST /v2"))
+    reads = {route: count for route, count in calls.items() if not route.startswith("POST /v2")}
+    assert reads == {"GET /service": 7, "GET /platform-stats/volumes-by-service": 2}
+    kinds = {row["template_id"] for row in stored_notifications(sandbox.database)}
+    assert sends == first.messages_sent == len(kinds)  # one message per kind, one recipient
+    assert first.failures == []
+    assert checker.check(london_today()).messages_sent == 0

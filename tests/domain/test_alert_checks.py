@@ -6,8 +6,16 @@ from datetime import date
 
 import pytest
 
-from dashboard.domain.alert_checks import AlertInputs, crossings, messages, watches
+from dashboard.domain.alert_checks import (
+    AlertInputs,
+    crossings,
+    failure_windows,
+    messages,
+    watches,
+)
 from dashboard.domain.alert_rules import Rule, ServiceSelection
+from dashboard.domain.forecast import forecast_from_total
+from dashboard.notify_client.schemas.platform import ServiceVolumes
 from dashboard.notify_client.schemas.services import SERVICE, ChannelCounts, Service, Statistics
 from tests.samples import sample_body
 
@@ -119,3 +127,107 @@ def test_what_a_recipient_was_told_is_left_out() -> None:
     (message,) = messages(found, lambda crossing, _address: crossing.warning_id not in told)
     assert [crossing.channel for crossing in message.crossings] == ["sms"]
     assert messages(found, lambda _crossing, _address: False) == []
+
+
+def volumes(service: Service, used: int, allowance: int) -> ServiceVolumes:
+    return ServiceVolumes(
+        service_id=service.id,
+        service_name=service.name,
+        organisation_id=None,
+        organisation_name=None,
+        free_allowance=allowance,
+        sms_notifications=used,
+        sms_chargeable_units=used,
+        email_totals=0,
+        letter_totals=0,
+        letter_sheet_totals=0,
+        letter_cost=0.0,
+    )
+
+
+def allowance_inputs(service: Service, used: int, allowance: int, day: date) -> AlertInputs:
+    return AlertInputs(
+        day=day,
+        services=(service,),
+        today={},
+        dashboard_url="https://dashboard.example",
+        volumes=(volumes(service, used, allowance),),
+    )
+
+
+@pytest.mark.parametrize(
+    ("used", "channel"),
+    [
+        (10_000, "used"),  # the whole allowance used
+        (9_999, "forecast"),  # not used yet, but the pace uses it by 31 March
+        (1_000, None),  # 8 months in, a tenth used: the forecast stays under
+    ],
+)
+def test_allowance_used_or_forecast_at_its_threshold(used: int, channel: str | None) -> None:
+    rules = (rule(100, kind="allowance"),)
+    found = crossings(rules, allowance_inputs(limited(), used, 10_000, date(2026, 12, 2)))
+    assert [crossing.channel for _, crossing in found] == ([channel] if channel else [])
+    if channel:
+        assert found[0][1].period == "FY2026"
+
+
+def test_the_allowance_forecast_is_the_finance_forecast() -> None:
+    day = date(2026, 12, 2)
+    expected = forecast_from_total(4_000, 10_000, 2026, day).fragments.expected
+    fires = crossings(
+        (rule(expected / 100, kind="allowance"),), allowance_inputs(limited(), 4_000, 10_000, day)
+    )
+    quiet = crossings(
+        (rule((expected + 1) / 100, kind="allowance"),),
+        allowance_inputs(limited(), 4_000, 10_000, day),
+    )
+    assert [crossing.channel for _, crossing in fires] == ["forecast"]
+    assert f"forecast to send {expected:,} text fragments by 31 March" in fires[0][1].summary
+    assert quiet == []
+
+
+def test_a_service_without_an_allowance_is_not_warned_about_it() -> None:
+    rules = (rule(100, kind="allowance"),)
+    assert crossings(rules, allowance_inputs(limited(), 500, 0, date(2026, 12, 2))) == []
+
+
+def windows_inputs(service: Service, failed_now: int, earlier_rates: list[int]) -> AlertInputs:
+    def window(failed_sms: int) -> Statistics:
+        nothing = ChannelCounts(requested=0, delivered=0, failed=0)
+        sms = ChannelCounts(requested=100, delivered=100 - failed_sms, failed=failed_sms)
+        return Statistics(email=nothing, sms=sms, letter=nothing)
+
+    return AlertInputs(
+        day=date(2026, 12, 2),
+        services=(service,),
+        today={},
+        dashboard_url="https://dashboard.example",
+        windows=tuple({service.id: window(failed)} for failed in [failed_now, *earlier_rates]),
+    )
+
+
+@pytest.mark.parametrize(
+    ("failed_now", "earlier", "percent", "fires"),
+    [
+        (11, [1, 1, 1, 1], 0, True),  # 11 % against 1 %: unusual
+        (11, [1, 1, 1, 1], 12, False),  # unusual, but under the rule's own floor
+        (11, [1, 12, 1, 1], 0, False),  # not above the highest earlier window
+        (4, [1, 1, 1, 1], 0, False),  # too few failures to judge
+        (3, [1, 1, 1, 1], 0, False),
+    ],
+)
+def test_failure_rate_uses_the_unusual_rule(
+    failed_now: int, earlier: list[int], percent: float, fires: bool
+) -> None:
+    rules = (rule(percent, kind="failure-rate"),)
+    found = crossings(rules, windows_inputs(limited(), failed_now, earlier))
+    assert [crossing.channel for _, crossing in found] == (["sms"] if fires else [])
+    if fires:
+        assert "text messages failure rate 11.0% (11 of 100)" in found[0][1].summary
+
+
+def test_failure_windows_are_the_window_and_four_before_it() -> None:
+    windows = failure_windows(date(2026, 12, 2))
+    assert windows[0] == (date(2026, 11, 25), date(2026, 12, 2))
+    assert windows[1] == (date(2026, 11, 17), date(2026, 11, 24))
+    assert len(windows) == 5

@@ -73,7 +73,10 @@ services = ["d6aa2c68-a2d9-4437-ab19-3ae8eb202553"]
         ('services = ["abc"]', "line 6: 'abc' is not a service id"),
         ('services = { sector = "space" }', "line 6: sector must be one of central"),
         ('colour = "red"', "line 7: unknown key 'colour'"),
-        ('kind = "weather"', "line 3: kind must be one of daily-limit, not 'weather'"),
+        (
+            'kind = "weather"',
+            "line 3: kind must be one of daily-limit, allowance, failure-rate, not 'weather'",
+        ),
     ],
 )
 def test_a_mistake_names_its_line(change: str, message: str | None) -> None:
@@ -89,6 +92,15 @@ def test_a_mistake_names_its_line(change: str, message: str | None) -> None:
     with pytest.raises(AlertRulesError) as raised:
         parse_rules(text)
     assert f"alerts.toml {message}" in str(raised.value)
+
+
+def test_percent_is_optional_for_failure_rate_only() -> None:
+    (rule,) = parse_rules(
+        DOCUMENTED.replace("daily-limit", "failure-rate").replace("percent = 80\n", "")
+    )
+    assert (rule.kind, rule.percent, rule.rule_id) == ("failure-rate", 0, "failure-rate-0")
+    with pytest.raises(AlertRulesError, match="line 2: percent must be a number above 0"):
+        parse_rules(DOCUMENTED.replace("daily-limit", "allowance").replace("percent = 80\n", ""))
 
 
 def test_a_rule_without_anyone_to_tell_is_refused_at_its_header() -> None:
