@@ -34,8 +34,8 @@ from dashboard.domain.alert_checks import (
     failure_windows,
     messages,
 )
-from dashboard.domain.allowance_table import allowance_probe, usage_range
 from dashboard.domain.alert_rules import Rule
+from dashboard.domain.allowance_table import allowance_probe, usage_range
 from dashboard.domain.financial_year import financial_year_of
 from dashboard.loaders.errors import describe_error
 from dashboard.notify_client import NotifyClients
@@ -244,9 +244,7 @@ class Checker:
         claimed: list[tuple[Crossing, str]] = []
         lapsed: dict[tuple[str, ...], list[tuple[Crossing, str]]] = {}
         for crossing in message.crossings:
-            claim = ledger.claim(
-                crossing.warning_id, message.address, reference, self.owner, keep
-            )
+            claim = ledger.claim(crossing.warning_id, message.address, reference, self.owner, keep)
             if claim.outcome == "claimed":
                 claimed.append((crossing, claim.key))
             elif claim.outcome == "lapsed" and claim.previous is not None:
