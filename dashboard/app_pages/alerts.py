@@ -147,7 +147,7 @@ def _mutes(view: AlertsView, rule_ids: list[str]) -> None:
 
 st.title("Alerts", anchor=False)
 st.caption(
-    "Warnings sent through GOV.UK Notify by the alerts checker (`python -m dashboard.alerts`), "
+    "Warnings sent through GOV.UK Notify by the alerts checker (python -m dashboard.alerts), "
     "at most once per rule, service, channel and recipient a day."
 )
 settings = load_alert_settings()
