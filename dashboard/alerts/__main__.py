@@ -103,8 +103,8 @@ def check_once(checker: Checker, dry_run: bool) -> int:
         return 1
     except RedisError as error:
         print(
-            f"Redis failed during the check ({type(error).__name__}): what was not marked sent "
-            "will be asked about before it is sent again.",
+            f"Redis failed during the check ({type(error.__cause__ or error).__name__}): what "
+            "was not marked sent will be asked about before it is sent again.",
             file=sys.stderr,
             flush=True,
         )

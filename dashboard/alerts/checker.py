@@ -210,7 +210,7 @@ class Checker:
                 self.ledger.ping()
                 return self.ledger
             except RedisError as error:
-                why = f"Redis does not answer ({type(error).__name__})"
+                why = f"Redis does not answer ({type(error.__cause__ or error).__name__})"
         if dry_run:
             return None
         raise CheckFailed(

@@ -137,7 +137,7 @@ def _mutes(view: AlertsView, rule_ids: list[str]) -> None:
             st.error("Choose a rule and a service, and say why.")
             return
         who = reader_access().email or "this computer (open dashboard)"
-        problem = mute_rule(app.redis.client, london_today(), rule_id, service_id, who, reason)
+        problem = mute_rule(app.redis, london_today(), rule_id, service_id, who, reason)
         if problem:
             st.error(problem)
         else:
@@ -156,7 +156,7 @@ rules_section = load_rules(settings)
 _rules(rules_section, show_addresses)
 app = runtime()
 alerts = load_alerts(
-    app.redis.client,
+    app.redis,
     settings,
     london_today(),
     show_addresses=show_addresses,

@@ -18,14 +18,19 @@ Keys (under a prefix of their own, never read by the admin app):
 - `dashboard-alert-mutes:{day}`: rules muted for a service for that day, and why.
 """
 
+import functools
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import redis
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 CLAIM_PREFIX = "dashboard-alert:"
 LOG_PREFIX = "dashboard-alert-log:"
@@ -74,6 +79,24 @@ return 0
 """
 
 
+class LedgerUnavailable(redis.RedisError):
+    """Redis could not be used for the ledger (down, slow, refusing): layers above catch this
+    without importing redis."""
+
+
+def _unavailable_on_error(method: Callable[P, R]) -> Callable[P, R]:
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except LedgerUnavailable:
+            raise
+        except redis.RedisError as error:
+            raise LedgerUnavailable(f"{type(error).__name__}: {error}") from error
+
+    return wrapper
+
+
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
 
@@ -107,10 +130,12 @@ class AlertLedger:
         self._claim = client.register_script(_CLAIM)
         self._release = client.register_script(_RELEASE)
 
+    @_unavailable_on_error
     def ping(self) -> None:
         """Raise redis.RedisError unless Redis answers."""
         self.client.ping()
 
+    @_unavailable_on_error
     def claim(
         self, warning_id: str, address: str, reference: str, owner: str, ttl_seconds: int
     ) -> Claim:
@@ -123,11 +148,13 @@ class AlertLedger:
         previous = json.loads(old) if old else None
         return Claim(key, _text(outcome), previous)
 
+    @_unavailable_on_error
     def peek(self, warning_id: str, address: str) -> dict[str, Any] | None:
         """A record as it is (for a dry run), or None."""
         value = self.client.get(claim_key(warning_id, address))
         return json.loads(value) if value else None
 
+    @_unavailable_on_error
     def mark_sent(
         self, keys: list[str], reference: str, notification_id: str, ttl_seconds: int
     ) -> None:
@@ -140,12 +167,14 @@ class AlertLedger:
                 pipe.set(key, record, ex=ttl_seconds)
             pipe.execute()
 
+    @_unavailable_on_error
     def release(self, keys: list[str], owner: str) -> None:
         """The API refused the send for good (400, its own daily limit): free the claims so a
         later check may try again."""
         for key in keys:
             self._release(keys=[key], args=[owner])
 
+    @_unavailable_on_error
     def log_sent(self, financial_year: int, entry: dict[str, Any]) -> None:
         """Add a send to the year's log, newest first."""
         key = f"{LOG_PREFIX}{financial_year}"
@@ -155,6 +184,7 @@ class AlertLedger:
             pipe.expire(key, LOG_TTL_SECONDS)
             pipe.execute()
 
+    @_unavailable_on_error
     def log_failure(self, entry: dict[str, Any]) -> None:
         """Keep a refused or failed send to show on the Alerts page."""
         with self.client.pipeline(transaction=True) as pipe:
@@ -162,15 +192,18 @@ class AlertLedger:
             pipe.ltrim(FAILURES_KEY, 0, FAILURES_LENGTH - 1)
             pipe.execute()
 
+    @_unavailable_on_error
     def sent_log(self, financial_year: int) -> list[dict[str, Any]]:
         """The year's sends, newest first."""
         key = f"{LOG_PREFIX}{financial_year}"
         return [json.loads(item) for item in self.client.lrange(key, 0, -1)]
 
+    @_unavailable_on_error
     def failures(self) -> list[dict[str, Any]]:
         """The latest refused or failed sends, newest first."""
         return [json.loads(item) for item in self.client.lrange(FAILURES_KEY, 0, -1)]
 
+    @_unavailable_on_error
     def mute(self, day: date, rule_id: str, service_id: str, by: str, reason: str) -> None:
         """Mute a rule for a service for the rest of `day`."""
         key = f"{MUTES_PREFIX}{day.isoformat()}"
@@ -180,6 +213,7 @@ class AlertLedger:
             pipe.expire(key, MUTE_TTL_SECONDS)
             pipe.execute()
 
+    @_unavailable_on_error
     def mutes(self, day: date) -> dict[tuple[str, str], dict[str, Any]]:
         """The day's mutes by (rule id, service id)."""
         stored = self.client.hgetall(f"{MUTES_PREFIX}{day.isoformat()}")

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import redis
 
-from dashboard.cache.alert_ledger import AlertLedger
+from dashboard.cache.alert_ledger import AlertLedger, LedgerUnavailable
+from dashboard.cache.connection import RedisConnection
 from dashboard.domain.alert_rules import AlertRulesError, Rule, parse_rules
 from dashboard.domain.financial_year import LONDON, financial_year_label, financial_year_of
 from dashboard.loaders.errors import describe_error
@@ -137,7 +137,7 @@ def _status_call(sender: NotificationsSender, notification_id: str) -> Callable[
 
 
 def load_alerts(
-    client: redis.Redis | None,
+    connection: RedisConnection,
     settings: AlertSettings,
     day: date,
     *,
@@ -146,6 +146,7 @@ def load_alerts(
 ) -> Section[AlertsView]:
     """The ledger's sends, failures and mutes, with today's delivery statuses from Notify."""
     started = time.perf_counter()
+    client = connection.client
     if client is None:
         return Failed(
             "Redis is off, so there is no record of alerts (the checker sends none without it).",
@@ -157,7 +158,7 @@ def load_alerts(
         sent = ledger.sent_log(year)
         failures = ledger.failures()
         mutes = ledger.mutes(day)
-    except (redis.RedisError, ValueError) as error:
+    except (LedgerUnavailable, ValueError) as error:
         return Failed(
             f"Cannot read the alerts' record in Redis ({type(error).__name__}).",
             _now_freshness(started),
@@ -227,13 +228,13 @@ def load_alerts(
 
 
 def mute_rule(
-    client: redis.Redis | None, day: date, rule_id: str, service_id: str, by: str, reason: str
+    connection: RedisConnection, day: date, rule_id: str, service_id: str, by: str, reason: str
 ) -> str | None:
     """Mute a rule for a service until the day ends; the reason it could not be, or None."""
-    if client is None:
+    if connection.client is None:
         return "Redis is off, so nothing can be muted."
     try:
-        AlertLedger(client).mute(day, rule_id, service_id, by, reason)
-    except redis.RedisError as error:
+        AlertLedger(connection.client).mute(day, rule_id, service_id, by, reason)
+    except LedgerUnavailable as error:
         return f"Could not mute: Redis did not answer ({type(error).__name__})."
     return None
