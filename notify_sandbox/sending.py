@@ -41,6 +41,7 @@ from notify_sandbox.recipients import email_error, phone_error, same_recipient
 v2 = Blueprint("v2", __name__)
 
 API_PAGE_SIZE = 250
+SMS_CHARACTER_LIMIT = 918
 #: How long a message sent with a live or team key stays "sending" before it is "delivered".
 SENDING_SECONDS = 2
 TRIAL_MESSAGE = (
@@ -302,6 +303,11 @@ def _send(channel: str) -> ResponseReturnValue:
         _rendered(template["subject"], personalisation, channel) if channel == "email" else None
     )
     content = _rendered(template["content"], personalisation, channel)
+    if channel == "sms" and len(content) > SMS_CHARACTER_LIMIT:
+        raise _bad_request(
+            "Your message is too long. Text messages cannot be longer than "
+            f"{SMS_CHARACTER_LIMIT} characters. Your message is {len(content)} characters long."
+        )
     now = datetime.now(UTC).replace(tzinfo=None)
     connection = _db()
     connection.execute(

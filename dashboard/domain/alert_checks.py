@@ -94,12 +94,31 @@ class Message:
     crossings: tuple[Crossing, ...]
 
     def personalisation(self, dashboard_url: str) -> dict[str, object]:
-        """The template's fields: how many, one line each, where to look."""
-        return {
-            "count": len(self.crossings),
-            "warnings": [crossing.line for crossing in self.crossings],
-            "dashboard_link": dashboard_url,
-        }
+        """The template's fields: how many, one line each, where to look. A text message
+        names the services only, as many as fit in `SMS_LIST_CHARACTERS` (Notify refuses a
+        text longer than 918 characters), then how many more there are."""
+        if self.channel == "email":
+            lines = [crossing.line for crossing in self.crossings]
+        else:
+            lines = _short_list([f"{c.service_name} ({c.channel})" for c in self.crossings])
+        return {"count": len(self.crossings), "warnings": lines, "dashboard_link": dashboard_url}
+
+
+#: How much of a text message the list of warnings may take.
+SMS_LIST_CHARACTERS = 600
+
+
+def _short_list(items: list[str]) -> list[str]:
+    kept: list[str] = []
+    used = 0
+    for number, item in enumerate(items):
+        item = item if len(item) <= 80 else item[:79] + "…"
+        if used + len(item) + 2 > SMS_LIST_CHARACTERS:
+            kept.append(f"and {len(items) - number} more")
+            break
+        kept.append(item)
+        used += len(item) + 2
+    return kept
 
 
 def watches(rule: Rule, service: Service) -> bool:

@@ -99,17 +99,37 @@ def test_four_checkers_twenty_checks_each_send_every_warning_once(
     checkers = [
         start_checker(environment, "run", "--every", "0.5s", "--checks", "20") for _ in range(4)
     ]
+    lines_of: list[list[str]] = [[] for _ in checkers]
+
+    def read(index: int) -> None:
+        stream = checkers[index].stdout
+        assert stream is not None
+        lines_of[index].extend(stream)
+
+    readers = [threading.Thread(target=read, args=(index,)) for index in range(4)]
+    for reader in readers:
+        reader.start()
 
     def push_over_limits() -> None:
-        # While the checkers run, push the services over their limits a few at a time.
+        # Once every checker has made its first check, push the services over their limits
+        # one at a time while they keep checking.
+        while not all(lines_of) and any(c.poll() is None for c in checkers):
+            time.sleep(0.05)
         for service_id, sent in pushed:
-            time.sleep(0.8)
             alert_clients.services.update_service(service_id, email_message_limit=sent)
+            time.sleep(0.6)
 
     pusher = threading.Thread(target=push_over_limits)
     pusher.start()
-    outputs = [checker.communicate(timeout=240) for checker in checkers]
+    for checker in checkers:
+        checker.wait(timeout=240)
+    for reader in readers:
+        reader.join()
     pusher.join()
+    outputs = [
+        "".join(lines) + (checker.stderr.read() if checker.stderr else "")
+        for checker, lines in zip(checkers, lines_of, strict=True)
+    ]
     assert [checker.returncode for checker in checkers] == [0, 0, 0, 0], outputs
     # Every service pushed before the last checks ended must have been found; a final check
     # picks up any pushed after.

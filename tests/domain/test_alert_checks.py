@@ -231,3 +231,23 @@ def test_failure_windows_are_the_window_and_four_before_it() -> None:
     assert windows[0] == (date(2026, 11, 25), date(2026, 12, 2))
     assert windows[1] == (date(2026, 11, 17), date(2026, 11, 24))
     assert len(windows) == 5
+
+
+def test_a_text_message_lists_what_fits_then_how_many_more() -> None:
+    many = tuple(
+        replace(limited(), id=f"{number:08d}-0000-4000-8000-000000000000", name=f"Service {number}")
+        for number in range(100)
+    )
+    inputs = AlertInputs(
+        date(2026, 12, 2),
+        many,
+        {service.id: today_with(email=1000) for service in many},
+        "https://dashboard.example",
+    )
+    (message,) = messages(crossings((rule(100, email=(), phone=("07700900123",)),), inputs))
+    fields = message.personalisation("https://dashboard.example")
+    listed = fields["warnings"]
+    assert fields["count"] == 100
+    assert listed[0] == "Service 0 (email)"
+    assert listed[-1].startswith("and ") and listed[-1].endswith(" more")
+    assert sum(len(item) + 2 for item in listed) <= 700

@@ -233,3 +233,16 @@ def test_send_faults_answer_500_then_429_then_send(writable_client: FlaskClient)
     assert second.status_code == 429
     assert second.get_json()["errors"][0]["error"] == "RateLimitError"
     assert third.status_code == 201
+
+
+def test_a_text_message_over_918_characters_is_refused(writable_client: FlaskClient) -> None:
+    body = {
+        "phone_number": "07700 900123",
+        "template_id": daily_limit_text_template(),
+        "personalisation": personalisation(warnings=["x" * 900]),
+    }
+    answer = writable_client.post("/v2/notifications/sms", json=body, headers=key_headers())
+    assert answer.status_code == 400
+    assert answer.get_json()["errors"][0]["message"].startswith(
+        "Your message is too long. Text messages cannot be longer than 918 characters."
+    )
