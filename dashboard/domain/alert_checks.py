@@ -183,31 +183,8 @@ def allowance_crossings(rule: Rule, inputs: AlertInputs) -> list[Crossing]:
         service = by_id.get(row.service_id)
         if service is None or row.free_allowance <= 0 or not watches(rule, service):
             continue
-        threshold = row.free_allowance * rule.percent / 100
-        forecast = forecast_from_total(
-            row.sms_chargeable_units, row.free_allowance, year, inputs.day
-        )
-        share = row.sms_chargeable_units / row.free_allowance
-        events = []
-        if row.sms_chargeable_units >= threshold:
-            events.append(
-                (
-                    "used",
-                    f"has used {row.sms_chargeable_units:,} of its {row.free_allowance:,} free "
-                    f"text fragments this year ({share:.0%}; warns at {rule.percent:g} %).",
-                )
-            )
-        elif forecast.fragments.expected >= threshold:
-            expected = forecast.fragments.expected
-            events.append(
-                (
-                    "forecast",
-                    f"is forecast to send {expected:,} text fragments by 31 March "
-                    f"(80 % range {forecast.fragments.low:,} to {forecast.fragments.high:,}), "
-                    f"against a free allowance of {row.free_allowance:,}; used so far "
-                    f"{row.sms_chargeable_units:,} ({share:.0%}; warns at {rule.percent:g} %).",
-                )
-            )
+        event = _allowance_event(row, rule.percent, year, inputs.day)
+        events = [] if event is None else [event]
         for channel, summary in events:
             found.append(
                 Crossing(
@@ -222,6 +199,32 @@ def allowance_crossings(rule: Rule, inputs: AlertInputs) -> list[Crossing]:
                 )
             )
     return found
+
+
+def _allowance_event(
+    row: ServiceVolumes, percent: float, year: int, day: date
+) -> tuple[str, str] | None:
+    """("used" or "forecast", the words) when a service is at `percent` of its allowance, or
+    forecast to be by 31 March; the forecast is made only for services not already there."""
+    used, allowance = row.sms_chargeable_units, row.free_allowance
+    threshold = allowance * percent / 100
+    share = f"{used / allowance:.0%}; warns at {percent:g} %"
+    if used >= threshold:
+        return (
+            "used",
+            f"has used {used:,} of its {allowance:,} free text fragments this year ({share}).",
+        )
+    if used == 0:
+        return None
+    fragments = forecast_from_total(used, allowance, year, day).fragments
+    if fragments.expected < threshold:
+        return None
+    return (
+        "forecast",
+        f"is forecast to send {fragments.expected:,} text fragments by 31 March (80 % range "
+        f"{fragments.low:,} to {fragments.high:,}), against a free allowance of "
+        f"{allowance:,}; used so far {used:,} ({share}).",
+    )
 
 
 def failure_rate_crossings(rule: Rule, inputs: AlertInputs) -> list[Crossing]:
