@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard.app_pages.plain_text import plain
-from dashboard.app_pages.shared import caption_freshness, may_change_cache, reader_access, runtime
+from dashboard.app_pages.shared import may_change_cache, reader_access, runtime
 from dashboard.domain.financial_year import london_today
 from dashboard.loaders.alerts_page import (
     AlertsView,
@@ -164,7 +164,6 @@ alerts = load_alerts(
 )
 if isinstance(alerts, Ready):
     _sent(alerts.value)
-    caption_freshness(alerts.freshness)
     rule_ids = (
         [rule.rule_id for rule in rules_section.value] if isinstance(rules_section, Ready) else []
     )

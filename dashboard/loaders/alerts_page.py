@@ -32,12 +32,12 @@ STATUS_LOOKUPS = 20
 SENT_COLUMNS = (
     "sent_at",
     "kind",
-    "rules",
-    "services",
+    "status",
+    "notification_id",
     "channel",
     "recipient",
-    "notification_id",
-    "status",
+    "rules",
+    "services",
 )
 
 
