@@ -300,3 +300,22 @@ def test_every_kind_together_costs_nine_calls_and_warns_once(
     assert sends == first.messages_sent == len(kinds)  # one message per kind, one recipient
     assert first.failures == []
     assert checker.check(london_today()).messages_sent == 0
+
+
+def test_a_rule_muted_for_a_service_today_is_not_sent(
+    sandbox: BackgroundSandbox,
+    alert_clients: NotifyClients,
+    ledger: AlertLedger,
+    sender: NotificationsSender,
+    alert_settings: AlertSettings,
+) -> None:
+    service_id, sent = busy_live_service(alert_clients)
+    alert_clients.services.update_service(service_id, email_message_limit=sent)
+    ledger.mute(london_today(), "daily-limit-100", service_id, "admin@example.gov.uk", "planned")
+    rules = rules_for(service_id, 80, 100)
+    report = make_checker(rules, alert_clients, ledger, sender, alert_settings).check(
+        london_today()
+    )
+    assert (report.muted, report.warnings_sent) == (1, 1)
+    (row,) = stored_notifications(sandbox.database)
+    assert "warns at 80 %" in row["personalisation"]["warnings"][0]

@@ -22,7 +22,7 @@ from dashboard.notify_client import NotifyClients
 from notify_sandbox.serving import BackgroundSandbox
 from tests.alerts.conftest import SECRET
 from tests.alerts.helpers import busy_live_service, stored_notifications, warning_lines
-from tests.redis_server import RedisServer
+from tests.redis_server import RedisServer, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -253,3 +253,25 @@ def test_without_redis_nothing_is_sent_and_the_reason_is_given(
         "warning could be sent twice."
     )
     assert stored_notifications(sandbox.database) == []
+
+
+def test_an_api_that_cannot_be_read_exits_1_with_one_line(
+    redis_server: RedisServer, redis_client: redis.Redis, tmp_path: Path
+) -> None:
+    # redis_client empties the cache: nothing to answer from but the (closed) API.
+    rules = write_rules(tmp_path / "alerts.toml", ["d6aa2c68-a2d9-4437-ab19-3ae8eb202553"])
+    closed = f"http://127.0.0.1:{free_port()}"
+    environment = {
+        **os.environ,
+        "API_HOST_NAME": closed,
+        "REDIS_URL": redis_server.url,
+        "ALERTS_FILE": str(rules),
+    }
+    checker = start_checker(environment, "check")
+    output, errors = checker.communicate(timeout=60)
+    assert checker.returncode == 1
+    assert output == ""
+    assert errors.splitlines() == [
+        "Cannot read the Notify API, so nothing was checked: The Notify API at "
+        f"{closed} could not be reached or is too slow. Try again in a moment."
+    ]
