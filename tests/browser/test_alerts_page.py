@@ -4,9 +4,11 @@ the sandbox: its tables, the delivery status read back, and no serious axe viola
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+import requests
 from playwright.sync_api import Page
 
 from tests.browser.axe_check import check
@@ -24,6 +26,19 @@ services = "all"
 """
 
 
+def wait_for_api(api_url: str, timeout: float = 240) -> None:
+    """The dashboard answers before the sandbox has built its database on a first run."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{api_url}/_status", timeout=1).ok:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{api_url} did not start")
+
+
 def test_the_alerts_page_after_a_check_is_accessible(page: Page, tmp_path: Path) -> None:
     rules = tmp_path / "alerts.toml"
     rules.write_text(RULES)
@@ -33,6 +48,7 @@ def test_the_alerts_page_after_a_check_is_accessible(page: Page, tmp_path: Path)
     overrides = {"ALERTS_FILE": str(rules)}
     arguments = ["--api-port", str(api_port), "--services", str(SERVICES)]
     with serving(data, overrides, arguments) as url:
+        wait_for_api(f"http://127.0.0.1:{api_port}")
         checked = subprocess.run(
             [sys.executable, "-m", "dashboard.alerts", "check"],
             cwd=ROOT,
