@@ -510,6 +510,32 @@ def get_data_for_billing_report() -> ResponseReturnValue:
     return jsonify(sorted(entries, key=serialize.by_organisation))
 
 
+@api.get("/organisations")
+def get_organisations() -> ResponseReturnValue:
+    """A bare list of every organisation, active first then by name, as the API lists them."""
+    return jsonify(
+        [serialize.organisation_for_list(row, live) for row, live in queries.organisations(_db())]
+    )
+
+
+@api.get("/organisations/<uuid:organisation_id>/services-with-usage")
+def get_organisation_services_usage(organisation_id: UUID) -> ResponseReturnValue:
+    """An organisation's services out of trial mode, active first then by name (case aside),
+    with the year's texts, letter cost and emails; `updated_at` is null, as the API's is
+    until its hourly billing task has run."""
+    year = _year_argument()
+    stretches = _stored_months(*financial_year_dates(year))
+    stored = queries.allowances(_db(), year)
+    entries = []
+    for row in queries.organisation_services(_db(), str(organisation_id)):
+        allowance = stored.get(row["id"], 0)  # no row for the year: 0, as the API's outer join
+        usages = _usages(stretches, service_sid=row["sid"]).get(row["sid"], []) if stretches else []
+        lines = usage_lines(usages, allowance, row["letter_postage"])
+        entries.append(serialize.organisation_service_usage(row, allowance, lines))
+    entries.sort(key=lambda entry: (not entry["active"], entry["service_name"].lower()))
+    return jsonify(services=entries, updated_at=None)
+
+
 @api.get("/service/<uuid:service_id>/email-reply-to")
 def get_reply_to(service_id: UUID) -> ResponseReturnValue:
     """A bare list of a service's reply-to addresses."""

@@ -411,3 +411,27 @@ def newest_allowance_year(connection: sqlite3.Connection, service_id: str) -> in
     return connection.execute(
         "SELECT MAX(financial_year_start) FROM annual_billing WHERE service_id = ?", (service_id,)
     ).fetchone()[0]
+
+
+def organisations(connection: sqlite3.Connection) -> list[tuple[sqlite3.Row, int]]:
+    """Every organisation with its count of live services (active and not restricted, as the
+    API's `Organisation.live_services` counts them), by name."""
+    rows = connection.execute(
+        """SELECT organisations.*,
+                  (SELECT COUNT(*) FROM services
+                   WHERE services.organisation_id = organisations.id
+                     AND services.active = 1 AND services.restricted = 0) AS live
+           FROM organisations ORDER BY organisations.name"""
+    ).fetchall()
+    return [(row, row["live"]) for row in rows]
+
+
+def organisation_services(
+    connection: sqlite3.Connection, organisation_id: str
+) -> list[sqlite3.Row]:
+    """An organisation's services that are not in trial mode, active or not (the API's
+    `get_organisation_live_services_and_their_free_allowance`)."""
+    return connection.execute(
+        _SERVICE_SELECT + " WHERE services.organisation_id = ? AND services.restricted = 0",
+        (organisation_id,),
+    ).fetchall()

@@ -33,6 +33,8 @@ DEFAULT_TTLS: Mapping[str, int] = MappingProxyType(
         "volumes-by-service-closed-year": 7 * DAY,
         "billing-report": HOUR,
         "billing-report-closed-year": 7 * DAY,
+        "organisations": HOUR,
+        "organisation-usage": HOUR,
         "templates": 7 * DAY,
         "template": 7 * DAY,
         "template-versions": 7 * DAY,
