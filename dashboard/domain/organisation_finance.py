@@ -28,11 +28,13 @@ import pandas as pd
 
 from dashboard.domain.excluded import Excluded
 from dashboard.domain.forecast import (
+    GroupForecast,
     ServiceForecast,
     forecast_from_total,
     over_words,
     sum_forecasts,
 )
+from dashboard.domain.links import service_page_link
 from dashboard.domain.liveness import service_status
 from dashboard.domain.platform_service import is_platform_service
 from dashboard.domain.sectors import sector_name
@@ -68,6 +70,8 @@ FORECAST_COLUMNS: tuple[str, ...] = (
 )
 #: The columns that come from the billing report, absent when it could not be read.
 CHARGE_COLUMNS: tuple[str, ...] = ("chargeable", "text_cost", "total_cost")
+#: The window a service's link opens its Service page on.
+SERVICE_PAGE_DAYS = 7
 #: Tables are sorted by what they cost, most first.
 DEFAULT_SORT = "total_cost"
 #: The billing report's own columns, for the CSVs (as the Notify team's billing report has).
@@ -79,6 +83,7 @@ BILLING_COLUMNS: tuple[str, ...] = (
 )
 SERVICE_COLUMNS: tuple[str, ...] = (
     "service_id",
+    "link",
     "name",
     "organisation_id",
     "organisation",
@@ -121,6 +126,7 @@ class OrganisationFinance:
     excluded: tuple[Excluded, ...]
     has_charges: bool
     forecast: bool
+    year_end: GroupForecast
 
 
 def _billing_fields(row: BillingReportRow | None) -> dict[str, Any]:
@@ -150,6 +156,7 @@ def _live_row(
     text_cost = float(charged.sms_cost) if charged else 0.0
     return {
         "service_id": entry.service_id,
+        "link": service_page_link(entry.service_id, SERVICE_PAGE_DAYS, entry.service_name),
         "name": entry.service_name,
         "organisation_id": entry.organisation_id or "",
         "organisation": entry.organisation_name or NO_ORGANISATION,
@@ -253,6 +260,11 @@ def organisation_finance(
         excluded=tuple(excluded),
         has_charges=charges is not None,
         forecast=today <= date(year + 1, 3, 31),
+        year_end=sum_forecasts(
+            forecast
+            for service_id, forecast in forecasts.items()
+            if not is_platform_service(service_id)
+        ),
     )
 
 
