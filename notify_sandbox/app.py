@@ -44,7 +44,7 @@ from notify_sandbox.facts import (
 )
 from notify_sandbox.request_counts import RequestCounts, route_key
 from notify_sandbox.validation import update_errors
-from notify_sandbox.volumes import DAYS_KEPT
+from notify_sandbox.history import history_start
 
 #: Endpoints that answer without a token: the health check and the request counts.
 OPEN_ENDPOINTS = {"sandbox.status", "sandbox.get_request_counts", "sandbox.reset_request_counts"}
@@ -366,26 +366,34 @@ def _usages(
     service_sid: int | None = None,
     channels: tuple[str, ...] = CHANNELS,
 ) -> dict[int, list[Usage]]:
-    """What each service (or one) sent in each stretch of days, by service sid."""
+    """What each service (or one) sent in each stretch of days, by service sid: the daily
+    counts, and the months of history before them (`history.py`)."""
     timeline = _timeline()
-    rows = queries.usage_by_stretch(
-        _db(),
-        [(timeline.days_ago(last), timeline.days_ago(first)) for first, last in stretches],
-        service_sid=service_sid,
-        channels=channels,
-    )
-    by_service: dict[int, list[Usage]] = {}
+    days_ago = [(timeline.days_ago(last), timeline.days_ago(first)) for first, last in stretches]
+    rows = [
+        *queries.usage_by_stretch(_db(), days_ago, service_sid=service_sid, channels=channels),
+        *queries.history_by_stretch(_db(), days_ago, service_sid=service_sid, channels=channels),
+    ]
+    sums: dict[tuple[int, int, str], tuple[int, int, int]] = {}
     for sid, index, channel, sent, fragments, sheets in rows:
+        before = sums.get((sid, index, channel), (0, 0, 0))
+        sums[sid, index, channel] = (before[0] + sent, before[1] + fragments, before[2] + sheets)
+    by_service: dict[int, list[Usage]] = {}
+    for (sid, index, channel), (sent, fragments, sheets) in sums.items():
         usage = Usage(stretches[index][0], channel, sent, fragments, sheets)
         by_service.setdefault(sid, []).append(usage)
     return by_service
 
 
 def _stored_months(first: date, last: date) -> list[tuple[date, date]]:
-    """The month stretches of a range that the file can hold data for (the days it keeps, up
-    to today), so that however long a range is asked for, only those are read."""
-    today = _timeline().today
-    return month_stretches(max(first, today - timedelta(days=DAYS_KEPT)), min(last, today))
+    """The month stretches of a range that the file can hold data for (its months of history
+    and the days it keeps, up to today), so that however long a range is asked for, only
+    those are read."""
+    timeline = _timeline()
+    kept = (timeline.anchor - history_start(timeline.anchor)).days
+    return month_stretches(
+        max(first, timeline.today - timedelta(days=kept)), min(last, timeline.today)
+    )
 
 
 def _usage(service_id: UUID, year: int) -> list[UsageLine]:

@@ -209,6 +209,37 @@ def usage_by_stretch(
     )
 
 
+def history_by_stretch(
+    connection: sqlite3.Connection,
+    stretches: Sequence[tuple[int, int]],
+    *,
+    service_sid: int | None = None,
+    channels: Sequence[str] = CHANNELS,
+) -> list[tuple]:
+    """`usage_by_stretch`'s rows from the months of history before the daily counts
+    (`history.py`): a stretch that covers part of a history row gets that share of it, by
+    days, rounded down."""
+    unknown = set(channels) - set(CHANNELS)
+    if unknown:
+        raise ValueError(f"not channels: {sorted(unknown)}")
+    channel_names = ", ".join(f"'{channel}'" for channel in channels)
+    one_service = "AND service_sid = :sid" if service_sid is not None else ""
+    query = f"""SELECT service_sid, channel,
+                       MIN(oldest, :oldest) - MAX(newest, :newest) + 1, oldest - newest + 1,
+                       sent, fragments, sheets
+                FROM monthly_history
+                WHERE newest <= :oldest AND oldest >= :newest
+                  AND channel IN ({channel_names}) {one_service}"""
+    sums: dict[tuple[int, int, str], list[int]] = {}
+    for stretch, (newest, oldest) in enumerate(stretches):
+        parameters = {"newest": newest, "oldest": oldest, "sid": service_sid}
+        for sid, channel, overlap, days, *counts in connection.execute(query, parameters):
+            total = sums.setdefault((sid, stretch, channel), [0, 0, 0])
+            for index, count in enumerate(counts):
+                total[index] += count if overlap == days else count * overlap // days
+    return [(*key, *counts) for key, counts in sums.items()]
+
+
 def statuses_by_stretch(
     connection: sqlite3.Connection,
     stretches: Sequence[tuple[int, int]],
