@@ -42,9 +42,9 @@ from notify_sandbox.facts import (
     financial_year_dates,
     financial_year_of,
 )
+from notify_sandbox.history import history_start
 from notify_sandbox.request_counts import RequestCounts, route_key
 from notify_sandbox.validation import update_errors
-from notify_sandbox.history import history_start
 
 #: Endpoints that answer without a token: the health check and the request counts.
 OPEN_ENDPOINTS = {"sandbox.status", "sandbox.get_request_counts", "sandbox.reset_request_counts"}
