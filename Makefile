@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 CHECKED := dashboard devtools notify_sandbox tests
 
-.PHONY: run test lint chromium bench traffic screenshots notebook
+.PHONY: run test lint chromium bench backtest traffic screenshots notebook
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ chromium: $(INSTALLED)
 ## Issue 7's figures at 500, 2,000 and 10,000 services (cold ones with the real API's latency).
 bench: $(INSTALLED)
 	$(BIN)/python -m devtools.bench
+
+## The year-end forecast against the sandbox's past years (coverage of its 80 % range, errors).
+backtest: $(INSTALLED)
+	$(BIN)/python -m devtools.backtest
 
 ## Drive realistic page views through the loaders to fill the cache telemetry (the running
 ## API, or a sandbox of its own when none answers).
