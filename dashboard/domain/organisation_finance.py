@@ -19,7 +19,7 @@ are also forecast to 31 March (`forecast.forecast_from_total`), summed by organi
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -210,6 +210,20 @@ NOT_LIVE_COLUMNS: tuple[str, ...] = (
 )
 
 
+def not_live_services(
+    by_id: Mapping[str, Service], live_ids: Collection[str], charges: Sequence[BillingReportRow]
+) -> pd.DataFrame:
+    """The billing report's services that are not live (trial or inactive ones with letters or
+    a text cost), most total cost first, with their status from the services list."""
+    rows = [
+        _not_live_row(row, by_id.get(row.service_id))
+        for row in charges
+        if row.service_id not in live_ids
+    ]
+    table = pd.DataFrame(rows, columns=list(NOT_LIVE_COLUMNS))
+    return sort_table(table, DEFAULT_SORT, descending=True)
+
+
 def organisation_finance(
     year: int,
     services: Sequence[Service],
@@ -238,14 +252,7 @@ def organisation_finance(
         forecasts[entry.service_id] = forecast
         service = by_id.get(entry.service_id)
         rows.append(_live_row(entry, service, allowance, charged.get(entry.service_id), forecast))
-    not_live = pd.DataFrame(
-        [
-            _not_live_row(row, by_id.get(row.service_id))
-            for row in charged.values()
-            if row.service_id not in live_ids
-        ],
-        columns=list(NOT_LIVE_COLUMNS),
-    )
+    not_live = not_live_services(by_id, live_ids, charges or ())
     table = pd.DataFrame(rows, columns=list(SERVICE_COLUMNS))
     if charges is None:
         table = table.drop(columns=[*CHARGE_COLUMNS, *BILLING_COLUMNS])
@@ -256,7 +263,7 @@ def organisation_finance(
         services=customers,
         organisations=organisation_totals(customers, forecasts),
         platform=table[own].reset_index(drop=True),
-        not_live=sort_table(not_live, DEFAULT_SORT, descending=True),
+        not_live=not_live,
         excluded=tuple(excluded),
         has_charges=charges is not None,
         forecast=today <= date(year + 1, 3, 31),
