@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from dashboard.domain.excluded import Excluded
+from dashboard.domain.financial_year import financial_year_bounds, financial_year_label
 from dashboard.domain.forecast import (
     GroupForecast,
     ServiceForecast,
@@ -35,7 +36,6 @@ from dashboard.domain.forecast import (
     over_words,
     sum_forecasts,
 )
-from dashboard.domain.financial_year import financial_year_bounds, financial_year_label
 from dashboard.domain.links import service_page_link
 from dashboard.domain.organisation_finance import (
     BILLING_COLUMNS,
