@@ -6,6 +6,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard.app_pages import platform_charts
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     caption_freshness,
@@ -17,7 +18,12 @@ from dashboard.app_pages.shared import (
     table_with_csv,
     warn_if_stale,
 )
-from dashboard.domain.financial_year import financial_year_label, financial_years
+from dashboard.domain.allowance_table import year_notes
+from dashboard.domain.financial_year import (
+    current_financial_year,
+    financial_year_label,
+    financial_years,
+)
 from dashboard.domain.forecast import METHOD
 from dashboard.domain.links import LINK_NAME_PATTERN
 from dashboard.domain.organisation_finance import (
@@ -35,6 +41,8 @@ from dashboard.loaders.organisations import load_organisations
 from dashboard.loaders.sections import Failed
 
 ORDERS = ("Highest first", "Lowest first")
+#: Organisations drawn in the year-end chart: the first ones in the table's order.
+CHARTED = 15
 
 
 def organisation_columns(forecast: bool) -> dict[str, Any]:
@@ -235,9 +243,14 @@ def render() -> None:
     finance = section.value.finance
     warn_if_stale(section.freshness)
     show_missing(section.value.missing)
+    for note in year_notes(year, finance.has_data, len(finance.not_live), current_financial_year()):
+        st.info(note, icon="ℹ️")
+    if not finance.has_data:
+        caption_freshness(section.freshness)
+        return
     st.header(f"By organisation, {financial_year_label(year)}", anchor=False)
     st.caption(MONEY_NOTE + f" Services with no organisation are one row, “{NO_ORGANISATION}”.")
-    if finance.forecast:
+    if finance.forecast and year == current_financial_year():
         st.caption(METHOD)
     _headline(finance)
     show_excluded(finance.excluded)
@@ -253,6 +266,17 @@ def render() -> None:
         f"notify-organisations-{year}.csv",
         "Download organisations CSV",
     )
+    if finance.forecast and finance.has_charges and year == current_financial_year():
+        top = shown.head(CHARTED)
+        st.caption(
+            f"The {len(top)} organisations first in the table: text cost so far (the bar) and "
+            "by 31 March, the months not yet happened drawn as the 80 % range (the line) "
+            "around its expected value (the tick). The table gives the same figures."
+        )
+        st.altair_chart(
+            platform_charts.year_end_range(top, "organisation", "text_cost", "year_end_text_cost"),
+            width="stretch",
+        )
     _organisation_services(finance, shown)
     _apart(finance)
     caption_freshness(section.freshness)

@@ -378,21 +378,22 @@ def totals(tables: AllowanceTables) -> dict[str, float]:
     return figures
 
 
-def year_notes(tables: AllowanceTables, current_year: int) -> tuple[str, ...]:
+def year_notes(
+    financial_year: int, has_data: bool, not_live: int, current_year: int
+) -> tuple[str, ...]:
     """What the year's figures are, said before them: a year the API holds nothing for says so
     instead of showing zeros, and a past year says that its services are today's live ones
     (volumes-by-service lists those, whatever the range) and how many with costs that year
-    are no longer live."""
-    label = financial_year_label(tables.financial_year)
-    if not tables.has_data:
+    are no longer live (`not_live`)."""
+    label = financial_year_label(financial_year)
+    if not has_data:
         return (
             f"The API holds no texts, letters or charges for {label}: its data does not reach "
             "back this far, so there are no figures to show rather than zeros.",
         )
-    if tables.financial_year >= current_year:
+    if financial_year >= current_year:
         return ()
-    gone = len(tables.not_live)
-    services = "1 service" if gone == 1 else f"{gone:,} services"
+    services = "1 service" if not_live == 1 else f"{not_live:,} services"
     return (
         f"{label} has ended. The services listed are those live today, with what they used "
         f"and were charged in {label}: the API lists only today's live services, even for a "

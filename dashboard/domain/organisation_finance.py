@@ -127,6 +127,7 @@ class OrganisationFinance:
     has_charges: bool
     forecast: bool
     year_end: GroupForecast
+    has_data: bool
 
 
 def _billing_fields(row: BillingReportRow | None) -> dict[str, Any]:
@@ -267,6 +268,13 @@ def organisation_finance(
         excluded=tuple(excluded),
         has_charges=charges is not None,
         forecast=today <= date(year + 1, 3, 31),
+        has_data=bool(
+            charges
+            or any(
+                entry.sms_chargeable_units or entry.letter_totals or entry.email_totals
+                for entry in volumes
+            )
+        ),
         year_end=sum_forecasts(
             forecast
             for service_id, forecast in forecasts.items()

@@ -315,7 +315,7 @@ def test_with_today_each_service_has_a_year_end_range_summed_by_sector():
 
 def test_a_year_with_no_data_says_so_and_a_past_year_says_what_it_holds():
     empty = allowance_tables(2017, [], [], [], [])
-    assert year_notes(empty, 2026) == (
+    assert year_notes(2017, empty.has_data, len(empty.not_live), 2026) == (
         "The API holds no texts, letters or charges for 2017 to 2018: its data does not reach "
         "back this far, so there are no figures to show rather than zeros.",
     )
@@ -327,7 +327,7 @@ def test_a_year_with_no_data_says_so_and_a_past_year_says_what_it_holds():
         [volumes(live, "Live", 0, 100)],
         [charge(gone, "Gone", 10, 0.2)],
     )
-    (note,) = year_notes(past, 2026)
+    (note,) = year_notes(2024, past.has_data, len(past.not_live), 2026)
     assert "live today" in note and "1 service with costs in 2024 to 2025" in note
     assert list(past.not_live["status"]) == ["Inactive"]
-    assert year_notes(past, 2024) == ()
+    assert year_notes(2024, True, 1, 2024) == ()
