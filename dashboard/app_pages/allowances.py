@@ -7,6 +7,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from dashboard.app_pages import platform_charts
+from dashboard.app_pages.finance_columns import year_ahead_columns
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     caption_freshness,
@@ -52,83 +53,65 @@ NUMBERS = {
 }
 
 
-def sector_columns(forecast: bool = False) -> dict[str, Any]:
+def sector_columns() -> dict[str, Any]:
     """Sector, then how many services went over their own allowance and what that costs, then
     letters and the total; the pooled share last, labelled as the sum it is. All of them fit
-    a 1,400 px window beside the sidebar."""
+    a 1,400 px window beside the sidebar (the year ahead is a table of its own)."""
     number = st.column_config.NumberColumn
-    columns = {
-        "sector": st.column_config.TextColumn("Sector", width=190, pinned=True),
+    return {
+        "sector": st.column_config.TextColumn("Sector", width=170, pinned=True),
         "services": number("Services", width=65, help="Live services in the sector"),
         "services_over": number(
             "Over", width=50, help="Services that used more than their own free allowance"
         ),
         "services_under": number("Under", width=55, help="Services within their own allowance"),
         "chargeable": number(
-            "Chargeable", width=85, help="Fragments beyond each service's own allowance"
+            "Chargeable", width=80, help="Fragments beyond each service's own allowance"
         ),
-        "cost": number("Text cost (£)", width=90, format="accounting"),
-        "letters": number("Letters", width=70, format="localized"),
-        "letter_cost": number("Letter cost (£)", width=90, format="accounting"),
-        "total_cost": number("Total cost (£)", width=95, format="accounting"),
-        "used": number("Fragments used", width=95),
+        "cost": number("Text cost (£)", width=85, format="accounting"),
+        "letter_cost": number("Letter cost (£)", width=85, format="accounting"),
+        "total_cost": number("Total cost (£)", width=90, format="accounting"),
+        "used": number("Fragments used", width=85),
         "total_allowance": number(
-            "Sum of allowances", width=95, help="Every service's own allowance, added up"
+            "Sum of allowances", width=90, help="Every service's own allowance, added up"
         ),
         "share_used": number(
             "Used of the sum",
-            width=85,
+            width=75,
             format="percent",
             help="Fragments used against the sum of the sector's allowances: a pooled figure, "
             "secondary to the services over and under (one service far over can hide behind "
             "many under). Not clipped: over 100 % is over.",
         ),
     }
-    if forecast:
-        columns |= {
-            "year_end_cost": number("Year-end text cost (£)", width=105, format="accounting"),
-            "year_end_cost_low": number("Low (80 %)", width=85, format="accounting"),
-            "year_end_cost_high": number("High (80 %)", width=85, format="accounting"),
-            "expected_over": number(
-                "Over by 31 March", width=80, help="Services expected over their allowance"
-            ),
-        }
-    return columns
 
 
 def service_columns(forecast: bool = False) -> dict[str, Any]:
-    """The name pinned, linking to its Service page, the finance figures next to it, the
-    sector last: all of them fit a 1,400 px window beside the sidebar."""
+    """The name pinned, linking to its Service page, the finance figures next to it, and what
+    the year ahead holds for its allowance: all of them fit a 1,400 px window beside the
+    sidebar. The CSV has every column (free left, sheets, sector, the year-end range, billing
+    details)."""
     number = st.column_config.NumberColumn
     columns = {
         "link": st.column_config.LinkColumn(
-            "Service", display_text=LINK_NAME_PATTERN, width=200, pinned=True
+            "Service", display_text=LINK_NAME_PATTERN, width=190, pinned=True
         ),
         "total_cost": number("Total cost (£)", width=90, format="accounting"),
         "cost": number("Text cost (£)", width=85, format="accounting"),
         "letter_cost": number("Letter cost (£)", width=85, format="accounting"),
-        "allowance": number("Allowance", width=80),
-        "used": number("Fragments used", width=95),
-        "remaining": number("Free left", width=80),
-        "chargeable": number("Chargeable", width=85),
-        "letters": number("Letters", width=65),
-        "letter_sheets": number("Sheets", width=60),
+        "allowance": number("Allowance", width=75),
+        "used": number("Fragments used", width=90),
+        "chargeable": number("Chargeable", width=80),
         "over_allowance": st.column_config.CheckboxColumn("Over", width=45),
         "custom_allowance": st.column_config.CheckboxColumn("Custom", width=55),
     }
     if forecast:
+        columns["expected_over"] = st.column_config.TextColumn("By 31 March", width=150)
+    else:
         columns |= {
-            "expected_over": st.column_config.TextColumn("By 31 March", width=160),
-            "year_end_cost": number("Year-end text cost (£)", width=105, format="accounting"),
-            "year_end_cost_low": number("Low (80 %)", width=85, format="accounting"),
-            "year_end_cost_high": number("High (80 %)", width=85, format="accounting"),
+            "remaining": number("Free left", width=75),
+            "letters": number("Letters", width=65),
         }
-    columns |= {
-        "sector_default": number(
-            "Default", width=85, help="The default free allowance of the service's sector"
-        ),
-        "sector": st.column_config.TextColumn("Sector", width=105),
-    }
     return columns
 
 
@@ -190,6 +173,18 @@ def _headline(tables: AllowanceTables) -> None:
             f"80 % range {pounds(float(cost.low))} to {pounds(float(cost.high))}; "
             f"{tables.year_end.expected_over:,} services over their allowance by then"
         )
+
+
+def _year_ahead(sectors: pd.DataFrame, year: int) -> None:
+    st.subheader("The year ahead by sector", anchor=False)
+    columns = year_ahead_columns("sector", "Sector", "cost", "year_end_cost")
+    table_with_csv(
+        _numbers(sectors),
+        columns,
+        sectors[list(columns)],
+        f"notify-year-ahead-by-sector-{year}.csv",
+        "Download the year ahead by sector CSV",
+    )
 
 
 def _platform_service(tables: AllowanceTables) -> None:
@@ -267,7 +262,7 @@ def render() -> None:
     show_excluded(tables.excluded)
     table_with_csv(
         _numbers(sectors),
-        _shown(sector_columns(forecast), sectors),
+        _shown(sector_columns(), sectors),
         sectors,
         f"notify-allowances-by-sector-{year}.csv",
         "Download sectors CSV",
@@ -285,7 +280,8 @@ def render() -> None:
             "80 % range (the line), its expected value the tick. The sectors table gives the "
             "same figures."
         )
-        st.altair_chart(platform_charts.year_end_range(sectors))
+        st.altair_chart(platform_charts.year_end_range(sectors), width="stretch")
+        _year_ahead(sectors, year)
     _platform_service(tables)
 
     st.header("By service", anchor=False)

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.app_pages import platform_charts
+from dashboard.app_pages.finance_columns import year_ahead_columns
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     caption_freshness,
@@ -45,56 +46,46 @@ ORDERS = ("Highest first", "Lowest first")
 CHARTED = 15
 
 
-def organisation_columns(forecast: bool) -> dict[str, Any]:
-    """The name pinned and the money beside it: they fit a 1,400 px window beside the sidebar."""
+def organisation_columns() -> dict[str, Any]:
+    """The name pinned, the money beside it, then texts and letters: they fit a 1,400 px window
+    beside the sidebar (the year ahead is a table of its own)."""
     number = st.column_config.NumberColumn
-    columns = {
-        "organisation": st.column_config.TextColumn("Organisation", width=210, pinned=True),
-        "total_cost": number("Total cost (£)", width=95, format="accounting"),
-        "text_cost": number("Text cost (£)", width=90, format="accounting"),
-        "letter_cost": number("Letter cost (£)", width=90, format="accounting"),
-        "services": number("Services", width=65, format="localized"),
+    return {
+        "organisation": st.column_config.TextColumn("Organisation", width=190, pinned=True),
+        "total_cost": number("Total cost (£)", width=90, format="accounting"),
+        "text_cost": number("Text cost (£)", width=85, format="accounting"),
+        "letter_cost": number("Letter cost (£)", width=85, format="accounting"),
+        "services": number("Services", width=60),
         "services_over": number(
-            "Over", width=50, help="Services that used more than their own free allowance"
+            "Over", width=45, help="Services that used more than their own free allowance"
         ),
-        "fragments": number("Text fragments", width=90, format="localized"),
-        "free_used": number("Free allowance used", width=95, format="localized"),
-        "chargeable": number("Chargeable", width=85, format="localized"),
-        "letters": number("Letters", width=70, format="localized"),
-        "letter_sheets": number("Letter sheets", width=80, format="localized"),
+        "fragments": number("Text fragments", width=85, format="localized"),
+        "free_used": number("Free allowance used", width=90, format="localized"),
+        "chargeable": number("Chargeable", width=80, format="localized"),
+        "letters": number("Letters", width=60, format="localized"),
+        "letter_sheets": number("Letter sheets", width=65, format="localized"),
     }
-    if forecast:
-        columns |= {
-            "year_end_text_cost": number("Year-end text cost (£)", width=105, format="accounting"),
-            "year_end_text_cost_low": number("Low (80 %)", width=85, format="accounting"),
-            "year_end_text_cost_high": number("High (80 %)", width=85, format="accounting"),
-        }
-    return columns
 
 
 def service_columns(forecast: bool) -> dict[str, Any]:
+    """An organisation's services, each name opening its Service page; the CSV has the rest
+    (free allowance used, the year-end range, billing details)."""
     number = st.column_config.NumberColumn
     columns = {
         "link": st.column_config.LinkColumn(
-            "Service", display_text=LINK_NAME_PATTERN, width=210, pinned=True
+            "Service", display_text=LINK_NAME_PATTERN, width=190, pinned=True
         ),
-        "total_cost": number("Total cost (£)", width=95, format="accounting"),
-        "text_cost": number("Text cost (£)", width=90, format="accounting"),
-        "letter_cost": number("Letter cost (£)", width=90, format="accounting"),
-        "allowance": number("Allowance", width=80, format="localized"),
-        "fragments": number("Text fragments", width=90, format="localized"),
-        "free_used": number("Free allowance used", width=95, format="localized"),
-        "chargeable": number("Chargeable", width=85, format="localized"),
-        "letters": number("Letters", width=70, format="localized"),
-        "letter_sheets": number("Letter sheets", width=80, format="localized"),
+        "total_cost": number("Total cost (£)", width=90, format="accounting"),
+        "text_cost": number("Text cost (£)", width=85, format="accounting"),
+        "letter_cost": number("Letter cost (£)", width=85, format="accounting"),
+        "allowance": number("Allowance", width=75, format="localized"),
+        "fragments": number("Text fragments", width=85, format="localized"),
+        "chargeable": number("Chargeable", width=80, format="localized"),
+        "letters": number("Letters", width=60, format="localized"),
+        "letter_sheets": number("Letter sheets", width=65, format="localized"),
     }
     if forecast:
-        columns |= {
-            "expected_over": st.column_config.TextColumn("Allowance", width=150),
-            "year_end_text_cost": number("Year-end text cost (£)", width=105, format="accounting"),
-            "year_end_text_cost_low": number("Low (80 %)", width=85, format="accounting"),
-            "year_end_text_cost_high": number("High (80 %)", width=85, format="accounting"),
-        }
+        columns["expected_over"] = st.column_config.TextColumn("By 31 March", width=130)
     return columns
 
 
@@ -254,7 +245,7 @@ def render() -> None:
         st.caption(METHOD)
     _headline(finance)
     show_excluded(finance.excluded)
-    columns = _shown(organisation_columns(finance.forecast), finance.organisations)
+    columns = _shown(organisation_columns(), finance.organisations)
     column, descending = _sort_widgets(columns)
     words = st.text_input("Search organisations", value=st.query_params.get("search", ""))
     st.query_params["search"] = words
@@ -276,6 +267,17 @@ def render() -> None:
         st.altair_chart(
             platform_charts.year_end_range(top, "organisation", "text_cost", "year_end_text_cost"),
             width="stretch",
+        )
+        st.subheader("The year ahead by organisation", anchor=False)
+        ahead = year_ahead_columns(
+            "organisation", "Organisation", "text_cost", "year_end_text_cost"
+        )
+        table_with_csv(
+            shown,
+            ahead,
+            shown[list(ahead)],
+            f"notify-year-ahead-by-organisation-{year}.csv",
+            "Download the year ahead by organisation CSV",
         )
     _organisation_services(finance, shown)
     _apart(finance)

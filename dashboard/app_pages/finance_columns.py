@@ -1,0 +1,21 @@
+"""Table columns the finance pages (Allowances, Organisations) share."""
+
+from typing import Any
+
+import streamlit as st
+
+
+def year_ahead_columns(name: str, label: str, cost: str, ahead: str) -> dict[str, Any]:
+    """A group's text cost so far, by 31 March and its 80 % range, and services expected over
+    Fits a 1,400 px window beside the sidebar."""
+    number = st.column_config.NumberColumn
+    return {
+        name: st.column_config.TextColumn(label, width=260, pinned=True),
+        cost: number("Text cost so far (£)", width=120, format="accounting"),
+        ahead: number("By 31 March, expected (£)", width=150, format="accounting"),
+        f"{ahead}_low": number("80 % range: low (£)", width=130, format="accounting"),
+        f"{ahead}_high": number("80 % range: high (£)", width=130, format="accounting"),
+        "expected_over": number(
+            "Over their allowance by then", width=170, help="Services expected over by 31 March"
+        ),
+    }
