@@ -94,7 +94,7 @@ def service_columns(forecast: bool = False) -> dict[str, Any]:
     number = st.column_config.NumberColumn
     columns = {
         "link": st.column_config.LinkColumn(
-            "Service", display_text=LINK_NAME_PATTERN, width=190, pinned=True
+            "Service", display_text=LINK_NAME_PATTERN, width=180, pinned=True
         ),
         "total_cost": number("Total cost (£)", width=90, format="accounting"),
         "cost": number("Text cost (£)", width=85, format="accounting"),

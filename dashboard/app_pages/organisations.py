@@ -73,7 +73,7 @@ def service_columns(forecast: bool) -> dict[str, Any]:
     number = st.column_config.NumberColumn
     columns = {
         "link": st.column_config.LinkColumn(
-            "Service", display_text=LINK_NAME_PATTERN, width=190, pinned=True
+            "Service", display_text=LINK_NAME_PATTERN, width=180, pinned=True
         ),
         "total_cost": number("Total cost (£)", width=90, format="accounting"),
         "text_cost": number("Text cost (£)", width=85, format="accounting"),
@@ -85,7 +85,7 @@ def service_columns(forecast: bool) -> dict[str, Any]:
         "letter_sheets": number("Letter sheets", width=65, format="localized"),
     }
     if forecast:
-        columns["expected_over"] = st.column_config.TextColumn("By 31 March", width=130)
+        columns["expected_over"] = st.column_config.TextColumn("By 31 March", width=125)
     return columns
 
 
