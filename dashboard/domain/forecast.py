@@ -28,6 +28,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from types import MappingProxyType
 
 from dashboard.domain.allowance_usage import allowance_totals
 from dashboard.domain.financial_year import (
@@ -161,15 +163,17 @@ def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def _days_by_month(financial_year: int, first: date, until: date) -> dict[str, int]:
-    """The days from ``first`` up to ``until`` (not included) in each month of the year."""
+@cache
+def _days_by_month(financial_year: int, first: date, until: date) -> Mapping[str, int]:
+    """The days from ``first`` up to ``until`` (not included) in each month of the year
+    (kept: every service of a page asks the same; read only)."""
     days: dict[str, int] = {}
     for name in FINANCIAL_YEAR_MONTHS:
         begins = month_start(financial_year, name)
         inside = (min(_next_month(begins), until) - max(begins, first)).days
         if inside > 0:
             days[name] = inside
-    return days
+    return MappingProxyType(days)
 
 
 def _months_to_come(financial_year: int, counted: int, fragments: float) -> dict[str, float]:
@@ -266,12 +270,15 @@ def _forecast(
         "expected": used + round(ends["expected"]),
         "high": used + math.ceil(ends["high"]),
     }
-    costs = {
-        side: _cost(
-            allowance, financial_year, sent, _months_to_come(financial_year, counted, value)
-        ).quantize(Decimal("0.01"), ROUND_HALF_UP)
-        for side, value in ends.items()
-    }
+    if fragments["high"] <= allowance:  # nothing to charge at any end: most services
+        costs = dict.fromkeys(ends, Decimal("0.00"))
+    else:
+        costs = {
+            side: _cost(
+                allowance, financial_year, sent, _months_to_come(financial_year, counted, value)
+            ).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            for side, value in ends.items()
+        }
     over_on = expected_run_out(allowance, used, financial_year, today)
     already_over = allowance > 0 and used >= allowance or allowance == 0 and used > 0
     if already_over:

@@ -290,24 +290,23 @@ def organisation_totals(
     services' figures added up, how many went over their allowance, and the year-end text
     cost's range summed from its services' forecasts as `forecast.sum_forecasts` does."""
     summed_columns = [column for column in SUMMED if column in services]
-    rows = []
-    for organisation_id, group in services.groupby("organisation_id", sort=False):
-        summed = sum_forecasts(forecasts[service_id] for service_id in group["service_id"])
-        rows.append(
-            {
-                "organisation_id": organisation_id,
-                "organisation": group["organisation"].iloc[0],
-                "services": len(group),
-                **{column: group[column].sum() for column in summed_columns},
-                "services_over": int(group["over_allowance"].sum()),
-                "year_end_text_cost": float(summed.cost.expected),
-                "year_end_text_cost_low": float(summed.cost.low),
-                "year_end_text_cost_high": float(summed.cost.high),
-                "expected_over": summed.expected_over,
-            }
-        )
-    columns = [column for column in ORGANISATION_COLUMNS if column in rows[0]] if rows else []
-    table = pd.DataFrame(rows, columns=columns or list(ORGANISATION_COLUMNS))
+    groups = services.groupby("organisation_id", sort=False)
+    table = groups.agg(
+        organisation=("organisation", "first"),
+        services=("service_id", "count"),
+        **{column: (column, "sum") for column in summed_columns},
+        services_over=("over_allowance", "sum"),
+    ).reset_index()
+    table["services_over"] = table["services_over"].astype(int)
+    members = groups["service_id"].agg(list)
+    ranges = [
+        sum_forecasts(forecasts[sid] for sid in members[oid]) for oid in table["organisation_id"]
+    ]
+    table["year_end_text_cost"] = [float(item.cost.expected) for item in ranges]
+    table["year_end_text_cost_low"] = [float(item.cost.low) for item in ranges]
+    table["year_end_text_cost_high"] = [float(item.cost.high) for item in ranges]
+    table["expected_over"] = [item.expected_over for item in ranges]
+    table = table[[column for column in ORGANISATION_COLUMNS if column in table]]
     return sort_table(table, DEFAULT_SORT, descending=True)
 
 
