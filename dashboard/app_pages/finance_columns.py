@@ -11,11 +11,11 @@ def year_ahead_columns(name: str, label: str, cost: str, ahead: str) -> dict[str
     number = st.column_config.NumberColumn
     return {
         name: st.column_config.TextColumn(label, width=230, pinned=True),
-        cost: number("Text cost so far (£)", width=115, format="accounting"),
-        ahead: number("By 31 March, expected (£)", width=145, format="accounting"),
-        f"{ahead}_low": number("80 % range: low (£)", width=125, format="accounting"),
-        f"{ahead}_high": number("80 % range: high (£)", width=125, format="accounting"),
+        cost: number("So far (£)", width=115, format="accounting"),
+        ahead: number("31 March, expected (£)", width=145, format="accounting"),
+        f"{ahead}_low": number("Low, 80 % (£)", width=125, format="accounting"),
+        f"{ahead}_high": number("High, 80 % (£)", width=125, format="accounting"),
         "expected_over": number(
-            "Over their allowance by then", width=160, help="Services expected over by 31 March"
+            "Services over by then", width=160, help="Services expected over by 31 March"
         ),
     }

@@ -73,7 +73,7 @@ def service_columns(forecast: bool) -> dict[str, Any]:
     number = st.column_config.NumberColumn
     columns = {
         "link": st.column_config.LinkColumn(
-            "Service", display_text=LINK_NAME_PATTERN, width=180, pinned=True
+            "Service", display_text=LINK_NAME_PATTERN, width=170, pinned=True
         ),
         "total_cost": number("Total cost (£)", width=90, format="accounting"),
         "text_cost": number("Text cost (£)", width=85, format="accounting"),
@@ -81,11 +81,11 @@ def service_columns(forecast: bool) -> dict[str, Any]:
         "allowance": number("Allowance", width=75, format="localized"),
         "fragments": number("Text fragments", width=85, format="localized"),
         "chargeable": number("Chargeable", width=80, format="localized"),
-        "letters": number("Letters", width=60, format="localized"),
-        "letter_sheets": number("Letter sheets", width=65, format="localized"),
+        "letters": number("Letters", width=55, format="localized"),
+        "letter_sheets": number("Letter sheets", width=60, format="localized"),
     }
     if forecast:
-        columns["expected_over"] = st.column_config.TextColumn("By 31 March", width=125)
+        columns["expected_over"] = st.column_config.TextColumn("By 31 March", width=150)
     return columns
 
 

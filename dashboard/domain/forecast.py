@@ -337,7 +337,7 @@ def over_words(forecast: ServiceForecast) -> str:
     if forecast.already_over:
         return "Over already"
     if forecast.over_on is not None:
-        return f"Expected over in {forecast.over_on:%B %Y}"
+        return f"Expected over {forecast.over_on:%b %Y}"
     if forecast.may_go_over:
         return "May go over"
     return ""

@@ -36,7 +36,7 @@ ORGANISATION_COLUMNS = [
     "Letter sheets",
 ]
 SERVICE_COLUMNS = ["Service", "Total cost (£)", "Text cost (£)", "Letter cost (£)", "Allowance"]
-YEAR_AHEAD = ["Text cost so far (£)", "By 31 March, expected (£)", "80 % range: low (£)"]
+YEAR_AHEAD = ["So far (£)", "31 March, expected (£)", "Low, 80 % (£)", "High, 80 % (£)"]
 
 
 def download(page: Page, label: str) -> pd.DataFrame:

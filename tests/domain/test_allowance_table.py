@@ -305,7 +305,7 @@ def test_with_today_each_service_has_a_year_end_range_summed_by_sector():
     )
 
     rows = tables.services.set_index("name")
-    assert rows.loc["One", "expected_over"] == "Expected over in October 2026"
+    assert rows.loc["One", "expected_over"] == "Expected over Oct 2026"
     assert rows.loc["Two", "year_end_fragments_low"] < rows.loc["Two", "year_end_fragments"]
     (sector,) = tables.sectors.to_dict("records")
     assert sector["expected_over"] == 1

@@ -112,7 +112,7 @@ def test_a_custom_allowance_moves_the_chargeable_fragments_and_the_month_not_the
     assert default.cost.expected > custom.cost.expected
     assert default.over_month == date(2026, 11, 1)
     assert custom.over_month == date(2027, 1, 1)
-    assert over_words(custom) == "Expected over in January 2027"
+    assert over_words(custom) == "Expected over Jan 2027"
 
 
 def test_the_cost_is_the_expected_chargeable_fragments_at_the_years_rate():
