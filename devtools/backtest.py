@@ -8,6 +8,8 @@ ended. It reports:
 
 - **coverage**: the share of services whose year-end fragments fell inside their 80 % range
   (target 75 % to 85 %), for services that had sent texts by the month of the forecast;
+- **the platform total's own range**: how often the platform's year-end total fell inside the
+  80 % range `forecast.sum_forecasts` gives it;
 - **the platform total's error**: |forecast − actual| / actual of the sum of every service's
   expected year-end fragments, at the end of months 3, 6 and 9 (June, September, December),
   the median over the years.
@@ -37,7 +39,7 @@ from dashboard.domain.financial_year import (
     current_financial_year,
     month_start,
 )
-from dashboard.domain.forecast import forecast_service
+from dashboard.domain.forecast import forecast_service, sum_forecasts
 from dashboard.notify_client import NotifyClients, build_clients
 from dashboard.settings import PROJECT_ROOT, Settings
 
@@ -64,6 +66,7 @@ class Backtest:
     coverage_by_month: Mapping[int, float]
     coverage: float
     platform_errors: Mapping[int, tuple[float, ...]]
+    platform_coverage: float
 
     def median_error(self, month: int) -> float:
         return statistics.median(self.platform_errors[month])
@@ -97,18 +100,21 @@ def read_year(clients: NotifyClients, year: int) -> YearOfTexts:
 def score(years: Sequence[YearOfTexts]) -> Backtest:
     """Forecast each year as it stood at the end of each month and compare with its end."""
     inside: dict[int, list[bool]] = {month: [] for month in range(1, 12)}
+    platform_inside: list[bool] = []
     errors: dict[int, list[float]] = {month: [] for month in REPORTED_MONTHS}
     services: set[str] = set()
     for year in years:
         for month in range(1, 12):
             today = _month_end(year.financial_year, month)
             expected_total = actual_total = 0
+            forecasts = []
             for service_id, months in year.months.items():
                 so_far = dict(zip(FINANCIAL_YEAR_MONTHS[:month], months[:month], strict=True))
                 actual = sum(months)
                 forecast = forecast_service(
                     so_far, year.allowances[service_id], year.financial_year, today
                 )
+                forecasts.append(forecast)
                 expected_total += forecast.fragments.expected
                 actual_total += actual
                 if sum(so_far.values()) > 0:
@@ -116,6 +122,8 @@ def score(years: Sequence[YearOfTexts]) -> Backtest:
                     inside[month].append(
                         forecast.fragments.low <= actual <= forecast.fragments.high
                     )
+            platform = sum_forecasts(forecasts).fragments
+            platform_inside.append(platform.low <= actual_total <= platform.high)
             if month in errors and actual_total:
                 errors[month].append(abs(expected_total - actual_total) / actual_total)
     every = [hit for hits in inside.values() for hit in hits]
@@ -125,6 +133,7 @@ def score(years: Sequence[YearOfTexts]) -> Backtest:
         coverage_by_month={month: sum(hits) / len(hits) for month, hits in inside.items() if hits},
         coverage=sum(every) / len(every) if every else 0.0,
         platform_errors={month: tuple(values) for month, values in errors.items()},
+        platform_coverage=sum(platform_inside) / len(platform_inside) if platform_inside else 0.0,
     )
 
 
@@ -153,6 +162,10 @@ def report(result: Backtest) -> str:
         "By month of forecast (1 = end of April): "
         + ", ".join(f"{month}: {share:.0%}" for month, share in result.coverage_by_month.items()),
     ]
+    lines.append(
+        "Platform total inside its own 80 % range, every year and month of forecast: "
+        f"{result.platform_coverage:.0%}"
+    )
     for month in REPORTED_MONTHS:
         if result.platform_errors.get(month):
             errors = ", ".join(f"{value:.1%}" for value in result.platform_errors[month])

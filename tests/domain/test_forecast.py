@@ -182,3 +182,15 @@ def test_bad_months_are_refused(bad):
 
 def test_the_method_is_one_sentence():
     assert METHOD.count(". ") == 0 and METHOD.endswith(".")
+
+
+def test_a_group_range_is_wider_than_independent_services_would_make_it():
+    """Services share seasons and growth: the group's range is between independence and all
+    moving at once."""
+    forecasts = [forecast_from_total(3_000, 0, YEAR, END_OF_SEPTEMBER) for _ in range(25)]
+    one = forecasts[0].fragments
+    group = sum_forecasts(forecasts).fragments
+
+    independent = 5 * (one.high - one.expected)  # root of 25 equal squares
+    together = 25 * (one.high - one.expected)
+    assert independent < group.high - group.expected < together
