@@ -57,7 +57,13 @@ def year_end_range(
     data = frame[[name, cost, ahead, low, high]].rename(
         columns={name: "name", cost: "so_far", ahead: "expected", low: "low", high: "high"}
     )
-    y = alt.Y("name:N", title=None, sort=list(data["name"]), axis=alt.Axis(labelLimit=260))
+    # Every row named: Vega would otherwise drop every other label it thinks crowded.
+    y = alt.Y(
+        "name:N",
+        title=None,
+        sort=list(data["name"]),
+        axis=alt.Axis(labelLimit=260, labelOverlap=False),
+    )
     pounds = alt.Axis(format=",.0f", title="Text cost (£, excluding VAT)")
     money = ",.2f"
     so_far = (
@@ -89,6 +95,6 @@ def year_end_range(
         )
     )
     layered: alt.LayerChart = (so_far + ranges + expected).properties(
-        height=max(120, 26 * len(data))
+        height=max(120, 30 * len(data))
     )
     return layered
