@@ -46,10 +46,10 @@ from notify_sandbox.facts import (
     financial_year_dates,
     financial_year_of,
 )
+from notify_sandbox.history import history_start
 from notify_sandbox.request_counts import RequestCounts, route_key
 from notify_sandbox.sending import SendFaults, send_faults, v2
 from notify_sandbox.validation import update_errors
-from notify_sandbox.volumes import DAYS_KEPT
 
 #: Endpoints that answer without a token: the health check and the request counts.
 OPEN_ENDPOINTS = {
@@ -452,26 +452,34 @@ def _usages(
     service_sid: int | None = None,
     channels: tuple[str, ...] = CHANNELS,
 ) -> dict[int, list[Usage]]:
-    """What each service (or one) sent in each stretch of days, by service sid."""
+    """What each service (or one) sent in each stretch of days, by service sid: the daily
+    counts, and the months of history before them (`history.py`)."""
     timeline = _timeline()
-    rows = queries.usage_by_stretch(
-        _db(),
-        [(timeline.days_ago(last), timeline.days_ago(first)) for first, last in stretches],
-        service_sid=service_sid,
-        channels=channels,
-    )
-    by_service: dict[int, list[Usage]] = {}
+    days_ago = [(timeline.days_ago(last), timeline.days_ago(first)) for first, last in stretches]
+    rows = [
+        *queries.usage_by_stretch(_db(), days_ago, service_sid=service_sid, channels=channels),
+        *queries.history_by_stretch(_db(), days_ago, service_sid=service_sid, channels=channels),
+    ]
+    sums: dict[tuple[int, int, str], tuple[int, int, int]] = {}
     for sid, index, channel, sent, fragments, sheets in rows:
+        before = sums.get((sid, index, channel), (0, 0, 0))
+        sums[sid, index, channel] = (before[0] + sent, before[1] + fragments, before[2] + sheets)
+    by_service: dict[int, list[Usage]] = {}
+    for (sid, index, channel), (sent, fragments, sheets) in sums.items():
         usage = Usage(stretches[index][0], channel, sent, fragments, sheets)
         by_service.setdefault(sid, []).append(usage)
     return by_service
 
 
 def _stored_months(first: date, last: date) -> list[tuple[date, date]]:
-    """The month stretches of a range that the file can hold data for (the days it keeps, up
-    to today), so that however long a range is asked for, only those are read."""
-    today = _timeline().today
-    return month_stretches(max(first, today - timedelta(days=DAYS_KEPT)), min(last, today))
+    """The month stretches of a range that the file can hold data for (its months of history
+    and the days it keeps, up to today), so that however long a range is asked for, only
+    those are read."""
+    timeline = _timeline()
+    kept = (timeline.anchor - history_start(timeline.anchor)).days
+    return month_stretches(
+        max(first, timeline.today - timedelta(days=kept)), min(last, timeline.today)
+    )
 
 
 def _usage(service_id: UUID, year: int) -> list[UsageLine]:
@@ -594,6 +602,32 @@ def get_data_for_billing_report() -> ResponseReturnValue:
         if charged.billed:
             entries.append(serialize.billing_report_entry(row, charged))
     return jsonify(sorted(entries, key=serialize.by_organisation))
+
+
+@api.get("/organisations")
+def get_organisations() -> ResponseReturnValue:
+    """A bare list of every organisation, active first then by name, as the API lists them."""
+    return jsonify(
+        [serialize.organisation_for_list(row, live) for row, live in queries.organisations(_db())]
+    )
+
+
+@api.get("/organisations/<uuid:organisation_id>/services-with-usage")
+def get_organisation_services_usage(organisation_id: UUID) -> ResponseReturnValue:
+    """An organisation's services out of trial mode, active first then by name (case aside),
+    with the year's texts, letter cost and emails; `updated_at` is null, as the API's is
+    until its hourly billing task has run."""
+    year = _year_argument()
+    stretches = _stored_months(*financial_year_dates(year))
+    stored = queries.allowances(_db(), year)
+    entries = []
+    for row in queries.organisation_services(_db(), str(organisation_id)):
+        allowance = stored.get(row["id"], 0)  # no row for the year: 0, as the API's outer join
+        usages = _usages(stretches, service_sid=row["sid"]).get(row["sid"], []) if stretches else []
+        lines = usage_lines(usages, allowance, row["letter_postage"])
+        entries.append(serialize.organisation_service_usage(row, allowance, lines))
+    entries.sort(key=lambda entry: (not entry["active"], entry["service_name"].lower()))
+    return jsonify(services=entries, updated_at=None)
 
 
 @api.get("/service/<uuid:service_id>/email-reply-to")
