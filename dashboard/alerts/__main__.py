@@ -3,6 +3,8 @@
 `check` evaluates every rule once and exits: 0 when all went well, 1 with one line on stderr
 when the rules, Redis or the API cannot be used, or when a send was refused or kept failing
 (so a scheduler's own alerting reports it). `run` checks again every interval until stopped.
+`--warm` first keeps the platform's answers warm, as `python -m dashboard.warm` does, so one
+scheduled job can do both where nothing else runs the warm-up.
 """
 
 import argparse
@@ -23,6 +25,7 @@ from dashboard.notify_client.notifications import NotificationsSender
 from dashboard.redaction import redacted_url
 from dashboard.runtime import build_runtime
 from dashboard.settings import AlertSettings, load_alert_settings, load_settings
+from dashboard.warm import warm_platform
 
 _INTERVAL = re.compile(r"^(\d+(?:\.\d+)?)([smh]?)$")
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600}
@@ -49,6 +52,11 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     for command in (check, run):
         command.add_argument(
             "--dry-run", action="store_true", help="say what would be sent; send nothing"
+        )
+        command.add_argument(
+            "--warm",
+            action="store_true",
+            help="first refresh the platform's answers that are due (python -m dashboard.warm)",
         )
     return parser.parse_args(argv)
 
@@ -94,8 +102,18 @@ def build_checker(pause_after_claim: float = 0.0) -> Checker:
     )
 
 
-def check_once(checker: Checker, dry_run: bool) -> int:
-    """One check, its lines on stdout; the exit status."""
+def warm_first(checker: Checker) -> None:
+    """Refresh the pages' platform-wide answers that are due, through the checker's own cached
+    clients; a call that fails is named and the check goes on (it reads what is cached)."""
+    failed = [warmed for warmed in warm_platform(checker.clients) if not warmed.ok]
+    for warmed in failed:
+        print(f"Warm-up: {warmed.kind} was not refreshed ({warmed.done}).", file=sys.stderr)
+
+
+def check_once(checker: Checker, dry_run: bool, warm: bool = False) -> int:
+    """One check (after the warm-up, when asked), its lines on stdout; the exit status."""
+    if warm:
+        warm_first(checker)
     try:
         report = checker.check(london_today(), dry_run=dry_run)
     except CheckFailed as failed:
@@ -126,12 +144,12 @@ def main(argv: list[str] | None = None) -> int:
         print(str(failed), file=sys.stderr, flush=True)
         return 1
     if arguments.command == "check":
-        return check_once(checker, arguments.dry_run)
+        return check_once(checker, arguments.dry_run, arguments.warm)
     done = 0
     try:
         while True:
             started = time.monotonic()
-            check_once(checker, arguments.dry_run)
+            check_once(checker, arguments.dry_run, arguments.warm)
             done += 1
             if done == arguments.checks:
                 return 0

@@ -8,10 +8,14 @@ import redis
 import requests
 from notifications_python_client.authentication import create_jwt_token
 
+from dashboard.alerts.__main__ import check_once
 from dashboard.alerts.checker import Checker, CheckFailed
 from dashboard.cache.alert_ledger import AlertLedger
 from dashboard.domain.alert_rules import parse_rules
 from dashboard.domain.financial_year import financial_year_of, london_today
+from dashboard.loaders.allowances import load_allowances
+from dashboard.loaders.context import LoaderContext
+from dashboard.loaders.overview import load_overview
 from dashboard.notify_client import NotifyClients
 from dashboard.notify_client.notifications import NotificationsSender
 from dashboard.settings import AlertSettings
@@ -322,3 +326,26 @@ def test_a_rule_muted_for_a_service_today_is_not_sent(
     assert (report.muted, report.warnings_sent) == (1, 1)
     (row,) = stored_notifications(sandbox.database)
     assert "warns at 80 %" in row["personalisation"]["warnings"][0]
+
+
+def test_a_check_with_warm_first_leaves_the_platform_pages_nothing_to_read(
+    sandbox: BackgroundSandbox,
+    alert_clients: NotifyClients,
+    ledger: AlertLedger,
+    sender: NotificationsSender,
+    alert_settings: AlertSettings,
+) -> None:
+    checker = make_checker(
+        rules_for("00000000-0000-4000-8000-000000000000", 80),
+        alert_clients,
+        ledger,
+        sender,
+        alert_settings,
+    )
+    assert check_once(checker, dry_run=True, warm=True) == 0
+    sandbox.reset_request_counts()
+    context = LoaderContext(clients=alert_clients, api_label=sandbox.url)
+    today = london_today()
+    load_overview(context, today)
+    load_allowances(context, financial_year_of(today))
+    assert sandbox.request_counts() == {}
