@@ -52,6 +52,8 @@ DEFAULT_TTLS: Mapping[str, int] = MappingProxyType(
         "template-statistics": 5 * MINUTE,
         "templates-usage": HOUR,
         "templates-usage-closed-year": 7 * DAY,
+        "organisations": HOUR,
+        "organisation-usage": HOUR,
         "templates": 7 * DAY,
         "template": 7 * DAY,
         "template-versions": 7 * DAY,

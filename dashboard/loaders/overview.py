@@ -111,6 +111,6 @@ def load_overview(context: LoaderContext, today: date) -> Overview:
         financial_year=year,
         platform_today=_platform_today(outcomes, context.api_label),
         services=all_services_from(outcomes, SENDERS_DAYS, today, context.api_label),
-        allowances=allowances_from(outcomes, year, context.api_label),
+        allowances=allowances_from(outcomes, year, context.api_label, today),
         trend=section_of([outcomes["trend"]], _trend(start, today), context.api_label),
     )
