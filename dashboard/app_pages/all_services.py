@@ -18,16 +18,19 @@ from dashboard.app_pages.shared import (
     table_with_csv,
     warn_if_stale,
 )
+from dashboard.domain.failure_causes import FAILED_DEFINITION
 from dashboard.domain.financial_year import london_today
 from dashboard.domain.links import LINK_NAME_PATTERN
 from dashboard.domain.liveness import STATUSES
-from dashboard.domain.retention import choose_days
+from dashboard.domain.retention import SERVICE_PAGE_WINDOW, choose_days
 from dashboard.domain.service_table import (
     ANY_STATUS,
     ServiceFilter,
     filter_services,
     headline_counts,
 )
+from dashboard.domain.settling import settling_note
+from dashboard.domain.unusual_failures import UNUSUAL_MEANING
 from dashboard.domain.window_words import describe_window
 from dashboard.loaders.all_services import AllServices, load_all_services
 from dashboard.loaders.sections import Failed
@@ -59,9 +62,46 @@ def columns() -> dict[str, Any]:
             "Limit used", width=100, format="percent", min_value=0.0, max_value=1.0
         ),
         "requested": number("Requested", width=90),
+        "previous_requested": number("Requested before", width=85),
+        "requested_change": st.column_config.TextColumn(
+            "Change", width=140, help="Requested, against the window of the same length before"
+        ),
         "failed": number("Failed", width=75),
         "failure_rate": number("Failure rate", width=85, format="percent"),
+        "previous_failure_rate": number("Failure rate before", width=85, format="percent"),
+        "unusual_channels": st.column_config.TextColumn(
+            "Failure rate unusual",
+            width=110,
+            help="The channels whose failure rate is unusual for the service: " + UNUSUAL_MEANING,
+        ),
     }
+
+
+#: The two sets of columns a reader can choose between: each fits beside the sidebar at 1,400 px
+#: (every column is in the CSV).
+VIEWS: dict[str, tuple[str, ...]] = {
+    "Daily limits today": (
+        "link",
+        "status",
+        "tightest_channel",
+        "sent_today",
+        "daily_limit",
+        "limit_used",
+        "requested",
+        "failed",
+        "failure_rate",
+    ),
+    "Against the window before": (
+        "link",
+        "status",
+        "requested",
+        "previous_requested",
+        "requested_change",
+        "failure_rate",
+        "previous_failure_rate",
+        "unusual_channels",
+    ),
+}
 
 
 def _choose_filter(table: pd.DataFrame) -> ServiceFilter:
@@ -71,8 +111,13 @@ def _choose_filter(table: pd.DataFrame) -> ServiceFilter:
     near = st.sidebar.checkbox(
         "Only services at 80% of a daily limit or more", disabled="limit_level" not in table
     )
+    unusual = st.sidebar.checkbox(
+        "Failure rate unusual",
+        disabled="failure_unusual" not in table,
+        help=UNUSUAL_MEANING,
+    )
     search = st.sidebar.text_input("Search by name")
-    return ServiceFilter(tuple(sectors), status, near, search)
+    return ServiceFilter(tuple(sectors), status, near, search, unusual)
 
 
 def _styled(table: pd.DataFrame) -> Styler:
@@ -121,14 +166,26 @@ def render() -> None:
     show_excluded(result.excluded)
     shown = filter_services(result.table, _choose_filter(result.table))
     st.caption(
-        f"{describe_window(result.days, result.start, result.end)} · "
+        f"{describe_window(result.days, result.start, result.end)}, compared with "
+        f"{result.previous_words} · "
         f"{len(shown):,} of {len(result.table):,} services shown · "
         "Limit used: Sent today over the Daily limit of the Tightest channel; "
         "yellow from 80%, red at 100% or more"
     )
+    st.caption(f"{UNUSUAL_MEANING} {FAILED_DEFINITION} {SERVICE_PAGE_WINDOW}")
+    settling = settling_note(result.start, result.end, result.end)
+    if settling:
+        st.caption(settling)
+    view = st.sidebar.radio(
+        "Columns",
+        list(VIEWS),
+        help="Today's daily limits, or the window against the one before it with unusual "
+        "failure rates; the CSV has every column.",
+    )
+    configs = columns()
     table_with_csv(
         _styled(shown),
-        {name: config for name, config in columns().items() if name in shown},
+        {name: configs[name] for name in VIEWS[view or next(iter(VIEWS))] if name in shown},
         shown.drop(columns=["link"]),
         f"notify-services-{result.end:%Y-%m-%d}-{result.days}-days.csv",
         "Download CSV",

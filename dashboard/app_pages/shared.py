@@ -90,8 +90,13 @@ def days_in_sidebar(key: str, maximum: int, days: int, help: str) -> None:
 
 
 def caption_freshness(freshness: Freshness | None) -> None:
+    """One short line per section; how long it took and how many answers it read on hover."""
     if freshness is not None and freshness.lookups:
-        st.caption(f"{freshness.summary} · {freshness.milliseconds:,.0f} ms")
+        answers = "1 answer" if freshness.lookups == 1 else f"{freshness.lookups:,} answers"
+        st.caption(
+            freshness.summary,
+            help=f"{answers} read in {freshness.milliseconds:,.0f} ms",
+        )
 
 
 def show_cache_warning() -> None:

@@ -61,6 +61,15 @@ def mock_everything_for(requests_mock, service_id: str) -> None:
     )
     requests_mock.get(f"{base}/template", json=sample_body("GET_service_template_list"))
     requests_mock.get(f"{base}/email-reply-to", json=[])
+    requests_mock.get(f"{base}/organisation", json=sample_body("GET_service_organisation"))
+    requests_mock.get(
+        f"{base}/template-statistics", json=sample_body("GET_service_template_statistics")
+    )
+    requests_mock.get(
+        f"{base}/notifications/templates_usage/monthly",
+        json=sample_body("GET_service_templates_usage_monthly"),
+    )
+    requests_mock.get(f"{TEST_API}/service", json=sample_body("GET_service_list_detailed"))
 
 
 def load(clients: NotifyClients, days: str | None = "7", **context: float) -> ServicePage:
@@ -286,7 +295,9 @@ def test_at_the_deadline_every_part_not_read_says_so(requests_mock, clients):
         release.set()
 
     waited = f"The Notify API at {TEST_API} has not answered this part after 0.3 seconds"
-    assert len(page.failures()) == 6
+    # The service, counts, limits, allowance, year by month, checklist (the service unread),
+    # comparison, templates and this year by template.
+    assert len(page.failures()) == 9
     assert all(message.startswith(waited) for message in page.failures())
     assert page.window.days.days == 7
     assert page.window.notes[-1].startswith("Data retention could not be read")
