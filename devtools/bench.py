@@ -16,6 +16,7 @@ measured in the same run, interleaved: the machine is shared and noisy.
 - Warm pages' growth from the fewest services to the most; telemetry on against off.
 - Redis memory per service once every page has been loaded for a sample of services.
 - Single flight: API calls when 50 threads in each of 2 processes ask for one cold key.
+- Server time per warm view, page by page: the page script's own CPU time (`server_time`).
 
 Pages are loaded through `page_loads`, the one module that knows the loaders.
 """
@@ -42,7 +43,7 @@ from dashboard.domain.financial_year import current_financial_year, london_today
 from dashboard.notify_client import NotifyClients, build_clients
 from dashboard.runtime import build_runtime
 from dashboard.settings import PROJECT_ROOT, Settings
-from devtools import page_loads, single_flight
+from devtools import page_loads, server_time, single_flight
 from devtools.bench_figures import Comparison, scaled
 from devtools.bench_report import SizeFigures, memory_by_kind, report
 from devtools.redis_memory import MemoryUse, key_uses, memory_use, templates_held
@@ -335,6 +336,9 @@ def main(argv: list[str] | None = None) -> int:
     print(memory_by_kind(figures[-1].memory))
     if failed:
         print(f"\nLookups that did not go as planned (these figures are suspect): {failed}")
+    print()
+    print("Server time per warm view (the page script's CPU time, median; target 50 ms):")
+    print(server_time.report({size: server_time.measure(size, DATA_DIR) for size in args.services}))
     return 0
 
 
