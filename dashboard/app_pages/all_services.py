@@ -4,13 +4,13 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from pandas.io.formats.style import Styler
 
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     caption_freshness,
     carry_view,
     days_in_sidebar,
+    number_column,
     runtime,
     show_cache_warning,
     show_excluded,
@@ -33,7 +33,6 @@ from dashboard.loaders.all_services import AllServices, load_all_services
 from dashboard.loaders.sections import Failed
 
 MAX_DAYS = 90
-LEVEL_COLOURS = {"warning": "background-color: #fff2d3", "error": "background-color: #f6d7d2"}
 
 
 def columns() -> dict[str, Any]:
@@ -41,15 +40,15 @@ def columns() -> dict[str, Any]:
 
     They fit a 1,400 px window beside the sidebar; the sector is a filter, and in the CSV.
     """
-    number = st.column_config.NumberColumn
+    number = number_column
     return {
         "link": st.column_config.LinkColumn(
-            "Service", display_text=LINK_NAME_PATTERN, width=230, pinned=True
+            "Service", display_text=LINK_NAME_PATTERN, width=200, pinned=True
         ),
         "status": st.column_config.TextColumn("Status", width=75),
         "tightest_channel": st.column_config.TextColumn(
             "Tightest channel",
-            width=110,
+            width=90,
             help="The channel whose daily limit is most used today: the next three columns "
             "are all for this channel",
         ),
@@ -57,6 +56,11 @@ def columns() -> dict[str, Any]:
         "daily_limit": number("Daily limit", width=85),
         "limit_used": st.column_config.ProgressColumn(
             "Limit used", width=100, format="percent", min_value=0.0, max_value=1.0
+        ),
+        "limit_state": st.column_config.TextColumn(
+            "Limit state",
+            width=90,
+            help="Today's use of the daily limit: under 80%, 80% or more, or at or over it",
         ),
         "requested": number("Requested", width=90),
         "failed": number("Failed", width=75),
@@ -73,15 +77,6 @@ def _choose_filter(table: pd.DataFrame) -> ServiceFilter:
     )
     search = st.sidebar.text_input("Search by name")
     return ServiceFilter(tuple(sectors), status, near, search)
-
-
-def _styled(table: pd.DataFrame) -> Styler:
-    """Rows coloured by the Limit used they show: yellow from 80 %, red from 100 %."""
-    levels = table.get("limit_level")
-    styler = table.style.format(thousands=",")
-    if levels is None:
-        return styler
-    return styler.apply(lambda row: [LEVEL_COLOURS.get(levels[row.name], "")] * len(row), axis=1)
 
 
 def _headline(result: AllServices) -> None:
@@ -124,10 +119,10 @@ def render() -> None:
         f"{describe_window(result.days, result.start, result.end)} · "
         f"{len(shown):,} of {len(result.table):,} services shown · "
         "Limit used: Sent today over the Daily limit of the Tightest channel; "
-        "yellow from 80%, red at 100% or more"
+        "Limit state says when it reaches 80% and 100%"
     )
     table_with_csv(
-        _styled(shown),
+        shown,
         {name: config for name, config in columns().items() if name in shown},
         shown.drop(columns=["link"]),
         f"notify-services-{result.end:%Y-%m-%d}-{result.days}-days.csv",

@@ -4,12 +4,13 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from pandas.io.formats.style import Styler
 
 from dashboard.app_pages import platform_charts
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
+    MONEY,
     caption_freshness,
+    number_column,
     pounds,
     runtime,
     show_cache_warning,
@@ -29,14 +30,10 @@ from dashboard.domain.year_choice import choose_financial_year
 from dashboard.loaders.allowances import load_allowances
 from dashboard.loaders.sections import Failed
 
-HIGHLIGHTS = {"over": "background-color: #f6d7d2", "custom": "background-color: #e8f1f8"}
-#: How the tables' numbers read: whole numbers with thousands, costs in pounds and pence.
-NUMBERS = {"cost": "£{:,.2f}"}
-
 
 def sector_columns() -> dict[str, Any]:
     """Sector, then the finance figures: all of them fit a 1,400 px window beside the sidebar."""
-    number = st.column_config.NumberColumn
+    number = number_column
     return {
         "sector": st.column_config.TextColumn("Sector", width=190, pinned=True),
         "services": number("Services", width=70, help="Live services in the sector"),
@@ -50,21 +47,21 @@ def sector_columns() -> dict[str, Any]:
         ),
         "remaining": number("Free left", width=85),
         "chargeable": number("Chargeable", width=90),
-        "cost": number("Cost", width=95),
+        "cost": number("Cost", width=95, format=MONEY),
     }
 
 
 def service_columns() -> dict[str, Any]:
     """The name pinned, the finance figures next to it, the sector last: all of them fit a
     1,400 px window beside the sidebar."""
-    number = st.column_config.NumberColumn
+    number = number_column
     return {
         "name": st.column_config.TextColumn("Service", width=200, pinned=True),
         "allowance": number("Allowance", width=80),
         "used": number("Fragments used", width=95),
         "remaining": number("Free left", width=80),
         "chargeable": number("Chargeable", width=85),
-        "cost": number("Cost", width=90),
+        "cost": number("Cost", width=90, format=MONEY),
         "over_allowance": st.column_config.CheckboxColumn("Over", width=45),
         "custom_allowance": st.column_config.CheckboxColumn("Custom", width=55),
         "sector_default": number(
@@ -91,26 +88,6 @@ def _choose_year() -> int:
     return year
 
 
-def _numbers(frame: pd.DataFrame) -> Styler:
-    """The frame as it reads on screen: thousands separated, costs in pounds."""
-    return frame.style.format(
-        {column: form for column, form in NUMBERS.items() if column in frame}, thousands=","
-    )
-
-
-def _service_styles(services: pd.DataFrame) -> Styler:
-    def style(row: pd.Series) -> list[str]:
-        if row["over_allowance"]:
-            colour = HIGHLIGHTS["over"]
-        elif row["custom_allowance"]:
-            colour = HIGHLIGHTS["custom"]
-        else:
-            colour = ""
-        return [colour] * len(row)
-
-    return _numbers(services).apply(style, axis=1)
-
-
 def _headline(tables: AllowanceTables) -> None:
     figures = totals(tables)
     columns = st.columns(4)
@@ -130,7 +107,7 @@ def _platform_service(tables: AllowanceTables) -> None:
         "and left out of every total above and below."
     )
     st.dataframe(
-        _numbers(tables.platform),
+        tables.platform,
         hide_index=True,
         width="stretch",
         column_config=_shown(service_columns(), tables.platform),
@@ -156,7 +133,7 @@ def render() -> None:
     _headline(tables)
     show_excluded(tables.excluded)
     table_with_csv(
-        _numbers(sectors),
+        sectors,
         _shown(sector_columns(), sectors),
         sectors,
         f"notify-allowances-by-sector-{year}.csv",
@@ -172,12 +149,12 @@ def render() -> None:
 
     st.header("By service", anchor=False)
     st.caption(
-        "Red, and ticked under Over: used more than its allowance · blue, and ticked under "
-        "Custom: its allowance differs from its sector's default"
+        "Ticked under Over: used more than its allowance · ticked under Custom: its allowance "
+        "differs from its sector's default"
     )
     only = st.radio("Show", SERVICE_FILTERS, horizontal=True)
     table_with_csv(
-        _service_styles(filter_allowances(services, only)),
+        filter_allowances(services, only),
         _shown(service_columns(), services),
         services,
         f"notify-allowances-by-service-{year}.csv",
