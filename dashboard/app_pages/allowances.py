@@ -5,7 +5,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.app_pages import platform_charts
+from dashboard.app_pages import chart_specs, platform_charts
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     MONEY,
@@ -144,7 +144,7 @@ def render() -> None:
         "(they differ a thousandfold): compare the two bars within a sector. The sectors table "
         "above gives the same figures."
     )
-    st.altair_chart(platform_charts.used_against_allowance(sectors))
+    chart_specs.draw(platform_charts.used_against_allowance, sectors)
     _platform_service(tables)
 
     st.header("By service", anchor=False)

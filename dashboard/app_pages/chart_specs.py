@@ -1,0 +1,72 @@
+"""Charts drawn from a Vega-Lite spec built once per version of their data, per process.
+
+Building an Altair chart and turning it into Vega-Lite checks it against Vega-Lite's JSON
+schema twice: on a warm Service page that was most of the server's time (four charts). The
+spec depends only on the chart function and its inputs, so it is kept under a key made of the
+function and a fingerprint of each input (a frame's columns, types and a hash of its values),
+and drawn with `st.vega_lite_chart`: the same chart Streamlit's `altair_chart` would send, with
+its data inline.
+"""
+
+import dataclasses
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, Literal
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+#: Specs of every chart on the pages for a few hundred services' data.
+MAX_SPECS = 512
+
+_lock = threading.Lock()
+_specs: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
+
+
+def fingerprint(value: Any) -> Hashable:
+    """What a chart input is, as a hashable key: equal for equal data, whatever the object."""
+    if isinstance(value, pd.DataFrame):
+        hashed = int(pd.util.hash_pandas_object(value, index=True).sum()) if len(value) else 0
+        return ("frame", tuple(map(str, value.columns)), tuple(map(str, value.dtypes)), hashed)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        return (type(value).__qualname__, *(fingerprint(getattr(value, f.name)) for f in fields))
+    if isinstance(value, tuple | list):
+        return ("sequence", *map(fingerprint, value))
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, Hashable):
+        return (type(value).__qualname__, value)
+    raise TypeError(f"No fingerprint for a chart input of type {type(value).__name__}")
+
+
+def spec_of(build: Callable[..., alt.TopLevelMixin], *inputs: Any) -> dict[str, Any]:
+    """`build(*inputs).to_dict()`, made once per version of the inputs."""
+    key = (build.__module__, build.__qualname__, *map(fingerprint, inputs))
+    with _lock:
+        spec = _specs.get(key)
+        if spec is not None:
+            _specs.move_to_end(key)
+            return spec
+    # Streamlit draws Altair charts without Altair's default theme (its 300 px views).
+    with alt.theme.enable("none"):
+        spec = build(*inputs).to_dict()
+    with _lock:
+        _specs[key] = spec
+        while len(_specs) > MAX_SPECS:
+            _specs.popitem(last=False)
+    return spec
+
+
+def draw(
+    build: Callable[..., alt.TopLevelMixin],
+    *inputs: Any,
+    where: DeltaGenerator | None = None,
+    width: Literal["stretch", "content"] | None = None,
+) -> None:
+    """`st.altair_chart(build(*inputs), width=width)` (in `where`, if given), from a spec made
+    once."""
+    (st if where is None else where).vega_lite_chart(spec_of(build, *inputs), width=width)
