@@ -4,8 +4,7 @@ Building an Altair chart and turning it into Vega-Lite checks it against Vega-Li
 schema twice: on a warm Service page that was most of the server's time (four charts). The
 spec depends only on the chart function and its inputs, so it is kept under a key made of the
 function and a fingerprint of each input (a frame's columns, types and a hash of its values),
-and drawn with `st.vega_lite_chart`: the same chart Streamlit's `altair_chart` would send, with
-its data inline.
+and drawn with `st.vega_lite_chart`: the same chart and data Streamlit's `altair_chart` sends.
 """
 
 import dataclasses
@@ -19,6 +18,19 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+# What `st.altair_chart` does before it draws: the spec, with its data as Arrow bytes, without
+# Altair's default theme. Kept, the spec is drawn again as it is (Streamlit copies it to draw).
+from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+AnyChart = (
+    alt.Chart
+    | alt.LayerChart
+    | alt.FacetChart
+    | alt.ConcatChart
+    | alt.HConcatChart
+    | alt.VConcatChart
+    | alt.RepeatChart
+)
 #: Specs of every chart on the pages for a few hundred services' data.
 MAX_SPECS = 512
 
@@ -43,7 +55,7 @@ def fingerprint(value: Any) -> Hashable:
     raise TypeError(f"No fingerprint for a chart input of type {type(value).__name__}")
 
 
-def spec_of(build: Callable[..., alt.TopLevelMixin], *inputs: Any) -> dict[str, Any]:
+def spec_of(build: Callable[..., AnyChart], *inputs: Any) -> dict[str, Any]:
     """`build(*inputs).to_dict()`, made once per version of the inputs."""
     key = (build.__module__, build.__qualname__, *map(fingerprint, inputs))
     with _lock:
@@ -51,9 +63,7 @@ def spec_of(build: Callable[..., alt.TopLevelMixin], *inputs: Any) -> dict[str, 
         if spec is not None:
             _specs.move_to_end(key)
             return spec
-    # Streamlit draws Altair charts without Altair's default theme (its 300 px views).
-    with alt.theme.enable("none"):
-        spec = build(*inputs).to_dict()
+    spec = _convert_altair_to_vega_lite_spec(build(*inputs))
     with _lock:
         _specs[key] = spec
         while len(_specs) > MAX_SPECS:
@@ -62,7 +72,7 @@ def spec_of(build: Callable[..., alt.TopLevelMixin], *inputs: Any) -> dict[str, 
 
 
 def draw(
-    build: Callable[..., alt.TopLevelMixin],
+    build: Callable[..., AnyChart],
     *inputs: Any,
     where: DeltaGenerator | None = None,
     width: Literal["stretch", "content"] | None = None,
