@@ -43,7 +43,7 @@ def columns() -> dict[str, Any]:
     number = number_column
     return {
         "link": st.column_config.LinkColumn(
-            "Service", display_text=LINK_NAME_PATTERN, width=200, pinned=True
+            "Service", display_text=LINK_NAME_PATTERN, width=190, pinned=True
         ),
         "status": st.column_config.TextColumn("Status", width=75),
         "tightest_channel": st.column_config.TextColumn(
@@ -52,17 +52,17 @@ def columns() -> dict[str, Any]:
             help="The channel whose daily limit is most used today: the next three columns "
             "are all for this channel",
         ),
-        "sent_today": number("Sent today", width=85),
-        "daily_limit": number("Daily limit", width=85),
+        "sent_today": number("Sent today", width=80),
+        "daily_limit": number("Daily limit", width=80),
         "limit_used": st.column_config.ProgressColumn(
             "Limit used", width=100, format="percent", min_value=0.0, max_value=1.0
         ),
         "limit_state": st.column_config.TextColumn(
             "Limit state",
-            width=90,
+            width=80,
             help="Today's use of the daily limit: under 80%, 80% or more, or at or over it",
         ),
-        "requested": number("Requested", width=90),
+        "requested": number("Requested", width=80),
         "failed": number("Failed", width=75),
         "failure_rate": number("Failure rate", width=85, format="percent"),
     }
