@@ -3,7 +3,7 @@
 Building an Altair chart and turning it into Vega-Lite checks it against Vega-Lite's JSON
 schema twice: on a warm Service page that was most of the server's time (four charts). The
 spec depends only on the chart function and its inputs, so it is kept under a key made of the
-function and a fingerprint of each input (a frame's columns, types and a hash of its values),
+function and a fingerprint of each input (a frame's columns, types and values),
 and drawn with `st.vega_lite_chart`: the same chart and data Streamlit's `altair_chart` sends.
 """
 
@@ -41,8 +41,11 @@ _specs: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
 def fingerprint(value: Any) -> Hashable:
     """What a chart input is, as a hashable key: equal for equal data, whatever the object."""
     if isinstance(value, pd.DataFrame):
-        hashed = int(pd.util.hash_pandas_object(value, index=True).sum()) if len(value) else 0
-        return ("frame", tuple(map(str, value.columns)), tuple(map(str, value.dtypes)), hashed)
+        # The values themselves: exact (a key is compared, not only hashed), and for a chart's
+        # few dozen rows cheaper than hashing them with pandas.
+        values = tuple(tuple(value[column].tolist()) for column in value.columns)
+        types = tuple(map(str, value.dtypes))
+        return ("frame", tuple(map(str, value.columns)), types, tuple(value.index), values)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = dataclasses.fields(value)
         return (type(value).__qualname__, *(fingerprint(getattr(value, f.name)) for f in fields))
