@@ -74,6 +74,12 @@ navigation = st.navigation(
             icon=":material/payments:",
             url_path="allowances",
         ),
+        st.Page(
+            PAGES / "organisations.py",
+            title="Organisations",
+            icon=":material/account_balance:",
+            url_path="organisations",
+        ),
         st.Page(PAGES / "cache.py", title="Cache", icon=":material/bolt:", url_path="cache"),
     ]
 )
