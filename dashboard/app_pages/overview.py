@@ -11,6 +11,7 @@ from dashboard.app_pages import platform_charts
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     caption_freshness,
+    number_column,
     percent,
     runtime,
     show_cache_warning,
@@ -165,13 +166,13 @@ def _services(overview: Overview) -> None:
     table = result.table
     if "limit_used" in table:
         st.dataframe(
-            nearest_daily_limits(table, TOP).style.format(thousands=","),
+            nearest_daily_limits(table, TOP),
             hide_index=True,
             column_config={
                 "link": SERVICE_LINK,
                 "tightest_channel": st.column_config.TextColumn("Tightest channel", width=120),
-                "sent_today": st.column_config.NumberColumn("Sent today", width=100),
-                "daily_limit": st.column_config.NumberColumn("Daily limit", width=100),
+                "sent_today": number_column("Sent today", width=100),
+                "daily_limit": number_column("Daily limit", width=100),
                 "limit_used": st.column_config.ProgressColumn(
                     "Limit used", width=120, format="percent", min_value=0.0, max_value=1.0
                 ),
@@ -184,15 +185,13 @@ def _services(overview: Overview) -> None:
     if "requested" in table:
         st.caption(describe_window(result.days, result.start, result.end))
         st.dataframe(
-            biggest_senders(table, TOP).style.format(thousands=","),
+            biggest_senders(table, TOP),
             hide_index=True,
             column_config={
                 "link": SERVICE_LINK,
-                "requested": st.column_config.NumberColumn("Requested", width=110),
-                "failed": st.column_config.NumberColumn("Failed", width=100),
-                "failure_rate": st.column_config.NumberColumn(
-                    "Failure rate", width=100, format="percent"
-                ),
+                "requested": number_column("Requested", width=110),
+                "failed": number_column("Failed", width=100),
+                "failure_rate": number_column("Failure rate", width=100, format="percent"),
             },
             column_order=["link", "requested", "failed", "failure_rate"],
         )
@@ -222,16 +221,16 @@ def _allowances(overview: Overview) -> None:
         words += f"; {figures['chargeable']:,} beyond their allowances cost £{figures['cost']:,.2f}"
     st.caption(words + ". GOV.UK Notify's own service is not counted.")
     st.dataframe(
-        tables.sectors.style.format(thousands=","),
+        tables.sectors,
         hide_index=True,
         column_config={
             "sector": st.column_config.TextColumn("Sector", width=260, pinned=True),
-            "services": st.column_config.NumberColumn("Live services", width=100),
+            "services": number_column("Live services", width=100),
             "share_used": st.column_config.ProgressColumn(
                 "Allowance used", width=130, format="percent", min_value=0.0, max_value=1.0
             ),
-            "used": st.column_config.NumberColumn("Fragments used", width=120),
-            "total_allowance": st.column_config.NumberColumn("Total allowance", width=120),
+            "used": number_column("Fragments used", width=120),
+            "total_allowance": number_column("Total allowance", width=120),
         },
         column_order=["sector", "services", "share_used", "used", "total_allowance"],
     )

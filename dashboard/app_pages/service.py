@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from dashboard.app_pages import charts
+from dashboard.app_pages import chart_specs, charts
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     caption_freshness,
@@ -107,7 +107,7 @@ def _counts(page: ServicePage) -> None:
                 "The figures above as a chart: each channel's messages by status, delivered "
                 "solid, sending pale with a dashed outline, failed with a dotted outline."
             )
-            st.altair_chart(charts.counts_by_channel(counts.by_status), width="stretch")
+            chart_specs.draw(charts.counts_by_channel, counts.by_status, width="stretch")
             caption_freshness(freshness)
 
 
@@ -320,7 +320,7 @@ def _allowance_by_month(
                     "Fragments sent each month (bars), the running total (orange line) and the "
                     "allowance (red dashed line); the months are also a table below the chart."
                 )
-                st.altair_chart(charts.allowance_by_month(months), width="stretch")
+                chart_specs.draw(charts.allowance_by_month, months, width="stretch")
                 st.caption(months.pace_note())
                 with st.expander("The allowance month by month as a table"):
                     st.table(_months_table(months.sent))
@@ -339,7 +339,9 @@ def _year_by_month(page: ServicePage) -> None:
                 "dashed outline, failed with a dotted outline. The table below gives the figures."
             )
             for column, (label, monthly) in zip(st.columns(3), year.channels(), strict=True):
-                column.altair_chart(charts.monthly_counts(monthly, label), width="stretch")
+                chart_specs.draw(
+                    charts.monthly_counts, monthly, label, where=column, width="stretch"
+                )
             st.dataframe(year.table, hide_index=True)
             if not year.causes.empty:
                 with st.expander("This year's failures by cause, and who can act on each"):

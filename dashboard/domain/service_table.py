@@ -18,6 +18,7 @@ LIMIT_COLUMNS: tuple[str, ...] = (
     "daily_limit",
     "limit_used",
     "limit_level",
+    "limit_state",
     "email_today",
     "sms_today",
     "letter_today",

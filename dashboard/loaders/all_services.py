@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard.domain.comparison import change_words, earlier_windows, span_words
-from dashboard.domain.daily_limits import LimitUsage, daily_limit_usage
+from dashboard.domain.daily_limits import LEVEL_WORDS, LimitUsage, daily_limit_usage
 from dashboard.domain.excluded import Excluded
 from dashboard.domain.links import service_page_link
 from dashboard.domain.liveness import service_status
@@ -19,6 +19,7 @@ from dashboard.domain.statistics import CHANNEL_LABELS, CHANNELS, totals
 from dashboard.domain.unusual_failures import WindowCounts, is_unusual
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.errors import describe_error
+from dashboard.loaders.output_memo import OUTPUTS
 from dashboard.loaders.sections import Failed, Ready, Section, merged_freshness
 from dashboard.loaders.window_counts import NOTHING, Packed, window_counts
 from dashboard.notify_client import NotifyClients
@@ -110,6 +111,7 @@ def _limit_columns(service: Service, today: Statistics) -> dict[str, object]:
         "daily_limit": tightest.limit,
         "limit_used": tightest.fraction,
         "limit_level": tightest.level,
+        "limit_state": LEVEL_WORDS[tightest.level],
         **{f"{channel}_today": getattr(today, channel).requested for channel in CHANNELS},
     }
 
@@ -222,6 +224,19 @@ def all_services_from(
     )
     if outcomes["services"].error is not None:
         return Failed(describe_error(outcomes["services"].error, api_label), freshness)
+    names = [name for name in dict.fromkeys(("services", *PARTS, *EARLIER)) if name in outcomes]
+    value = OUTPUTS.build(
+        ("all-services", days, today, api_label),
+        [part for name in names for part in (outcomes[name].value, outcomes[name].error)],
+        lambda: _all_services(outcomes, days, today, api_label),
+    )
+    return Ready(value, freshness)
+
+
+def _all_services(
+    outcomes: Mapping[str, Outcome], days: int, today: date, api_label: str
+) -> AllServices:
+    """The table and what it leaves out, from answers that include the services list."""
     services: list[Service] = outcomes["services"].value
     counts = {name: _counts_by_id(outcomes[name]) for name in ("today", "window")}
     earlier = _earlier_read(outcomes)
@@ -256,16 +271,13 @@ def all_services_from(
         for (name, lead), error in zip(PARTS.items(), errors.values(), strict=True)
         if error is not None
     )
-    return Ready(
-        AllServices(
-            table.reset_index(drop=True),
-            days,
-            window_start(days, today),
-            today,
-            excluded=_unplaced(outcomes, {service.id for service in services}),
-            missing=missing,
-        ),
-        freshness,
+    return AllServices(
+        table.reset_index(drop=True),
+        days,
+        window_start(days, today),
+        today,
+        excluded=_unplaced(outcomes, {service.id for service in services}),
+        missing=missing,
     )
 
 

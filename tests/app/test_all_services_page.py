@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
-from dashboard.domain.daily_limits import daily_limit_usage
+from dashboard.domain.daily_limits import LEVEL_WORDS, daily_limit_usage
 from dashboard.domain.financial_year import london_today
 from dashboard.notify_client import build_clients
 from tests.app.conftest import open_page
@@ -71,7 +71,8 @@ def test_each_rows_limit_figures_are_one_channels_and_add_up(app_environment, li
         assert row["limit_used"] == max(u.fraction for u in usages.values()), service_id
         if row["daily_limit"]:
             assert row["limit_used"] == row["sent_today"] / row["daily_limit"], service_id
-        assert row["limit_level"] == usage.level, "the colour follows the figure shown"
+        assert row["limit_level"] == usage.level, service_id
+        assert row["limit_state"] == LEVEL_WORDS[usage.level], "the state says the figure shown"
 
 
 def test_live_is_the_apis_live(app_environment, live_sandbox):

@@ -7,7 +7,7 @@ from uuid import uuid4
 
 import pytest
 
-from dashboard.domain.daily_limits import WARNING_FRACTION
+from dashboard.domain.daily_limits import LEVEL_WORDS, WARNING_FRACTION
 from dashboard.loaders.all_services import load_all_services
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.sections import Failed, Ready
@@ -112,6 +112,7 @@ def test_todays_figures_are_all_of_the_tightest_channel_and_check_by_arithmetic(
         if WARNING_FRACTION <= row["limit_used"] < 1:
             level = "warning"
         assert row["limit_level"] == level, name
+        assert row["limit_state"] == LEVEL_WORDS[level], name
     assert list(section.value.table["name"])[0] == "Trial", "nearest a limit first"
 
 
