@@ -30,6 +30,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
 import redis
 import requests
 import websockets
@@ -58,6 +59,14 @@ class ViewFailed(RuntimeError):
 
 
 @dataclass(frozen=True)
+class Served:
+    """A dashboard process and its address."""
+
+    url: str
+    pid: int
+
+
+@dataclass(frozen=True)
 class View:
     """What one reader opens: a page's address (`""` is the Overview) and its query string."""
 
@@ -72,6 +81,7 @@ class Run:
     processes: int
     seconds: tuple[float, ...]
     alone: float  # median seconds of a view with no other reader, on the same warm processes
+    cpu_per_view: float  # the dashboard processes' CPU seconds in the burst, per view
     load_before: str
     load_after: str
 
@@ -236,9 +246,9 @@ def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 240
 
 
 @contextmanager
-def dashboard(api: str, redis_url: str) -> Iterator[str]:
+def dashboard(api: str, redis_url: str) -> Iterator[Served]:
     """`streamlit run dashboard/app.py` on a free port, on this API and Redis, as `make run`
-    serves it (with the benchmark's generous timeouts); its address until the block ends."""
+    serves it (with the benchmark's generous timeouts), until the block ends."""
     port = free_port()
     environment = {
         **os.environ,
@@ -259,7 +269,7 @@ def dashboard(api: str, redis_url: str) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_healthy(url, process)
-        yield url
+        yield Served(url, process.pid)
     finally:
         process.terminate()
         try:
@@ -269,17 +279,30 @@ def dashboard(api: str, redis_url: str) -> Iterator[str]:
             process.wait(timeout=10)
 
 
-def burst(urls: list[str], views: list[View]) -> Run:
+def cpu_seconds(served: list[Served]) -> float:
+    """User and system CPU the dashboard processes have used so far."""
+    total = 0.0
+    for one in served:
+        times = psutil.Process(one.pid).cpu_times()
+        total += times.user + times.system
+    return total
+
+
+def burst(served: list[Served], views: list[View]) -> Run:
     """Warm every process on every distinct view, time a view of each kind alone, then open
     all the views at once."""
+    urls = [one.url for one in served]
     distinct = list(dict.fromkeys(views))
     for url in urls:
         asyncio.run(_one_by_one(url, distinct))
     kinds = list({view.page: view for view in views}.values())
     alone = asyncio.run(_one_by_one(urls[0], kinds))
-    before = load_average()
+    before, cpu = load_average(), cpu_seconds(served)
     seconds = asyncio.run(_at_once(urls, views))
-    return Run(len(urls), tuple(seconds), statistics.median(alone), before, load_average())
+    cpu_per_view = (cpu_seconds(served) - cpu) / len(views)
+    return Run(
+        len(urls), tuple(seconds), statistics.median(alone), cpu_per_view, before, load_average()
+    )
 
 
 def measure(
@@ -302,10 +325,10 @@ def measure(
         runs = []
         for count in processes:
             with ExitStack() as served:
-                urls = [
+                processes_served = [
                     served.enter_context(dashboard(sandbox.url, redis_url)) for _ in range(count)
                 ]
-                runs.append(burst(urls, views))
+                runs.append(burst(processes_served, views))
         return runs
 
 
@@ -315,12 +338,13 @@ def report(readers: int, services: int, runs: list[Run]) -> str:
         f"{readers} readers at once, {services:,} services, warm cache "
         f"({os.cpu_count()} cores; target p95 at most {TARGET_P95_SECONDS:g} s on one process):",
         "",
-        "| processes | p50 | p95 | slowest | one view alone | load before | load after |",
-        "|---|---|---|---|---|---|---|",
+        "| processes | p50 | p95 | slowest | one view alone | server CPU per view "
+        "| load before | load after |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     lines += [
         f"| {run.processes} | {run.p50:.2f} s | {run.p95:.2f} s | {max(run.seconds):.2f} s "
-        f"| {run.alone:.2f} s | {run.load_before} | {run.load_after} |"
+        f"| {run.alone:.2f} s | {run.cpu_per_view:.2f} s | {run.load_before} | {run.load_after} |"
         for run in runs
     ]
     return "\n".join(lines)

@@ -80,6 +80,7 @@ def test_four_readers_on_one_process_get_their_pages_and_leave_nothing_running(t
     assert len(run.seconds) == 4
     assert all(0 < seconds < 120 for seconds in run.seconds)
     assert 0 < run.alone < 120
+    assert 0 < run.cpu_per_view < 120
     assert run.p50 <= run.p95 == max(run.seconds)
     assert len(run.load_before.split()) == 3
     table = report(4, 60, [run])
