@@ -7,7 +7,11 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from dashboard.app_pages import platform_charts
-from dashboard.app_pages.finance_columns import year_ahead_columns
+from dashboard.app_pages.finance_columns import (
+    SHARE_FORMAT,
+    share_used_column,
+    year_ahead_columns,
+)
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     caption_freshness,
@@ -49,7 +53,6 @@ NUMBERS = {
     "year_end_cost": MONEY,
     "year_end_cost_low": MONEY,
     "year_end_cost_high": MONEY,
-    "share_used": "{:.1%}",
 }
 
 
@@ -59,7 +62,7 @@ def sector_columns() -> dict[str, Any]:
     a 1,400 px window beside the sidebar (the year ahead is a table of its own)."""
     number = st.column_config.NumberColumn
     return {
-        "sector": st.column_config.TextColumn("Sector", width=170, pinned=True),
+        "sector": st.column_config.TextColumn("Sector", width=160, pinned=True),
         "services": number("Services", width=65, help="Live services in the sector"),
         "services_over": number(
             "Over", width=50, help="Services that used more than their own free allowance"
@@ -75,14 +78,7 @@ def sector_columns() -> dict[str, Any]:
         "total_allowance": number(
             "Sum of allowances", width=90, help="Every service's own allowance, added up"
         ),
-        "share_used": number(
-            "Used of the sum",
-            width=75,
-            format="percent",
-            help="Fragments used against the sum of the sector's allowances: a pooled figure, "
-            "secondary to the services over and under (one service far over can hide behind "
-            "many under). Not clipped: over 100 % is over.",
-        ),
+        "share_used": share_used_column(85),
     }
 
 
@@ -134,8 +130,9 @@ def _choose_year() -> int:
 
 def _numbers(frame: pd.DataFrame) -> Styler:
     """The frame as it reads on screen: thousands separated, costs in pounds."""
+    forms: dict[str, Any] = NUMBERS | SHARE_FORMAT
     return frame.style.format(
-        {column: form for column, form in NUMBERS.items() if column in frame}, thousands=","
+        {column: form for column, form in forms.items() if column in frame}, thousands=","
     )
 
 

@@ -7,6 +7,7 @@ on to the Service page, so that links shared before still open the same view.
 
 import streamlit as st
 
+from dashboard.app_pages.finance_columns import SHARE_FORMAT, share_used_column
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     caption_freshness,
@@ -126,14 +127,12 @@ def _allowances(overview: Overview) -> None:
         words += f"; {figures['chargeable']:,} beyond their allowances cost £{figures['cost']:,.2f}"
     st.caption(words + ". GOV.UK Notify's own service is not counted.")
     st.dataframe(
-        tables.sectors.style.format(thousands=","),
+        tables.sectors.style.format(SHARE_FORMAT, thousands=","),
         hide_index=True,
         column_config={
             "sector": st.column_config.TextColumn("Sector", width=260, pinned=True),
             "services": st.column_config.NumberColumn("Live services", width=100),
-            "share_used": st.column_config.ProgressColumn(
-                "Allowance used", width=130, format="percent", min_value=0.0, max_value=1.0
-            ),
+            "share_used": share_used_column(130),
             "used": st.column_config.NumberColumn("Fragments used", width=120),
             "total_allowance": st.column_config.NumberColumn("Total allowance", width=120),
         },

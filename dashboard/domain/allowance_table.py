@@ -351,6 +351,17 @@ def sector_totals(
     return grouped[[column for column in SECTOR_COLUMNS if column in grouped]]
 
 
+def share_words(share: float | None) -> str:
+    """A share of an allowance as it reads in a table: "20.1 %" under it, "258 % over" past
+    100 %, never clipped (a progress bar stops at 100 %, so 258 % and 1,617 % would look the
+    same); nothing for a sector with no allowance."""
+    if share is None or pd.isna(share):
+        return ""
+    if share > 1:
+        return f"{share:,.0%} over".replace("%", " %")
+    return f"{share:.1%}".replace("%", " %")
+
+
 def filter_allowances(services: pd.DataFrame, shown: str) -> pd.DataFrame:
     """All services, those over their allowance, or those with a custom one."""
     if shown == OVER:

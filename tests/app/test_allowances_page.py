@@ -8,11 +8,13 @@ import streamlit as st
 
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
+from dashboard.domain.allowance_table import share_words
 from dashboard.domain.financial_year import current_financial_year
 from dashboard.domain.liveness import is_live
 from dashboard.domain.platform_service import NOTIFY_SERVICE_ID
 from dashboard.notify_client import build_clients
 from tests.app.conftest import open_page
+from tests.app.shown import shown_column
 from tests.conftest import settings_for_tests
 from tests.redis_server import free_port
 
@@ -146,3 +148,16 @@ def test_when_the_api_stops_answering_the_page_says_its_numbers_are_its_last(
         for warning in at.warning
     )
     assert len(tables(at)["services"]) > 0
+
+
+def test_the_sectors_share_reads_as_on_the_overview_unclipped(app_environment):
+    at = open_page(PAGE)
+
+    config, numbers, words = shown_column(at, "share_used")
+    sectors = tables(at)["sectors"]
+
+    assert config["type_config"]["type"] == "number"
+    assert config["label"] == "Used of the sum"
+    pooled = sectors["used"] / sectors["total_allowance"].where(sectors["total_allowance"] > 0)
+    assert numbers == pytest.approx(list(pooled), nan_ok=True)
+    assert words == [share_words(number) for number in numbers]

@@ -1,13 +1,17 @@
 """The Overview, the first page: its four parts from the API, links to their pages, a fixed
 number of calls, and old links to a service that still open it."""
 
+import pytest
+
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
+from dashboard.domain.allowance_table import share_words
 from dashboard.domain.financial_year import current_financial_year, london_today
 from dashboard.domain.liveness import is_live
 from dashboard.domain.platform_service import NOTIFY_SERVICE_ID
 from dashboard.notify_client import build_clients
 from tests.app.conftest import open_page
+from tests.app.shown import shown_column
 from tests.conftest import settings_for_tests
 
 
@@ -75,6 +79,19 @@ def test_allowance_use_by_sector_leaves_out_the_platforms_service(app_environmen
     assert sectors["services"].sum() == len(live) - 1
     assert any(service.id == NOTIFY_SERVICE_ID for service in live)
     assert any("GOV.UK Notify's own service is not counted" in c.value for c in at.caption)
+
+
+def test_the_sectors_share_is_a_whole_figure_not_a_bar_clipped_at_100_percent(app_environment):
+    at = open_page()
+
+    config, numbers, words = shown_column(at, "share_used")
+    sectors = frame_with(at, "share_used")
+
+    assert config["type_config"]["type"] == "number"
+    assert config["label"] == "Used of the sum"
+    pooled = sectors["used"] / sectors["total_allowance"].where(sectors["total_allowance"] > 0)
+    assert numbers == pytest.approx(list(pooled), nan_ok=True)
+    assert words == [share_words(number) for number in numbers]
 
 
 def test_cold_the_page_makes_seven_api_calls(app_environment, live_sandbox):

@@ -13,6 +13,7 @@ from dashboard.domain.allowance_table import (
     allowance_probe,
     allowance_tables,
     filter_allowances,
+    share_words,
     totals,
     usage_range,
     year_notes,
@@ -127,6 +128,21 @@ def test_a_sector_with_no_allowance_has_no_share_used():
     )
 
     assert tables.sectors["share_used"].isna().all()
+
+
+@pytest.mark.parametrize(
+    ("share", "words"),
+    [
+        (0.2005, "20.1 %"),
+        (1.0, "100.0 %"),
+        (2.58, "258 % over"),
+        (16.17, "1,617 % over"),
+        (None, ""),
+        (float("nan"), ""),
+    ],
+)
+def test_a_share_past_100_percent_reads_as_over_with_its_figure_never_clipped(share, words):
+    assert share_words(share) == words
 
 
 def test_the_platforms_own_service_is_kept_apart_and_out_of_the_totals():
