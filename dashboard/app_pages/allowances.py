@@ -14,6 +14,7 @@ from dashboard.app_pages.finance_columns import (
 )
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
+    WRAPPED_ROW_HEIGHT,
     caption_freshness,
     pounds,
     runtime,
@@ -102,7 +103,12 @@ def service_columns(forecast: bool = False) -> dict[str, Any]:
         "custom_allowance": st.column_config.CheckboxColumn("Custom", width=55),
     }
     if forecast:
-        columns["expected_over"] = st.column_config.TextColumn("By 31 March", width=150)
+        columns["year_end_words"] = st.column_config.TextColumn(
+            "By 31 March",
+            width=150,
+            help="When the service is expected to go over its free allowance, and its text "
+            "cost by 31 March as the 80 % range, low to high (whole pounds, excluding VAT)",
+        )
     else:
         columns |= {
             "remaining": number("Free left", width=75),
@@ -295,6 +301,7 @@ def render() -> None:
         services.drop(columns=["link"]),
         f"notify-allowances-by-service-{year}.csv",
         "Download services CSV",
+        row_height=WRAPPED_ROW_HEIGHT if forecast else None,
     )
     _not_live(tables)
     caption_freshness(section.freshness)

@@ -33,6 +33,7 @@ from dashboard.domain.forecast import (
     GroupForecast,
     ServiceForecast,
     forecast_from_total,
+    over_range_words,
     over_words,
     sum_forecasts,
 )
@@ -75,6 +76,7 @@ SERVICE_COLUMNS: tuple[str, ...] = (
     "total_cost",
     "over_allowance",
     "expected_over",
+    "year_end_words",
     "year_end_fragments",
     "year_end_fragments_low",
     "year_end_fragments_high",
@@ -109,6 +111,7 @@ CHARGE_COLUMNS: tuple[str, ...] = ("chargeable", "cost", "total_cost", *BILLING_
 #: The year-end forecast's columns, present when the tables are made with a `today`.
 FORECAST_COLUMNS: tuple[str, ...] = (
     "expected_over",
+    "year_end_words",
     "year_end_fragments",
     "year_end_fragments_low",
     "year_end_fragments_high",
@@ -290,6 +293,7 @@ def _service_row(
     if forecast is not None:
         row |= {
             "expected_over": over_words(forecast),
+            "year_end_words": over_range_words(forecast),
             "year_end_fragments": forecast.fragments.expected,
             "year_end_fragments_low": forecast.fragments.low,
             "year_end_fragments_high": forecast.fragments.high,

@@ -14,7 +14,7 @@ from dashboard.domain.liveness import is_live
 from dashboard.domain.platform_service import NOTIFY_SERVICE_ID
 from dashboard.notify_client import build_clients
 from tests.app.conftest import open_page
-from tests.app.shown import shown_column
+from tests.app.shown import shown_column, shown_table
 from tests.conftest import settings_for_tests
 from tests.redis_server import free_port
 
@@ -161,3 +161,23 @@ def test_the_sectors_share_reads_as_on_the_overview_unclipped(app_environment):
     pooled = sectors["used"] / sectors["total_allowance"].where(sectors["total_allowance"] > 0)
     assert numbers == pytest.approx(list(pooled), nan_ok=True)
     assert words == [share_words(number) for number in numbers]
+
+
+def test_each_service_forecast_over_shows_its_year_end_range_in_the_by_31_march_cell(
+    app_environment,
+):
+    at = open_page(PAGE)
+
+    config, _, words = shown_column(at, "year_end_words")
+    element = shown_table(at, "year_end_words")
+    services = element.value
+
+    assert config["label"] == "By 31 March"
+    assert element.proto.row_height == 65  # the words wrap within the column's 150 px
+    over = services[services["expected_over"] != ""]
+    assert len(over) > 0
+    for _, row in over.iterrows():
+        low, high = row["year_end_cost_low"], row["year_end_cost_high"]
+        assert row["year_end_words"] == f"{row['expected_over']}; £{low:,.0f} to £{high:,.0f}"
+    assert (services.loc[services["expected_over"] == "", "year_end_words"] == "").all()
+    assert words == list(services["year_end_words"])

@@ -322,6 +322,11 @@ def test_with_today_each_service_has_a_year_end_range_summed_by_sector():
 
     rows = tables.services.set_index("name")
     assert rows.loc["One", "expected_over"] == "Expected over Oct 2026"
+    low, high = rows.loc["One", "year_end_cost_low"], rows.loc["One", "year_end_cost_high"]
+    assert rows.loc["One", "year_end_words"] == (
+        f"Expected over Oct 2026; £{low:,.0f} to £{high:,.0f}"
+    )
+    assert rows.loc["Two", "year_end_words"] == ""
     assert rows.loc["Two", "year_end_fragments_low"] < rows.loc["Two", "year_end_fragments"]
     (sector,) = tables.sectors.to_dict("records")
     assert sector["expected_over"] == 1
