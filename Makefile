@@ -8,7 +8,7 @@ CHECKED := dashboard devtools notify_sandbox tests
 # or a browser (make test TEST_WORKERS=1 runs them one by one).
 TEST_WORKERS ?= 4
 
-.PHONY: run test lint chromium bench backtest traffic screenshots notebook
+.PHONY: run test lint chromium bench backtest traffic screenshots notebook alerts
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,12 @@ $(INSTALLED): requirements.txt
 ## Serve the dashboard on http://localhost:8501, with the sandbox API and the embedded Redis.
 run: $(INSTALLED)
 	$(BIN)/python -m devtools.serve
+
+## Beside `make run`: check the alert rules every minute and send through the sandbox's Notify
+## (ALERTS_FILE defaults to docs/alerts.example.toml; EVERY=5m to check less often).
+alerts: $(INSTALLED)
+	ALERTS_FILE=$${ALERTS_FILE:-docs/alerts.example.toml} \
+		$(BIN)/python -m dashboard.alerts run --every $${EVERY:-1m}
 
 ## Lint first (as the Notify admin's Makefile does), make sure there is a Chromium, then run
 ## every test (cache, client, sandbox, pages, browser, notebook), in parallel (pytest-xdist; the

@@ -81,6 +81,12 @@ navigation = st.navigation(
             url_path="organisations",
         ),
         st.Page(PAGES / "cache.py", title="Cache", icon=":material/bolt:", url_path="cache"),
+        st.Page(
+            PAGES / "alerts.py",
+            title="Alerts",
+            icon=":material/notifications:",
+            url_path="alerts",
+        ),
     ]
 )
 show_reader_in_sidebar(reader)

@@ -1,6 +1,7 @@
 """The Flask app: the Notify API's routes, auth and error bodies over the sandbox database.
 
-Every route but /_status and /_sandbox/requests needs an admin token. Errors come back as the
+Every route but /_status, /_sandbox/* and the public API's /v2/notifications (which take a
+service API key, see `sending.py`) needs an admin token. Errors come back as the
 API's JSON bodies and never as a traceback: 404 "No result found" for unknown objects and
 malformed ids, 400 with field messages for bad updates and bad dates, 500 "Internal server
 error" for anything unexpected (such as `limit_days=abc`, or a report without its dates, which
@@ -14,6 +15,7 @@ this sandbox holds (see `platform_latency.py`).
 
 import sqlite3
 import time
+import uuid
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
@@ -46,10 +48,18 @@ from notify_sandbox.facts import (
 )
 from notify_sandbox.history import history_start
 from notify_sandbox.request_counts import RequestCounts, route_key
+from notify_sandbox.sending import SendFaults, send_faults, v2
 from notify_sandbox.validation import update_errors
 
 #: Endpoints that answer without a token: the health check and the request counts.
-OPEN_ENDPOINTS = {"sandbox.status", "sandbox.get_request_counts", "sandbox.reset_request_counts"}
+OPEN_ENDPOINTS = {
+    "sandbox.status",
+    "sandbox.get_request_counts",
+    "sandbox.reset_request_counts",
+    "sandbox.add_send_faults",
+    "sandbox.clear_send_faults",
+}
+API_KEY_TYPES = ("normal", "team", "test")
 NOT_FOUND_BODY = {"message": "No result found", "result": "error"}
 SERVER_ERROR_BODY = {"message": "Internal server error", "result": "error"}
 
@@ -125,7 +135,9 @@ def create_app(
     # Before the blueprint's token check, so that refused requests are counted too.
     app.before_request(_count_request)
     app.after_request(_take_real_time)
+    app.extensions["sandbox-send-faults"] = SendFaults()
     app.register_blueprint(api)
+    app.register_blueprint(v2)
     app.register_error_handler(AuthError, _auth_failed)
     app.register_error_handler(BadRequest, _bad_request)
     app.register_error_handler(InvalidArguments, _invalid_arguments)
@@ -217,7 +229,7 @@ def _server_error(error: Exception) -> ResponseReturnValue:
 
 @api.before_app_request
 def _require_admin_token() -> None:
-    if request.endpoint in OPEN_ENDPOINTS:
+    if request.endpoint in OPEN_ENDPOINTS or request.blueprint == v2.name:
         return
     state = _state()
     check_admin_token(request.headers.get("Authorization"), state.client_id, state.client_secret)
@@ -247,6 +259,56 @@ def reset_request_counts() -> ResponseReturnValue:
     """Unauthenticated: start counting requests from zero."""
     _state().counts.reset()
     return jsonify(requests={})
+
+
+@api.post("/_sandbox/send-faults")
+def add_send_faults() -> ResponseReturnValue:
+    """Unauthenticated: the next `count` sends answer `status` (500, 503 or a RateLimitError
+    429) instead of sending, as an outage of the real API would."""
+    body = request.get_json(silent=True) or {}
+    status, count = body.get("status"), body.get("count", 1)
+    if status not in (429, 500, 502, 503) or not isinstance(count, int) or count < 0:
+        raise BadRequest("status must be 429, 500, 502 or 503 and count a whole number")
+    send_faults().add(status, count)
+    return jsonify(pending=send_faults().pending())
+
+
+@api.delete("/_sandbox/send-faults")
+def clear_send_faults() -> ResponseReturnValue:
+    """Unauthenticated: sends go through again."""
+    send_faults().clear()
+    return jsonify(pending=0)
+
+
+@api.post("/service/<uuid:service_id>/api-key")
+def create_api_key(service_id: UUID) -> ResponseReturnValue:
+    """A new API key for a service; the answer is its secret, shown only this once."""
+    row = _service_row(service_id)
+    body = request.get_json(silent=True) or {}
+    errors = {
+        field: ["Missing data for required field."]
+        for field in ("name", "key_type", "created_by")
+        if not body.get(field)
+    }
+    if not errors and body["key_type"] not in API_KEY_TYPES:
+        errors = {"key_type": [f"Invalid key type: {body['key_type']}"]}
+    if errors:
+        raise BadRequest(errors)
+    secret = str(uuid.uuid4())
+    connection = _db()
+    connection.execute(
+        "INSERT INTO api_keys VALUES (?, ?, ?, ?, ?, ?, NULL)",
+        (
+            str(uuid.uuid4()),
+            row["id"],
+            body["name"],
+            secret,
+            body["key_type"],
+            _timeline().to_stored(utc_now()),
+        ),
+    )
+    connection.commit()
+    return jsonify(data=secret), 201
 
 
 @api.get("/service")

@@ -20,7 +20,7 @@ from notify_sandbox.generate import ReferenceData, generate_reference_data
 from notify_sandbox.history import HISTORY_COLUMNS, history_rows
 from notify_sandbox.volumes import daily_rows, volume_profiles
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 TABLES = {
     "meta": "key TEXT PRIMARY KEY, value TEXT NOT NULL",
@@ -77,6 +77,17 @@ TABLES = {
         is_default INTEGER NOT NULL, archived INTEGER NOT NULL, created_at TEXT NOT NULL,
         updated_at TEXT
     """,
+    "api_keys": """
+        id TEXT PRIMARY KEY, service_id TEXT NOT NULL, name TEXT NOT NULL, secret TEXT NOT NULL,
+        key_type TEXT NOT NULL, created_at TEXT NOT NULL, expiry_date TEXT
+    """,
+    # What was sent through the public API (POST /v2/notifications/...), in real UTC time.
+    "notifications": """
+        id TEXT PRIMARY KEY, service_id TEXT NOT NULL, api_key_id TEXT NOT NULL,
+        key_type TEXT NOT NULL, notification_type TEXT NOT NULL, template_id TEXT NOT NULL,
+        template_version INTEGER NOT NULL, recipient TEXT NOT NULL, personalisation TEXT NOT NULL,
+        reference TEXT, subject TEXT, body TEXT NOT NULL, created_at TEXT NOT NULL
+    """,
     "daily_counts": (
         "service_sid INTEGER NOT NULL, days_ago INTEGER NOT NULL, channel TEXT NOT NULL, "
         + ", ".join(f"{column} INTEGER NOT NULL" for column in STATUS_COLUMNS)
@@ -102,6 +113,8 @@ INDEXES = (
     "CREATE UNIQUE INDEX ix_annual_billing ON annual_billing (service_id, financial_year_start)",
     "CREATE INDEX ix_reply_to_service ON reply_to (service_id)",
     "CREATE INDEX ix_daily_counts_days_ago ON daily_counts (days_ago)",
+    "CREATE INDEX ix_api_keys_service ON api_keys (service_id)",
+    "CREATE INDEX ix_notifications_reference ON notifications (service_id, reference)",
     "CREATE INDEX ix_monthly_history_days ON monthly_history (newest, oldest)",
 )
 
@@ -203,6 +216,7 @@ def _insert_reference(connection: sqlite3.Connection, reference: ReferenceData) 
         "data_retention": reference.data_retention,
         "annual_billing": reference.annual_billing,
         "reply_to": reference.reply_to,
+        "api_keys": reference.api_keys,
     }
     for table, rows in tables.items():
         if rows:
