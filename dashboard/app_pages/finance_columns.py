@@ -13,12 +13,12 @@ SHARE_FORMAT: dict[str, Any] = {"share_used": share_words}
 
 def share_used_column(width: int) -> Any:
     """A sector's fragments used against the sum of its services' allowances: a pooled figure,
-    labelled as the sum it is, shown whole past 100 % (format with `SHARE_FORMAT`). The
-    Overview and the Allowances page show it the same way."""
+    labelled as the sum it is, shown whole past 100 % (format with `SHARE_FORMAT`: a column
+    format would be shown instead of the Styler's text). The Overview and the Allowances page
+    show it the same way."""
     return st.column_config.NumberColumn(
         "Used of the sum",
         width=width,
-        format="percent",
         help="Fragments used against the sum of the sector's allowances: a pooled figure, "
         "secondary to the services over and under (one service far over can hide behind "
         "many under). Not clipped: over 100 % says so, with the figure.",

@@ -157,6 +157,8 @@ def test_the_sectors_share_reads_as_on_the_overview_unclipped(app_environment):
     sectors = tables(at)["sectors"]
 
     assert config["type_config"]["type"] == "number"
+    # A column format would be drawn instead of the words: none is set.
+    assert config["type_config"].get("format") is None
     assert config["label"] == "Used of the sum"
     pooled = sectors["used"] / sectors["total_allowance"].where(sectors["total_allowance"] > 0)
     assert numbers == pytest.approx(list(pooled), nan_ok=True)

@@ -88,6 +88,8 @@ def test_the_sectors_share_is_a_whole_figure_not_a_bar_clipped_at_100_percent(ap
     sectors = frame_with(at, "share_used")
 
     assert config["type_config"]["type"] == "number"
+    # A column format would be drawn instead of the words: none is set.
+    assert config["type_config"].get("format") is None
     assert config["label"] == "Used of the sum"
     pooled = sectors["used"] / sectors["total_allowance"].where(sectors["total_allowance"] > 0)
     assert numbers == pytest.approx(list(pooled), nan_ok=True)
