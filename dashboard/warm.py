@@ -13,8 +13,8 @@ that takes a while (the services list alone takes 5 s at the platform's size) st
 each answer before the last one expires. A key another reader is loading is left to it (the
 same lock as a miss), and what is current is left alone, so any number of these jobs and
 dashboards can run at once.
-Answers about a settled period (a range that ended more than 10 days ago, a past month or
-financial year) are kept a week (see `cache.policy`), so the job seldom reloads them.
+Answers about a settled period (a range that ended more than 10 days ago, or a past financial
+year) are kept a week (see `cache.policy`), so the job seldom reloads them.
 
 The alerts checker calls `warm_platform` with its own clients before it checks.
 """
