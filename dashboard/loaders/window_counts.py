@@ -44,11 +44,18 @@ def _packed(clients: NotifyClients, start: date, end: date) -> dict[str, list[in
     return packed
 
 
-def window_counts(clients: NotifyClients, start: date, end: date, today: date) -> dict[str, Packed]:
-    """Service id → its nine numbers from `start` to `end`, from the cache when it has them."""
+def window_counts_request(
+    clients: NotifyClients, start: date, end: date, today: date
+) -> CacheRequest:
+    """The cache request for one window's small key (the warm-up job refreshes it too)."""
     kind = "window-counts-settled" if is_settled(end, today) else "window-counts"
     key = WINDOW_COUNTS_KEY.format(start=start.isoformat(), end=end.isoformat())
-    request = CacheRequest(key, kind, partial(_packed, clients, start, end), _WINDOW_COUNTS)
+    return CacheRequest(key, kind, partial(_packed, clients, start, end), _WINDOW_COUNTS)
+
+
+def window_counts(clients: NotifyClients, start: date, end: date, today: date) -> dict[str, Packed]:
+    """Service id → its nine numbers from `start` to `end`, from the cache when it has them."""
+    request = window_counts_request(clients, start, end, today)
     counts: dict[str, Packed] = clients.cache.fetch_many([request])[0].unwrap()
     return counts
 
