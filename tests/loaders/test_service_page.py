@@ -21,8 +21,8 @@ from dashboard.loaders.service_page import (
     load_service_choices,
     load_service_page,
 )
-from dashboard.notify_client import NotifyClients
-from tests.conftest import TEST_API
+from dashboard.notify_client import NotifyClients, build_clients
+from tests.conftest import TEST_API, settings_for_tests
 from tests.samples import sample_body, sample_service_id
 
 MONTHLY_USAGE = "/billing/monthly-usage"
@@ -323,12 +323,16 @@ def test_an_unknown_service_fails_every_part_that_needs_it(requests_mock, client
 
 
 @pytest.mark.parametrize("service_id", ["not-a-uuid", "", "da73e75a-0996-44f7-ab19", "'; DROP"])
-def test_a_malformed_id_is_refused_before_any_request(requests_mock, clients, service_id):
+def test_a_malformed_id_is_refused_before_any_request(requests_mock, cache, service_id):
+    # An API of its own, so that a read an earlier test left running cannot count here.
+    api = "https://malformed-id.notify.test"
+    clients = build_clients(settings_for_tests(api_host_name=api), cache)
+
     page = load_service_page(context_of(clients), service_id, None)
 
     assert isinstance(page, NotAServiceId)
     assert "is not a service id" in page.message
-    assert requests_mock.call_count == 0
+    assert [r.url for r in requests_mock.request_history if r.url.startswith(api)] == []
 
 
 def test_a_trial_service_has_its_checklist_and_one_limit_per_channel(requests_mock, clients):
