@@ -4,13 +4,15 @@ Volumes are heavy-tailed (a few services send tens of thousands a day, most send
 many small ones are quiet for days), follow a weekday/weekend shape and grow slowly over the
 year. Recent rows still hold notifications in flight (created, sending, pending); older rows
 have settled. Today's rows put a few services near or over a daily limit, trial ones included.
-Test-key notifications are never stored, as the API never counts them.
+Test-key notifications are never stored, as the API never counts them. A few services have
+had a bad few days on one channel (a list of wrong addresses, a provider fault): failures at
+several times their usual rate over the last `SPIKE_DAYS` days, as the platform sees now and then.
 """
 
 import math
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from notify_sandbox.facts import BILLABLE_STATUSES, STATUSES, TRIAL_LIMIT
@@ -23,6 +25,10 @@ from notify_sandbox.generate import (
 )
 
 DAYS_KEPT = 400
+#: The share of services with a recent failure spike on one channel, its length and height.
+SPIKE_SHARE = 0.08
+SPIKE_DAYS = 5
+SPIKE_FACTOR = 6.0
 WEEKDAY_SHAPE = (1.15, 1.1, 1.05, 1.05, 0.95, 1.0, 1.0)  # Monday … Sunday; weekends scaled apart
 _INDEX = {status: index for index, status in enumerate(STATUSES)}
 
@@ -95,6 +101,7 @@ class VolumeProfile:
     weekend: float
     channels: tuple[ChannelProfile, ...]
     today: tuple[str, int] | None
+    spike: str | None = None
 
 
 def volume_profiles(seed: int, plans: tuple[ServicePlan, ...]) -> list[VolumeProfile]:
@@ -187,6 +194,13 @@ def _profile(seed: int, plan: ServicePlan, today: tuple[str, int] | None) -> Vol
                 else 0.0,
             )
         )
+    # From a generator of its own, so that every other number stays as it was.
+    spike_rng = rng_for(seed, "failure-spike", plan.id)
+    spike = (
+        spike_rng.choice(sorted(plan.channels))
+        if plan.channels and spike_rng.random() < SPIKE_SHARE
+        else None
+    )
     return VolumeProfile(
         sid=plan.sid,
         oldest=min(DAYS_KEPT - 1, plan.created_days_ago),
@@ -195,6 +209,7 @@ def _profile(seed: int, plan: ServicePlan, today: tuple[str, int] | None) -> Vol
         weekend=rng.uniform(0.1, 0.7),
         channels=tuple(channels),
         today=today,
+        spike=spike,
     )
 
 
@@ -230,6 +245,11 @@ def _service_rows(seed: int, anchor: date, profile: VolumeProfile) -> Iterator[t
     # Rows come out in the table's key order (service, channel, days ago) for fast inserts.
     for channel_profile in sorted(profile.channels, key=lambda each: each.channel):
         mixes = [_status_mix(channel_profile, age) for age in range(4)]
+        if profile.spike == channel_profile.channel:
+            spiked = replace(channel_profile, failure=channel_profile.failure * SPIKE_FACTOR)
+            spike_mixes = [_status_mix(spiked, age) for age in range(4)]
+        else:
+            spike_mixes = mixes
         for days_ago in range(profile.newest, profile.oldest + 1):
             live = profile.live_from is not None and days_ago <= profile.live_from
             if live:
@@ -240,7 +260,8 @@ def _service_rows(seed: int, anchor: date, profile: VolumeProfile) -> Iterator[t
             if days_ago == 0 and profile.today and profile.today[0] == channel_profile.channel:
                 count = profile.today[1]
             if count:
-                counts = _split(rng, count, mixes[min(days_ago, 3)])
+                chosen = spike_mixes if days_ago < SPIKE_DAYS else mixes
+                counts = _split(rng, count, chosen[min(days_ago, 3)])
                 yield (
                     profile.sid,
                     days_ago,

@@ -4,13 +4,13 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from pandas.io.formats.style import Styler
 
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     caption_freshness,
     carry_view,
     days_in_sidebar,
+    number_column,
     runtime,
     show_cache_warning,
     show_excluded,
@@ -18,22 +18,24 @@ from dashboard.app_pages.shared import (
     table_with_csv,
     warn_if_stale,
 )
+from dashboard.domain.failure_causes import FAILED_DEFINITION
 from dashboard.domain.financial_year import london_today
 from dashboard.domain.links import LINK_NAME_PATTERN
 from dashboard.domain.liveness import STATUSES
-from dashboard.domain.retention import choose_days
+from dashboard.domain.retention import SERVICE_PAGE_WINDOW, choose_days
 from dashboard.domain.service_table import (
     ANY_STATUS,
     ServiceFilter,
     filter_services,
     headline_counts,
 )
+from dashboard.domain.settling import settling_note
+from dashboard.domain.unusual_failures import UNUSUAL_MEANING
 from dashboard.domain.window_words import describe_window
 from dashboard.loaders.all_services import AllServices, load_all_services
 from dashboard.loaders.sections import Failed
 
 MAX_DAYS = 90
-LEVEL_COLOURS = {"warning": "background-color: #fff2d3", "error": "background-color: #f6d7d2"}
 
 
 def columns() -> dict[str, Any]:
@@ -41,27 +43,70 @@ def columns() -> dict[str, Any]:
 
     They fit a 1,400 px window beside the sidebar; the sector is a filter, and in the CSV.
     """
-    number = st.column_config.NumberColumn
+    number = number_column
     return {
         "link": st.column_config.LinkColumn(
-            "Service", display_text=LINK_NAME_PATTERN, width=230, pinned=True
+            "Service", display_text=LINK_NAME_PATTERN, width=190, pinned=True
         ),
         "status": st.column_config.TextColumn("Status", width=75),
         "tightest_channel": st.column_config.TextColumn(
             "Tightest channel",
-            width=110,
+            width=90,
             help="The channel whose daily limit is most used today: the next three columns "
             "are all for this channel",
         ),
-        "sent_today": number("Sent today", width=85),
-        "daily_limit": number("Daily limit", width=85),
+        "sent_today": number("Sent today", width=80),
+        "daily_limit": number("Daily limit", width=80),
         "limit_used": st.column_config.ProgressColumn(
             "Limit used", width=100, format="percent", min_value=0.0, max_value=1.0
         ),
-        "requested": number("Requested", width=90),
+        "limit_state": st.column_config.TextColumn(
+            "Limit state",
+            width=80,
+            help="Today's use of the daily limit: under 80%, 80% or more, or at or over it",
+        ),
+        "requested": number("Requested", width=80),
+        "previous_requested": number("Requested before", width=85),
+        "requested_change": st.column_config.TextColumn(
+            "Change", width=140, help="Requested, against the window of the same length before"
+        ),
         "failed": number("Failed", width=75),
         "failure_rate": number("Failure rate", width=85, format="percent"),
+        "previous_failure_rate": number("Failure rate before", width=85, format="percent"),
+        "unusual_channels": st.column_config.TextColumn(
+            "Failure rate unusual",
+            width=110,
+            help="The channels whose failure rate is unusual for the service: " + UNUSUAL_MEANING,
+        ),
     }
+
+
+#: The two sets of columns a reader can choose between: each fits beside the sidebar at 1,400 px
+#: (every column is in the CSV).
+VIEWS: dict[str, tuple[str, ...]] = {
+    "Daily limits today": (
+        "link",
+        "status",
+        "tightest_channel",
+        "sent_today",
+        "daily_limit",
+        "limit_used",
+        "limit_state",
+        "requested",
+        "failed",
+        "failure_rate",
+    ),
+    "Against the window before": (
+        "link",
+        "status",
+        "requested",
+        "previous_requested",
+        "requested_change",
+        "failure_rate",
+        "previous_failure_rate",
+        "unusual_channels",
+    ),
+}
 
 
 def _choose_filter(table: pd.DataFrame) -> ServiceFilter:
@@ -71,17 +116,13 @@ def _choose_filter(table: pd.DataFrame) -> ServiceFilter:
     near = st.sidebar.checkbox(
         "Only services at 80% of a daily limit or more", disabled="limit_level" not in table
     )
+    unusual = st.sidebar.checkbox(
+        "Failure rate unusual",
+        disabled="failure_unusual" not in table,
+        help=UNUSUAL_MEANING,
+    )
     search = st.sidebar.text_input("Search by name")
-    return ServiceFilter(tuple(sectors), status, near, search)
-
-
-def _styled(table: pd.DataFrame) -> Styler:
-    """Rows coloured by the Limit used they show: yellow from 80 %, red from 100 %."""
-    levels = table.get("limit_level")
-    styler = table.style.format(thousands=",")
-    if levels is None:
-        return styler
-    return styler.apply(lambda row: [LEVEL_COLOURS.get(levels[row.name], "")] * len(row), axis=1)
+    return ServiceFilter(tuple(sectors), status, near, search, unusual)
 
 
 def _headline(result: AllServices) -> None:
@@ -121,14 +162,26 @@ def render() -> None:
     show_excluded(result.excluded)
     shown = filter_services(result.table, _choose_filter(result.table))
     st.caption(
-        f"{describe_window(result.days, result.start, result.end)} · "
+        f"{describe_window(result.days, result.start, result.end)}, compared with "
+        f"{result.previous_words} · "
         f"{len(shown):,} of {len(result.table):,} services shown · "
         "Limit used: Sent today over the Daily limit of the Tightest channel; "
-        "yellow from 80%, red at 100% or more"
+        "Limit state says when it reaches 80% and 100%"
     )
+    st.caption(f"{UNUSUAL_MEANING} {FAILED_DEFINITION} {SERVICE_PAGE_WINDOW}")
+    settling = settling_note(result.start, result.end, result.end)
+    if settling:
+        st.caption(settling)
+    view = st.sidebar.radio(
+        "Columns",
+        list(VIEWS),
+        help="Today's daily limits, or the window against the one before it with unusual "
+        "failure rates; the CSV has every column.",
+    )
+    configs = columns()
     table_with_csv(
-        _styled(shown),
-        {name: config for name, config in columns().items() if name in shown},
+        shown,
+        {name: configs[name] for name in VIEWS[view or next(iter(VIEWS))] if name in shown},
         shown.drop(columns=["link"]),
         f"notify-services-{result.end:%Y-%m-%d}-{result.days}-days.csv",
         "Download CSV",

@@ -4,13 +4,20 @@ Only layout: the numbers, totals and words come from `loaders.cache_insight`.
 """
 
 import os
+from typing import Any
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from dashboard.app_pages.plain_text import plain
-from dashboard.app_pages.shared import may_change_cache, runtime, show_cache_warning
+from dashboard.app_pages.shared import (
+    WHOLE,
+    may_change_cache,
+    number_column,
+    runtime,
+    show_cache_warning,
+)
 from dashboard.loaders.cache_insight import (
     NO_CENSUS,
     CacheInsight,
@@ -40,6 +47,16 @@ KIND_LABELS = {
     "miss_ms": "Mean miss",
     "api_calls_saved": "API calls saved",
 }
+
+
+def kind_columns() -> dict[str, Any]:
+    """The labels above, with each figure formatted by the browser: counts with thousands,
+    rates as percentages, times in milliseconds (a blank where a kind has none)."""
+    formats = {"hit_rate": "percent", "hit_ms": "%.2f ms", "miss_ms": "%.1f ms"}
+    return {
+        name: number_column(label, format=formats.get(name, WHOLE)) if name != "kind" else label
+        for name, label in KIND_LABELS.items()
+    }
 
 
 def _where_redis_is(app: Runtime) -> str:
@@ -76,34 +93,30 @@ def _hit_rates(insight: CacheInsight) -> None:
         width="stretch",
     )
     st.dataframe(
-        by_kind.style.format(
-            {"hit_rate": "{:.1%}", "hit_ms": "{:.2f} ms", "miss_ms": "{:.1f} ms"},
-            na_rep="–",
-            thousands=",",
-        ),
+        by_kind,
         hide_index=True,
         width="stretch",
-        column_config=KIND_LABELS,
+        column_config=kind_columns(),
     )
     _hit_rate_by_hour(insight.by_hour)
     st.header("Latency: hits against misses", anchor=False)
     st.dataframe(
-        insight.latency.style.format(
-            {"hit_ms": "{:.2f} ms", "miss_ms": "{:.1f} ms", "speed_up": "{:.0f}×"}
-        ),
+        insight.latency,
         hide_index=True,
         width="stretch",
-        column_config={**KIND_LABELS, "speed_up": "Speed-up"},
+        column_config={**kind_columns(), "speed_up": number_column("Speed-up", format="%.0f×")},
     )
 
 
 def _hit_rate_by_hour(by_hour: pd.DataFrame) -> None:
     """A line over the hours, its figures behind it; one hour alone is a table, not a dot."""
     st.header("Hit rate by hour", anchor=False)
-    table = by_hour[["hour", "lookups", "hit_rate"]].style.format(
-        {"hit_rate": "{:.1%}", "lookups": "{:,}", "hour": "{:%-d %b %H:00 UTC}"}
-    )
-    config = {"hour": "Hour", "lookups": "Lookups", "hit_rate": "Hit rate"}
+    table = by_hour[["hour", "lookups", "hit_rate"]]
+    config = {
+        "hour": st.column_config.DatetimeColumn("Hour", format="D MMM HH:00 [UTC]"),
+        "lookups": number_column("Lookups"),
+        "hit_rate": number_column("Hit rate", format="percent"),
+    }
     if len(by_hour) < MIN_HOURS:
         st.info(
             "Only one hour has lookups in this period: the chart of hit rate by hour needs two "
@@ -163,16 +176,14 @@ def _keys(app: Runtime) -> None:
         return
     st.caption(keys.summary)
     st.dataframe(
-        keys.census.style.format(
-            {"keys": "{:,}", "bytes_per_key": "{:,.0f}", "estimated_bytes": "{:,.0f}"}
-        ),
+        keys.census,
         hide_index=True,
         width="stretch",
         column_config={
             "kind": "Kind",
-            "keys": "Keys",
-            "bytes_per_key": "Bytes per key",
-            "estimated_bytes": "Estimated bytes",
+            "keys": number_column("Keys"),
+            "bytes_per_key": number_column("Bytes per key"),
+            "estimated_bytes": number_column("Estimated bytes"),
         },
     )
     st.caption("Bytes per key from MEMORY USAGE on a sample of up to 50 keys of each kind.")

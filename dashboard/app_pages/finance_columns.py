@@ -4,19 +4,15 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.domain.allowance_table import share_words
-
-#: How a share of allowances reads in a styled table (the Styler's text is what shows): past
-#: 100 % as the figure and "over", never clipped. The frame, and so its CSV, keeps the number.
-SHARE_FORMAT: dict[str, Any] = {"share_used": share_words}
+from dashboard.app_pages.shared import number_column
 
 
 def share_used_column(width: int) -> Any:
-    """A sector's fragments used against the sum of its services' allowances: a pooled figure,
-    labelled as the sum it is, shown whole past 100 % (format with `SHARE_FORMAT`: a column
-    format would be shown instead of the Styler's text). The Overview and the Allowances page
-    show it the same way."""
-    return st.column_config.NumberColumn(
+    """A sector's fragments used against the sum of its services' allowances (`share_used_words`,
+    from `allowance_table.share_words`): a pooled figure, labelled as the sum it is, past
+    100 % the figure and "over", never a bar stopped at 100 %. The frame's `share_used`, and so
+    the CSV, keeps the number. The Overview and the Allowances page show it the same way."""
+    return st.column_config.TextColumn(
         "Used of the sum",
         width=width,
         help="Fragments used against the sum of the sector's allowances: a pooled figure, "
@@ -28,7 +24,7 @@ def share_used_column(width: int) -> Any:
 def year_ahead_columns(name: str, label: str, cost: str, ahead: str) -> dict[str, Any]:
     """A group's text cost so far, by 31 March and its 80 % range, and services expected over
     Fits a 1,400 px window beside the sidebar."""
-    number = st.column_config.NumberColumn
+    number = number_column
     return {
         name: st.column_config.TextColumn(label, width=230, pinned=True),
         cost: number("So far (£)", width=115, format="accounting"),

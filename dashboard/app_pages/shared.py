@@ -5,7 +5,6 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from pandas.io.formats.style import Styler
 
 from dashboard.app_pages.plain_text import plain
 from dashboard.domain import access
@@ -94,8 +93,13 @@ def days_in_sidebar(key: str, maximum: int, days: int, help: str) -> None:
 
 
 def caption_freshness(freshness: Freshness | None) -> None:
+    """One short line per section; how long it took and how many answers it read on hover."""
     if freshness is not None and freshness.lookups:
-        st.caption(f"{freshness.summary} · {freshness.milliseconds:,.0f} ms")
+        answers = "1 answer" if freshness.lookups == 1 else f"{freshness.lookups:,} answers"
+        st.caption(
+            freshness.summary,
+            help=f"{answers} read in {freshness.milliseconds:,.0f} ms",
+        )
 
 
 def show_cache_warning() -> None:
@@ -113,8 +117,20 @@ def percent(fraction: float) -> str:
     return f"{fraction:.1%}"
 
 
+#: How tables' numbers read, formatted by the browser (a pandas Styler would format and colour
+#: every cell on the server on every run, and stops working past pandas' cell limit): whole
+#: numbers with the reader's thousands separator, money in pounds and pence.
+WHOLE = "localized"
+MONEY = "£%.2f"
+
+
+def number_column(label: str, **options: Any) -> Any:
+    """A column of whole numbers, thousands separated (`format=` to read it otherwise)."""
+    return st.column_config.NumberColumn(label, **{"format": WHOLE, **options})
+
+
 def table_with_csv(
-    shown: pd.DataFrame | Styler,
+    shown: pd.DataFrame,
     column_config: Mapping[str, Any],
     data: pd.DataFrame,
     file_name: str,

@@ -100,6 +100,7 @@ SECTOR_COLUMNS: tuple[str, ...] = (
     "used",
     "total_allowance",
     "share_used",
+    "share_used_words",
     "remaining",
     "year_end_cost",
     "year_end_cost_low",
@@ -332,6 +333,7 @@ def sector_totals(
     ]
     allowance = grouped["total_allowance"].where(grouped["total_allowance"] > 0)
     grouped["share_used"] = grouped["used"] / allowance
+    grouped["share_used_words"] = grouped["share_used"].map(share_words)
     if forecasts:
         ranges = {
             kind: sum_forecasts(

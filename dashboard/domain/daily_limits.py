@@ -141,3 +141,8 @@ def limit_warning(usage: LimitUsage) -> str | None:
     if usage.level == "warning":
         return f"Close to the daily limit for {usage.label.lower()}."
     return None
+
+
+#: Each level in words, for a table's state column: a row's colour alone would not say it, and
+#: colouring every row costs a page more than the table itself.
+LEVEL_WORDS = {"ok": "Under 80%", "warning": "80% or more", "error": "At or over"}

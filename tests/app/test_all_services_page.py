@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
-from dashboard.domain.daily_limits import daily_limit_usage
+from dashboard.domain.daily_limits import LEVEL_WORDS, daily_limit_usage
 from dashboard.domain.financial_year import london_today
 from dashboard.notify_client import build_clients
 from tests.app.conftest import open_page
@@ -71,7 +71,8 @@ def test_each_rows_limit_figures_are_one_channels_and_add_up(app_environment, li
         assert row["limit_used"] == max(u.fraction for u in usages.values()), service_id
         if row["daily_limit"]:
             assert row["limit_used"] == row["sent_today"] / row["daily_limit"], service_id
-        assert row["limit_level"] == usage.level, "the colour follows the figure shown"
+        assert row["limit_level"] == usage.level, service_id
+        assert row["limit_state"] == LEVEL_WORDS[usage.level], "the state says the figure shown"
 
 
 def test_live_is_the_apis_live(app_environment, live_sandbox):
@@ -84,8 +85,9 @@ def test_live_is_the_apis_live(app_environment, live_sandbox):
     assert set(table(at)["status"]) == {"Live", "Trial", "Not counted as live", "Inactive"}
 
 
-def test_the_table_is_read_in_three_api_calls(app_environment, live_sandbox, redis_client):
-    """The services list, the window's counts and today's: no call per service."""
+def test_the_table_is_read_in_seven_api_calls(app_environment, live_sandbox, redis_client):
+    """The services list, the window's counts, today's and the four windows before: no call
+    per service."""
     at = open_page(PAGE)
     redis_client.flushdb()
     live_sandbox.reset_request_counts()
@@ -93,7 +95,7 @@ def test_the_table_is_read_in_three_api_calls(app_environment, live_sandbox, red
     at.run()
 
     assert not at.exception
-    assert live_sandbox.request_counts() == {"GET /service": 3}
+    assert live_sandbox.request_counts() == {"GET /service": 7}
 
 
 def test_services_near_or_over_a_limit_come_first_and_can_be_filtered(app_environment):

@@ -14,7 +14,7 @@ from dashboard.domain.liveness import is_live
 from dashboard.domain.platform_service import NOTIFY_SERVICE_ID
 from dashboard.notify_client import build_clients
 from tests.app.conftest import open_page
-from tests.app.shown import shown_column, shown_table
+from tests.app.shown import shown_config, shown_table
 from tests.conftest import settings_for_tests
 from tests.redis_server import free_port
 
@@ -153,16 +153,14 @@ def test_when_the_api_stops_answering_the_page_says_its_numbers_are_its_last(
 def test_the_sectors_share_reads_as_on_the_overview_unclipped(app_environment):
     at = open_page(PAGE)
 
-    config, numbers, words = shown_column(at, "share_used")
-    sectors = tables(at)["sectors"]
+    config = shown_config(at, "share_used_words")
+    sectors = shown_table(at, "share_used_words").value
 
-    assert config["type_config"]["type"] == "number"
-    # A column format would be drawn instead of the words: none is set.
-    assert config["type_config"].get("format") is None
+    assert config["type_config"]["type"] == "text"
     assert config["label"] == "Used of the sum"
     pooled = sectors["used"] / sectors["total_allowance"].where(sectors["total_allowance"] > 0)
-    assert numbers == pytest.approx(list(pooled), nan_ok=True)
-    assert words == [share_words(number) for number in numbers]
+    assert list(sectors["share_used"]) == pytest.approx(list(pooled), nan_ok=True)
+    assert list(sectors["share_used_words"]) == [share_words(n) for n in sectors["share_used"]]
 
 
 def test_each_service_forecast_over_shows_its_year_end_range_in_the_by_31_march_cell(
@@ -170,7 +168,7 @@ def test_each_service_forecast_over_shows_its_year_end_range_in_the_by_31_march_
 ):
     at = open_page(PAGE)
 
-    config, _, words = shown_column(at, "year_end_words")
+    config = shown_config(at, "year_end_words")
     element = shown_table(at, "year_end_words")
     services = element.value
 
@@ -182,4 +180,3 @@ def test_each_service_forecast_over_shows_its_year_end_range_in_the_by_31_march_
         low, high = row["year_end_cost_low"], row["year_end_cost_high"]
         assert row["year_end_words"] == f"{row['expected_over']}; £{low:,.0f} to £{high:,.0f}"
     assert (services.loc[services["expected_over"] == "", "year_end_words"] == "").all()
-    assert words == list(services["year_end_words"])

@@ -23,7 +23,7 @@ from tests.browser.conftest import SERVICES, Served, wait_for_app
 pytestmark = pytest.mark.browser
 
 #: More Tab presses than any page has stops before the control a test looks for.
-MOST_TABS = 80
+MOST_TABS = 160
 #: What the focused element is called: its label, else its text.
 FOCUSED_NAME = """() => {
     const focused = document.activeElement;

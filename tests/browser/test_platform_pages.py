@@ -51,9 +51,12 @@ def open_page(page: Page, url: str, tables: int = 0) -> None:
 
 
 def table_widths(page: Page) -> list[dict]:
-    """Each table's visible width against the width of all its columns."""
+    """Each drawn table's visible width against the width of all its columns (a table in a
+    closed expander is not drawn)."""
     return page.evaluate(
-        """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')].map(table => {
+        """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+            .filter(table => table.querySelector('.dvn-scroller'))
+            .map(table => {
             const scroller = table.querySelector('.dvn-scroller');
             return {visible: scroller.clientWidth, columns: scroller.scrollWidth};
         })"""

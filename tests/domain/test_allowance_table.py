@@ -111,6 +111,7 @@ def test_sector_totals_add_up_their_services_in_the_usual_order():
     assert (local["services"], local["total_allowance"], local["used"]) == (2, 20_000, 12_000)
     assert (local["remaining"], local["chargeable"], local["cost"]) == (10_000, 2_000, 48.0)
     assert local["share_used"] == pytest.approx(0.6)
+    assert local["share_used_words"] == "60.0 %"
     figures = totals(tables)
     assert {name: figures[name] for name in ("services", "used", "chargeable", "cost")} == {
         "services": 3,
