@@ -148,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         if starts_sandbox:
             processes.append(start_sandbox(args.api_port, args.services, args.seed, args.data_dir))
             environment["API_HOST_NAME"] = f"http://127.0.0.1:{args.api_port}"
+            environment["GENERATED_DATA"] = "1"
         shown = redacted_url(environment["API_HOST_NAME"])
         print(f"Dashboard on http://localhost:{args.port} (reading {shown})")
         dashboard = start_dashboard(args.port, args.address, environment)

@@ -200,6 +200,14 @@ def _year_by_month(page: ServicePage) -> None:
             caption_freshness(freshness)
 
 
+#: Done, not done, and kept where the dashboard does not read (the admin's own page).
+CHECKLIST_MARKS = {
+    True: ":material/check_circle: Completed:",
+    False: ":material/radio_button_unchecked: Incomplete:",
+    None: ":material/help: Not read here:",
+}
+
+
 def _checklist(page: ServicePage, summary: ServiceSummary) -> None:
     if not summary.trial_mode:
         return
@@ -209,10 +217,7 @@ def _checklist(page: ServicePage, summary: ServiceSummary) -> None:
             st.error(plain(message))
         case Ready(value=items, freshness=freshness):
             for item in items:
-                mark = (
-                    ":material/check_circle:" if item.done else ":material/radio_button_unchecked:"
-                )
-                st.markdown(f"{mark} **{item.label}** — {plain(item.detail)}")
+                st.markdown(f"{CHECKLIST_MARKS[item.done]} **{item.label}** — {plain(item.detail)}")
             caption_freshness(freshness)
 
 
