@@ -18,7 +18,8 @@ from notify_sandbox.facts import STATUS_COLUMNS
 from notify_sandbox.generate import ReferenceData, generate_reference_data
 from notify_sandbox.volumes import daily_rows, volume_profiles
 
-SCHEMA_VERSION = 4
+#: Raised whenever the schema or the generated data change, so an older file is rebuilt.
+SCHEMA_VERSION = 5
 
 TABLES = {
     "meta": "key TEXT PRIMARY KEY, value TEXT NOT NULL",
