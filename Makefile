@@ -8,14 +8,19 @@ CHECKED := dashboard devtools notify_sandbox tests
 .PHONY: run test lint chromium bench traffic screenshots notebook
 
 $(INSTALLED): requirements.txt
+	@echo "Setting up $(VENV): Python packages from requirements.txt (about a minute the first time)…"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@# One line per package as pip collects it, and pip's own exit status.
+	bash -c '$(BIN)/python -m pip install --progress-bar off -r requirements.txt \
+		| grep --line-buffered -E "^(Collecting|Installing|Successfully|ERROR)"; exit $${PIPESTATUS[0]}'
 	touch $(INSTALLED)
+	@echo "$(VENV) is ready."
 
-## Serve the dashboard on http://localhost:8501, with the sandbox API and the embedded Redis.
+## Serve the dashboard on http://localhost:8501 (or PORT), with the sandbox API (on 6011, or
+## API_PORT) and the embedded Redis: `make run PORT=8600 API_PORT=6012`.
 run: $(INSTALLED)
-	$(BIN)/python -m devtools.serve
+	$(BIN)/python -m devtools.serve $(if $(PORT),--port $(PORT)) $(if $(API_PORT),--api-port $(API_PORT))
 
 ## Lint first (as the Notify admin's Makefile does), make sure there is a Chromium, then run
 ## every test (cache, client, sandbox, pages, browser, notebook).
@@ -48,5 +53,6 @@ screenshots: chromium
 
 ## Open notebooks/ in JupyterLab (installed into .venv on first use).
 notebook: $(INSTALLED)
+	@echo "Installing JupyterLab into $(VENV) (once)…"
 	$(BIN)/python -m pip install --quiet -r requirements-notebook.txt
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
