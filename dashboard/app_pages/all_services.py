@@ -18,16 +18,30 @@ from dashboard.app_pages.shared import (
     table_with_csv,
     warn_if_stale,
 )
+from dashboard.app_pages.tables import (
+    WRAPPED_ROW_HEIGHT,
+    column_settings,
+    count_column,
+    service_name_columns,
+)
+from dashboard.app_pages.url_state import (
+    keep_in_url,
+    start_flag_from_url,
+    start_from_url,
+    start_many_from_url,
+    start_text_from_url,
+)
 from dashboard.domain.financial_year import london_today
-from dashboard.domain.links import LINK_NAME_PATTERN
 from dashboard.domain.liveness import STATUSES
 from dashboard.domain.retention import choose_days
 from dashboard.domain.service_table import (
     ANY_STATUS,
+    SORTS,
     ServiceFilter,
     filter_services,
     headline_counts,
 )
+from dashboard.domain.table_sort import SortChoice, choice_by_key, sort_table
 from dashboard.domain.window_words import describe_window
 from dashboard.loaders.all_services import AllServices, load_all_services
 from dashboard.loaders.sections import Failed
@@ -37,42 +51,72 @@ LEVEL_COLOURS = {"warning": "background-color: #fff2d3", "error": "background-co
 
 
 def columns() -> dict[str, Any]:
-    """The name pinned; today's figures, all of one channel, side by side; the window's counts.
+    """The name pinned and in full, its link, today's figures (all of one channel) side by
+    side, then the window's counts.
 
     They fit a 1,400 px window beside the sidebar; the sector is a filter, and in the CSV.
     """
-    number = st.column_config.NumberColumn
     return {
-        "link": st.column_config.LinkColumn(
-            "Service", display_text=LINK_NAME_PATTERN, width=230, pinned=True
-        ),
+        **service_name_columns(width=250),
         "status": st.column_config.TextColumn("Status", width=75),
         "tightest_channel": st.column_config.TextColumn(
             "Tightest channel",
-            width=110,
+            width=100,
             help="The channel whose daily limit is most used today: the next three columns "
             "are all for this channel",
         ),
-        "sent_today": number("Sent today", width=85),
-        "daily_limit": number("Daily limit", width=85),
+        "sent_today": count_column("Sent today", width=80),
+        "daily_limit": count_column("Daily limit", width=80),
         "limit_used": st.column_config.ProgressColumn(
-            "Limit used", width=100, format="percent", min_value=0.0, max_value=1.0
+            "Limit used", width=90, format="percent", min_value=0.0, max_value=1.0
         ),
-        "requested": number("Requested", width=90),
-        "failed": number("Failed", width=75),
-        "failure_rate": number("Failure rate", width=85, format="percent"),
+        "requested": count_column("Requested", width=85),
+        "failed": count_column("Failed", width=65),
+        "failure_rate": st.column_config.NumberColumn("Failure rate", width=75, format="percent"),
     }
 
 
 def _choose_filter(table: pd.DataFrame) -> ServiceFilter:
-    """The sidebar's filters; "near a limit" only when today's counts were read."""
-    sectors = st.sidebar.multiselect("Sector", sorted(table["sector"].unique()))
-    status = st.sidebar.radio("Status", [ANY_STATUS, *STATUSES])
-    near = st.sidebar.checkbox(
-        "Only services at 80% of a daily limit or more", disabled="limit_level" not in table
+    """The sidebar's filters, each kept in the URL; "near a limit" only when today's counts
+    were read."""
+    sectors = sorted(table["sector"].unique())
+    start_many_from_url("services_sector", "sector", sectors)
+    start_from_url("services_status", "status", [ANY_STATUS, *STATUSES], ANY_STATUS)
+    start_flag_from_url("services_near", "near")
+    start_text_from_url("services_search", "q")
+    chosen = ServiceFilter(
+        tuple(st.sidebar.multiselect("Sector", sectors, key="services_sector")),
+        st.sidebar.radio("Status", [ANY_STATUS, *STATUSES], key="services_status"),
+        st.sidebar.checkbox(
+            "Only services at 80% of a daily limit or more",
+            disabled="limit_level" not in table,
+            key="services_near",
+        ),
+        st.sidebar.text_input(
+            "Search by name or id",
+            key="services_search",
+            help="Part of a service's name, or its whole id",
+        ),
     )
-    search = st.sidebar.text_input("Search by name")
-    return ServiceFilter(tuple(sectors), status, near, search)
+    keep_in_url("sector", list(chosen.sectors), [])
+    keep_in_url("status", chosen.status, ANY_STATUS)
+    keep_in_url("near", chosen.near_limit_only, False)
+    keep_in_url("q", chosen.search.strip())
+    return chosen
+
+
+def _choose_sort() -> SortChoice:
+    """The order, chosen in the sidebar and kept in the URL (`?sort=`)."""
+    keys = [choice.key for choice in SORTS]
+    start_from_url("services_sort", "sort", keys, keys[0])
+    key = st.sidebar.selectbox(
+        "Sort by",
+        keys,
+        format_func=lambda key: choice_by_key(SORTS, key).label,
+        key="services_sort",
+    )
+    keep_in_url("sort", key, keys[0])
+    return choice_by_key(SORTS, key)
 
 
 def _styled(table: pd.DataFrame) -> Styler:
@@ -119,7 +163,7 @@ def render() -> None:
     show_missing(result.missing)
     _headline(result)
     show_excluded(result.excluded)
-    shown = filter_services(result.table, _choose_filter(result.table))
+    shown = sort_table(filter_services(result.table, _choose_filter(result.table)), _choose_sort())
     st.caption(
         f"{describe_window(result.days, result.start, result.end)} · "
         f"{len(shown):,} of {len(result.table):,} services shown · "
@@ -128,10 +172,11 @@ def render() -> None:
     )
     table_with_csv(
         _styled(shown),
-        {name: config for name, config in columns().items() if name in shown},
+        column_settings(columns(), shown),
         shown.drop(columns=["link"]),
         f"notify-services-{result.end:%Y-%m-%d}-{result.days}-days.csv",
         "Download CSV",
+        row_height=WRAPPED_ROW_HEIGHT,
     )
     caption_freshness(section.freshness)
 
