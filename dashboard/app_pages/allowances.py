@@ -18,13 +18,17 @@ from dashboard.app_pages.shared import (
     table_with_csv,
     warn_if_stale,
 )
+from dashboard.app_pages.tables import WRAPPED_ROW_HEIGHT, count_column
+from dashboard.app_pages.url_state import keep_in_url, start_from_url
 from dashboard.domain.allowance_table import (
     SERVICE_FILTERS,
+    SERVICE_SORTS,
     AllowanceTables,
     filter_allowances,
     totals,
 )
 from dashboard.domain.financial_year import financial_year_label, financial_years
+from dashboard.domain.table_sort import SortChoice, choice_by_key, sort_table
 from dashboard.domain.year_choice import choose_financial_year
 from dashboard.loaders.allowances import load_allowances
 from dashboard.loaders.sections import Failed
@@ -36,7 +40,7 @@ NUMBERS = {"cost": "£{:,.2f}"}
 
 def sector_columns() -> dict[str, Any]:
     """Sector, then the finance figures: all of them fit a 1,400 px window beside the sidebar."""
-    number = st.column_config.NumberColumn
+    number = count_column
     return {
         "sector": st.column_config.TextColumn("Sector", width=190, pinned=True),
         "services": number("Services", width=70, help="Live services in the sector"),
@@ -57,7 +61,7 @@ def sector_columns() -> dict[str, Any]:
 def service_columns() -> dict[str, Any]:
     """The name pinned, the finance figures next to it, the sector last: all of them fit a
     1,400 px window beside the sidebar."""
-    number = st.column_config.NumberColumn
+    number = count_column
     return {
         "name": st.column_config.TextColumn("Service", width=200, pinned=True),
         "allowance": number("Allowance", width=80),
@@ -109,6 +113,28 @@ def _service_styles(services: pd.DataFrame) -> Styler:
         return [colour] * len(row)
 
     return _numbers(services).apply(style, axis=1)
+
+
+def _choose_shown() -> str:
+    """Every service, or those over or off their sector's allowance (`?show=`)."""
+    start_from_url("allowances_show", "show", SERVICE_FILTERS, SERVICE_FILTERS[0])
+    only = st.radio("Show", SERVICE_FILTERS, horizontal=True, key="allowances_show")
+    keep_in_url("show", only, SERVICE_FILTERS[0])
+    return only
+
+
+def _choose_sort() -> SortChoice:
+    """The services' order (`?sort=`)."""
+    keys = [choice.key for choice in SERVICE_SORTS]
+    start_from_url("allowances_sort", "sort", keys, keys[0])
+    key = st.selectbox(
+        "Sort by",
+        keys,
+        format_func=lambda key: choice_by_key(SERVICE_SORTS, key).label,
+        key="allowances_sort",
+    )
+    keep_in_url("sort", key, keys[0])
+    return choice_by_key(SERVICE_SORTS, key)
 
 
 def _headline(tables: AllowanceTables) -> None:
@@ -175,13 +201,14 @@ def render() -> None:
         "Red, and ticked under Over: used more than its allowance · blue, and ticked under "
         "Custom: its allowance differs from its sector's default"
     )
-    only = st.radio("Show", SERVICE_FILTERS, horizontal=True)
+    shown = sort_table(filter_allowances(services, _choose_shown()), _choose_sort())
     table_with_csv(
-        _service_styles(filter_allowances(services, only)),
+        _service_styles(shown),
         _shown(service_columns(), services),
         services,
         f"notify-allowances-by-service-{year}.csv",
         "Download services CSV",
+        row_height=WRAPPED_ROW_HEIGHT,
     )
     caption_freshness(section.freshness)
 

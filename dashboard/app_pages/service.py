@@ -20,6 +20,7 @@ from dashboard.app_pages.shared import (
     runtime,
     show_cache_warning,
 )
+from dashboard.app_pages.tables import count_columns_of
 from dashboard.loaders.allowance_by_month import load_allowance_by_month
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.sections import Failed, Ready
@@ -34,6 +35,9 @@ from dashboard.loaders.service_page import (
     load_service_page,
 )
 
+#: Each count of the month-by-month table: wide enough for "2,535,175", narrow enough for the
+#: month and nine counts to fit the page's column at 1,400 px.
+MONTH_TABLE_COUNT_WIDTH = 84
 #: A limit nearly used up warns, one used up is an error: each with an icon as well as a colour.
 LEVEL_MESSAGES = {
     "warning": partial(st.warning, icon=":material/warning:"),
@@ -45,14 +49,21 @@ def _on_service_change() -> None:
     remember("service_id", st.session_state["service_picker"])
 
 
+def picker_label(service_id: str, name: str | None) -> str:
+    """A service as the picker lists it: its name, then its id, so that typing either (or
+    pasting the id from a log or the admin's address bar) finds it."""
+    return service_id if name is None else f"{name} · {service_id}"
+
+
 def _pick_service(choices: dict[str, str], current: str | None) -> None:
     options = list(choices)
     st.sidebar.selectbox(
         "Service",
         options=options,
-        format_func=lambda service_id: choices.get(service_id, service_id),
+        format_func=lambda service_id: picker_label(service_id, choices.get(service_id)),
         index=options.index(current) if current in choices else None,
-        placeholder="Type to search services",
+        placeholder="Type a name or paste an id",
+        filter_mode="contains",
         key="service_picker",
         on_change=_on_service_change,
     )
@@ -196,7 +207,11 @@ def _year_by_month(page: ServicePage) -> None:
             )
             for column, (label, monthly) in zip(st.columns(3), year.channels(), strict=True):
                 column.altair_chart(charts.monthly_counts(monthly, label), width="stretch")
-            st.dataframe(year.table, hide_index=True)
+            st.dataframe(
+                year.table,
+                hide_index=True,
+                column_config=count_columns_of(year.table, width=MONTH_TABLE_COUNT_WIDTH),
+            )
             caption_freshness(freshness)
 
 

@@ -128,7 +128,7 @@ def table_with_csv(
         shown,
         hide_index=True,
         width="stretch",
-        height=table_height(len(data), row_height),
+        height=table_height(len(shown.index), row_height),
         row_height=row_height,
         column_config=column_config,
         column_order=list(column_config),

@@ -36,6 +36,7 @@ from dashboard.domain.sectors import (
     normalise_organisation_type,
     sector_name,
 )
+from dashboard.domain.table_sort import SortChoice
 
 if TYPE_CHECKING:
     from dashboard.notify_client.schemas.platform import BillingReportRow, ServiceVolumes
@@ -74,6 +75,15 @@ ALL = "All"
 OVER = "Over their allowance"
 CUSTOM = "Custom allowance"
 SERVICE_FILTERS: tuple[str, ...] = (ALL, OVER, CUSTOM)
+#: How the services table can be sorted (`?sort=`); the first is the page's usual order.
+SERVICE_SORTS: tuple[SortChoice, ...] = (
+    SortChoice("sector", "Sector, then name", "sector", descending=False),
+    SortChoice("used", "Most fragments used", "used"),
+    SortChoice("cost", "Highest cost", "cost"),
+    SortChoice("chargeable", "Most chargeable fragments", "chargeable"),
+    SortChoice("allowance", "Largest allowance", "allowance"),
+    SortChoice("name", "Name, A to Z", "name", descending=False),
+)
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,22 @@ def test_the_filter_shows_those_over_their_allowance(app_environment):
     assert (over["used"] > over["allowance"]).all()
 
 
+def test_the_filter_and_the_sort_are_kept_in_the_url(app_environment):
+    at = open_page(PAGE, show="Over their allowance", sort="used")
+
+    over = tables(at)["services"]
+    assert at.radio[0].value == "Over their allowance"
+    assert 0 < len(over) and (over["used"] > over["allowance"]).all()
+    assert list(over["used"]) == sorted(over["used"], reverse=True)
+
+    at.selectbox[0].set_value("name").run()
+    assert at.query_params["sort"] in ("name", ["name"])
+    assert list(tables(at)["services"]["name"]) == sorted(tables(at)["services"]["name"])
+
+    at.radio[0].set_value("All").run()
+    assert "show" not in at.query_params
+
+
 def test_without_the_billing_report_the_rest_is_shown_and_the_gap_said(
     app_environment, requests_mock
 ):
