@@ -96,7 +96,7 @@ def test_the_filter_and_the_sort_are_kept_in_the_url(app_environment):
 
     over = tables(at)["services"]
     assert at.radio[0].value == "Over their allowance"
-    assert 0 < len(over) and (over["used"] > over["allowance"]).all()
+    assert len(over) > 0 and (over["used"] > over["allowance"]).all()
     assert list(over["used"]) == sorted(over["used"], reverse=True)
 
     at.selectbox[0].set_value("name").run()
