@@ -57,11 +57,11 @@ def columns() -> dict[str, Any]:
     They fit a 1,400 px window beside the sidebar; the sector is a filter, and in the CSV.
     """
     return {
-        **service_name_columns(width=250),
+        **service_name_columns(width=232, link_width=70),
         "status": st.column_config.TextColumn("Status", width=75),
         "tightest_channel": st.column_config.TextColumn(
             "Tightest channel",
-            width=100,
+            width=90,
             help="The channel whose daily limit is most used today: the next three columns "
             "are all for this channel",
         ),
@@ -72,7 +72,7 @@ def columns() -> dict[str, Any]:
         ),
         "requested": count_column("Requested", width=85),
         "failed": count_column("Failed", width=65),
-        "failure_rate": st.column_config.NumberColumn("Failure rate", width=75, format="percent"),
+        "failure_rate": st.column_config.NumberColumn("Failure rate", width=70, format="percent"),
     }
 
 

@@ -159,6 +159,7 @@ def _platform_service(tables: AllowanceTables) -> None:
         _numbers(tables.platform),
         hide_index=True,
         width="stretch",
+        row_height=WRAPPED_ROW_HEIGHT,
         column_config=_shown(service_columns(), tables.platform),
         column_order=list(_shown(service_columns(), tables.platform)),
     )

@@ -22,7 +22,7 @@ HEADER_HEIGHT = 38
 MOST_ROWS_SHOWN = 14
 
 
-def service_name_columns(width: int = 280) -> dict[str, Any]:
+def service_name_columns(width: int = 280, link_width: int = 90) -> dict[str, Any]:
     """The service's full name, pinned and wrapped (with `WRAPPED_ROW_HEIGHT`), and beside it
     a link to its Service page: a link cell cannot wrap, so a long name in one was cut."""
     return {
@@ -30,7 +30,7 @@ def service_name_columns(width: int = 280) -> dict[str, Any]:
         "link": st.column_config.LinkColumn(
             "Service page",
             display_text="Open",
-            width=90,
+            width=link_width,
             help="Open the service's own page, for the same window",
         ),
     }
