@@ -4,6 +4,7 @@ Only layout: the numbers, totals and words come from `loaders.cache_insight`.
 """
 
 import os
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -16,9 +17,12 @@ from dashboard.loaders.cache_insight import (
     CacheInsight,
     KeysInsight,
     Totals,
+    bytes_in_words,
     census_help,
     load_cache_insight,
     load_keys,
+    period_words,
+    zones_of,
 )
 from dashboard.loaders.errors import describe_error
 from dashboard.loaders.service_page import empty_service_cache, service_choices
@@ -26,20 +30,32 @@ from dashboard.runtime import Runtime
 
 #: Hours a line needs: with one, the chart would be a lone dot.
 MIN_HOURS = 2
-KIND_LABELS = {
-    "kind": "Kind",
-    "hit": "Hits",
-    "miss": "Misses",
-    "error": "Errors",
-    "corrupt": "Corrupt",
-    "invalid": "Invalid answers",
-    "stale": "Stale copies served",
-    "lookups": "Lookups",
-    "hit_rate": "Hit rate",
-    "hit_ms": "Mean hit",
-    "miss_ms": "Mean miss",
-    "api_calls_saved": "API calls saved",
-}
+#: A hit rate runs from none to every lookup: the axis shows the whole range, so 80 % fills
+#: four fifths of it.
+WHOLE_RANGE = alt.Scale(domain=[0.0, 1.0])
+
+
+def kind_columns() -> dict[str, Any]:
+    """Short headers, each explained on hover, at widths that fit every column of the
+    by-kind table in the page's column at 1,400 px."""
+    text = st.column_config.TextColumn
+    return {
+        "kind": text("Kind", width=190),
+        "lookups": text("Lookups", width=75),
+        "hit_rate": text("Hit rate", width=65),
+        "hit": text("Hits", width=65),
+        "miss": text("Misses", width=65),
+        "error": text("Errors", width=55, help="Lookups that failed because Redis did"),
+        "corrupt": text("Corrupt", width=60, help="Values that did not decode: a miss"),
+        "invalid": text("Invalid", width=60, help="API answers refused by validation"),
+        "stale": text("Stale", width=55, help="Last good copies served while the API failed"),
+        "hit_ms": text("Mean hit", width=75),
+        "miss_ms": text("Mean miss", width=80),
+        "api_calls_saved": text("Calls saved", width=80, help="API calls saved: the hits"),
+    }
+
+
+LATENCY_LABELS = {"kind": "Kind", "hit_ms": "Mean hit", "miss_ms": "Mean miss"}
 
 
 def _where_redis_is(app: Runtime) -> str:
@@ -69,7 +85,7 @@ def _hit_rates(insight: CacheInsight) -> None:
         alt.Chart(by_kind)
         .mark_bar(color="#1d70b8")
         .encode(
-            x=alt.X("hit_rate:Q", axis=alt.Axis(format="%"), title="Hit rate"),
+            x=alt.X("hit_rate:Q", axis=alt.Axis(format="%"), scale=WHOLE_RANGE, title="Hit rate"),
             y=alt.Y("kind:N", sort="-x", title=None),
             tooltip=["kind", "lookups", "hit", "miss", alt.Tooltip("hit_rate:Q", format=".1%")],
         ),
@@ -83,7 +99,8 @@ def _hit_rates(insight: CacheInsight) -> None:
         ),
         hide_index=True,
         width="stretch",
-        column_config=KIND_LABELS,
+        column_config=kind_columns(),
+        column_order=list(kind_columns()),
     )
     _hit_rate_by_hour(insight.by_hour)
     st.header("Latency: hits against misses", anchor=False)
@@ -93,17 +110,18 @@ def _hit_rates(insight: CacheInsight) -> None:
         ),
         hide_index=True,
         width="stretch",
-        column_config={**KIND_LABELS, "speed_up": "Speed-up"},
+        column_config={**LATENCY_LABELS, "speed_up": "Speed-up"},
     )
 
 
 def _hit_rate_by_hour(by_hour: pd.DataFrame) -> None:
     """A line over the hours, its figures behind it; one hour alone is a table, not a dot."""
     st.header("Hit rate by hour", anchor=False)
-    table = by_hour[["hour", "lookups", "hit_rate"]].style.format(
-        {"hit_rate": "{:.1%}", "lookups": "{:,}", "hour": "{:%-d %b %H:00 UTC}"}
+    zones = zones_of(by_hour)
+    table = by_hour[["hour_label", "lookups", "hit_rate"]].style.format(
+        {"hit_rate": "{:.1%}", "lookups": "{:,}"}
     )
-    config = {"hour": "Hour", "lookups": "Lookups", "hit_rate": "Hit rate"}
+    config = {"hour_label": f"Hour (London, {zones})", "lookups": "Lookups", "hit_rate": "Hit rate"}
     if len(by_hour) < MIN_HOURS:
         st.info(
             "Only one hour has lookups in this period: the chart of hit rate by hour needs two "
@@ -111,14 +129,21 @@ def _hit_rate_by_hour(by_hour: pd.DataFrame) -> None:
         )
         st.dataframe(table, hide_index=True, column_config=config)
         return
-    st.caption("Each hour's share of lookups answered from Redis; each point marks one hour.")
+    st.caption(
+        f"Each hour's share of lookups answered from Redis, in London time ({zones}); each "
+        "point marks one hour."
+    )
     st.altair_chart(
-        alt.Chart(by_hour)
+        alt.Chart(by_hour[["london_hour", "hour_label", "lookups", "hit_rate"]])
         .mark_line(point=alt.OverlayMarkDef(size=50, filled=True))
         .encode(
-            x=alt.X("hour:T", title=None),
-            y=alt.Y("hit_rate:Q", axis=alt.Axis(format="%"), title="Hit rate"),
-            tooltip=["hour:T", "lookups", alt.Tooltip("hit_rate:Q", format=".1%")],
+            x=alt.X("london_hour:T", title=f"Hour, London time ({zones})"),
+            y=alt.Y("hit_rate:Q", axis=alt.Axis(format="%"), scale=WHOLE_RANGE, title="Hit rate"),
+            tooltip=[
+                alt.Tooltip("hour_label:N", title="Hour"),
+                alt.Tooltip("lookups:Q", format=","),
+                alt.Tooltip("hit_rate:Q", format=".1%"),
+            ],
         ),
         width="stretch",
     )
@@ -156,8 +181,8 @@ def _keys(app: Runtime) -> None:
         return
     columns = st.columns(3)
     columns[0].metric("Keys", f"{keys.keys:,}" if keys.summary else "–")
-    columns[1].metric("Memory used", str(keys.memory.get("used_memory_human")))
-    columns[2].metric("Peak memory", str(keys.memory.get("used_memory_peak_human")))
+    columns[1].metric("Memory used", bytes_in_words(keys.memory.get("used_memory")))
+    columns[2].metric("Peak memory", bytes_in_words(keys.memory.get("used_memory_peak")))
     if keys.summary is None:
         st.info(NO_CENSUS)
         return
@@ -186,7 +211,7 @@ def render() -> None:
         "Period",
         options=[1, 6, 24, 72, 168, 720],
         value=24,
-        format_func=lambda h: f"{h} hours" if h < 48 else f"{h // 24} days",
+        format_func=period_words,
     )
     insight = load_cache_insight(app.clients, _where_redis_is(app), hours=hours)
     st.caption(f"Redis: {insight.description}")

@@ -127,3 +127,15 @@ def test_the_month_table_fits_its_column(page: Page, served: Served):
     widths = table_widths(page)
     assert all(width["columns"] <= width["visible"] for width in widths), widths
     assert_no_serious_barrier(page)
+
+
+def test_the_cache_page_tables_fit_with_every_column_in_view(page: Page, served: Served):
+    open_page(page, served.url, tables=3)  # a first page records lookups to show
+    open_page(page, f"{served.url}/cache", tables=2)
+
+    widths = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')]
+            .map(scroller => ({visible: scroller.clientWidth, columns: scroller.scrollWidth}))"""
+    )  # the tables drawn; those in a closed expander are not
+    assert all(width["columns"] <= width["visible"] for width in widths), widths
+    assert_no_serious_barrier(page)
