@@ -20,6 +20,8 @@ import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 
+from devtools.running import announced
+
 ROOT = Path(__file__).resolve().parent.parent
 PR_SET_PDEATHSIG = 1
 
@@ -193,13 +195,17 @@ def main(argv: list[str] | None = None) -> int:
         print("Starting the dashboard…", flush=True)
         dashboard = start_dashboard(args.port, args.address, environment)
         processes.append(dashboard)
-        if wait_until_healthy(args.port, dashboard, timeout=120):
-            print(
-                f"\nOpen http://localhost:{args.port} — the dashboard, reading {source}. "
-                "Ctrl-C stops everything.\n",
-                flush=True,
-            )
-        return dashboard.wait()
+        redis_data_dir = Path(environment.get("REDIS_DATA_DIR", ROOT / ".data"))
+        with announced(
+            redis_data_dir, environment["API_HOST_NAME"], args.port, "REDIS_URL" in environment
+        ):
+            if wait_until_healthy(args.port, dashboard, timeout=120):
+                print(
+                    f"\nOpen http://localhost:{args.port} — the dashboard, reading {source}. "
+                    "Ctrl-C stops everything.\n",
+                    flush=True,
+                )
+            return dashboard.wait()
     except KeyboardInterrupt:
         return 0
     finally:
