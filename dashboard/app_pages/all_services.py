@@ -26,6 +26,7 @@ from dashboard.app_pages.tables import (
 )
 from dashboard.app_pages.url_state import (
     keep_in_url,
+    sort_in_url,
     start_flag_from_url,
     start_from_url,
     start_many_from_url,
@@ -41,7 +42,7 @@ from dashboard.domain.service_table import (
     filter_services,
     headline_counts,
 )
-from dashboard.domain.table_sort import SortChoice, choice_by_key, sort_table
+from dashboard.domain.table_sort import sort_table
 from dashboard.domain.window_words import describe_window
 from dashboard.loaders.all_services import AllServices, load_all_services
 from dashboard.loaders.sections import Failed
@@ -105,20 +106,6 @@ def _choose_filter(table: pd.DataFrame) -> ServiceFilter:
     return chosen
 
 
-def _choose_sort() -> SortChoice:
-    """The order, chosen in the sidebar and kept in the URL (`?sort=`)."""
-    keys = [choice.key for choice in SORTS]
-    start_from_url("services_sort", "sort", keys, keys[0])
-    key = st.sidebar.selectbox(
-        "Sort by",
-        keys,
-        format_func=lambda key: choice_by_key(SORTS, key).label,
-        key="services_sort",
-    )
-    keep_in_url("sort", key, keys[0])
-    return choice_by_key(SORTS, key)
-
-
 def _styled(table: pd.DataFrame) -> Styler:
     """Rows coloured by the Limit used they show: yellow from 80 %, red from 100 %."""
     levels = table.get("limit_level")
@@ -163,7 +150,10 @@ def render() -> None:
     show_missing(result.missing)
     _headline(result)
     show_excluded(result.excluded)
-    shown = sort_table(filter_services(result.table, _choose_filter(result.table)), _choose_sort())
+    shown = sort_table(
+        filter_services(result.table, _choose_filter(result.table)),
+        sort_in_url(st.sidebar, "services_sort", SORTS),
+    )
     st.caption(
         f"{describe_window(result.days, result.start, result.end)} · "
         f"{len(shown):,} of {len(result.table):,} services shown · "

@@ -19,7 +19,7 @@ from dashboard.app_pages.shared import (
     warn_if_stale,
 )
 from dashboard.app_pages.tables import WRAPPED_ROW_HEIGHT, count_column
-from dashboard.app_pages.url_state import keep_in_url, start_from_url
+from dashboard.app_pages.url_state import keep_in_url, sort_in_url, start_from_url
 from dashboard.domain.allowance_table import (
     SERVICE_FILTERS,
     SERVICE_SORTS,
@@ -28,7 +28,7 @@ from dashboard.domain.allowance_table import (
     totals,
 )
 from dashboard.domain.financial_year import financial_year_label, financial_years
-from dashboard.domain.table_sort import SortChoice, choice_by_key, sort_table
+from dashboard.domain.table_sort import sort_table
 from dashboard.domain.year_choice import choose_financial_year
 from dashboard.loaders.allowances import load_allowances
 from dashboard.loaders.sections import Failed
@@ -123,20 +123,6 @@ def _choose_shown() -> str:
     return only
 
 
-def _choose_sort() -> SortChoice:
-    """The services' order (`?sort=`)."""
-    keys = [choice.key for choice in SERVICE_SORTS]
-    start_from_url("allowances_sort", "sort", keys, keys[0])
-    key = st.selectbox(
-        "Sort by",
-        keys,
-        format_func=lambda key: choice_by_key(SERVICE_SORTS, key).label,
-        key="allowances_sort",
-    )
-    keep_in_url("sort", key, keys[0])
-    return choice_by_key(SERVICE_SORTS, key)
-
-
 def _headline(tables: AllowanceTables) -> None:
     figures = totals(tables)
     columns = st.columns(4)
@@ -202,7 +188,10 @@ def render() -> None:
         "Red, and ticked under Over: used more than its allowance · blue, and ticked under "
         "Custom: its allowance differs from its sector's default"
     )
-    shown = sort_table(filter_allowances(services, _choose_shown()), _choose_sort())
+    shown = sort_table(
+        filter_allowances(services, _choose_shown()),
+        sort_in_url(st.container(), "allowances_sort", SERVICE_SORTS),
+    )
     table_with_csv(
         _service_styles(shown),
         _shown(service_columns(), services),

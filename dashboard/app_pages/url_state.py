@@ -8,6 +8,9 @@ leaves the URL, so a plain link stays plain.
 from collections.abc import Sequence
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from dashboard.domain.table_sort import SortChoice, choice_by_key
 
 
 def start_from_url(key: str, name: str, options: Sequence[str], default: str) -> None:
@@ -49,3 +52,15 @@ def keep_in_url(name: str, value: str | bool | Sequence[str], default: object = 
         st.query_params[name] = value
     else:
         st.query_params[name] = list(value)
+
+
+def sort_in_url(where: DeltaGenerator, key: str, choices: tuple[SortChoice, ...]) -> SortChoice:
+    """A "Sort by" select in `where` (the sidebar, or the page above its table), started
+    from `?sort=` and kept there; the first choice is the page's usual order."""
+    names = [choice.key for choice in choices]
+    start_from_url(key, "sort", names, names[0])
+    name = where.selectbox(
+        "Sort by", names, format_func=lambda name: choice_by_key(choices, name).label, key=key
+    )
+    keep_in_url("sort", name, names[0])
+    return choice_by_key(choices, name)
