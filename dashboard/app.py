@@ -84,5 +84,5 @@ navigation = st.navigation(
 )
 show_reader_in_sidebar(reader)
 if load_settings().generated_data:
-    st.sidebar.info(GENERATED_DATA_NOTE, icon=":material/science:")
+    st.sidebar.caption(f":material/science: {GENERATED_DATA_NOTE}")
 navigation.run()

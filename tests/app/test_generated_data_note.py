@@ -7,7 +7,7 @@ from tests.app.conftest import open_page
 
 
 def notes(at) -> list[str]:
-    return [info.value for info in at.info if "generated" in info.value]
+    return [caption.value for caption in at.caption if "generated" in caption.value]
 
 
 @pytest.mark.parametrize("page", [None, "app_pages/service.py", "app_pages/cache.py"])
@@ -20,7 +20,9 @@ def test_every_page_on_the_sandbox_says_once_that_its_data_is_generated(
 
     assert not at.exception
     assert len(notes(at)) == 1
-    assert [info.value for info in at.sidebar.info] == notes(at)
+    assert [caption.value for caption in at.sidebar.caption if "generated" in caption.value] == (
+        notes(at)
+    )
 
 
 def test_without_the_sandbox_no_page_says_so(app_environment, monkeypatch):
