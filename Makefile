@@ -42,7 +42,8 @@ lint: $(INSTALLED)
 chromium: $(INSTALLED)
 	$(BIN)/python -m devtools.chromium
 
-## Issue 7's figures at 500, 2,000 and 10,000 services (cold ones with the real API's latency).
+## Issue 7's figures at 500, 2,000 and 10,000 services (cold ones with the real API's latency),
+## then a working day of readers against a sandbox as slow as the platform (devtools/working_day.py).
 bench: $(INSTALLED)
 	$(BIN)/python -m devtools.bench
 

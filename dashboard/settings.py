@@ -34,6 +34,7 @@ class Settings:
     redis_socket_timeout_seconds: float = 0.25
     redis_retry_after_seconds: float = 2.0
     cache_telemetry: bool = True
+    cache_refresh_ahead: bool = True
     cache_ttl_overrides: Mapping[str, int] = field(default_factory=dict)
     cache_census_max_keys: int = 10_000
     allowed_email_domains: frozenset[str] = frozenset()
@@ -92,6 +93,7 @@ def load_settings(
             values.get("REDIS_RETRY_AFTER_SECONDS", defaults.redis_retry_after_seconds)
         ),
         cache_telemetry=_flag(values.get("CACHE_TELEMETRY", "1")),
+        cache_refresh_ahead=_flag(values.get("CACHE_REFRESH_AHEAD", "1")),
         cache_ttl_overrides=ttl_overrides,
         cache_census_max_keys=int(
             values.get("CACHE_CENSUS_MAX_KEYS", defaults.cache_census_max_keys)

@@ -16,6 +16,8 @@ measured in the same run, interleaved: the machine is shared and noisy.
 - Warm pages' growth from the fewest services to the most; telemetry on against off.
 - Redis memory per service once every page has been loaded for a sample of services.
 - Single flight: API calls when 50 threads in each of 2 processes ask for one cold key.
+- A working day of readers against a sandbox as slow as the platform (`working_day`; its
+  flags here too, `--views 0` to leave it out).
 
 Pages are loaded through `page_loads`, the one module that knows the loaders.
 """
@@ -42,7 +44,7 @@ from dashboard.domain.financial_year import current_financial_year, london_today
 from dashboard.notify_client import NotifyClients, build_clients
 from dashboard.runtime import build_runtime
 from dashboard.settings import PROJECT_ROOT, Settings
-from devtools import page_loads, single_flight
+from devtools import page_loads, single_flight, working_day
 from devtools.bench_figures import Comparison, scaled
 from devtools.bench_report import SizeFigures, memory_by_kind, report
 from devtools.redis_memory import MemoryUse, key_uses, memory_use, templates_held
@@ -294,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         default=sizes_of(DEFAULT_SIZES),
         help=f"numbers of services, comma-separated (default {DEFAULT_SIZES})",
     )
+    working_day.add_arguments(parser)
     args = parser.parse_args(argv)
     options = Options()
     # Generous timeouts: a slow answer on a busy machine must not turn into a cache miss.
@@ -335,6 +338,9 @@ def main(argv: list[str] | None = None) -> int:
     print(memory_by_kind(figures[-1].memory))
     if failed:
         print(f"\nLookups that did not go as planned (these figures are suspect): {failed}")
+    if args.views:
+        print()
+        print(working_day.main_report(args))
     return 0
 
 

@@ -7,7 +7,9 @@ error" for anything unexpected (such as `limit_days=abc`, or a report without it
 the real API fails on too).
 
 Every request is counted by route (read at /_sandbox/requests), and with `latency="real"` each
-answer takes at least the real API's median for its endpoint (see `real_latency.py`).
+answer takes at least the real API's median for its endpoint (see `real_latency.py`); with
+`latency="platform"`, what it costs on a platform of 2,000 services, scaled by the services
+this sandbox holds (see `platform_latency.py`).
 """
 
 import sqlite3
@@ -23,7 +25,7 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, NotFound
 
-from notify_sandbox import queries, real_latency, serialize
+from notify_sandbox import platform_latency, queries, real_latency, serialize
 from notify_sandbox.auth import AuthError, check_admin_token
 from notify_sandbox.billing import (
     Usage,
@@ -65,6 +67,8 @@ class SandboxState:
     today: Callable[[], date]
     latency: str
     counts: RequestCounts
+    services: int
+    latency_scale: float
 
 
 class BadRequest(Exception):
@@ -95,16 +99,28 @@ def create_app(
     *,
     today: Callable[[], date] = london_today,
     latency: str = "off",
+    latency_scale: float = 1.0,
 ) -> Flask:
     """The sandbox API over a built database; `today` may be fixed for tests, and `latency`
-    "real" makes each answer as slow as the real API's."""
+    "real" makes each answer as slow as the real API's, "platform" as slow as it is at the
+    platform's size (scaled by the services in the database); `latency_scale` multiplies every
+    delay (a benchmark that compresses a day into minutes divides them by its compression)."""
     if latency not in real_latency.LATENCIES:
         raise ValueError(f"latency must be one of {real_latency.LATENCIES}, not {latency!r}")
     with closing(connect(database_path)) as connection:
         anchor = anchor_of(connection)
+        services = connection.execute("SELECT COUNT(*) FROM services").fetchone()[0]
     app = Flask(__name__)
     app.extensions["sandbox"] = SandboxState(
-        database_path, client_id, client_secret, anchor, today, latency, RequestCounts()
+        database_path,
+        client_id,
+        client_secret,
+        anchor,
+        today,
+        latency,
+        RequestCounts(),
+        services,
+        latency_scale,
     )
     # Before the blueprint's token check, so that refused requests are counted too.
     app.before_request(_count_request)
@@ -135,13 +151,21 @@ def _count_request() -> None:
 
 
 def _take_real_time(response: Response) -> Response:
-    """With real latency, hold a successful answer until the real API's median has passed."""
+    """With real or platform latency, hold a successful answer until what the real API takes
+    for it has passed."""
     state = _state()
-    if state.latency != "real" or response.status_code >= 400 or request.endpoint is None:
+    if state.latency == "off" or response.status_code >= 400 or request.url_rule is None:
         return response
-    view = request.endpoint.rpartition(".")[2]
-    median = real_latency.median_seconds(view, request.args, financial_year_of(state.today()))
-    remaining = median - (time.perf_counter() - g.started)
+    view = str(request.endpoint).rpartition(".")[2]
+    today = state.today()
+    year = financial_year_of(today)
+    if state.latency == "platform":
+        seconds = platform_latency.platform_seconds(
+            request.url_rule.rule, view, request.args, state.services, today, year
+        )
+    else:
+        seconds = real_latency.median_seconds(view, request.args, year)
+    remaining = seconds * state.latency_scale - (time.perf_counter() - g.started)
     if remaining > 0:
         time.sleep(remaining)
     return response
