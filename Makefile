@@ -8,7 +8,7 @@ CHECKED := dashboard devtools notify_sandbox tests
 # or a browser (make test TEST_WORKERS=1 runs them one by one).
 TEST_WORKERS ?= 4
 
-.PHONY: run test lint chromium bench traffic screenshots notebook
+.PHONY: run test lint chromium bench backtest traffic screenshots notebook alerts
 
 $(INSTALLED): requirements.txt
 	@echo "Setting up $(VENV): Python packages from requirements.txt (about a minute the first time)…"
@@ -24,6 +24,12 @@ $(INSTALLED): requirements.txt
 ## API_PORT) and the embedded Redis: `make run PORT=8600 API_PORT=6012`.
 run: $(INSTALLED)
 	$(BIN)/python -m devtools.serve $(if $(PORT),--port $(PORT)) $(if $(API_PORT),--api-port $(API_PORT))
+
+## Beside `make run`: check the alert rules every minute and send through the sandbox's Notify
+## (ALERTS_FILE defaults to docs/alerts.example.toml; EVERY=5m to check less often).
+alerts: $(INSTALLED)
+	ALERTS_FILE=$${ALERTS_FILE:-docs/alerts.example.toml} \
+		$(BIN)/python -m dashboard.alerts run --every $${EVERY:-1m}
 
 ## Lint first (as the Notify admin's Makefile does), make sure there is a Chromium, then run
 ## every test (cache, client, sandbox, pages, browser, notebook), in parallel (pytest-xdist; the
@@ -46,6 +52,10 @@ chromium: $(INSTALLED)
 ## then a working day of readers against a sandbox as slow as the platform (devtools/working_day.py).
 bench: $(INSTALLED)
 	$(BIN)/python -m devtools.bench
+
+## The year-end forecast against the sandbox's past years (coverage of its 80 % range, errors).
+backtest: $(INSTALLED)
+	$(BIN)/python -m devtools.backtest
 
 ## Drive realistic page views through the loaders to fill the cache telemetry (the running
 ## API, or a sandbox of its own when none answers).

@@ -16,6 +16,8 @@ measured in the same run, interleaved: the machine is shared and noisy.
 - Warm pages' growth from the fewest services to the most; telemetry on against off.
 - Redis memory per service once every page has been loaded for a sample of services.
 - Single flight: API calls when 50 threads in each of 2 processes ask for one cold key.
+- The alerts checker: API calls and time of one cold check of every kind of rule (what it
+  reads and evaluates; it sends nothing here).
 - A working day of readers against a sandbox as slow as the platform (`working_day`; its
   flags here too, `--views 0` to leave it out).
 
@@ -38,8 +40,11 @@ from typing import TypeVar
 
 import redis
 
+from dashboard.alerts.checker import read_platform
 from dashboard.cache.request_cache import RequestCache
 from dashboard.concurrency import run_all
+from dashboard.domain.alert_checks import crossings
+from dashboard.domain.alert_rules import KINDS, parse_rules
 from dashboard.domain.financial_year import current_financial_year, london_today
 from dashboard.notify_client import NotifyClients, build_clients
 from dashboard.runtime import build_runtime
@@ -214,6 +219,27 @@ def memory(api: Api, services: int, service_ids: list[str]) -> MemoryUse:
     return memory_use(uses, services, len(service_ids), templates)
 
 
+def alerts_check(api: Api) -> tuple[int, float]:
+    """One cold check of a rule of every kind over all services, with the real API's latency:
+    its API calls (a fixed number, whatever the number of services) and milliseconds."""
+    rules = parse_rules(
+        "".join(
+            f'[[rules]]\nkind = "{kind}"\npercent = 80\nemail = ["ops@example.gov.uk"]\n'
+            'services = "all"\n'
+            for kind in KINDS
+        )
+    )
+    api.redis.flushdb()
+    api.sandbox.reset_request_counts()
+
+    def check() -> None:
+        day = london_today()
+        crossings(rules, read_platform(api.real, day, "http://dashboard", api.label, set(KINDS)))
+
+    milliseconds = timed(check)
+    return sum(api.sandbox.request_counts().values()), milliseconds
+
+
 @contextmanager
 def sandbox_api(
     settings: Settings, cache: RequestCache, services: int, data_dir: Path = DATA_DIR
@@ -259,6 +285,12 @@ def measure(
         whole, warm, first_view = all_services(api, options)
         live, per_service, bulk_calls, per_service_calls = allowances(api, options)
         counts_ready, service_page = service_pages(api, evenly(every, options.pages), options)
+        alert_calls, alert_ms = alerts_check(api)
+        print(
+            f"{services:,} services: a cold alerts check of every kind: {alert_calls} API calls, "
+            f"{alert_ms / 1000:.1f} s",
+            flush=True,
+        )
         return SizeFigures(
             services=len(every),
             live=live,

@@ -10,20 +10,22 @@ wrongly.
 import os
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
 from notify_sandbox.clock import london_today
 from notify_sandbox.facts import STATUS_COLUMNS
 from notify_sandbox.generate import ReferenceData, generate_reference_data
+from notify_sandbox.history import HISTORY_COLUMNS, history_rows
 from notify_sandbox.volumes import VolumeProfile, daily_rows, volume_profiles
 
 #: Told what generation is doing, a line at a time (`python -m notify_sandbox` logs them).
 Progress = Callable[[str], None]
 
-#: Raised whenever the schema or the generated data change, so an older file is rebuilt.
-SCHEMA_VERSION = 5
+#: Raised whenever the schema or the generated data change, so an older file is rebuilt
+#: (6: years of history; 7: the platform's rules and volumes).
+SCHEMA_VERSION = 7
 
 TABLES = {
     "meta": "key TEXT PRIMARY KEY, value TEXT NOT NULL",
@@ -80,11 +82,28 @@ TABLES = {
         is_default INTEGER NOT NULL, archived INTEGER NOT NULL, created_at TEXT NOT NULL,
         updated_at TEXT
     """,
+    "api_keys": """
+        id TEXT PRIMARY KEY, service_id TEXT NOT NULL, name TEXT NOT NULL, secret TEXT NOT NULL,
+        key_type TEXT NOT NULL, created_at TEXT NOT NULL, expiry_date TEXT
+    """,
+    # What was sent through the public API (POST /v2/notifications/...), in real UTC time.
+    "notifications": """
+        id TEXT PRIMARY KEY, service_id TEXT NOT NULL, api_key_id TEXT NOT NULL,
+        key_type TEXT NOT NULL, notification_type TEXT NOT NULL, template_id TEXT NOT NULL,
+        template_version INTEGER NOT NULL, recipient TEXT NOT NULL, personalisation TEXT NOT NULL,
+        reference TEXT, subject TEXT, body TEXT NOT NULL, created_at TEXT NOT NULL
+    """,
     "daily_counts": (
         "service_sid INTEGER NOT NULL, days_ago INTEGER NOT NULL, channel TEXT NOT NULL, "
         + ", ".join(f"{column} INTEGER NOT NULL" for column in STATUS_COLUMNS)
         + ", fragments INTEGER NOT NULL, sheets INTEGER NOT NULL"
         + ", PRIMARY KEY (service_sid, channel, days_ago)"
+    ),
+    # Billable totals by month before the daily counts begin (`history.py`).
+    "monthly_history": (
+        "service_sid INTEGER NOT NULL, channel TEXT NOT NULL, newest INTEGER NOT NULL, "
+        "oldest INTEGER NOT NULL, sent INTEGER NOT NULL, fragments INTEGER NOT NULL, "
+        "sheets INTEGER NOT NULL, PRIMARY KEY (service_sid, channel, newest)"
     ),
 }
 
@@ -99,6 +118,9 @@ INDEXES = (
     "CREATE UNIQUE INDEX ix_annual_billing ON annual_billing (service_id, financial_year_start)",
     "CREATE INDEX ix_reply_to_service ON reply_to (service_id)",
     "CREATE INDEX ix_daily_counts_days_ago ON daily_counts (days_ago)",
+    "CREATE INDEX ix_api_keys_service ON api_keys (service_id)",
+    "CREATE INDEX ix_notifications_reference ON notifications (service_id, reference)",
+    "CREATE INDEX ix_monthly_history_days ON monthly_history (newest, oldest)",
 )
 
 DAILY_COLUMNS = ("service_sid", "days_ago", "channel", *STATUS_COLUMNS, "fragments", "sheets")
@@ -187,10 +209,13 @@ def _write(
         connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         _insert_reference(connection, reference)
         placeholders = ", ".join("?" for _ in DAILY_COLUMNS)
+        profiles = volume_profiles(seed, reference.plans)
         connection.executemany(
             f"INSERT INTO daily_counts ({', '.join(DAILY_COLUMNS)}) VALUES ({placeholders})",
-            _reported_rows(seed, anchor, volume_profiles(seed, reference.plans), progress),
+            _reported_rows(seed, anchor, profiles, progress),
         )
+        progress("Years of history before the daily counts")
+        _insert_history(connection, history_rows(seed, anchor, reference.plans, profiles))
         progress("Indexing")
         for statement in INDEXES:
             connection.execute(statement)
@@ -226,6 +251,7 @@ def _insert_reference(connection: sqlite3.Connection, reference: ReferenceData) 
         "data_retention": reference.data_retention,
         "annual_billing": reference.annual_billing,
         "reply_to": reference.reply_to,
+        "api_keys": reference.api_keys,
     }
     for table, rows in tables.items():
         if rows:
@@ -235,6 +261,15 @@ def _insert_reference(connection: sqlite3.Connection, reference: ReferenceData) 
                 f"VALUES ({', '.join(':' + column for column in columns)})",
                 rows,
             )
+
+
+def _insert_history(connection: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+    """Insert the months of history before the daily counts (`history.py`)."""
+    connection.executemany(
+        f"INSERT INTO monthly_history ({', '.join(HISTORY_COLUMNS)}) "
+        f"VALUES ({', '.join('?' for _ in HISTORY_COLUMNS)})",
+        rows,
+    )
 
 
 def connect(path: Path) -> sqlite3.Connection:

@@ -38,6 +38,8 @@ DEFAULT_TTLS: Mapping[str, int] = MappingProxyType(
         "billing-report": HOUR,
         "billing-report-closed-year": 7 * DAY,
         "billing-report-settled": 7 * DAY,
+        "organisations": HOUR,
+        "organisation-usage": HOUR,
         "templates": 7 * DAY,
         "template": 7 * DAY,
         "template-versions": 7 * DAY,

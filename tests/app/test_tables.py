@@ -32,7 +32,7 @@ def test_the_month_table_separates_thousands_in_every_count(app_environment, san
     assert sum(settings[name]["width"] for name in counts) < 938 - 120
 
 
-@pytest.mark.parametrize("page", [None, "app_pages/allowances.py"])
+@pytest.mark.parametrize("page", [None])
 def test_names_wrap_in_full_and_counts_separate_thousands(app_environment, page):
     at = open_page(page)
 

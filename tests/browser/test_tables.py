@@ -88,15 +88,6 @@ def test_all_services_rows_link_to_their_service_page(page: Page, served: Served
         assert re.fullmatch(r"service\?service_id=[0-9a-f-]{36}&days=7#.+", link), link
 
 
-def test_the_allowances_filter_and_sort_are_in_the_url(page: Page, served: Served):
-    open_page(page, f"{served.url}/allowances?show=Custom+allowance&sort=name", tables=3)
-
-    assert page.get_by_label("Custom allowance").is_checked()
-    widths = table_widths(page)
-    assert all(width["columns"] <= width["visible"] for width in widths), widths
-    assert_no_serious_barrier(page)
-
-
 def test_the_picker_finds_a_service_by_its_id(page: Page, served: Served):
     service_id = first_live_service(served.api_url)
     open_page(page, f"{served.url}/service")
