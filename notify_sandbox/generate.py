@@ -384,6 +384,8 @@ SENDING_SIZE = {
     "other": (1.8, 1.5, 3_000.0),
     None: (1.8, 1.5, 3_000.0),
 }
+#: The least a live service with no organisation type sends a day.
+UNTYPED_SIZE = 2_000.0
 #: The share of central and national NHS services that are the platform's giants.
 GIANT_SHARE = 0.025
 
@@ -404,6 +406,10 @@ def with_platform_volumes(seed: int, plans: list[ServicePlan]) -> list[ServicePl
             size = rng.uniform(20_000, ceiling)
         else:
             size = min(ceiling, rng.lognormvariate(mu, sigma))
+        if plan.organisation_type is None:
+            # Services with no organisation type are government platforms' own (GOV.UK Pay's
+            # notifications, say): thousands a day, beyond a small allowance.
+            size = max(size, UNTYPED_SIZE)
         changed.append(replace(plan, size=size))
     return changed
 
