@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.app_pages.plain_text import plain
+from dashboard.app_pages.tables import ROW_HEIGHT, table_height
 from dashboard.domain import access
 from dashboard.domain.excluded import Excluded, exclusion_note
 from dashboard.loaders.freshness import Freshness
@@ -131,16 +132,20 @@ def table_with_csv(
     data: pd.DataFrame,
     file_name: str,
     button: str,
+    row_height: int = ROW_HEIGHT,
 ) -> None:
     """A table as read on screen, and every row and column of its data as CSV beneath it.
 
     `column_config` gives each shown column its label and width; columns it does not name are
-    not shown (their data is still in the CSV).
+    not shown (their data is still in the CSV). The table is as tall as its rows, up to
+    `tables.MOST_ROWS_SHOWN`, and scrolls beyond.
     """
     st.dataframe(
         shown,
         hide_index=True,
         width="stretch",
+        height=table_height(len(shown.index), row_height),
+        row_height=row_height,
         column_config=column_config,
         column_order=list(column_config),
     )
