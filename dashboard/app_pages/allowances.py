@@ -9,7 +9,6 @@ from dashboard.app_pages import chart_specs, platform_charts
 from dashboard.app_pages.finance_columns import share_used_column, year_ahead_columns
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
-    WRAPPED_ROW_HEIGHT,
     caption_freshness,
     number_column,
     pounds,
@@ -20,6 +19,7 @@ from dashboard.app_pages.shared import (
     table_with_csv,
     warn_if_stale,
 )
+from dashboard.app_pages.tables import ROW_HEIGHT, WRAPPED_ROW_HEIGHT
 from dashboard.domain.allowance_table import (
     SERVICE_FILTERS,
     AllowanceTables,
@@ -263,7 +263,7 @@ def render() -> None:
         services.drop(columns=["link"]),
         f"notify-allowances-by-service-{year}.csv",
         "Download services CSV",
-        row_height=WRAPPED_ROW_HEIGHT if forecast else None,
+        row_height=WRAPPED_ROW_HEIGHT if forecast else ROW_HEIGHT,
     )
     _not_live(tables)
     caption_freshness(section.freshness)

@@ -10,7 +10,6 @@ from dashboard.app_pages import platform_charts
 from dashboard.app_pages.finance_columns import year_ahead_columns
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
-    WRAPPED_ROW_HEIGHT,
     caption_freshness,
     pounds,
     runtime,
@@ -20,6 +19,7 @@ from dashboard.app_pages.shared import (
     table_with_csv,
     warn_if_stale,
 )
+from dashboard.app_pages.tables import ROW_HEIGHT, WRAPPED_ROW_HEIGHT
 from dashboard.domain.allowance_table import year_notes
 from dashboard.domain.financial_year import (
     current_financial_year,
@@ -187,7 +187,7 @@ def _organisation_services(finance: OrganisationFinance, organisations: pd.DataF
         services.drop(columns=["link"]),
         f"notify-organisation-services-{finance.financial_year}.csv",
         "Download this organisation's services CSV",
-        row_height=WRAPPED_ROW_HEIGHT if finance.forecast else None,
+        row_height=WRAPPED_ROW_HEIGHT if finance.forecast else ROW_HEIGHT,
     )
 
 

@@ -7,15 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.app_pages.plain_text import plain
+from dashboard.app_pages.tables import ROW_HEIGHT, table_height
 from dashboard.domain import access
 from dashboard.domain.excluded import Excluded, exclusion_note
 from dashboard.loaders.freshness import Freshness
 from dashboard.runtime import Runtime, build_runtime
 from dashboard.settings import load_settings
-
-#: Streamlit wraps text in a cell only in rows taller than 4rem (64 px): 65 px gives a cell
-#: three lines.
-WRAPPED_ROW_HEIGHT = 65
 
 # Query parameters that describe the view, carried from page to page in the session.
 CARRIED_PARAMETERS = ("service_id", "days")
@@ -135,18 +132,19 @@ def table_with_csv(
     data: pd.DataFrame,
     file_name: str,
     button: str,
-    row_height: int | None = None,
+    row_height: int = ROW_HEIGHT,
 ) -> None:
     """A table as read on screen, and every row and column of its data as CSV beneath it.
 
     `column_config` gives each shown column its label and width; columns it does not name are
-    not shown (their data is still in the CSV). A `row_height` of `WRAPPED_ROW_HEIGHT` lets
-    a cell's words wrap.
+    not shown (their data is still in the CSV). The table is as tall as its rows, up to
+    `tables.MOST_ROWS_SHOWN`, and scrolls beyond.
     """
     st.dataframe(
         shown,
         hide_index=True,
         width="stretch",
+        height=table_height(len(shown.index), row_height),
         row_height=row_height,
         column_config=column_config,
         column_order=list(column_config),

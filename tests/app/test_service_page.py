@@ -151,7 +151,8 @@ def test_a_trial_service_shows_the_go_live_checklist(app_environment, sandbox_db
 
     assert any("trial mode" in info.value for info in at.info)
     text = " ".join(markdown.value for markdown in at.markdown)
-    assert "Add templates" in text
+    assert "Add templates with examples of your content" in text
+    assert "Accept our data processing and financial agreement" in text
 
 
 @pytest.mark.parametrize(
@@ -267,11 +268,11 @@ def test_this_year_by_month_equals_the_apis_monthly_counts(app_environment, live
         assert row["Text messages delivered"] == sms.get("delivered", 0) + sms.get("sent", 0)
 
 
-def test_the_trial_notice_gives_each_channels_limit(app_environment, sandbox_db):
+def test_the_trial_notice_gives_each_channels_limit_and_no_letters(app_environment, sandbox_db):
     at = open_page(service_id=service_without_retention(sandbox_db, restricted=1))
 
     notice = next(info.value for info in at.info if "trial mode" in info.value)
-    assert "50 emails, 50 text messages and 50 letters a day" in notice
+    assert "up to 50 emails and 50 text messages a day, and no letters" in notice
 
 
 def test_refresh_reads_the_service_from_the_api_again(app_environment, sandbox_db):

@@ -353,13 +353,18 @@ def test_a_trial_service_has_its_checklist_and_one_limit_per_channel(requests_mo
 
     assert isinstance(page.service, Ready)
     assert page.service.value.trial_notice == (
-        "This service is in trial mode: it can send 50 emails, 50 text messages and 50 letters "
-        "a day, and only to its own team."
+        "This service is in trial mode: it can send messages only to its own team, up to 50 "
+        "emails and 50 text messages a day, and no letters."
     )
     assert isinstance(page.checklist, Ready)
     assert [item.label for item in page.checklist.value] == [
-        "Add templates",
+        "Confirm your service name",
+        "Tell us how many messages you expect to send",
+        "Finish setting up your team",
+        "Add templates with examples of your content",
+        "Choose a ‘from’ name",
         "Add a reply-to email address",
+        "Accept our data processing and financial agreement",
     ]
 
 

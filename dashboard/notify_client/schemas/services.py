@@ -46,6 +46,12 @@ class Service:
     message_limit: Count | None = None
     email_from: Text | None = None
     research_mode: Flag | None = None
+    # What the admin's "Make your service live" tasks read (absent from 2018's answers).
+    confirmed_unique: Flag | None = None
+    confirmed_email_sender_name: Flag | None = None
+    volume_email: Count | None = None
+    volume_sms: Count | None = None
+    volume_letter: Count | None = None
 
     @model_validator(mode="after")
     def _has_daily_limits(self) -> Self:
