@@ -20,6 +20,7 @@ from dashboard.app_pages.shared import (
     warn_if_stale,
 )
 from dashboard.app_pages.tables import ROW_HEIGHT, WRAPPED_ROW_HEIGHT
+from dashboard.app_pages.url_state import keep_in_url, start_from_url
 from dashboard.domain.allowance_table import (
     SERVICE_FILTERS,
     AllowanceTables,
@@ -115,6 +116,15 @@ def _choose_year() -> int:
     )
     st.query_params["year"] = str(year)
     return year
+
+
+def _choose_shown() -> str:
+    """Every service, or those over or off their sector's allowance, kept in the URL (`?show=`)
+    so a reload or a shared link opens the same list."""
+    start_from_url("allowances_show", "show", SERVICE_FILTERS, SERVICE_FILTERS[0])
+    only = st.radio("Show", SERVICE_FILTERS, horizontal=True, key="allowances_show")
+    keep_in_url("show", only, SERVICE_FILTERS[0])
+    return only
 
 
 def _headline(tables: AllowanceTables) -> None:
@@ -256,9 +266,8 @@ def render() -> None:
         "name opens its Service page. The CSV adds the purchase order number, billing "
         "reference and billing contacts."
     )
-    only = st.radio("Show", SERVICE_FILTERS, horizontal=True)
     table_with_csv(
-        filter_allowances(services, only),
+        filter_allowances(services, _choose_shown()),
         _shown(service_columns(forecast), services),
         services.drop(columns=["link"]),
         f"notify-allowances-by-service-{year}.csv",

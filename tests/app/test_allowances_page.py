@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
-from dashboard.domain.allowance_table import share_words
+from dashboard.domain.allowance_table import ALL, CUSTOM, OVER, share_words
 from dashboard.domain.financial_year import current_financial_year
 from dashboard.domain.liveness import is_live
 from dashboard.domain.platform_service import NOTIFY_SERVICE_ID
@@ -180,3 +180,23 @@ def test_each_service_forecast_over_shows_its_year_end_range_in_the_by_31_march_
         low, high = row["year_end_cost_low"], row["year_end_cost_high"]
         assert row["year_end_words"] == f"{row['expected_over']}; £{low:,.0f} to £{high:,.0f}"
     assert (services.loc[services["expected_over"] == "", "year_end_words"] == "").all()
+
+
+@pytest.mark.parametrize("shown", [OVER, CUSTOM])
+def test_the_show_filter_comes_from_the_url_and_stays_there(app_environment, shown):
+    at = open_page(PAGE, show=shown)
+
+    assert not at.exception
+    assert at.radio(key="allowances_show").value == shown
+    services = tables(at)["services"]
+    column = "over_allowance" if shown == OVER else "custom_allowance"
+    assert len(services) > 0 and services[column].all()
+    assert at.query_params["show"] in (shown, [shown])
+
+
+def test_every_service_leaves_the_url_plain_and_a_hostile_show_falls_back(app_environment):
+    at = open_page(PAGE, show="<script>alert(1)</script>")
+
+    assert not at.exception
+    assert at.radio(key="allowances_show").value == ALL
+    assert "show" not in at.query_params
