@@ -10,7 +10,6 @@ from dashboard.app_pages.finance_columns import share_used_column, year_ahead_co
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     caption_freshness,
-    number_column,
     pounds,
     runtime,
     show_cache_warning,
@@ -19,7 +18,7 @@ from dashboard.app_pages.shared import (
     table_with_csv,
     warn_if_stale,
 )
-from dashboard.app_pages.tables import ROW_HEIGHT, WRAPPED_ROW_HEIGHT
+from dashboard.app_pages.tables import ROW_HEIGHT, WRAPPED_ROW_HEIGHT, number_column
 from dashboard.app_pages.url_state import keep_in_url, start_from_url
 from dashboard.domain.allowance_table import (
     SERVICE_FILTERS,
