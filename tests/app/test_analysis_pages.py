@@ -188,7 +188,7 @@ def test_all_services_shows_the_window_before_as_its_own_set_of_columns(app_envi
 
     columns.set_value("window").run()
 
-    assert at.query_params["columns"] == ["window"]
+    assert at.query_params["columns"] == "window"
     shown = at.dataframe[0].proto.column_order
     assert list(shown) == [
         "name",
