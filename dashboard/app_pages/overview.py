@@ -8,6 +8,7 @@ on to the Service page, so that links shared before still open the same view.
 import streamlit as st
 
 from dashboard.app_pages import platform_charts
+from dashboard.app_pages.finance_columns import share_used_column
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     caption_freshness,
@@ -221,13 +222,11 @@ def _allowances(overview: Overview) -> None:
         column_config={
             "sector": st.column_config.TextColumn("Sector", width=260, pinned=True),
             "services": number_column("Live services", width=100),
-            "share_used": st.column_config.ProgressColumn(
-                "Allowance used", width=130, format="percent", min_value=0.0, max_value=1.0
-            ),
+            "share_used_words": share_used_column(130),
             "used": number_column("Fragments used", width=120),
             "total_allowance": number_column("Total allowance", width=120),
         },
-        column_order=["sector", "services", "share_used", "used", "total_allowance"],
+        column_order=["sector", "services", "share_used_words", "used", "total_allowance"],
     )
     st.page_link(
         ALLOWANCES_PAGE,

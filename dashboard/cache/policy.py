@@ -54,6 +54,7 @@ DEFAULT_TTLS: Mapping[str, int] = MappingProxyType(
         "templates-usage-closed-year": 7 * DAY,
         "organisations": HOUR,
         "organisation-usage": HOUR,
+        "organisation-usage-closed-year": 7 * DAY,
         "templates": 7 * DAY,
         "template": 7 * DAY,
         "template-versions": 7 * DAY,

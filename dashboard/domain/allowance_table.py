@@ -33,6 +33,7 @@ from dashboard.domain.forecast import (
     GroupForecast,
     ServiceForecast,
     forecast_from_total,
+    over_range_words,
     over_words,
     sum_forecasts,
 )
@@ -75,6 +76,7 @@ SERVICE_COLUMNS: tuple[str, ...] = (
     "total_cost",
     "over_allowance",
     "expected_over",
+    "year_end_words",
     "year_end_fragments",
     "year_end_fragments_low",
     "year_end_fragments_high",
@@ -98,6 +100,7 @@ SECTOR_COLUMNS: tuple[str, ...] = (
     "used",
     "total_allowance",
     "share_used",
+    "share_used_words",
     "remaining",
     "year_end_cost",
     "year_end_cost_low",
@@ -109,6 +112,7 @@ CHARGE_COLUMNS: tuple[str, ...] = ("chargeable", "cost", "total_cost", *BILLING_
 #: The year-end forecast's columns, present when the tables are made with a `today`.
 FORECAST_COLUMNS: tuple[str, ...] = (
     "expected_over",
+    "year_end_words",
     "year_end_fragments",
     "year_end_fragments_low",
     "year_end_fragments_high",
@@ -290,6 +294,7 @@ def _service_row(
     if forecast is not None:
         row |= {
             "expected_over": over_words(forecast),
+            "year_end_words": over_range_words(forecast),
             "year_end_fragments": forecast.fragments.expected,
             "year_end_fragments_low": forecast.fragments.low,
             "year_end_fragments_high": forecast.fragments.high,
@@ -328,6 +333,7 @@ def sector_totals(
     ]
     allowance = grouped["total_allowance"].where(grouped["total_allowance"] > 0)
     grouped["share_used"] = grouped["used"] / allowance
+    grouped["share_used_words"] = grouped["share_used"].map(share_words)
     if forecasts:
         ranges = {
             kind: sum_forecasts(
@@ -349,6 +355,17 @@ def sector_totals(
             ranges[kind].expected_over for kind in grouped["organisation_type"]
         ]
     return grouped[[column for column in SECTOR_COLUMNS if column in grouped]]
+
+
+def share_words(share: float | None) -> str:
+    """A share of an allowance as it reads in a table: "20.1 %" under it, "258 % over" past
+    100 %, never clipped (a progress bar stops at 100 %, so 258 % and 1,617 % would look the
+    same); nothing for a sector with no allowance."""
+    if share is None or pd.isna(share):
+        return ""
+    if share > 1:
+        return f"{share:,.0%} over".replace("%", " %")
+    return f"{share:.1%}".replace("%", " %")
 
 
 def filter_allowances(services: pd.DataFrame, shown: str) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from dashboard.domain.allowance_table import (
     allowance_probe,
     allowance_tables,
     filter_allowances,
+    share_words,
     totals,
     usage_range,
     year_notes,
@@ -110,6 +111,7 @@ def test_sector_totals_add_up_their_services_in_the_usual_order():
     assert (local["services"], local["total_allowance"], local["used"]) == (2, 20_000, 12_000)
     assert (local["remaining"], local["chargeable"], local["cost"]) == (10_000, 2_000, 48.0)
     assert local["share_used"] == pytest.approx(0.6)
+    assert local["share_used_words"] == "60.0 %"
     figures = totals(tables)
     assert {name: figures[name] for name in ("services", "used", "chargeable", "cost")} == {
         "services": 3,
@@ -127,6 +129,21 @@ def test_a_sector_with_no_allowance_has_no_share_used():
     )
 
     assert tables.sectors["share_used"].isna().all()
+
+
+@pytest.mark.parametrize(
+    ("share", "words"),
+    [
+        (0.2005, "20.1 %"),
+        (1.0, "100.0 %"),
+        (2.58, "258 % over"),
+        (16.17, "1,617 % over"),
+        (None, ""),
+        (float("nan"), ""),
+    ],
+)
+def test_a_share_past_100_percent_reads_as_over_with_its_figure_never_clipped(share, words):
+    assert share_words(share) == words
 
 
 def test_the_platforms_own_service_is_kept_apart_and_out_of_the_totals():
@@ -306,6 +323,11 @@ def test_with_today_each_service_has_a_year_end_range_summed_by_sector():
 
     rows = tables.services.set_index("name")
     assert rows.loc["One", "expected_over"] == "Expected over Oct 2026"
+    low, high = rows.loc["One", "year_end_cost_low"], rows.loc["One", "year_end_cost_high"]
+    assert rows.loc["One", "year_end_words"] == (
+        f"Expected over Oct 2026; £{low:,.0f} to £{high:,.0f}"
+    )
+    assert rows.loc["Two", "year_end_words"] == ""
     assert rows.loc["Two", "year_end_fragments_low"] < rows.loc["Two", "year_end_fragments"]
     (sector,) = tables.sectors.to_dict("records")
     assert sector["expected_over"] == 1
