@@ -1,6 +1,7 @@
 """What pages share: the reader's access, the runtime, the carried view, freshness captions."""
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -9,6 +10,7 @@ from pandas.io.formats.style import Styler
 
 from dashboard.app_pages.plain_text import plain
 from dashboard.domain import access
+from dashboard.domain.csv_cells import csv_bytes
 from dashboard.domain.excluded import Excluded, exclusion_note
 from dashboard.loaders.freshness import Freshness
 from dashboard.runtime import Runtime, build_runtime
@@ -119,7 +121,10 @@ def table_with_csv(
     """A table as read on screen, and every row and column of its data as CSV beneath it.
 
     `column_config` gives each shown column its label and width; columns it does not name are
-    not shown (their data is still in the CSV).
+    not shown (their data is still in the CSV). The CSV is built only when the reader clicks
+    (a callable): until then no file exists under Streamlit's `/media` route, which any
+    client can read without signing in. Its cells are neutralised (`domain/csv_cells.py`);
+    Streamlit's own table download, which writes them raw, is off (`client.disableDataExport`).
     """
     st.dataframe(
         shown,
@@ -129,7 +134,7 @@ def table_with_csv(
         column_order=list(column_config),
     )
     st.download_button(
-        button, data.to_csv(index=False).encode(), file_name=file_name, mime="text/csv"
+        button, partial(csv_bytes, data), file_name=file_name, mime="text/csv", on_click="ignore"
     )
 
 
