@@ -7,20 +7,21 @@ Three answers make the table, whatever the number of services:
   year that starts in the *calendar* year of the range's end, so a range ending on 31 March
   would give next year's;
 - the year's use: volumes-by-service over the whole year, `sms_chargeable_units` (fragments,
-  times the international multiplier). It lists exactly the live services;
+  times the international multiplier). It lists the live services that have an allowance row;
 - the year's charges: data-for-billing-report over the whole year, fragments beyond the
   allowance and their cost at each day's rate; a live service absent from it was charged
   nothing. It also lists services that are not live (trial or inactive ones with letters or
   a cost): those are left out.
 
-The services list gives each service its sector. A row that cannot be placed is never dropped
+The services list gives each service its sector and says which are live: every live service is
+a row or is named. A row that cannot be placed is never dropped
 in silence: it is listed in `excluded`, with why, and the page says that the totals exclude it.
 GOV.UK Notify's own service is kept apart (`platform`), out of the totals.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -29,6 +30,7 @@ import pandas as pd
 
 from dashboard.domain.excluded import Excluded
 from dashboard.domain.financial_year import financial_year_bounds, financial_year_label
+from dashboard.domain.liveness import is_live, service_status
 from dashboard.domain.platform_service import is_platform_service
 from dashboard.domain.sectors import (
     ORGANISATION_TYPES,
@@ -115,43 +117,61 @@ def allowance_tables(
     charges: Sequence[BillingReportRow] | None,
 ) -> AllowanceTables:
     """The tables from the services list, the probe's and the year's volumes, and the billing
-    report (None when it could not be read)."""
+    report (None when it could not be read).
+
+    The answers are checked against each other before anything is summed: every live service
+    of the services list is either a row or named in `excluded` with why (the API leaves a live
+    service with no allowance row out of volumes-by-service, and a short answer leaves out
+    more), and a service whose use is beyond its allowance must have a charge in the billing
+    report, or the report is short and the service is named too.
+    """
     by_id = {service.id: service for service in services}
     allowance_of = {entry.service_id: entry.free_allowance for entry in allowances}
+    volume_of = {entry.service_id: entry for entry in volumes}
     charged = {row.service_id: row for row in charges or ()}
-    live_ids = {entry.service_id for entry in volumes}
-    rows, excluded = [], []
-    for entry in volumes:
-        service = by_id.get(entry.service_id)
-        if service is None:
-            excluded.append(
-                Excluded(
-                    entry.service_id,
-                    entry.service_name,
-                    "live, but not in the services list, so its sector is unknown",
-                )
-            )
+    label = financial_year_label(year)
+    rows, excluded = [], [*_not_placed(volumes, by_id)]
+    for service in services:
+        if not is_live(service):
             continue
-        if entry.service_id not in allowance_of:
+        entry = volume_of.get(service.id)
+        if entry is None:
             excluded.append(
                 Excluded(
-                    entry.service_id,
+                    service.id,
                     service.name,
-                    f"the API gave no free allowance for {financial_year_label(year)}",
+                    "live, but volumes-by-service does not list it, so its use is unknown (the "
+                    f"API leaves out a live service with no free allowance for {label})",
                 )
             )
-            continue
-        rows.append(
-            _service_row(
-                service,
-                year,
-                allowance_of[entry.service_id],
-                entry.sms_chargeable_units,
-                charged.get(entry.service_id),
+        elif service.id not in allowance_of:
+            excluded.append(
+                Excluded(service.id, service.name, f"the API gave no free allowance for {label}")
             )
-        )
+        elif (
+            charges is not None
+            and service.id not in charged
+            and entry.sms_chargeable_units > allowance_of[service.id]
+        ):
+            excluded.append(
+                Excluded(
+                    service.id,
+                    service.name,
+                    "used more than its allowance, but the billing report has no charge for it",
+                )
+            )
+        else:
+            rows.append(
+                _service_row(
+                    service,
+                    year,
+                    allowance_of[service.id],
+                    entry.sms_chargeable_units,
+                    charged.get(service.id),
+                )
+            )
     for row in charged.values():
-        if row.service_id not in live_ids and row.service_id not in by_id:
+        if row.service_id not in volume_of and row.service_id not in by_id:
             excluded.append(
                 Excluded(
                     row.service_id,
@@ -173,6 +193,32 @@ def allowance_tables(
         excluded=tuple(excluded),
         has_charges=charges is not None,
     )
+
+
+def _not_placed(volumes: Sequence[ServiceVolumes], by_id: Mapping[str, Service]) -> list[Excluded]:
+    """Rows of volumes-by-service (which lists live services only) that the services list does
+    not have, or says are not live: the two answers disagree, so neither row is summed."""
+    found = []
+    for entry in volumes:
+        service = by_id.get(entry.service_id)
+        if service is None:
+            found.append(
+                Excluded(
+                    entry.service_id,
+                    entry.service_name,
+                    "live, but not in the services list, so its sector is unknown",
+                )
+            )
+        elif not is_live(service):
+            found.append(
+                Excluded(
+                    entry.service_id,
+                    service.name,
+                    "in volumes-by-service, which lists live services, but the services list "
+                    f"says it is {service_status(service).lower()}",
+                )
+            )
+    return found
 
 
 def _service_row(

@@ -20,7 +20,6 @@ from dashboard.loaders.sections import Failed, Ready, Section, merged_freshness
 from dashboard.notify_client import NotifyClients
 from dashboard.notify_client.calls import Outcome, gather
 from dashboard.notify_client.schemas.services import (
-    ChannelCounts,
     DetailedService,
     Service,
     Statistics,
@@ -41,6 +40,7 @@ PARTS = {
     "today": "Today's use of the daily limits is not shown: ",
     "window": "Counts for the window are not shown: ",
 }
+WHICH_COUNTS = {"today": "today", "window": "the window"}
 
 
 @dataclass(frozen=True)
@@ -53,11 +53,6 @@ class AllServices:
     end: date
     excluded: tuple[Excluded, ...] = ()
     missing: tuple[str, ...] = ()
-
-
-# What a service missing from a list of counts has sent.
-_NOTHING = ChannelCounts(requested=0, delivered=0, failed=0)
-_NO_MESSAGES = Statistics(email=_NOTHING, sms=_NOTHING, letter=_NOTHING)
 
 
 def window_start(days: int, today: date) -> date:
@@ -110,7 +105,8 @@ def _window_columns(window: Statistics) -> dict[str, object]:
 def service_row(
     service: Service, days: int, window: Statistics | None, today: Statistics | None
 ) -> dict[str, object]:
-    """One service's line; without today's counts or the window's, their columns are absent."""
+    """One service's line; without today's counts or the window's, their columns are absent
+    (blank in a table of other services' rows)."""
     organisation_type = normalise_organisation_type(service.organisation_type)
     row: dict[str, object] = {
         "service_id": service.id,
@@ -147,6 +143,30 @@ def _unplaced(outcomes: Mapping[str, Outcome], known: set[str]) -> tuple[Exclude
     )
 
 
+def _uncounted(
+    services: list[Service], counts: Mapping[str, dict[str, Statistics] | None]
+) -> tuple[Excluded, ...]:
+    """Services of the list that a list of counts leaves out. The detailed list holds every
+    service, with zeros for one that sent nothing, so a service missing from it is a short
+    answer: its counts are unknown (blank in the table), never taken as zero."""
+    found = []
+    for service in services:
+        absent = [
+            WHICH_COUNTS[name]
+            for name, by_id in counts.items()
+            if by_id is not None and service.id not in by_id
+        ]
+        if absent:
+            found.append(
+                Excluded(
+                    service.id,
+                    service.name,
+                    f"the API's counts for {' and for '.join(absent)} leave it out",
+                )
+            )
+    return tuple(found)
+
+
 def all_services_from(
     outcomes: Mapping[str, Outcome], days: int, today: date, api_label: str
 ) -> Section[AllServices]:
@@ -161,8 +181,8 @@ def all_services_from(
         service_row(
             service,
             days,
-            None if counts["window"] is None else counts["window"].get(service.id, _NO_MESSAGES),
-            None if counts["today"] is None else counts["today"].get(service.id, _NO_MESSAGES),
+            None if counts["window"] is None else counts["window"].get(service.id),
+            None if counts["today"] is None else counts["today"].get(service.id),
         )
         for service in services
     ]
@@ -188,7 +208,10 @@ def all_services_from(
             days,
             window_start(days, today),
             today,
-            excluded=_unplaced(outcomes, {service.id for service in services}),
+            excluded=(
+                *_unplaced(outcomes, {service.id for service in services}),
+                *_uncounted(services, counts),
+            ),
             missing=missing,
         ),
         freshness,
