@@ -179,6 +179,23 @@ def recording() -> Iterator[list[Lookup]]:
         _recorders.reset(token)
 
 
+_request_notes: ContextVar[tuple[list[tuple["RequestCache", CacheRequest]], ...]] = ContextVar(
+    "cache_request_notes", default=()
+)
+
+
+@contextmanager
+def noting_requests() -> Iterator[list[tuple["RequestCache", CacheRequest]]]:
+    """Collect each request made inside the block, as it starts, with the cache it was made
+    to: a caller that stops waiting (a page's deadline) can then read its last good copy."""
+    notes: list[tuple[RequestCache, CacheRequest]] = []
+    token = _request_notes.set((*_request_notes.get(), notes))
+    try:
+        yield notes
+    finally:
+        _request_notes.reset(token)
+
+
 def _flush_at_exit(cache_ref: "weakref.ref[RequestCache]") -> None:
     """Send what telemetry is left when the process ends; a Redis already gone loses it."""
     cache = cache_ref()
@@ -300,6 +317,8 @@ class RequestCache:
         unique: dict[str, CacheRequest] = {}
         for request in requests:
             unique.setdefault(request.key, request)
+        for notes in _request_notes.get():
+            notes.extend((self, request) for request in unique.values())
         started_at = time.time()
         started = time.perf_counter()
         cached = self._read(list(unique))
@@ -317,6 +336,35 @@ class RequestCache:
             for key, state in states.items()
         }
         return [answers[request.key] for request in requests]
+
+    def last_good(self, request: CacheRequest) -> tuple[Any, Lookup] | None:
+        """The last good copy of a request's answer and a `stale` lookup for it, read now and
+        nothing else: for a caller whose deadline passed while the API had not answered.
+        None when there is none, it does not fit, or Redis cannot say."""
+        if not self._available():
+            return None
+        started = time.perf_counter()
+        try:
+            raw, stored = self._redis.hmget(atomic.stale_key(request.key), "value", "stored_at")
+        except redis.RedisError as error:
+            self._failed("last good copy read", error)
+            return None
+        if raw is None or stored is None:
+            return None
+        try:
+            value, stored_at = self._decoded(request, raw), float(stored)
+        except (TypeError, ValueError):
+            return None
+        lookup = Lookup(
+            request.key,
+            request.kind,
+            "stale",
+            max(0.0, time.time() - stored_at),
+            (time.perf_counter() - started) * 1000,
+            stored_at,
+        )
+        self._note([lookup])
+        return value, lookup
 
     def _from_read(
         self,

@@ -18,7 +18,7 @@ from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.errors import describe_error
 from dashboard.loaders.sections import Failed, Ready, Section, merged_freshness
 from dashboard.notify_client import NotifyClients
-from dashboard.notify_client.calls import Outcome, gather
+from dashboard.notify_client.calls import Outcome
 from dashboard.notify_client.schemas.services import (
     DetailedService,
     Service,
@@ -221,9 +221,5 @@ def all_services_from(
 def load_all_services(context: LoaderContext, days: int, today: date) -> Section[AllServices]:
     """Services, their counts for the window and for today: three calls, read concurrently
     within the page's deadline."""
-    outcomes = gather(
-        all_services_calls(context.clients, days, today),
-        context.max_workers,
-        context.deadline_seconds,
-    )
+    outcomes = context.gather(all_services_calls(context.clients, days, today))
     return all_services_from(outcomes, days, today, context.api_label)

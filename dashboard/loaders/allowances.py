@@ -21,7 +21,7 @@ from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.errors import describe_error
 from dashboard.loaders.sections import Failed, Ready, Section, merged_freshness
 from dashboard.notify_client import NotifyClients
-from dashboard.notify_client.calls import Outcome, gather
+from dashboard.notify_client.calls import Outcome
 
 #: The calls the tables cannot be made without; the billing report only adds charges.
 REQUIRED_CALLS = ("services", "allowances", "volumes")
@@ -81,9 +81,5 @@ def load_allowances(
     context: LoaderContext, year: int, today: date | None = None
 ) -> Section[Allowances]:
     """Read the four calls at once, within the page's deadline, and build the year's tables."""
-    outcomes = gather(
-        allowance_calls(context.clients, year, today or london_today()),
-        context.max_workers,
-        context.deadline_seconds,
-    )
+    outcomes = context.gather(allowance_calls(context.clients, year, today or london_today()))
     return allowances_from(outcomes, year, context.api_label)

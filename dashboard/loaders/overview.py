@@ -17,7 +17,7 @@ from dashboard.loaders.all_services import AllServices, all_services_calls, all_
 from dashboard.loaders.allowances import Allowances, allowance_calls, allowances_from
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.sections import Section, section_of
-from dashboard.notify_client.calls import Outcome, gather
+from dashboard.notify_client.calls import Outcome
 
 #: The window of the biggest senders: today and the 7 days before, as All services opens.
 SENDERS_DAYS = 7
@@ -47,7 +47,7 @@ def load_overview(context: LoaderContext, today: date) -> Overview:
         **allowance_calls(clients, year, today),
         "platform": lambda: clients.platform.get_platform_stats(today, today),
     }
-    outcomes = gather(calls, context.max_workers, context.deadline_seconds)
+    outcomes = context.gather(calls)
     return Overview(
         today=today,
         financial_year=year,

@@ -12,9 +12,9 @@ service's billing rows first), so the month-by-month chart has its own loader
 (`allowance_by_month.load_allowance_by_month`) that the page calls after drawing the rest.
 """
 
-import time
+import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from contextvars import copy_context
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -22,7 +22,6 @@ from datetime import date
 import pandas as pd
 from notifications_python_client.errors import APIError
 
-from dashboard.concurrency import TookTooLong
 from dashboard.domain.allowance_usage import AllowanceTotals, yearly_allowance_totals
 from dashboard.domain.daily_limits import (
     daily_limit_usage,
@@ -56,7 +55,7 @@ from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.errors import InvalidServiceId, describe_error, parse_service_id
 from dashboard.loaders.sections import Failed, Section, merged_freshness, section_of
 from dashboard.notify_client import NotifyClients
-from dashboard.notify_client.calls import Outcome, gather
+from dashboard.notify_client.calls import Outcome
 from dashboard.notify_client.schemas.base import AnswerSchema, Text
 from dashboard.notify_client.schemas.billing import FreeAllowance, UsageRow
 from dashboard.notify_client.schemas.services import (
@@ -197,11 +196,6 @@ class ServicePage:
         return tuple(section.message for section in sections if isinstance(section, Failed))
 
 
-# Reads the later parts of pages while they draw their first ones (each read runs its own
-# calls concurrently through `gather`).
-_LATER = ThreadPoolExecutor(max_workers=4, thread_name_prefix="service-page-later")
-
-
 def _window(
     retention: Outcome,
     days: DaysChoice,
@@ -281,8 +275,9 @@ def load_service_page(
 ) -> ServicePage | NotAServiceId:
     """Read a service and every part of its page at once; failures become messages.
 
-    The calls run together within the page's deadline (`context.deadline_seconds`); a part
-    still unread then says so.
+    The calls run together within the page's deadline (`context.deadline_seconds`, counted from
+    `context.starting_now()` by the page, else from here); a part still unread then is its last
+    good copy, marked "as of", or says so.
     """
     try:
         service_id = parse_service_id(requested_id)
@@ -290,74 +285,75 @@ def load_service_page(
         return NotAServiceId(str(error))
     today = today or london_today()
     services = context.clients.services
-    started = time.monotonic()
+    if context.deadline_at is None:  # a caller that started no clock: the page starts it now
+        context = context.starting_now()
     # The counts are read for the window asked for, beside retention rather than after it:
     # only when retention allows fewer days are they read again, for the days it allows.
     guess = choose_days(requested_days, LONGEST_RETENTION_DAYS)
-    read = gather(
+    read = context.gather(
         {
             "service": lambda: services.get_service(service_id),
             "retention": lambda: services.get_data_retention(service_id),
             "statistics": lambda: services.get_service_statistics(service_id, guess.days),
             "today": lambda: services.get_service_statistics_today(service_id),
-        },
-        context.max_workers,
-        context.deadline_seconds,
+        }
     )
     retention = read["retention"]
     rows: list[RetentionRow] = retention.value if retention.error is None else []
     days = choose_days(requested_days, max_window_days(rows))
     statistics = read["statistics"]
-    left = context.deadline_seconds - (time.monotonic() - started)
-    if days.days != guess.days and left <= 0:
-        statistics = Outcome(None, TookTooLong(context.deadline_seconds), (), 0.0)
-    elif days.days != guess.days:
-        statistics = gather(
-            {"statistics": lambda: services.get_service_statistics(service_id, days.days)},
-            deadline_seconds=left,
+    if days.days != guess.days:
+        statistics = context.gather(
+            {"statistics": lambda: services.get_service_statistics(service_id, days.days)}
         )["statistics"]
     label = context.api_label
     window, counts = _window(retention, days, statistics, today, label)
     service = read["service"]
-    later = _LATER.submit(
-        copy_context().run,
-        _read_later_parts,
-        context,
-        service_id,
-        service,
-        financial_year_of(today),
-        context.deadline_seconds - (time.monotonic() - started),
-    )
     return ServicePage(
         service_id=service_id,
         service=_service_section(service, service_id, label),
         window=window,
         counts=section_of([counts], _counts, label),
         limits=section_of([service, read["today"]], _limit_bars, label),
-        later=later,
+        later=_in_own_thread(
+            _read_later_parts, context, service_id, service, financial_year_of(today)
+        ),
     )
 
 
+def _in_own_thread(work: Callable[..., LaterParts], *arguments: object) -> "Future[LaterParts]":
+    """Start the work now in a thread of its own, in a copy of this context: a page's later
+    parts never wait in a queue behind another reader's slow calls (a pool shared by every
+    session made twelve pages at once finish four at a time)."""
+    future: Future[LaterParts] = Future()
+    run = copy_context().run
+
+    def target() -> None:
+        try:
+            future.set_result(run(work, *arguments))
+        except BaseException as error:  # handed to whoever reads the parts
+            future.set_exception(error)
+
+    threading.Thread(target=target, name="service-page-later", daemon=True).start()
+    return future
+
+
 def _read_later_parts(
-    context: LoaderContext, service_id: str, service: Outcome, year: int, left: float
+    context: LoaderContext, service_id: str, service: Outcome, year: int
 ) -> LaterParts:
-    """The allowance, this year by month and the checklist, within what is left of the deadline."""
+    """The allowance, this year by month and the checklist, within what is left of the page's
+    deadline; a part still unread then is its last good copy."""
     services, billing = context.clients.services, context.clients.billing
     templates = context.clients.templates
-    calls: dict[str, Callable[[], object]] = {
-        "allowance": lambda: billing.get_free_sms_fragment_limit(service_id, year),
-        "yearly": lambda: billing.get_yearly_usage(service_id, year),
-        "months": lambda: services.get_notifications_monthly(service_id, year),
-        "templates": lambda: templates.get_templates(service_id),
-        "reply_to": lambda: services.get_reply_to_email_addresses(service_id),
-    }
-    if left > 0:
-        read = gather(calls, context.max_workers, left)
-    else:  # the first calls used the whole deadline: these start now and fill the cache
-        gather(calls, context.max_workers, 0.0)
-        read = {
-            name: Outcome(None, TookTooLong(context.deadline_seconds), (), 0.0) for name in calls
+    read = context.gather(
+        {
+            "allowance": lambda: billing.get_free_sms_fragment_limit(service_id, year),
+            "yearly": lambda: billing.get_yearly_usage(service_id, year),
+            "months": lambda: services.get_notifications_monthly(service_id, year),
+            "templates": lambda: templates.get_templates(service_id),
+            "reply_to": lambda: services.get_reply_to_email_addresses(service_id),
         }
+    )
     label = context.api_label
     return LaterParts(
         allowance=section_of([service, read["allowance"], read["yearly"]], _allowance(year), label),
@@ -401,5 +397,5 @@ def service_choices(clients: NotifyClients) -> dict[str, str]:
 
 def load_service_choices(context: LoaderContext) -> Section[dict[str, str]]:
     """The picker's choices as a section: a message instead when they cannot be read."""
-    read = gather({"choices": lambda: service_choices(context.clients)})["choices"]
+    read = context.gather({"choices": lambda: service_choices(context.clients)})["choices"]
     return section_of([read], lambda choices: choices, context.api_label)
