@@ -28,7 +28,7 @@ import threading
 import time
 import weakref
 from collections import Counter, deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -40,6 +40,7 @@ from notifications_python_client.errors import APIError, InvalidResponse
 
 from dashboard.cache import atomic, telemetry
 from dashboard.cache.flights import Flights
+from dashboard.cache.key_formats import service_keys, with_own_keys
 from dashboard.cache.memo import DecodedMemo
 from dashboard.cache.telemetry import LookupEvent
 from dashboard.concurrency import Result, run_all
@@ -55,6 +56,8 @@ FLIGHT_LOCK_SECONDS = 15.0
 FLIGHT_WAIT_SECONDS = 3.0
 POLL_FIRST_SECONDS = 0.005
 POLL_MAX_SECONDS = 0.1
+# Names per UNLINK when one service's keys are emptied.
+DELETE_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -759,31 +762,28 @@ class RequestCache:
                 ) from error
             logger.error("Redis did not empty %s after a write: %s", ", ".join(keys), error)
 
-    def forget_service(self, service_id: str, *, keep_last_good: bool = False) -> None:
-        """Empty every key of one service and its locks; a Redis error is only logged.
+    def forget_service(
+        self,
+        service_id: str,
+        *,
+        values: Mapping[str, Iterable[object]],
+        keep_last_good: bool = False,
+    ) -> None:
+        """Empty every key of one service and its locks, by name; a Redis error is only logged.
 
-        Refresh keeps the last good copies (`keep_last_good`): a reader who presses it while
-        the API is down must still see the numbers from before. The Cache page's "empty"
-        removes them too. Generations stay: they guard updates.
+        The names come from the key formats and `values` (what each other placeholder can
+        take: the days of a window, the years): never a SCAN, so the time does not grow with
+        the other keys in Redis. Refresh keeps the last good copies (`keep_last_good`): a reader
+        who presses it while the API is down must still see the numbers from before. The Cache
+        page's "empty" removes them too. Generations stay: they guard updates.
         """
         if not self.enabled:
             return
-        own = f"service-{service_id}"
+        names = with_own_keys(service_keys(service_id, values), last_good=not keep_last_good)
         try:
-            found = [
-                key
-                for key in self._redis.scan_iter(match=f"*{own}*", count=1000)
-                if _of_key(key.decode(errors="replace"), own)
-                and not (keep_last_good and key.startswith(atomic.STALE_PREFIX.encode()))
-            ]
-            if found:
-                self._redis.delete(*found)
+            pipe = self._redis.pipeline(transaction=False)
+            for start in range(0, len(names), DELETE_BATCH):
+                pipe.unlink(*names[start : start + DELETE_BATCH])
+            pipe.execute()
         except redis.RedisError as error:
             self._failed("delete", error)
-
-
-def _of_key(found: str, own: str) -> bool:
-    """Whether `found` is `own`, a key under it (`own-…`), or a copy or lock of one of those."""
-    for prefix in (atomic.STALE_PREFIX, atomic.LOCK_PREFIX):
-        found = found.removeprefix(prefix)
-    return found == own or found.startswith(own + "-")

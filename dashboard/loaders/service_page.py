@@ -17,7 +17,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from contextvars import copy_context
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 from notifications_python_client.errors import APIError
@@ -29,7 +29,13 @@ from dashboard.domain.daily_limits import (
     limit_warning,
     trial_notice,
 )
-from dashboard.domain.financial_year import financial_year_label, financial_year_of, london_today
+from dashboard.domain.financial_year import (
+    FIRST_FINANCIAL_YEAR,
+    current_financial_year,
+    financial_year_label,
+    financial_year_of,
+    london_today,
+)
 from dashboard.domain.go_live import ChecklistItem, go_live_checklist, is_trial_mode
 from dashboard.domain.retention import (
     LONGEST_RETENTION_DAYS,
@@ -362,15 +368,30 @@ def _read_later_parts(
     )
 
 
+def key_values(now: datetime | None = None) -> dict[str, range]:
+    """What each placeholder of a service's key formats can hold, so that Refresh names its
+    keys instead of scanning Redis: a window's days (1 to the longest retention) and every
+    financial year from Notify's first to next year. A template's keys (its versions, which no
+    page reads) are the admin app's to empty."""
+    years = range(FIRST_FINANCIAL_YEAR, current_financial_year(now) + 2)
+    return {
+        "limit_days": range(1, LONGEST_RETENTION_DAYS + 1),
+        "year": years,
+        "financial_year": years,
+    }
+
+
 def forget_service(clients: NotifyClients, service_id: str) -> None:
     """Refresh: empty one service's cache so the next load reads everything from the API,
     keeping its last good copies for the moment the API does not answer."""
-    clients.cache.forget_service(parse_service_id(service_id), keep_last_good=True)
+    clients.cache.forget_service(
+        parse_service_id(service_id), values=key_values(), keep_last_good=True
+    )
 
 
 def empty_service_cache(clients: NotifyClients, service_id: str) -> None:
     """Empty every key of one service, its last good copies too (the Cache page, for admins)."""
-    clients.cache.forget_service(parse_service_id(service_id))
+    clients.cache.forget_service(parse_service_id(service_id), values=key_values())
 
 
 # What the picker's key must hold; anything else found there is corrupt, deleted and made again.
