@@ -13,7 +13,7 @@ from dashboard.domain import access
 from dashboard.domain.csv_cells import csv_bytes
 from dashboard.domain.excluded import Excluded, exclusion_note
 from dashboard.loaders.freshness import Freshness
-from dashboard.runtime import Runtime, build_runtime
+from dashboard.runtime import Runtime, shared_runtime
 from dashboard.settings import load_settings
 
 # Query parameters that describe the view, carried from page to page in the session.
@@ -43,10 +43,10 @@ def may_change_cache() -> bool:
     return access.may_change_cache(reader_access(), load_settings().cache_admins)
 
 
-@st.cache_resource(show_spinner="Connecting to Redis and the Notify API…")
 def runtime() -> Runtime:
-    """One Redis connection and one set of clients per server process, shared by every session."""
-    return build_runtime()
+    """One Redis connection and one set of clients per server process, shared by every session
+    and kept outside Streamlit's caches, which any client can clear (`dashboard/runtime.py`)."""
+    return shared_runtime()
 
 
 def carry_view() -> None:
