@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 CHECKED := dashboard devtools notify_sandbox tests
+# pytest-xdist workers for `make test`: more than the cores, since many tests wait on a server
+# or a browser (make test TEST_WORKERS=1 runs them one by one).
+TEST_WORKERS ?= 4
 
 .PHONY: run test lint chromium bench traffic screenshots notebook
 
@@ -18,9 +21,10 @@ run: $(INSTALLED)
 	$(BIN)/python -m devtools.serve
 
 ## Lint first (as the Notify admin's Makefile does), make sure there is a Chromium, then run
-## every test (cache, client, sandbox, pages, browser, notebook).
+## every test (cache, client, sandbox, pages, browser, notebook), in parallel (pytest-xdist; the
+## tests that share a module's server in one worker).
 test: lint chromium
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 ## Lint (ruff), formatting (ruff format), import order (isort) and types (mypy, see mypy.ini).
 lint: $(INSTALLED)

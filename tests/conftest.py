@@ -19,6 +19,26 @@ TEST_API = "https://api.notify.test"
 TEST_SECRET = "test-secret-that-is-at-least-32-bytes"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that share a module's fixture (a served dashboard, a sandbox) run in one worker.
+
+    `make test` spreads the tests over pytest-xdist's workers with `--dist loadgroup`: each
+    worker would otherwise start its own copy of a module's server for the one or two of its
+    tests it was sent. Session fixtures (a Redis, a sandbox, a browser) are one per worker.
+    """
+    for item in items:
+        fixtures = getattr(item, "_fixtureinfo", None)
+        if fixtures is None:  # a notebook
+            continue
+        shared = sorted(
+            name
+            for name, definitions in fixtures.name2fixturedefs.items()
+            if definitions[-1].scope in ("module", "class", "package")
+        )
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(f"{item.path.stem}:{'+'.join(shared)}"))
+
+
 def settings_for_tests(**changes: object) -> Settings:
     """Settings for clients that talk to requests-mock's stand-in host."""
     return Settings(**{"api_host_name": TEST_API, "admin_client_secret": TEST_SECRET, **changes})

@@ -3,9 +3,10 @@ rest of the year, and the day the allowance runs out (or ran out).
 
 The pace is the fragments used over the days from 1 April to today. The projection continues
 it from today to 31 March, and the run-out date ahead is the day that same pace reaches the
-allowance, so the projected line crosses the allowance on that date. An allowance already used
-up ran out in the month where the months sent crossed it; the day within that month assumes
-its texts were spread evenly over it, which is where the chart's line crosses too.
+allowance (`forecast.expected_run_out`, the year-end forecast's own), so the projected line
+crosses the allowance on that date. An allowance already used up ran out in the month where
+the months sent crossed it; the day within that month assumes its texts were spread evenly
+over it, which is where the chart's line crosses too.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
-from dashboard.domain.allowance_usage import AllowanceUsage, allowance_run_out_date
+from dashboard.domain.allowance_usage import AllowanceUsage
 from dashboard.domain.financial_year import financial_year_bounds
+from dashboard.domain.forecast import expected_run_out
 
 SENT = "Sent"
 PROJECTED = "Projected at the pace so far"
@@ -131,7 +133,7 @@ def run_out(usage: AllowanceUsage, financial_year: int, today: date) -> RunOut |
     if usage.used >= usage.allowance:
         counted_until = min(today, end) + timedelta(days=1)
         return RunOut(_day_it_ran_out(usage, counted_until), passed=True)
-    ahead = allowance_run_out_date(usage.allowance, usage.used, financial_year, today)
+    ahead = expected_run_out(usage.allowance, usage.used, financial_year, today)
     return RunOut(ahead, passed=False) if ahead is not None else None
 
 

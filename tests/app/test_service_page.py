@@ -155,6 +155,7 @@ def test_a_trial_service_shows_the_go_live_checklist(app_environment, sandbox_db
         ("not-a-uuid", "is not a service id"),
         (str(uuid4()), "There is no service with id"),
     ],
+    ids=["malformed", "unknown"],  # the same names in every xdist worker
 )
 def test_a_bad_service_id_gets_a_message_not_a_traceback(app_environment, service_id, message):
     at = open_page(service_id=service_id)
