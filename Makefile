@@ -8,7 +8,7 @@ CHECKED := dashboard devtools notify_sandbox tests
 # or a browser (make test TEST_WORKERS=1 runs them one by one).
 TEST_WORKERS ?= 4
 
-.PHONY: run test lint chromium bench traffic screenshots notebook
+.PHONY: run test lint chromium bench backtest traffic screenshots notebook alerts
 
 $(INSTALLED): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,12 @@ $(INSTALLED): requirements.txt
 ## Serve the dashboard on http://localhost:8501, with the sandbox API and the embedded Redis.
 run: $(INSTALLED)
 	$(BIN)/python -m devtools.serve
+
+## Beside `make run`: check the alert rules every minute and send through the sandbox's Notify
+## (ALERTS_FILE defaults to docs/alerts.example.toml; EVERY=5m to check less often).
+alerts: $(INSTALLED)
+	ALERTS_FILE=$${ALERTS_FILE:-docs/alerts.example.toml} \
+		$(BIN)/python -m dashboard.alerts run --every $${EVERY:-1m}
 
 ## Lint first (as the Notify admin's Makefile does), make sure there is a Chromium, then run
 ## every test (cache, client, sandbox, pages, browser, notebook), in parallel (pytest-xdist; the
@@ -37,9 +43,14 @@ lint: $(INSTALLED)
 chromium: $(INSTALLED)
 	$(BIN)/python -m devtools.chromium
 
-## Issue 7's figures at 500, 2,000 and 10,000 services (cold ones with the real API's latency).
+## Issue 7's figures at 500, 2,000 and 10,000 services (cold ones with the real API's latency),
+## then a working day of readers against a sandbox as slow as the platform (devtools/working_day.py).
 bench: $(INSTALLED)
 	$(BIN)/python -m devtools.bench
+
+## The year-end forecast against the sandbox's past years (coverage of its 80 % range, errors).
+backtest: $(INSTALLED)
+	$(BIN)/python -m devtools.backtest
 
 ## Drive realistic page views through the loaders to fill the cache telemetry (the running
 ## API, or a sandbox of its own when none answers).

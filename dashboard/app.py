@@ -76,7 +76,19 @@ navigation = st.navigation(
             icon=":material/payments:",
             url_path="allowances",
         ),
+        st.Page(
+            PAGES / "organisations.py",
+            title="Organisations",
+            icon=":material/account_balance:",
+            url_path="organisations",
+        ),
         st.Page(PAGES / "cache.py", title="Cache", icon=":material/bolt:", url_path="cache"),
+        st.Page(
+            PAGES / "alerts.py",
+            title="Alerts",
+            icon=":material/notifications:",
+            url_path="alerts",
+        ),
     ]
 )
 show_reader_in_sidebar(reader)

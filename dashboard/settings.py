@@ -34,6 +34,7 @@ class Settings:
     redis_socket_timeout_seconds: float = 0.25
     redis_retry_after_seconds: float = 2.0
     cache_telemetry: bool = True
+    cache_refresh_ahead: bool = True
     cache_ttl_overrides: Mapping[str, int] = field(default_factory=dict)
     cache_census_max_keys: int = 10_000
     allowed_email_domains: frozenset[str] = frozenset()
@@ -89,10 +90,76 @@ def load_settings(
             values.get("REDIS_RETRY_AFTER_SECONDS", defaults.redis_retry_after_seconds)
         ),
         cache_telemetry=_flag(values.get("CACHE_TELEMETRY", "1")),
+        cache_refresh_ahead=_flag(values.get("CACHE_REFRESH_AHEAD", "1")),
         cache_ttl_overrides=ttl_overrides,
         cache_census_max_keys=int(
             values.get("CACHE_CENSUS_MAX_KEYS", defaults.cache_census_max_keys)
         ),
         allowed_email_domains=_listed(values.get("ALLOWED_EMAIL_DOMAINS", "")),
         cache_admins=_listed(values.get("CACHE_ADMINS", "")),
+    )
+
+
+# --- Alerts (the checker of `python -m dashboard.alerts` and the Alerts page) ---------------
+
+#: GOV.UK Notify's own service in the sandbox, its documented test key and its alert templates
+#: (repeated from notify_sandbox/own_service.py: the sandbox and the dashboard share no code).
+SANDBOX_NOTIFY_SERVICE_ID = "d6aa2c68-a2d9-4437-ab19-3ae8eb202553"
+SANDBOX_ALERTS_API_KEY = (
+    f"dashboard_alerts_test-{SANDBOX_NOTIFY_SERVICE_ID}-a1e7c0de-0000-4000-8000-5a4db0c5a1e7"
+)
+SANDBOX_ALERT_TEMPLATES = {
+    ("daily-limit", "email"): "4f8a1c2e-1d00-4c6b-9a51-0d1a11e70001",
+    ("daily-limit", "sms"): "4f8a1c2e-1d00-4c6b-9a51-0d1a11e70002",
+    ("allowance", "email"): "4f8a1c2e-1d00-4c6b-9a51-0d1a11e70003",
+    ("allowance", "sms"): "4f8a1c2e-1d00-4c6b-9a51-0d1a11e70004",
+    ("failure-rate", "email"): "4f8a1c2e-1d00-4c6b-9a51-0d1a11e70005",
+    ("failure-rate", "sms"): "4f8a1c2e-1d00-4c6b-9a51-0d1a11e70006",
+}
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """Where the rules are, how to send through Notify, and where the dashboard is.
+
+    `templates` maps (kind, "email" | "sms") to a template id of the sending service:
+    NOTIFY_ALERTS_TEMPLATE_DAILY_LIMIT (email) and NOTIFY_ALERTS_TEMPLATE_DAILY_LIMIT_SMS, and
+    so on for each kind. The API key and templates default to the sandbox's.
+    """
+
+    rules_file: Path | None = None
+    api_key: str = field(default=SANDBOX_ALERTS_API_KEY, repr=False)
+    api_url: str = field(default="http://127.0.0.1:6011", repr=False)
+    templates: Mapping[tuple[str, str], str] = field(
+        default_factory=lambda: dict(SANDBOX_ALERT_TEMPLATES)
+    )
+    dashboard_url: str = "http://localhost:8501"
+    lease_seconds: int = 300
+    send_attempts: int = 4
+    backoff_seconds: float = 1.0
+
+
+def load_alert_settings(
+    environ: Mapping[str, str] | None = None, secrets_file: Path = SECRETS_FILE
+) -> AlertSettings:
+    """ALERTS_FILE, NOTIFY_ALERTS_API_KEY, NOTIFY_ALERTS_API_URL (default: API_HOST_NAME),
+    NOTIFY_ALERTS_TEMPLATE_<KIND>[_SMS], DASHBOARD_URL, ALERTS_LEASE_SECONDS."""
+    values = {**_read_secrets(secrets_file), **(os.environ if environ is None else environ)}
+    defaults = AlertSettings()
+    templates = dict(defaults.templates)
+    for kind, channel in SANDBOX_ALERT_TEMPLATES:
+        name = "NOTIFY_ALERTS_TEMPLATE_" + kind.upper().replace("-", "_")
+        name += "_SMS" if channel == "sms" else ""
+        if values.get(name):
+            templates[(kind, channel)] = values[name].strip()
+    api_host = values.get("API_HOST_NAME", Settings().api_host_name)
+    return AlertSettings(
+        rules_file=Path(values["ALERTS_FILE"]) if values.get("ALERTS_FILE") else None,
+        api_key=values.get("NOTIFY_ALERTS_API_KEY") or defaults.api_key,
+        api_url=(values.get("NOTIFY_ALERTS_API_URL") or api_host).rstrip("/"),
+        templates=templates,
+        dashboard_url=(values.get("DASHBOARD_URL") or defaults.dashboard_url).rstrip("/"),
+        lease_seconds=int(values.get("ALERTS_LEASE_SECONDS", defaults.lease_seconds)),
+        send_attempts=int(values.get("ALERTS_SEND_ATTEMPTS", defaults.send_attempts)),
+        backoff_seconds=float(values.get("ALERTS_BACKOFF_SECONDS", defaults.backoff_seconds)),
     )

@@ -16,6 +16,10 @@ measured in the same run, interleaved: the machine is shared and noisy.
 - Warm pages' growth from the fewest services to the most; telemetry on against off.
 - Redis memory per service once every page has been loaded for a sample of services.
 - Single flight: API calls when 50 threads in each of 2 processes ask for one cold key.
+- The alerts checker: API calls and time of one cold check of every kind of rule (what it
+  reads and evaluates; it sends nothing here).
+- A working day of readers against a sandbox as slow as the platform (`working_day`; its
+  flags here too, `--views 0` to leave it out).
 
 Pages are loaded through `page_loads`, the one module that knows the loaders.
 """
@@ -36,13 +40,16 @@ from typing import TypeVar
 
 import redis
 
+from dashboard.alerts.checker import read_platform
 from dashboard.cache.request_cache import RequestCache
 from dashboard.concurrency import run_all
+from dashboard.domain.alert_checks import crossings
+from dashboard.domain.alert_rules import KINDS, parse_rules
 from dashboard.domain.financial_year import current_financial_year, london_today
 from dashboard.notify_client import NotifyClients, build_clients
 from dashboard.runtime import build_runtime
 from dashboard.settings import PROJECT_ROOT, Settings
-from devtools import page_loads, single_flight
+from devtools import page_loads, single_flight, working_day
 from devtools.bench_figures import Comparison, scaled
 from devtools.bench_report import SizeFigures, memory_by_kind, report
 from devtools.redis_memory import MemoryUse, key_uses, memory_use, templates_held
@@ -212,6 +219,27 @@ def memory(api: Api, services: int, service_ids: list[str]) -> MemoryUse:
     return memory_use(uses, services, len(service_ids), templates)
 
 
+def alerts_check(api: Api) -> tuple[int, float]:
+    """One cold check of a rule of every kind over all services, with the real API's latency:
+    its API calls (a fixed number, whatever the number of services) and milliseconds."""
+    rules = parse_rules(
+        "".join(
+            f'[[rules]]\nkind = "{kind}"\npercent = 80\nemail = ["ops@example.gov.uk"]\n'
+            'services = "all"\n'
+            for kind in KINDS
+        )
+    )
+    api.redis.flushdb()
+    api.sandbox.reset_request_counts()
+
+    def check() -> None:
+        day = london_today()
+        crossings(rules, read_platform(api.real, day, "http://dashboard", api.label, set(KINDS)))
+
+    milliseconds = timed(check)
+    return sum(api.sandbox.request_counts().values()), milliseconds
+
+
 @contextmanager
 def sandbox_api(
     settings: Settings, cache: RequestCache, services: int, data_dir: Path = DATA_DIR
@@ -257,6 +285,12 @@ def measure(
         whole, warm, first_view = all_services(api, options)
         live, per_service, bulk_calls, per_service_calls = allowances(api, options)
         counts_ready, service_page = service_pages(api, evenly(every, options.pages), options)
+        alert_calls, alert_ms = alerts_check(api)
+        print(
+            f"{services:,} services: a cold alerts check of every kind: {alert_calls} API calls, "
+            f"{alert_ms / 1000:.1f} s",
+            flush=True,
+        )
         return SizeFigures(
             services=len(every),
             live=live,
@@ -294,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
         default=sizes_of(DEFAULT_SIZES),
         help=f"numbers of services, comma-separated (default {DEFAULT_SIZES})",
     )
+    working_day.add_arguments(parser)
     args = parser.parse_args(argv)
     options = Options()
     # Generous timeouts: a slow answer on a busy machine must not turn into a cache miss.
@@ -335,6 +370,9 @@ def main(argv: list[str] | None = None) -> int:
     print(memory_by_kind(figures[-1].memory))
     if failed:
         print(f"\nLookups that did not go as planned (these figures are suspect): {failed}")
+    if args.views:
+        print()
+        print(working_day.main_report(args))
     return 0
 
 

@@ -1,4 +1,6 @@
-"""`make run`: the sandbox API (unless `API_HOST_NAME` names a real one) and the dashboard.
+"""`make run`: the sandbox API (unless `API_HOST_NAME` names a real one), the dashboard, and
+the warm-up job every 4 minutes beside it (`dashboard.warm`), so that no reader waits for a
+platform-wide call.
 
 Ctrl-C, `kill` or a closed terminal stop everything this started, and so does `kill -9`: each
 child is told by the kernel to stop when this process dies (Linux's parent-death signal), and
@@ -135,6 +137,16 @@ def guard_embedded_redis(environment: dict[str, str]) -> None:
     )
 
 
+#: How often `make run` warms the platform-wide answers (the shortest TTL they have).
+WARM_EVERY_SECONDS = 240
+
+
+def start_warm_up(environment: dict[str, str]) -> subprocess.Popen:
+    """`python -m dashboard.warm --every 240`, on the dashboard's API and Redis."""
+    command = [sys.executable, "-m", "dashboard.warm", "--every", str(WARM_EVERY_SECONDS)]
+    return start_child(command, environment)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=8501, help="the dashboard's port")
@@ -184,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Dashboard on http://localhost:{args.port} (reading {shown})")
         dashboard = start_dashboard(args.port, args.address, environment)
         processes.append(dashboard)
+        processes.append(start_warm_up(environment))
         return dashboard.wait()
     except KeyboardInterrupt:
         return 0

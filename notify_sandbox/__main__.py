@@ -1,8 +1,9 @@
 """Run the sandbox: python -m notify_sandbox --port 6011 --services 2000 --seed 1.
 
 The database is generated on first start (under --data-dir) and reused afterwards.
-`--latency real` makes each answer as slow as the real API's; `--hostile-names` gives a few
-services names that are markdown or HTML payloads (in a database of their own).
+`--latency real` makes each answer as slow as the real API's on a small data set, `--latency
+platform` as slow as it is at the platform's size (scaled by --services); `--hostile-names`
+gives a few services names that are markdown or HTML payloads (in a database of their own).
 """
 
 import argparse
@@ -35,7 +36,11 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
         "--latency",
         choices=LATENCIES,
         default="off",
-        help="real: answer each endpoint as slowly as the real API (its measured median)",
+        help=(
+            "real: answer each endpoint as slowly as the real API on a small data set; "
+            "platform: as slowly as at the platform's size, scaled by --services "
+            "(the services list about 5 s at 2,000 services)"
+        ),
     )
     parser.add_argument(
         "--hostile-names",
@@ -62,8 +67,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     settings = settings_from()
     app = create_app(path, settings.client_id, settings.client_secret, latency=arguments.latency)
-    if arguments.latency == "real":
-        log.info("Answering as slowly as the real API (--latency real)")
+    if arguments.latency != "off":
+        log.info("Answering as slowly as the real API (--latency %s)", arguments.latency)
     app.run(host=arguments.host, port=arguments.port, threaded=True)
 
 

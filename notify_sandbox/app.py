@@ -1,17 +1,21 @@
 """The Flask app: the Notify API's routes, auth and error bodies over the sandbox database.
 
-Every route but /_status and /_sandbox/requests needs an admin token. Errors come back as the
+Every route but /_status, /_sandbox/* and the public API's /v2/notifications (which take a
+service API key, see `sending.py`) needs an admin token. Errors come back as the
 API's JSON bodies and never as a traceback: 404 "No result found" for unknown objects and
 malformed ids, 400 with field messages for bad updates and bad dates, 500 "Internal server
 error" for anything unexpected (such as `limit_days=abc`, or a report without its dates, which
 the real API fails on too).
 
 Every request is counted by route (read at /_sandbox/requests), and with `latency="real"` each
-answer takes at least the real API's median for its endpoint (see `real_latency.py`).
+answer takes at least the real API's median for its endpoint (see `real_latency.py`); with
+`latency="platform"`, what it costs on a platform of 2,000 services, scaled by the services
+this sandbox holds (see `platform_latency.py`).
 """
 
 import sqlite3
 import time
+import uuid
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
@@ -23,7 +27,7 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, NotFound
 
-from notify_sandbox import queries, real_latency, serialize
+from notify_sandbox import platform_latency, queries, real_latency, serialize
 from notify_sandbox.auth import AuthError, check_admin_token
 from notify_sandbox.billing import (
     Usage,
@@ -42,12 +46,20 @@ from notify_sandbox.facts import (
     financial_year_dates,
     financial_year_of,
 )
+from notify_sandbox.history import history_start
 from notify_sandbox.request_counts import RequestCounts, route_key
+from notify_sandbox.sending import SendFaults, send_faults, v2
 from notify_sandbox.validation import update_errors
-from notify_sandbox.volumes import DAYS_KEPT
 
 #: Endpoints that answer without a token: the health check and the request counts.
-OPEN_ENDPOINTS = {"sandbox.status", "sandbox.get_request_counts", "sandbox.reset_request_counts"}
+OPEN_ENDPOINTS = {
+    "sandbox.status",
+    "sandbox.get_request_counts",
+    "sandbox.reset_request_counts",
+    "sandbox.add_send_faults",
+    "sandbox.clear_send_faults",
+}
+API_KEY_TYPES = ("normal", "team", "test")
 NOT_FOUND_BODY = {"message": "No result found", "result": "error"}
 SERVER_ERROR_BODY = {"message": "Internal server error", "result": "error"}
 
@@ -65,6 +77,8 @@ class SandboxState:
     today: Callable[[], date]
     latency: str
     counts: RequestCounts
+    services: int
+    latency_scale: float
 
 
 class BadRequest(Exception):
@@ -95,21 +109,35 @@ def create_app(
     *,
     today: Callable[[], date] = london_today,
     latency: str = "off",
+    latency_scale: float = 1.0,
 ) -> Flask:
     """The sandbox API over a built database; `today` may be fixed for tests, and `latency`
-    "real" makes each answer as slow as the real API's."""
+    "real" makes each answer as slow as the real API's, "platform" as slow as it is at the
+    platform's size (scaled by the services in the database); `latency_scale` multiplies every
+    delay (a benchmark that compresses a day into minutes divides them by its compression)."""
     if latency not in real_latency.LATENCIES:
         raise ValueError(f"latency must be one of {real_latency.LATENCIES}, not {latency!r}")
     with closing(connect(database_path)) as connection:
         anchor = anchor_of(connection)
+        services = connection.execute("SELECT COUNT(*) FROM services").fetchone()[0]
     app = Flask(__name__)
     app.extensions["sandbox"] = SandboxState(
-        database_path, client_id, client_secret, anchor, today, latency, RequestCounts()
+        database_path,
+        client_id,
+        client_secret,
+        anchor,
+        today,
+        latency,
+        RequestCounts(),
+        services,
+        latency_scale,
     )
     # Before the blueprint's token check, so that refused requests are counted too.
     app.before_request(_count_request)
     app.after_request(_take_real_time)
+    app.extensions["sandbox-send-faults"] = SendFaults()
     app.register_blueprint(api)
+    app.register_blueprint(v2)
     app.register_error_handler(AuthError, _auth_failed)
     app.register_error_handler(BadRequest, _bad_request)
     app.register_error_handler(InvalidArguments, _invalid_arguments)
@@ -135,13 +163,21 @@ def _count_request() -> None:
 
 
 def _take_real_time(response: Response) -> Response:
-    """With real latency, hold a successful answer until the real API's median has passed."""
+    """With real or platform latency, hold a successful answer until what the real API takes
+    for it has passed."""
     state = _state()
-    if state.latency != "real" or response.status_code >= 400 or request.endpoint is None:
+    if state.latency == "off" or response.status_code >= 400 or request.url_rule is None:
         return response
-    view = request.endpoint.rpartition(".")[2]
-    median = real_latency.median_seconds(view, request.args, financial_year_of(state.today()))
-    remaining = median - (time.perf_counter() - g.started)
+    view = str(request.endpoint).rpartition(".")[2]
+    today = state.today()
+    year = financial_year_of(today)
+    if state.latency == "platform":
+        seconds = platform_latency.platform_seconds(
+            request.url_rule.rule, view, request.args, state.services, today, year
+        )
+    else:
+        seconds = real_latency.median_seconds(view, request.args, year)
+    remaining = seconds * state.latency_scale - (time.perf_counter() - g.started)
     if remaining > 0:
         time.sleep(remaining)
     return response
@@ -193,7 +229,7 @@ def _server_error(error: Exception) -> ResponseReturnValue:
 
 @api.before_app_request
 def _require_admin_token() -> None:
-    if request.endpoint in OPEN_ENDPOINTS:
+    if request.endpoint in OPEN_ENDPOINTS or request.blueprint == v2.name:
         return
     state = _state()
     check_admin_token(request.headers.get("Authorization"), state.client_id, state.client_secret)
@@ -223,6 +259,56 @@ def reset_request_counts() -> ResponseReturnValue:
     """Unauthenticated: start counting requests from zero."""
     _state().counts.reset()
     return jsonify(requests={})
+
+
+@api.post("/_sandbox/send-faults")
+def add_send_faults() -> ResponseReturnValue:
+    """Unauthenticated: the next `count` sends answer `status` (500, 503 or a RateLimitError
+    429) instead of sending, as an outage of the real API would."""
+    body = request.get_json(silent=True) or {}
+    status, count = body.get("status"), body.get("count", 1)
+    if status not in (429, 500, 502, 503) or not isinstance(count, int) or count < 0:
+        raise BadRequest("status must be 429, 500, 502 or 503 and count a whole number")
+    send_faults().add(status, count)
+    return jsonify(pending=send_faults().pending())
+
+
+@api.delete("/_sandbox/send-faults")
+def clear_send_faults() -> ResponseReturnValue:
+    """Unauthenticated: sends go through again."""
+    send_faults().clear()
+    return jsonify(pending=0)
+
+
+@api.post("/service/<uuid:service_id>/api-key")
+def create_api_key(service_id: UUID) -> ResponseReturnValue:
+    """A new API key for a service; the answer is its secret, shown only this once."""
+    row = _service_row(service_id)
+    body = request.get_json(silent=True) or {}
+    errors = {
+        field: ["Missing data for required field."]
+        for field in ("name", "key_type", "created_by")
+        if not body.get(field)
+    }
+    if not errors and body["key_type"] not in API_KEY_TYPES:
+        errors = {"key_type": [f"Invalid key type: {body['key_type']}"]}
+    if errors:
+        raise BadRequest(errors)
+    secret = str(uuid.uuid4())
+    connection = _db()
+    connection.execute(
+        "INSERT INTO api_keys VALUES (?, ?, ?, ?, ?, ?, NULL)",
+        (
+            str(uuid.uuid4()),
+            row["id"],
+            body["name"],
+            secret,
+            body["key_type"],
+            _timeline().to_stored(utc_now()),
+        ),
+    )
+    connection.commit()
+    return jsonify(data=secret), 201
 
 
 @api.get("/service")
@@ -366,26 +452,34 @@ def _usages(
     service_sid: int | None = None,
     channels: tuple[str, ...] = CHANNELS,
 ) -> dict[int, list[Usage]]:
-    """What each service (or one) sent in each stretch of days, by service sid."""
+    """What each service (or one) sent in each stretch of days, by service sid: the daily
+    counts, and the months of history before them (`history.py`)."""
     timeline = _timeline()
-    rows = queries.usage_by_stretch(
-        _db(),
-        [(timeline.days_ago(last), timeline.days_ago(first)) for first, last in stretches],
-        service_sid=service_sid,
-        channels=channels,
-    )
-    by_service: dict[int, list[Usage]] = {}
+    days_ago = [(timeline.days_ago(last), timeline.days_ago(first)) for first, last in stretches]
+    rows = [
+        *queries.usage_by_stretch(_db(), days_ago, service_sid=service_sid, channels=channels),
+        *queries.history_by_stretch(_db(), days_ago, service_sid=service_sid, channels=channels),
+    ]
+    sums: dict[tuple[int, int, str], tuple[int, int, int]] = {}
     for sid, index, channel, sent, fragments, sheets in rows:
+        before = sums.get((sid, index, channel), (0, 0, 0))
+        sums[sid, index, channel] = (before[0] + sent, before[1] + fragments, before[2] + sheets)
+    by_service: dict[int, list[Usage]] = {}
+    for (sid, index, channel), (sent, fragments, sheets) in sums.items():
         usage = Usage(stretches[index][0], channel, sent, fragments, sheets)
         by_service.setdefault(sid, []).append(usage)
     return by_service
 
 
 def _stored_months(first: date, last: date) -> list[tuple[date, date]]:
-    """The month stretches of a range that the file can hold data for (the days it keeps, up
-    to today), so that however long a range is asked for, only those are read."""
-    today = _timeline().today
-    return month_stretches(max(first, today - timedelta(days=DAYS_KEPT)), min(last, today))
+    """The month stretches of a range that the file can hold data for (its months of history
+    and the days it keeps, up to today), so that however long a range is asked for, only
+    those are read."""
+    timeline = _timeline()
+    kept = (timeline.anchor - history_start(timeline.anchor)).days
+    return month_stretches(
+        max(first, timeline.today - timedelta(days=kept)), min(last, timeline.today)
+    )
 
 
 def _usage(service_id: UUID, year: int) -> list[UsageLine]:
@@ -508,6 +602,32 @@ def get_data_for_billing_report() -> ResponseReturnValue:
         if charged.billed:
             entries.append(serialize.billing_report_entry(row, charged))
     return jsonify(sorted(entries, key=serialize.by_organisation))
+
+
+@api.get("/organisations")
+def get_organisations() -> ResponseReturnValue:
+    """A bare list of every organisation, active first then by name, as the API lists them."""
+    return jsonify(
+        [serialize.organisation_for_list(row, live) for row, live in queries.organisations(_db())]
+    )
+
+
+@api.get("/organisations/<uuid:organisation_id>/services-with-usage")
+def get_organisation_services_usage(organisation_id: UUID) -> ResponseReturnValue:
+    """An organisation's services out of trial mode, active first then by name (case aside),
+    with the year's texts, letter cost and emails; `updated_at` is null, as the API's is
+    until its hourly billing task has run."""
+    year = _year_argument()
+    stretches = _stored_months(*financial_year_dates(year))
+    stored = queries.allowances(_db(), year)
+    entries = []
+    for row in queries.organisation_services(_db(), str(organisation_id)):
+        allowance = stored.get(row["id"], 0)  # no row for the year: 0, as the API's outer join
+        usages = _usages(stretches, service_sid=row["sid"]).get(row["sid"], []) if stretches else []
+        lines = usage_lines(usages, allowance, row["letter_postage"])
+        entries.append(serialize.organisation_service_usage(row, allowance, lines))
+    entries.sort(key=lambda entry: (not entry["active"], entry["service_name"].lower()))
+    return jsonify(services=entries, updated_at=None)
 
 
 @api.get("/service/<uuid:service_id>/email-reply-to")

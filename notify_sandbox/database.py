@@ -10,15 +10,17 @@ wrongly.
 import os
 import sqlite3
 import tempfile
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
 from notify_sandbox.clock import london_today
 from notify_sandbox.facts import STATUS_COLUMNS
 from notify_sandbox.generate import ReferenceData, generate_reference_data
+from notify_sandbox.history import HISTORY_COLUMNS, history_rows
 from notify_sandbox.volumes import daily_rows, volume_profiles
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 6
 
 TABLES = {
     "meta": "key TEXT PRIMARY KEY, value TEXT NOT NULL",
@@ -75,11 +77,28 @@ TABLES = {
         is_default INTEGER NOT NULL, archived INTEGER NOT NULL, created_at TEXT NOT NULL,
         updated_at TEXT
     """,
+    "api_keys": """
+        id TEXT PRIMARY KEY, service_id TEXT NOT NULL, name TEXT NOT NULL, secret TEXT NOT NULL,
+        key_type TEXT NOT NULL, created_at TEXT NOT NULL, expiry_date TEXT
+    """,
+    # What was sent through the public API (POST /v2/notifications/...), in real UTC time.
+    "notifications": """
+        id TEXT PRIMARY KEY, service_id TEXT NOT NULL, api_key_id TEXT NOT NULL,
+        key_type TEXT NOT NULL, notification_type TEXT NOT NULL, template_id TEXT NOT NULL,
+        template_version INTEGER NOT NULL, recipient TEXT NOT NULL, personalisation TEXT NOT NULL,
+        reference TEXT, subject TEXT, body TEXT NOT NULL, created_at TEXT NOT NULL
+    """,
     "daily_counts": (
         "service_sid INTEGER NOT NULL, days_ago INTEGER NOT NULL, channel TEXT NOT NULL, "
         + ", ".join(f"{column} INTEGER NOT NULL" for column in STATUS_COLUMNS)
         + ", fragments INTEGER NOT NULL, sheets INTEGER NOT NULL"
         + ", PRIMARY KEY (service_sid, channel, days_ago)"
+    ),
+    # Billable totals by month before the daily counts begin (`history.py`).
+    "monthly_history": (
+        "service_sid INTEGER NOT NULL, channel TEXT NOT NULL, newest INTEGER NOT NULL, "
+        "oldest INTEGER NOT NULL, sent INTEGER NOT NULL, fragments INTEGER NOT NULL, "
+        "sheets INTEGER NOT NULL, PRIMARY KEY (service_sid, channel, newest)"
     ),
 }
 
@@ -94,6 +113,9 @@ INDEXES = (
     "CREATE UNIQUE INDEX ix_annual_billing ON annual_billing (service_id, financial_year_start)",
     "CREATE INDEX ix_reply_to_service ON reply_to (service_id)",
     "CREATE INDEX ix_daily_counts_days_ago ON daily_counts (days_ago)",
+    "CREATE INDEX ix_api_keys_service ON api_keys (service_id)",
+    "CREATE INDEX ix_notifications_reference ON notifications (service_id, reference)",
+    "CREATE INDEX ix_monthly_history_days ON monthly_history (newest, oldest)",
 )
 
 DAILY_COLUMNS = ("service_sid", "days_ago", "channel", *STATUS_COLUMNS, "fragments", "sheets")
@@ -167,10 +189,12 @@ def _write(path: Path, seed: int, services: int, anchor: date, hostile_names: bo
         connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         _insert_reference(connection, reference)
         placeholders = ", ".join("?" for _ in DAILY_COLUMNS)
+        profiles = volume_profiles(seed, reference.plans)
         connection.executemany(
             f"INSERT INTO daily_counts ({', '.join(DAILY_COLUMNS)}) VALUES ({placeholders})",
-            daily_rows(seed, anchor, volume_profiles(seed, reference.plans)),
+            daily_rows(seed, anchor, profiles),
         )
+        _insert_history(connection, history_rows(seed, anchor, reference.plans, profiles))
         for statement in INDEXES:
             connection.execute(statement)
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -192,6 +216,7 @@ def _insert_reference(connection: sqlite3.Connection, reference: ReferenceData) 
         "data_retention": reference.data_retention,
         "annual_billing": reference.annual_billing,
         "reply_to": reference.reply_to,
+        "api_keys": reference.api_keys,
     }
     for table, rows in tables.items():
         if rows:
@@ -201,6 +226,15 @@ def _insert_reference(connection: sqlite3.Connection, reference: ReferenceData) 
                 f"VALUES ({', '.join(':' + column for column in columns)})",
                 rows,
             )
+
+
+def _insert_history(connection: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+    """Insert the months of history before the daily counts (`history.py`)."""
+    connection.executemany(
+        f"INSERT INTO monthly_history ({', '.join(HISTORY_COLUMNS)}) "
+        f"VALUES ({', '.join('?' for _ in HISTORY_COLUMNS)})",
+        rows,
+    )
 
 
 def connect(path: Path) -> sqlite3.Connection:

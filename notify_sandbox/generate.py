@@ -18,7 +18,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from notify_sandbox import names, template_texts
+from notify_sandbox import names, own_service, template_texts
 from notify_sandbox.clock import at_midnight, stored
 from notify_sandbox.facts import (
     CHANNELS,
@@ -31,7 +31,7 @@ from notify_sandbox.facts import (
 )
 
 PARKING_SERVICE_ID = "da73e75a-0996-44f7-aeb4-62d5f5d5489e"
-NOTIFY_SERVICE_ID = "d6aa2c68-a2d9-4437-ab19-3ae8eb202553"
+NOTIFY_SERVICE_ID = own_service.NOTIFY_SERVICE_ID
 PEER_TESTING_ORGANISATION_ID = "1caa4d30-36eb-403f-a717-bdd0c4439d4e"
 JO_BLOGGS_USER_ID = "0e3dbdf8-5108-4573-acf6-89045cabf57e"
 NOTIFY_USER_ID = "6af522d0-2915-4e52-83a3-3690455a5fe6"
@@ -145,6 +145,7 @@ class ReferenceData:
     data_retention: list[dict]
     annual_billing: list[dict]
     reply_to: list[dict]
+    api_keys: list[dict]
 
 
 def rng_for(seed: int, *parts: object) -> random.Random:
@@ -175,6 +176,9 @@ def generate_reference_data(
         plan_templates, plan_versions = generate_templates(seed, plan, anchor, creators[plan.id])
         templates.extend(plan_templates)
         versions.extend(plan_versions)
+    alert_templates, alert_versions = alert_template_rows(anchor)
+    templates.extend(alert_templates)
+    versions.extend(alert_versions)
     has_email_templates = {
         row["service_id"] for row in templates if row["template_type"] == "email"
     }
@@ -193,7 +197,56 @@ def generate_reference_data(
             for plan in plans
             for row in generate_reply_to(seed, plan, anchor, plan.id in has_email_templates)
         ],
+        api_keys=[notify_test_key_row(anchor)],
     )
+
+
+def alert_template_rows(anchor: date) -> tuple[list[dict], list[dict]]:
+    """GOV.UK Notify's own alert templates (one version each), which the dashboard's alerts
+    checker sends with by default."""
+    created = stored(at_midnight(anchor) - timedelta(days=30))
+    templates, versions = [], []
+    for template_id, kind, name, subject, content in own_service.ALERT_TEMPLATES:
+        templates.append(
+            {
+                "id": template_id,
+                "service_id": NOTIFY_SERVICE_ID,
+                "template_type": kind,
+                "version": 1,
+                "archived": 0,
+                "hidden": 0,
+                "postage": None,
+                "created_at": created,
+                "updated_at": created,
+                "created_by": NOTIFY_USER_ID,
+            }
+        )
+        versions.append(
+            {
+                "template_id": template_id,
+                "version": 1,
+                "name": name,
+                "subject": subject,
+                "content": content,
+                "created_at": created,
+                "updated_at": None,
+                "created_by": NOTIFY_USER_ID,
+            }
+        )
+    return templates, versions
+
+
+def notify_test_key_row(anchor: date) -> dict:
+    """The documented test API key of GOV.UK Notify's own service."""
+    return {
+        "id": own_service.TEST_KEY_ID,
+        "service_id": NOTIFY_SERVICE_ID,
+        "name": own_service.TEST_KEY_NAME,
+        "secret": own_service.TEST_KEY_SECRET,
+        "key_type": "test",
+        "created_at": stored(at_midnight(anchor) - timedelta(days=30)),
+        "expiry_date": None,
+    }
 
 
 def organisation_pools(seed: int) -> dict[str, list[Organisation]]:

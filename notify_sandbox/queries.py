@@ -209,6 +209,37 @@ def usage_by_stretch(
     )
 
 
+def history_by_stretch(
+    connection: sqlite3.Connection,
+    stretches: Sequence[tuple[int, int]],
+    *,
+    service_sid: int | None = None,
+    channels: Sequence[str] = CHANNELS,
+) -> list[tuple]:
+    """`usage_by_stretch`'s rows from the months of history before the daily counts
+    (`history.py`): a stretch that covers part of a history row gets that share of it, by
+    days, rounded down."""
+    unknown = set(channels) - set(CHANNELS)
+    if unknown:
+        raise ValueError(f"not channels: {sorted(unknown)}")
+    channel_names = ", ".join(f"'{channel}'" for channel in channels)
+    one_service = "AND service_sid = :sid" if service_sid is not None else ""
+    query = f"""SELECT service_sid, channel,
+                       MIN(oldest, :oldest) - MAX(newest, :newest) + 1, oldest - newest + 1,
+                       sent, fragments, sheets
+                FROM monthly_history
+                WHERE newest <= :oldest AND oldest >= :newest
+                  AND channel IN ({channel_names}) {one_service}"""
+    sums: dict[tuple[int, int, str], list[int]] = {}
+    for stretch, (newest, oldest) in enumerate(stretches):
+        parameters = {"newest": newest, "oldest": oldest, "sid": service_sid}
+        for sid, channel, overlap, days, *counts in connection.execute(query, parameters):
+            total = sums.setdefault((sid, stretch, channel), [0, 0, 0])
+            for index, count in enumerate(counts):
+                total[index] += count if overlap == days else count * overlap // days
+    return [(*key, *counts) for key, counts in sums.items()]
+
+
 def statuses_by_stretch(
     connection: sqlite3.Connection,
     stretches: Sequence[tuple[int, int]],
@@ -411,3 +442,27 @@ def newest_allowance_year(connection: sqlite3.Connection, service_id: str) -> in
     return connection.execute(
         "SELECT MAX(financial_year_start) FROM annual_billing WHERE service_id = ?", (service_id,)
     ).fetchone()[0]
+
+
+def organisations(connection: sqlite3.Connection) -> list[tuple[sqlite3.Row, int]]:
+    """Every organisation with its count of live services (active and not restricted, as the
+    API's `Organisation.live_services` counts them), by name."""
+    rows = connection.execute(
+        """SELECT organisations.*,
+                  (SELECT COUNT(*) FROM services
+                   WHERE services.organisation_id = organisations.id
+                     AND services.active = 1 AND services.restricted = 0) AS live
+           FROM organisations ORDER BY organisations.name"""
+    ).fetchall()
+    return [(row, row["live"]) for row in rows]
+
+
+def organisation_services(
+    connection: sqlite3.Connection, organisation_id: str
+) -> list[sqlite3.Row]:
+    """An organisation's services that are not in trial mode, active or not (the API's
+    `get_organisation_live_services_and_their_free_allowance`)."""
+    return connection.execute(
+        _SERVICE_SELECT + " WHERE services.organisation_id = ? AND services.restricted = 0",
+        (organisation_id,),
+    ).fetchall()

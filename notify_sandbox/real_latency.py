@@ -13,7 +13,8 @@ Endpoints that were not measured (the service lists, reply-to addresses, users, 
 
 from collections.abc import Mapping
 
-LATENCIES = ("off", "real")
+#: off; real (this module); platform (`platform_latency`: the real API at the platform's size).
+LATENCIES = ("off", "real", "platform")
 
 #: Seconds by view function, for endpoints whose cost does not depend on their arguments.
 MEDIAN_SECONDS = {

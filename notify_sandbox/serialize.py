@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from notify_sandbox.billing import Charges, Volumes
+from notify_sandbox.billing import Charges, UsageLine, Volumes
 from notify_sandbox.clock import Timeline, iso_z, plain, rfc1123
 from notify_sandbox.facts import CHANNELS, STATUSES
 from notify_sandbox.queries import Counts
@@ -278,6 +278,43 @@ def billing_report_entry(row: sqlite3.Row, charged: Charges) -> dict:
         "contact_names": row["billing_contact_names"],
         "contact_email_addresses": row["billing_contact_email_addresses"],
         "billing_reference": row["billing_reference"],
+    }
+
+
+def organisation_for_list(row: sqlite3.Row, live_services: int) -> dict:
+    """One entry of /organisations (`Organisation.serialize_for_list`); the sandbox's
+    organisations are all active and have no domains."""
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "organisation_type": row["organisation_type"],
+        "active": True,
+        "count_of_live_services": live_services,
+        "domains": [],
+    }
+
+
+def organisation_service_usage(
+    row: sqlite3.Row, free_sms_limit: int, lines: list[UsageLine]
+) -> dict:
+    """One service of /organisations/<id>/services-with-usage: its year's texts against its
+    allowance, letter cost and emails (the API's `fetch_usage_for_organisation`)."""
+    sms = [line for line in lines if line.notification_type == "sms"]
+    letters = [line for line in lines if line.notification_type == "letter"]
+    fragments = sum(line.chargeable_units for line in sms)
+    return {
+        "service_id": row["id"],
+        "service_name": row["name"],
+        "active": bool(row["active"]),
+        "free_sms_limit": free_sms_limit,
+        "sms_remainder": max(0, free_sms_limit - fragments),
+        "sms_billable_units": fragments,
+        "chargeable_billable_sms": sum(line.charged_units for line in sms),
+        "sms_cost": float(round(sum(line.cost for line in sms), 4)),
+        "letter_cost": float(round(sum(line.cost for line in letters), 4)),
+        "emails_sent": sum(
+            line.notifications_sent for line in lines if line.notification_type == "email"
+        ),
     }
 
 

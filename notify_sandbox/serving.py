@@ -18,14 +18,23 @@ class QuietHandler(WSGIRequestHandler):
 
 class BackgroundSandbox:
     """A sandbox API on a free loopback port until `stop()`; `latency="real"` makes it answer
-    as slowly as the real API."""
+    as slowly as the real API, `"platform"` as slowly as at the platform's size, each delay
+    multiplied by `latency_scale`."""
 
     def __init__(
-        self, database: Path, client_id: str, client_secret: str, *, latency: str = "off"
+        self,
+        database: Path,
+        client_id: str,
+        client_secret: str,
+        *,
+        latency: str = "off",
+        latency_scale: float = 1.0,
     ) -> None:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self.database = database
-        self.app = create_app(database, client_id, client_secret, latency=latency)
+        self.app = create_app(
+            database, client_id, client_secret, latency=latency, latency_scale=latency_scale
+        )
         self.server = make_server(
             "127.0.0.1", 0, self.app, threaded=True, request_handler=QuietHandler
         )

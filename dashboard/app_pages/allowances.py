@@ -7,6 +7,7 @@ import streamlit as st
 from pandas.io.formats.style import Styler
 
 from dashboard.app_pages import platform_charts
+from dashboard.app_pages.finance_columns import year_ahead_columns
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     caption_freshness,
@@ -23,55 +24,95 @@ from dashboard.domain.allowance_table import (
     AllowanceTables,
     filter_allowances,
     totals,
+    year_notes,
 )
-from dashboard.domain.financial_year import financial_year_label, financial_years
+from dashboard.domain.financial_year import (
+    current_financial_year,
+    financial_year_label,
+    financial_years,
+)
+from dashboard.domain.forecast import METHOD
+from dashboard.domain.links import LINK_NAME_PATTERN
+from dashboard.domain.organisation_finance import MONEY_NOTE
 from dashboard.domain.year_choice import choose_financial_year
 from dashboard.loaders.allowances import load_allowances
 from dashboard.loaders.sections import Failed
 
 HIGHLIGHTS = {"over": "background-color: #f6d7d2", "custom": "background-color: #e8f1f8"}
 #: How the tables' numbers read: whole numbers with thousands, costs in pounds and pence.
-NUMBERS = {"cost": "£{:,.2f}"}
+#: (The headers say £; a styled table shows the Styler's text, not the column's format.)
+MONEY = "{:,.2f}"
+NUMBERS = {
+    "cost": MONEY,
+    "letter_cost": MONEY,
+    "total_cost": MONEY,
+    "year_end_cost": MONEY,
+    "year_end_cost_low": MONEY,
+    "year_end_cost_high": MONEY,
+    "share_used": "{:.1%}",
+}
 
 
 def sector_columns() -> dict[str, Any]:
-    """Sector, then the finance figures: all of them fit a 1,400 px window beside the sidebar."""
+    """Sector, then how many services went over their own allowance and what that costs, then
+    letters and the total; the pooled share last, labelled as the sum it is. All of them fit
+    a 1,400 px window beside the sidebar (the year ahead is a table of its own)."""
     number = st.column_config.NumberColumn
     return {
-        "sector": st.column_config.TextColumn("Sector", width=190, pinned=True),
-        "services": number("Services", width=70, help="Live services in the sector"),
-        "default_allowance": number(
-            "Default", width=85, help="The sector's default free allowance for one service"
+        "sector": st.column_config.TextColumn("Sector", width=170, pinned=True),
+        "services": number("Services", width=65, help="Live services in the sector"),
+        "services_over": number(
+            "Over", width=50, help="Services that used more than their own free allowance"
         ),
-        "total_allowance": number("Total allowance", width=95),
-        "used": number("Fragments used", width=100),
-        "share_used": st.column_config.ProgressColumn(
-            "Allowance used", width=110, format="percent", min_value=0.0, max_value=1.0
+        "services_under": number("Under", width=55, help="Services within their own allowance"),
+        "chargeable": number(
+            "Chargeable", width=80, help="Fragments beyond each service's own allowance"
         ),
-        "remaining": number("Free left", width=85),
-        "chargeable": number("Chargeable", width=90),
-        "cost": number("Cost", width=95),
+        "cost": number("Text cost (£)", width=85, format="accounting"),
+        "letter_cost": number("Letter cost (£)", width=85, format="accounting"),
+        "total_cost": number("Total cost (£)", width=90, format="accounting"),
+        "used": number("Fragments used", width=85),
+        "total_allowance": number(
+            "Sum of allowances", width=90, help="Every service's own allowance, added up"
+        ),
+        "share_used": number(
+            "Used of the sum",
+            width=75,
+            format="percent",
+            help="Fragments used against the sum of the sector's allowances: a pooled figure, "
+            "secondary to the services over and under (one service far over can hide behind "
+            "many under). Not clipped: over 100 % is over.",
+        ),
     }
 
 
-def service_columns() -> dict[str, Any]:
-    """The name pinned, the finance figures next to it, the sector last: all of them fit a
-    1,400 px window beside the sidebar."""
+def service_columns(forecast: bool = False) -> dict[str, Any]:
+    """The name pinned, linking to its Service page, the finance figures next to it, and what
+    the year ahead holds for its allowance: all of them fit a 1,400 px window beside the
+    sidebar. The CSV has every column (free left, sheets, sector, the year-end range, billing
+    details)."""
     number = st.column_config.NumberColumn
-    return {
-        "name": st.column_config.TextColumn("Service", width=200, pinned=True),
-        "allowance": number("Allowance", width=80),
-        "used": number("Fragments used", width=95),
-        "remaining": number("Free left", width=80),
-        "chargeable": number("Chargeable", width=85),
-        "cost": number("Cost", width=90),
+    columns = {
+        "link": st.column_config.LinkColumn(
+            "Service", display_text=LINK_NAME_PATTERN, width=180, pinned=True
+        ),
+        "total_cost": number("Total cost (£)", width=90, format="accounting"),
+        "cost": number("Text cost (£)", width=85, format="accounting"),
+        "letter_cost": number("Letter cost (£)", width=85, format="accounting"),
+        "allowance": number("Allowance", width=75),
+        "used": number("Fragments used", width=90),
+        "chargeable": number("Chargeable", width=80),
         "over_allowance": st.column_config.CheckboxColumn("Over", width=45),
         "custom_allowance": st.column_config.CheckboxColumn("Custom", width=55),
-        "sector_default": number(
-            "Default", width=85, help="The default free allowance of the service's sector"
-        ),
-        "sector": st.column_config.TextColumn("Sector", width=105),
     }
+    if forecast:
+        columns["expected_over"] = st.column_config.TextColumn("By 31 March", width=150)
+    else:
+        columns |= {
+            "remaining": number("Free left", width=75),
+            "letters": number("Letters", width=65),
+        }
+    return columns
 
 
 def _shown(columns: dict[str, Any], frame: pd.DataFrame) -> dict[str, Any]:
@@ -115,10 +156,35 @@ def _headline(tables: AllowanceTables) -> None:
     figures = totals(tables)
     columns = st.columns(4)
     columns[0].metric("Live services", f"{figures['services']:,}")
-    columns[1].metric("Fragments used", f"{figures['used']:,}")
+    columns[0].caption(f"{figures['used']:,} text fragments used")
+    columns[1].metric("Services over their allowance", f"{figures['services_over']:,}")
     if tables.has_charges:
-        columns[2].metric("Chargeable fragments", f"{figures['chargeable']:,}")
-        columns[3].metric("Cost beyond allowances", pounds(figures["cost"]))
+        columns[1].caption(f"{figures['chargeable']:,} chargeable fragments")
+        columns[2].metric("Cost of texts and letters", pounds(figures["total_cost"]))
+        columns[2].caption(
+            f"Texts {pounds(figures['cost'])} · {figures['letters']:,} letters "
+            f"{pounds(figures['letter_cost'])}. With services not live and GOV.UK Notify's "
+            f"own: {pounds(tables.platform_total_cost)}"
+        )
+    if tables.year_end is not None and tables.financial_year == current_financial_year():
+        cost = tables.year_end.cost
+        columns[3].metric("Text cost by 31 March", pounds(float(cost.expected)))
+        columns[3].caption(
+            f"80 % range {pounds(float(cost.low))} to {pounds(float(cost.high))}; "
+            f"{tables.year_end.expected_over:,} services over their allowance by then"
+        )
+
+
+def _year_ahead(sectors: pd.DataFrame, year: int) -> None:
+    st.subheader("The year ahead by sector", anchor=False)
+    columns = year_ahead_columns("sector", "Sector", "cost", "year_end_cost")
+    table_with_csv(
+        _numbers(sectors),
+        columns,
+        sectors[list(columns)],
+        f"notify-year-ahead-by-sector-{year}.csv",
+        "Download the year ahead by sector CSV",
+    )
 
 
 def _platform_service(tables: AllowanceTables) -> None:
@@ -129,12 +195,41 @@ def _platform_service(tables: AllowanceTables) -> None:
         "GOV.UK Notify's own service sends the platform's messages: it is shown here, apart, "
         "and left out of every total above and below."
     )
+    shown = _shown(service_columns(), tables.platform)
     st.dataframe(
         _numbers(tables.platform),
         hide_index=True,
         width="stretch",
-        column_config=_shown(service_columns(), tables.platform),
-        column_order=list(_shown(service_columns(), tables.platform)),
+        column_config=shown,
+        column_order=list(shown),
+    )
+
+
+def _not_live(tables: AllowanceTables) -> None:
+    """Services with costs that are not live: apart, and in the platform's total only."""
+    if tables.not_live.empty:
+        return
+    st.subheader("Services with costs that are not live", anchor=False)
+    st.caption(
+        "Trial or inactive services in the billing report (letters, or texts beyond their "
+        "allowance): in the platform's total cost, not in the sectors or services above."
+    )
+    number = st.column_config.NumberColumn
+    table_with_csv(
+        tables.not_live,
+        {
+            "name": st.column_config.TextColumn("Service", width=210, pinned=True),
+            "status": st.column_config.TextColumn("Status", width=90),
+            "total_cost": number("Total cost (£)", width=95, format="accounting"),
+            "text_cost": number("Text cost (£)", width=90, format="accounting"),
+            "letter_cost": number("Letter cost (£)", width=90, format="accounting"),
+            "letters": number("Letters", width=70, format="localized"),
+            "chargeable": number("Chargeable", width=85, format="localized"),
+            "organisation": st.column_config.TextColumn("Organisation", width=190),
+        },
+        tables.not_live,
+        f"notify-not-live-services-with-costs-{tables.financial_year}.csv",
+        "Download not-live services CSV",
     )
 
 
@@ -151,8 +246,18 @@ def render() -> None:
     tables = section.value.tables
     warn_if_stale(section.freshness)
     show_missing(section.value.missing)
+    notes = year_notes(year, tables.has_data, len(tables.not_live), current_financial_year())
+    for note in notes:
+        st.info(note, icon="ℹ️")
+    if not tables.has_data:
+        caption_freshness(section.freshness)
+        return
+    forecast = tables.year_end is not None and year == current_financial_year()
     sectors, services = tables.sectors, tables.services
     st.header(f"By sector, {financial_year_label(year)}", anchor=False)
+    st.caption(MONEY_NOTE)
+    if forecast:
+        st.caption(METHOD)
     _headline(tables)
     show_excluded(tables.excluded)
     table_with_csv(
@@ -163,26 +268,38 @@ def render() -> None:
         "Download sectors CSV",
     )
     st.caption(
-        "Fragments used beside the free allowance, one chart per sector, each on its own scale "
-        "(they differ a thousandfold): compare the two bars within a sector. The sectors table "
-        "above gives the same figures."
+        "Fragments used beside the sum of the sector's free allowances, one chart per sector, "
+        "each on its own scale (they differ a thousandfold): compare the two bars within a "
+        "sector. A sum hides services over their own allowance behind those under it: the "
+        "table's Over column counts them. The sectors table above gives the same figures."
     )
     st.altair_chart(platform_charts.used_against_allowance(sectors))
+    if forecast and tables.has_charges:
+        st.caption(
+            "Text cost so far (solid) and by 31 March: the months not yet happened are the "
+            "80 % range (the line), its expected value the tick. The sectors table gives the "
+            "same figures."
+        )
+        st.altair_chart(platform_charts.year_end_range(sectors), width="stretch")
+        _year_ahead(sectors, year)
     _platform_service(tables)
 
     st.header("By service", anchor=False)
     st.caption(
-        "Red, and ticked under Over: used more than its allowance · blue, and ticked under "
-        "Custom: its allowance differs from its sector's default"
+        "Most total cost first. Red, and ticked under Over: used more than its allowance · "
+        "blue, and ticked under Custom: its allowance differs from its sector's default. Each "
+        "name opens its Service page. The CSV adds the purchase order number, billing "
+        "reference and billing contacts."
     )
     only = st.radio("Show", SERVICE_FILTERS, horizontal=True)
     table_with_csv(
         _service_styles(filter_allowances(services, only)),
-        _shown(service_columns(), services),
-        services,
+        _shown(service_columns(forecast), services),
+        services.drop(columns=["link"]),
         f"notify-allowances-by-service-{year}.csv",
         "Download services CSV",
     )
+    _not_live(tables)
     caption_freshness(section.freshness)
 
 

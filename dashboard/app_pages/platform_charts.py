@@ -44,3 +44,57 @@ def used_against_allowance(sectors: pd.DataFrame) -> alt.FacetChart:
         columns=3,
     ).resolve_scale(x="independent")
     return faceted
+
+
+def year_end_range(
+    frame: pd.DataFrame, name: str = "sector", cost: str = "cost", ahead: str = "year_end_cost"
+) -> alt.LayerChart:
+    """Per row (a sector, an organisation), text cost so far as a bar and the year's end as its
+    80 % range (a line from low to high, a tick at the expected value): months not yet
+    happened are never drawn as if they had. `ahead` names the expected column; its range is
+    in `ahead`_low and `ahead`_high."""
+    low, high = f"{ahead}_low", f"{ahead}_high"
+    data = frame[[name, cost, ahead, low, high]].rename(
+        columns={name: "name", cost: "so_far", ahead: "expected", low: "low", high: "high"}
+    )
+    # Every row named: Vega would otherwise drop every other label it thinks crowded.
+    y = alt.Y(
+        "name:N",
+        title=None,
+        sort=list(data["name"]),
+        axis=alt.Axis(labelLimit=260, labelOverlap=False),
+    )
+    pounds = alt.Axis(format=",.0f", title="Text cost (£, excluding VAT)")
+    money = ",.2f"
+    so_far = (
+        alt.Chart(data)
+        .mark_bar(color="#1d70b8")
+        .encode(
+            x=alt.X("so_far:Q", axis=pounds),
+            y=y,
+            tooltip=["name", alt.Tooltip("so_far:Q", title="so far", format=money)],
+        )
+    )
+    ranges = (
+        alt.Chart(data)
+        .mark_rule(color="#0b0c0c", strokeWidth=2)
+        .encode(x="low:Q", x2="high:Q", y=y)
+    )
+    expected = (
+        alt.Chart(data)
+        .mark_tick(color="#0b0c0c", thickness=2)
+        .encode(
+            x="expected:Q",
+            y=y,
+            tooltip=[
+                "name",
+                alt.Tooltip("low:Q", format=money),
+                alt.Tooltip("expected:Q", format=money),
+                alt.Tooltip("high:Q", format=money),
+            ],
+        )
+    )
+    layered: alt.LayerChart = (so_far + ranges + expected).properties(
+        height=max(120, 30 * len(data))
+    )
+    return layered

@@ -4,7 +4,8 @@ Beside a value under `key` the cache may keep, under prefixes of its own (the ad
 reads them, and what the admin-shared keys hold is unchanged):
 
 - `dashboard-lock:{key}`: a short lock held by the one reader loading the value from the API
-  (single flight across processes); it holds a random token, and only its holder deletes it;
+  (single flight across processes), for a miss or a refresh ahead alike; it holds a random
+  token, and only its holder deletes it;
 - `dashboard-stale:{key}`: the last good copy and when it was read from the API, kept 30 days,
   served when the API fails after the value expired (a hash: `value`, `stored_at`);
 - `dashboard-generation:{key}`: a random token that a service update replaces before and after
@@ -40,6 +41,28 @@ local reply = {0, '', -2}
 if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
   reply[1] = 2
 end
+for i = 3, #KEYS do
+  reply[#reply + 1] = redis.call('GET', KEYS[i]) or ''
+end
+return reply
+"""
+
+# A refresh's claim: not due (another reader refreshed it, or it has no TTL), held by another
+# reader, or this reader now holds the lock.
+NOT_DUE, REFRESH_HELD, REFRESH_LOCKED = 0, 1, 2
+
+# KEYS: value, lock, generations…  ARGV: token, lock milliseconds, due within milliseconds.
+# Takes the lock only if the value is missing or expires within the given time, and gives the
+# generations as they are now (for STORE).
+CLAIM_REFRESH = """
+local pttl = redis.call('PTTL', KEYS[1])
+if pttl == -1 or pttl > tonumber(ARGV[3]) then
+  return {0}
+end
+if not redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return {1}
+end
+local reply = {2}
 for i = 3, #KEYS do
   reply[#reply + 1] = redis.call('GET', KEYS[i]) or ''
 end

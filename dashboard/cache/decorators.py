@@ -47,6 +47,11 @@ class BoundCachedMethod:
             return []
         return self._client.cache.fetch_many([self._request((), dict(call)) for call in calls])
 
+    def request(self, *args: Any, **kwargs: Any) -> CacheRequest:
+        """The cache's request for one call, unmade: its key, kind, load and check (for a job
+        that refreshes keys before they expire, `dashboard.warm`)."""
+        return self._request(args, kwargs)
+
     def _request(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> CacheRequest:
         cached_method, client = self._cached, self._client
         bound = cached_method.signature.bind(client, *args, **kwargs)

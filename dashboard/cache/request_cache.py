@@ -8,6 +8,12 @@ Concurrent misses for one key make one API call: within a process the readers sh
 (`flights`), and across processes the loading reader holds a short Redis lock while the others
 wait for the value to land, up to a bounded wait after which they call the API themselves.
 When the API fails, the last good copy of the value (kept 30 days) is served, marked stale.
+
+Refresh ahead: a current value read in the last part of its life (its last 20 % by default,
+set per kind in `policy`) is served as it is, and one background refresh replaces it, under
+the same lock as a miss, so one refresh runs across processes however many read it. A reader
+waits for the API only for a key with no current value; a key nobody reads is let expire.
+Each kind's API call has its own timeout (`load_timeout`), and a flight's lock outlasts it.
 An update (`invalidate`) moves each key's generation, so a reader that raced it cannot store the
 old value (see `atomic`).
 
@@ -21,6 +27,7 @@ page reads Redis as before, but does not decode the same big lists on every view
 """
 
 import atexit
+import concurrent.futures
 import contextlib
 import json
 import logging
@@ -38,20 +45,36 @@ from uuid import uuid4
 import redis
 from notifications_python_client.errors import APIError, InvalidResponse
 
-from dashboard.cache import atomic, telemetry
+from dashboard.cache import atomic, load_timeout, telemetry
 from dashboard.cache.flights import Flights
 from dashboard.cache.key_formats import service_keys, with_own_keys
 from dashboard.cache.memo import DecodedMemo
 from dashboard.cache.telemetry import LookupEvent
-from dashboard.concurrency import Result, run_all
+from dashboard.concurrency import Result, run_all, timed_call
 
 logger = logging.getLogger(__name__)
 
 OFF = "off"
 # Telemetry waits for the next Redis command; while Redis is down the oldest is dropped.
 MAX_PENDING_EVENTS = 10_000
-# The loading reader's lock outlives an API call that takes its whole timeout (10 s by default).
+# The loading reader's lock outlives an API call that takes its whole timeout (10 s by default);
+# a kind with a longer timeout holds its lock that much longer (`FLIGHT_LOCK_MARGIN_SECONDS`).
 FLIGHT_LOCK_SECONDS = 15.0
+FLIGHT_LOCK_MARGIN_SECONDS = 5.0
+# Background refreshes at once in one process; more wait their turn.
+REFRESH_WORKERS = 4
+
+# What `refresh` did: loaded and stored it; not due (fresh, refreshed by another, or no TTL);
+# another reader holds its lock; the API failed (the value and its last good copy stay); an
+# update moved on while it loaded (not stored); no Redis to refresh in.
+REFRESHED, NOT_DUE, HELD_ELSEWHERE, REFRESH_FAILED, MOVED_ON, NO_REDIS = (
+    "refreshed",
+    "not due",
+    "held elsewhere",
+    "failed",
+    "moved on",
+    "no redis",
+)
 # How long a reader waits for another process's load before it calls the API itself.
 FLIGHT_WAIT_SECONDS = 3.0
 POLL_FIRST_SECONDS = 0.005
@@ -147,6 +170,7 @@ class _Key:
     claim: int | None = None
     token: str = ""
     generations: list[str] | None = None
+    refresh: bool = False
 
     @property
     def key(self) -> str:
@@ -235,7 +259,13 @@ class RequestCache:
         max_workers: int = 8,
         flight_lock_seconds: float = FLIGHT_LOCK_SECONDS,
         flight_wait_seconds: float = FLIGHT_WAIT_SECONDS,
+        refresh_ahead: Mapping[str, float] | None = None,
+        load_timeouts: Mapping[str, float] | None = None,
+        default_load_timeout: float | None = None,
     ) -> None:
+        """`refresh_ahead` gives, per kind, the share of a value's life at whose end a read
+        refreshes it in the background (none: never ahead); `load_timeouts` each kind's API
+        timeout, else `default_load_timeout`, else the client's own."""
         self.client = client
         self.ttls = dict(ttls)
         self.telemetry_enabled = telemetry_enabled
@@ -243,7 +273,14 @@ class RequestCache:
         self.max_workers = max_workers
         self.flight_lock_seconds = flight_lock_seconds
         self.flight_wait_seconds = flight_wait_seconds
+        self.refresh_ahead = dict(refresh_ahead or {})
+        self.load_timeouts = dict(load_timeouts or {})
+        self.default_load_timeout = default_load_timeout
         self.process_counts: Counter[tuple[str, str]] = Counter()
+        # Background refreshes by what they did (`refresh`'s answers), and "started".
+        self.refresh_counts: Counter[str] = Counter()
+        self._refreshing: set[str] = set()
+        self._refresher: concurrent.futures.ThreadPoolExecutor | None = None
         self._unavailable_until = 0.0
         self._lock = threading.Lock()
         self._pending: deque[LookupEvent] = deque(maxlen=MAX_PENDING_EVENTS)
@@ -297,6 +334,24 @@ class RequestCache:
     def _age(self, kind: str, pttl: int) -> float | None:
         return max(0.0, self.ttl(kind) - pttl / 1000) if pttl >= 0 else None
 
+    def load_timeout(self, kind: str) -> float | None:
+        """Seconds an API call for this kind may take; None: the client's own timeout."""
+        return self.load_timeouts.get(kind, self.default_load_timeout)
+
+    def lock_seconds(self, kind: str) -> float:
+        """How long a flight's lock lasts: beyond the longest its API call may take."""
+        timeout = self.load_timeout(kind) or 0.0
+        return max(self.flight_lock_seconds, timeout + FLIGHT_LOCK_MARGIN_SECONDS)
+
+    def refresh_point_seconds(self, kind: str) -> float:
+        """Seconds before its end from which a read of this kind refreshes it (0: never)."""
+        return self.refresh_ahead.get(kind, 0.0) * self.ttl(kind)
+
+    def _due(self, kind: str, pttl: Any) -> bool:
+        """A current value in the last part of its life; one with no TTL never is."""
+        point = self.refresh_point_seconds(kind)
+        return point > 0 and isinstance(pttl, int) and 0 <= pttl <= point * 1000
+
     def fetch(
         self,
         key: str,
@@ -334,6 +389,7 @@ class RequestCache:
         if missed:
             self._settle_misses(missed)
         self._record(list(states.values()), started_at)
+        self._refresh_in_background([state.request for state in states.values() if state.refresh])
         answers = {
             key: Result(state.value, state.error, state.milliseconds)
             for key, state in states.items()
@@ -394,6 +450,7 @@ class RequestCache:
             state.outcome = "corrupt"
             return state
         state.outcome = "hit"
+        state.refresh = self._due(request.kind, pttl)
         state.age = self._age(request.kind, pttl)
         state.stored_at = started_at - state.age if state.age is not None else None
         state.resolve(value)
@@ -469,7 +526,8 @@ class RequestCache:
         request = state.request
 
         def run() -> tuple[str, Any]:
-            raw = request.load()
+            with load_timeout.limited_to(self.load_timeout(request.kind)):
+                raw = request.load()
             try:
                 value = request.validate(raw)
             except ValueError as error:
@@ -480,6 +538,86 @@ class RequestCache:
             return text, value
 
         return run
+
+    def refresh(self, request: CacheRequest, due_within_seconds: float) -> str:
+        """Load and store the value now if it is missing or expires within the given time,
+        unless another reader holds its lock: the warm-up job's step, and a refresh ahead's.
+
+        A failed load leaves the current value and its last good copy as they are. Answers
+        what it did (`REFRESHED`, `NOT_DUE`, ...); never raises.
+        """
+        if not self._available():
+            return NO_REDIS
+        state = _Key(request, "refresh", 0.0, token=uuid4().hex)
+        generations = atomic.generation_keys(request.key)
+        try:
+            reply = self._redis.eval(
+                atomic.CLAIM_REFRESH,
+                2 + len(generations),
+                request.key,
+                atomic.lock_key(request.key),
+                *generations,
+                state.token,
+                int(self.lock_seconds(request.kind) * 1000),
+                int(due_within_seconds * 1000),
+            )
+        except redis.RedisError as error:
+            self._failed("refresh", error)
+            return NO_REDIS
+        if reply[0] != atomic.REFRESH_LOCKED:
+            return NOT_DUE if reply[0] == atomic.NOT_DUE else HELD_ELSEWHERE
+        state.generations = [_decode(generation) for generation in reply[1:]]
+        result = timed_call(self._validated_load(state))
+        if result.error is not None:
+            logger.warning("Refreshing %s failed; its value stays: %s", request.key, result.error)
+            with contextlib.suppress(redis.RedisError):
+                self._redis.eval(atomic.RELEASE, 1, atomic.lock_key(request.key), state.token)
+            return REFRESH_FAILED
+        state.raw, value = result.unwrap()
+        state.stored_at = time.time()
+        state.resolve(value)
+        pipe = self._redis.pipeline(transaction=False)
+        self._queue_store(pipe, state)
+        replies = self._execute(pipe, [], 0, "refresh write")
+        if replies is None or isinstance(replies[0], Exception):
+            if replies is not None:
+                self._refused("value write", replies[0])
+            return NO_REDIS
+        return REFRESHED if replies[0] == 1 else MOVED_ON
+
+    def _refresh_in_background(self, requests: list[CacheRequest]) -> None:
+        """One background refresh per key at a time in this process (and, by its lock, across
+        processes); the reader that asked has its answer already."""
+        for request in requests:
+            with self._lock:
+                if request.key in self._refreshing:
+                    continue
+                self._refreshing.add(request.key)
+                if self._refresher is None:
+                    self._refresher = concurrent.futures.ThreadPoolExecutor(
+                        REFRESH_WORKERS, thread_name_prefix="cache-refresh"
+                    )
+                self.refresh_counts["started"] += 1
+                self._refresher.submit(self._refresh_one, request)
+
+    def _refresh_one(self, request: CacheRequest) -> None:
+        try:
+            done = self.refresh(request, self.refresh_point_seconds(request.kind))
+        except Exception:  # a refresh must never take its worker down
+            logger.exception("Refreshing %s failed", request.key)
+            done = REFRESH_FAILED
+        with self._lock:
+            self._refreshing.discard(request.key)
+            self.refresh_counts[done] += 1
+
+    def wait_for_refreshes(self, timeout: float = 30.0) -> None:
+        """Until no background refresh is running (tests, the benchmark, a process ending)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if not self._refreshing:
+                    return
+            time.sleep(0.01)
 
     def _decoded(self, request: CacheRequest, raw: bytes | str) -> Any:
         """A value from Redis checked by its request's validator (ValueError when it does not
@@ -496,8 +634,8 @@ class RequestCache:
         if delete_corrupt and corrupt:
             pipe.delete(*corrupt)
         skip = len(pipe)
-        lock_ms = int(self.flight_lock_seconds * 1000)
         for state in states:
+            lock_ms = int(self.lock_seconds(state.request.kind) * 1000)
             state.token = uuid4().hex
             generations = atomic.generation_keys(state.key)
             pipe.eval(
@@ -539,28 +677,39 @@ class RequestCache:
         if state.claim == atomic.HELD:
             state.token = ""
 
+    def wait_seconds(self, kind: str) -> float:
+        """How long a reader waits for another process's load of this kind before calling the
+        API itself: `flight_wait_seconds`, or a slow kind's whole timeout, since its call
+        takes longer than that (the services list 5 s at the platform's size)."""
+        return max(self.flight_wait_seconds, self.load_timeouts.get(kind, 0.0))
+
     def _await(self, waiting: list[_Key]) -> None:
         """Poll for values another process is loading; take the lock if its holder lets go.
 
-        After `flight_wait_seconds` the keys still locked are loaded here too, so a holder
+        After its wait (`wait_seconds`) a key still locked is loaded here too, so a holder
         that died costs a page that wait and no more.
         """
         started = time.perf_counter()
-        deadline = time.monotonic() + self.flight_wait_seconds
+        now = time.monotonic()
+        deadlines = {state.key: now + self.wait_seconds(state.request.kind) for state in waiting}
         delay = POLL_FIRST_SECONDS
-        while waiting:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+        polled = list(waiting)
+        while polled:
+            now = time.monotonic()
+            polled = [state for state in polled if deadlines[state.key] > now]
+            if not polled:
                 break
+            remaining = min(deadlines[state.key] for state in polled) - now
             time.sleep(min(delay, remaining))
             delay = min(delay * 2, POLL_MAX_SECONDS)
-            self._claim(waiting)
-            waiting = [state for state in waiting if state.claim == atomic.HELD]
+            self._claim(polled)
+            polled = [state for state in polled if state.claim == atomic.HELD]
             if not self._available():
                 break
         waited = (time.perf_counter() - started) * 1000
         for state in waiting:
-            state.milliseconds += waited
+            if state.claim == atomic.HELD:
+                state.milliseconds += waited
 
     def _store(self, states: list[_Key]) -> None:
         """Store what loaded (unless an update moved on), free locks, read copies for failures."""

@@ -20,7 +20,7 @@ import pandas as pd
 
 from dashboard.domain.allowance_usage import AllowanceUsage
 from dashboard.domain.financial_year import financial_year_bounds
-from dashboard.domain.forecast import expected_run_out
+from dashboard.domain.forecast import ServiceForecast, expected_run_out, forecast_service
 
 SENT = "Sent"
 PROJECTED = "Projected at the pace so far"
@@ -65,6 +65,7 @@ class AllowanceByMonth:
     projected: pd.DataFrame
     cumulative: pd.DataFrame
     run_out: RunOut | None
+    year_end: ServiceForecast | None = None
 
     def run_out_words(self) -> tuple[str, str]:
         """A label and a value for the run-out (see `run_out_words`)."""
@@ -72,10 +73,20 @@ class AllowanceByMonth:
 
     def pace_note(self) -> str:
         """What the chart's bars and dashes are, in a sentence under it."""
-        return (
+        note = (
             "Bars up to today are the fragments sent; dashed ones continue the pace so far "
             f"({self.per_day:,.1f} a day) to 31 March. A day within a month assumes its texts "
             "were spread evenly over it."
+        )
+        forecast = self.year_end
+        if forecast is None or forecast.final or forecast.used == 0:
+            return note
+        fragments, cost = forecast.fragments, forecast.cost
+        return (
+            f"{note} By 31 March: {fragments.expected:,} fragments (80 % range "
+            f"{fragments.low:,} to {fragments.high:,}) and £{cost.expected:,.2f} of texts "
+            f"beyond the allowance (£{cost.low:,.2f} to £{cost.high:,.2f}, excluding VAT), "
+            "from the same forecast as the finance pages."
         )
 
 
@@ -196,6 +207,7 @@ def allowance_by_month(usage: AllowanceUsage, financial_year: int, today: date) 
             cumulative.append(
                 {"day": month.end, "fragments": projected_total(month.end), "kind": PROJECTED}
             )
+    so_far = {row["month"]: row["fragments"] for row in sent}
     return AllowanceByMonth(
         allowance=usage.allowance,
         used=usage.used,
@@ -204,4 +216,5 @@ def allowance_by_month(usage: AllowanceUsage, financial_year: int, today: date) 
         projected=pd.DataFrame(projected, columns=list(PROJECTED_COLUMNS)),
         cumulative=pd.DataFrame(cumulative, columns=list(CUMULATIVE_COLUMNS)),
         run_out=run_out(usage, financial_year, today),
+        year_end=forecast_service(so_far, usage.allowance, financial_year, today),
     )

@@ -22,7 +22,7 @@ GOV.UK Notify's own service is kept apart (`platform`), out of the totals.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -30,7 +30,21 @@ import pandas as pd
 
 from dashboard.domain.excluded import Excluded
 from dashboard.domain.financial_year import financial_year_bounds, financial_year_label
+from dashboard.domain.forecast import (
+    GroupForecast,
+    ServiceForecast,
+    forecast_from_total,
+    over_words,
+    sum_forecasts,
+)
+from dashboard.domain.links import service_page_link
 from dashboard.domain.liveness import is_live, service_status
+from dashboard.domain.organisation_finance import (
+    BILLING_COLUMNS,
+    NO_ORGANISATION,
+    SERVICE_PAGE_DAYS,
+    not_live_services,
+)
 from dashboard.domain.platform_service import is_platform_service
 from dashboard.domain.sectors import (
     ORGANISATION_TYPES,
@@ -45,7 +59,9 @@ if TYPE_CHECKING:
 
 SERVICE_COLUMNS: tuple[str, ...] = (
     "service_id",
+    "link",
     "name",
+    "organisation",
     "sector",
     "organisation_type",
     "allowance",
@@ -55,22 +71,53 @@ SERVICE_COLUMNS: tuple[str, ...] = (
     "remaining",
     "chargeable",
     "cost",
+    "letters",
+    "letter_sheets",
+    "letter_cost",
+    "total_cost",
     "over_allowance",
+    "expected_over",
+    "year_end_fragments",
+    "year_end_fragments_low",
+    "year_end_fragments_high",
+    "year_end_cost",
+    "year_end_cost_low",
+    "year_end_cost_high",
+    *BILLING_COLUMNS,
 )
 SECTOR_COLUMNS: tuple[str, ...] = (
     "sector",
     "organisation_type",
     "services",
-    "default_allowance",
-    "total_allowance",
-    "used",
-    "share_used",
-    "remaining",
+    "services_over",
+    "services_under",
     "chargeable",
     "cost",
+    "letters",
+    "letter_cost",
+    "total_cost",
+    "default_allowance",
+    "used",
+    "total_allowance",
+    "share_used",
+    "remaining",
+    "year_end_cost",
+    "year_end_cost_low",
+    "year_end_cost_high",
+    "expected_over",
 )
 #: The columns that come from the billing report, absent when it could not be read.
-CHARGE_COLUMNS: tuple[str, ...] = ("chargeable", "cost")
+CHARGE_COLUMNS: tuple[str, ...] = ("chargeable", "cost", "total_cost", *BILLING_COLUMNS)
+#: The year-end forecast's columns, present when the tables are made with a `today`.
+FORECAST_COLUMNS: tuple[str, ...] = (
+    "expected_over",
+    "year_end_fragments",
+    "year_end_fragments_low",
+    "year_end_fragments_high",
+    "year_end_cost",
+    "year_end_cost_low",
+    "year_end_cost_high",
+)
 
 ALL = "All"
 OVER = "Over their allowance"
@@ -83,8 +130,10 @@ class AllowanceTables:
     """Per live service and per sector in one financial year.
 
     `services` and `sectors` leave out the platform's own service, shown apart in `platform`
-    (no row when it is not live). Without the billing report (`has_charges` false) the
-    chargeable and cost columns are absent.
+    (no row when it is not live), and the services that are not live but have costs in the
+    billing report (`not_live`, counted in `platform_total_cost`). Without the billing report
+    (`has_charges` false) the chargeable and cost columns are absent; without a `today` the
+    forecast's. `services` is sorted by total cost, most first.
     """
 
     financial_year: int
@@ -93,6 +142,15 @@ class AllowanceTables:
     platform: pd.DataFrame
     excluded: tuple[Excluded, ...]
     has_charges: bool
+    not_live: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["total_cost"]))
+    year_end: GroupForecast | None = None
+    has_data: bool = True
+
+    @property
+    def platform_total_cost(self) -> float:
+        """Texts and letters of every service with a cost: live, not live and the platform's."""
+        parts = (self.services, self.not_live, self.platform)
+        return float(sum(part["total_cost"].sum() for part in parts if "total_cost" in part))
 
 
 def allowance_probe(year: int) -> tuple[date, date]:
@@ -115,9 +173,10 @@ def allowance_tables(
     allowances: Sequence[ServiceVolumes],
     volumes: Sequence[ServiceVolumes],
     charges: Sequence[BillingReportRow] | None,
+    today: date | None = None,
 ) -> AllowanceTables:
     """The tables from the services list, the probe's and the year's volumes, and the billing
-    report (None when it could not be read).
+    report (None when it could not be read); with `today`, each service's year-end forecast.
 
     The answers are checked against each other before anything is summed: every live service
     of the services list is either a row or named in `excluded` with why (the API leaves a live
@@ -129,8 +188,9 @@ def allowance_tables(
     allowance_of = {entry.service_id: entry.free_allowance for entry in allowances}
     volume_of = {entry.service_id: entry for entry in volumes}
     charged = {row.service_id: row for row in charges or ()}
+    live_ids = set(volume_of)
     label = financial_year_label(year)
-    rows, excluded = [], [*_not_placed(volumes, by_id)]
+    rows, excluded, forecasts = [], [*_not_placed(volumes, by_id)], {}
     for service in services:
         if not is_live(service):
             continue
@@ -144,14 +204,17 @@ def allowance_tables(
                     f"API leaves out a live service with no free allowance for {label})",
                 )
             )
-        elif service.id not in allowance_of:
+            continue
+        if service.id not in allowance_of:
             excluded.append(
                 Excluded(service.id, service.name, f"the API gave no free allowance for {label}")
             )
-        elif (
+            continue
+        allowance = allowance_of[service.id]
+        if (
             charges is not None
             and service.id not in charged
-            and entry.sms_chargeable_units > allowance_of[service.id]
+            and entry.sms_chargeable_units > allowance
         ):
             excluded.append(
                 Excluded(
@@ -160,18 +223,16 @@ def allowance_tables(
                     "used more than its allowance, but the billing report has no charge for it",
                 )
             )
-        else:
-            rows.append(
-                _service_row(
-                    service,
-                    year,
-                    allowance_of[service.id],
-                    entry.sms_chargeable_units,
-                    charged.get(service.id),
-                )
-            )
+            continue
+        forecast = None
+        if today is not None:
+            forecast = forecast_from_total(entry.sms_chargeable_units, allowance, year, today)
+            forecasts[service.id] = forecast
+        rows.append(
+            _service_row(service, year, allowance, entry, charged.get(service.id), forecast)
+        )
     for row in charged.values():
-        if row.service_id not in volume_of and row.service_id not in by_id:
+        if row.service_id not in live_ids and row.service_id not in by_id:
             excluded.append(
                 Excluded(
                     row.service_id,
@@ -183,15 +244,36 @@ def allowance_tables(
     table = pd.DataFrame(rows, columns=list(SERVICE_COLUMNS))
     if charges is None:
         table = table.drop(columns=list(CHARGE_COLUMNS))
+    if today is None:
+        table = table.drop(columns=list(FORECAST_COLUMNS))
     own = table["service_id"].map(is_platform_service).astype(bool)
-    customers = table[~own].sort_values(["sector", "name"]).reset_index(drop=True)
+    cost = "total_cost" if charges is not None else "used"
+    customers = (
+        table[~own]
+        .sort_values([cost, "name"], ascending=[False, True], kind="stable")
+        .reset_index(drop=True)
+    )
+    customer_forecasts = {
+        service_id: forecast
+        for service_id, forecast in forecasts.items()
+        if not is_platform_service(service_id)
+    }
     return AllowanceTables(
         financial_year=year,
         services=customers,
-        sectors=sector_totals(customers, year),
+        sectors=sector_totals(customers, year, customer_forecasts),
         platform=table[own].reset_index(drop=True),
         excluded=tuple(excluded),
         has_charges=charges is not None,
+        not_live=not_live_services(by_id, live_ids, charges or ()),
+        year_end=sum_forecasts(customer_forecasts.values()) if today is not None else None,
+        has_data=bool(
+            any(
+                entry.sms_chargeable_units or entry.letter_totals or entry.email_totals
+                for entry in volumes
+            )
+            or charges
+        ),
     )
 
 
@@ -222,13 +304,22 @@ def _not_placed(volumes: Sequence[ServiceVolumes], by_id: Mapping[str, Service])
 
 
 def _service_row(
-    service: Service, year: int, allowance: int, used: int, charged: BillingReportRow | None
+    service: Service,
+    year: int,
+    allowance: int,
+    entry: ServiceVolumes,
+    charged: BillingReportRow | None,
+    forecast: ServiceForecast | None,
 ) -> dict[str, object]:
     organisation_type = normalise_organisation_type(service.organisation_type)
     sector_default = default_free_allowance(organisation_type, year)
-    return {
+    used = entry.sms_chargeable_units
+    cost = float(charged.sms_cost) if charged else 0.0
+    row: dict[str, object] = {
         "service_id": service.id,
+        "link": service_page_link(service.id, SERVICE_PAGE_DAYS, service.name),
         "name": service.name,
+        "organisation": entry.organisation_name or NO_ORGANISATION,
         "sector": sector_name(organisation_type),
         "organisation_type": organisation_type,
         "allowance": allowance,
@@ -237,30 +328,75 @@ def _service_row(
         "used": used,
         "remaining": max(0, allowance - used),
         "chargeable": charged.sms_chargeable_units if charged else 0,
-        "cost": float(charged.sms_cost) if charged else 0.0,
+        "cost": cost,
+        "letters": entry.letter_totals,
+        "letter_sheets": entry.letter_sheet_totals,
+        "letter_cost": float(entry.letter_cost),
+        "total_cost": round(cost + float(entry.letter_cost), 4),
         "over_allowance": used > allowance,
+        **{name: getattr(charged, name) if charged else None for name in BILLING_COLUMNS},
     }
+    if forecast is not None:
+        row |= {
+            "expected_over": over_words(forecast),
+            "year_end_fragments": forecast.fragments.expected,
+            "year_end_fragments_low": forecast.fragments.low,
+            "year_end_fragments_high": forecast.fragments.high,
+            "year_end_cost": float(forecast.cost.expected),
+            "year_end_cost_low": float(forecast.cost.low),
+            "year_end_cost_high": float(forecast.cost.high),
+        }
+    return row
 
 
-def sector_totals(services: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Totals by sector, in the sectors' usual order; `share_used` is used over the total
-    allowance (above 1 when over it; empty for a sector with no allowance)."""
+def sector_totals(
+    services: pd.DataFrame, year: int, forecasts: Mapping[str, ServiceForecast] | None = None
+) -> pd.DataFrame:
+    """Totals by sector, in the sectors' usual order, without pooling: how many services went
+    over their own allowance and how many stayed under, what those over are charged, letters,
+    and, as a secondary figure, fragments used against the sum of the sector's allowances
+    (`share_used`, above 1 when over it; empty for a sector with no allowance). With
+    `forecasts`, the year-end text cost's range summed from its services'."""
+    summed = ("chargeable", "cost", "letters", "letter_cost", "total_cost")
     sums = {
         "services": ("service_id", "count"),
+        "services_over": ("over_allowance", "sum"),
         "total_allowance": ("allowance", "sum"),
         "used": ("used", "sum"),
         "remaining": ("remaining", "sum"),
-        **{column: (column, "sum") for column in CHARGE_COLUMNS if column in services},
+        **{column: (column, "sum") for column in summed if column in services},
     }
     grouped = services.groupby("organisation_type").agg(**sums)
     order = [kind for kind in (*ORGANISATION_TYPES, "nhs") if kind in grouped.index]
     grouped = grouped.loc[order].reset_index()
+    grouped["services_over"] = grouped["services_over"].astype(int)
+    grouped["services_under"] = grouped["services"] - grouped["services_over"]
     grouped["sector"] = grouped["organisation_type"].map(sector_name)
     grouped["default_allowance"] = [
         default_free_allowance(kind, year) for kind in grouped["organisation_type"]
     ]
     allowance = grouped["total_allowance"].where(grouped["total_allowance"] > 0)
     grouped["share_used"] = grouped["used"] / allowance
+    if forecasts:
+        ranges = {
+            kind: sum_forecasts(
+                forecasts[service_id]
+                for service_id in services.loc[services["organisation_type"] == kind, "service_id"]
+            )
+            for kind in grouped["organisation_type"]
+        }
+        grouped["year_end_cost"] = [
+            float(ranges[kind].cost.expected) for kind in grouped["organisation_type"]
+        ]
+        grouped["year_end_cost_low"] = [
+            float(ranges[kind].cost.low) for kind in grouped["organisation_type"]
+        ]
+        grouped["year_end_cost_high"] = [
+            float(ranges[kind].cost.high) for kind in grouped["organisation_type"]
+        ]
+        grouped["expected_over"] = [
+            ranges[kind].expected_over for kind in grouped["organisation_type"]
+        ]
     return grouped[[column for column in SECTOR_COLUMNS if column in grouped]]
 
 
@@ -280,8 +416,36 @@ def totals(tables: AllowanceTables) -> dict[str, float]:
     figures: dict[str, float] = {
         "services": int(sectors["services"].sum()),
         "used": int(sectors["used"].sum()),
+        "services_over": int(sectors["services_over"].sum()),
+        "letters": int(sectors["letters"].sum()),
+        "letter_cost": float(sectors["letter_cost"].sum()),
     }
     if tables.has_charges:
         figures["chargeable"] = int(sectors["chargeable"].sum())
         figures["cost"] = float(sectors["cost"].sum())
+        figures["total_cost"] = float(sectors["total_cost"].sum())
     return figures
+
+
+def year_notes(
+    financial_year: int, has_data: bool, not_live: int, current_year: int
+) -> tuple[str, ...]:
+    """What the year's figures are, said before them: a year the API holds nothing for says so
+    instead of showing zeros, and a past year says that its services are today's live ones
+    (volumes-by-service lists those, whatever the range) and how many with costs that year
+    are no longer live (`not_live`)."""
+    label = financial_year_label(financial_year)
+    if not has_data:
+        return (
+            f"The API holds no texts, letters or charges for {label}: its data does not reach "
+            "back this far, so there are no figures to show rather than zeros.",
+        )
+    if financial_year >= current_year:
+        return ()
+    services = "1 service" if not_live == 1 else f"{not_live:,} services"
+    return (
+        f"{label} has ended. The services listed are those live today, with what they used "
+        f"and were charged in {label}: the API lists only today's live services, even for a "
+        f"past year. {services} with costs in {label} are not live today: they are listed "
+        "apart, and counted in the platform's total cost.",
+    )

@@ -14,11 +14,13 @@ allowance and the rates in force (``allowance_usage``): the range of a cost is t
 range's ends.
 
 A group's range (a sector, an organisation, the platform) is not the sum of its services'
-ends, which would claim every service lands at its high end at once: each side is the sum of
-the expected values, less (or plus) the square root of the sum of the squared distances from
-each service's expected value to that side (services taken as independent).
+ends, which would claim every service lands at its high end at once, nor what independent
+services would give (the square root of the sum of the squared distances from each expected
+value to that side), which is too sure: services share seasons and growth. Each side is the
+expected total less (or plus) a blend of the two, weighted by ``CORRELATION``.
 
-The constants are calibrated by ``devtools/backtest.py`` on the sandbox's past years.
+The constants are calibrated by ``devtools/backtest.py`` on the sandbox's past years: at 2,000
+services, 80 % of services and 82 % of the platform's year-ends fell inside their ranges.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from types import MappingProxyType
 
 from dashboard.domain.allowance_usage import allowance_totals
 from dashboard.domain.financial_year import (
@@ -47,6 +51,10 @@ TYPICAL_SPREAD = 0.35
 PRIOR_MONTHS = 3.0
 #: How far a service's level drifts in a month, as a log-scale spread.
 DRIFT = 0.08
+#: How much services' surprises move together in a group's total (0: independent, 1: all at
+#: once): seasons and growth are shared, so a platform's total is less sure than independence
+#: would make it.
+CORRELATION = 0.2
 
 #: The method in one sentence, for the pages to show beside any forecast.
 METHOD = (
@@ -161,15 +169,17 @@ def _next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def _days_by_month(financial_year: int, first: date, until: date) -> dict[str, int]:
-    """The days from ``first`` up to ``until`` (not included) in each month of the year."""
+@cache
+def _days_by_month(financial_year: int, first: date, until: date) -> Mapping[str, int]:
+    """The days from ``first`` up to ``until`` (not included) in each month of the year
+    (kept: every service of a page asks the same; read only)."""
     days: dict[str, int] = {}
     for name in FINANCIAL_YEAR_MONTHS:
         begins = month_start(financial_year, name)
         inside = (min(_next_month(begins), until) - max(begins, first)).days
         if inside > 0:
             days[name] = inside
-    return days
+    return MappingProxyType(days)
 
 
 def _months_to_come(financial_year: int, counted: int, fragments: float) -> dict[str, float]:
@@ -266,12 +276,15 @@ def _forecast(
         "expected": used + round(ends["expected"]),
         "high": used + math.ceil(ends["high"]),
     }
-    costs = {
-        side: _cost(
-            allowance, financial_year, sent, _months_to_come(financial_year, counted, value)
-        ).quantize(Decimal("0.01"), ROUND_HALF_UP)
-        for side, value in ends.items()
-    }
+    if fragments["high"] <= allowance:  # nothing to charge at any end: most services
+        costs = dict.fromkeys(ends, Decimal("0.00"))
+    else:
+        costs = {
+            side: _cost(
+                allowance, financial_year, sent, _months_to_come(financial_year, counted, value)
+            ).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            for side, value in ends.items()
+        }
     over_on = expected_run_out(allowance, used, financial_year, today)
     already_over = allowance > 0 and used >= allowance or allowance == 0 and used > 0
     if already_over:
@@ -290,10 +303,19 @@ def _forecast(
     )
 
 
+def _spread_of_sum(distances: list[float]) -> float:
+    """How far a group's total may be from its expected value, from its services' distances:
+    between independent (root of the sum of squares) and moving together (the plain sum),
+    weighted by ``CORRELATION``."""
+    squares = sum(distance * distance for distance in distances)
+    together = sum(distances)
+    return math.sqrt((1 - CORRELATION) * squares + CORRELATION * together * together)
+
+
 def _sum_range(ranges: list[Range]) -> Range:
     expected = sum(item.expected for item in ranges)
-    below = math.sqrt(sum((item.expected - item.low) ** 2 for item in ranges))
-    above = math.sqrt(sum((item.high - item.expected) ** 2 for item in ranges))
+    below = _spread_of_sum([float(item.expected - item.low) for item in ranges])
+    above = _spread_of_sum([float(item.high - item.expected) for item in ranges])
     return Range(
         low=max(sum(item.low for item in ranges), math.floor(expected - below)),
         expected=expected,
@@ -303,8 +325,8 @@ def _sum_range(ranges: list[Range]) -> Range:
 
 def _sum_money(ranges: list[MoneyRange]) -> MoneyRange:
     expected = sum((item.expected for item in ranges), Decimal(0))
-    below = Decimal(sum((item.expected - item.low) ** 2 for item in ranges)).sqrt()
-    above = Decimal(sum((item.high - item.expected) ** 2 for item in ranges)).sqrt()
+    below = Decimal(_spread_of_sum([float(item.expected - item.low) for item in ranges]))
+    above = Decimal(_spread_of_sum([float(item.high - item.expected) for item in ranges]))
     cent = Decimal("0.01")
     return MoneyRange(
         low=max(sum((i.low for i in ranges), Decimal(0)), (expected - below).quantize(cent)),
@@ -330,7 +352,7 @@ def over_words(forecast: ServiceForecast) -> str:
     if forecast.already_over:
         return "Over already"
     if forecast.over_on is not None:
-        return f"Expected over in {forecast.over_on:%B %Y}"
+        return f"Expected over {forecast.over_on:%b %Y}"
     if forecast.may_go_over:
         return "May go over"
     return ""

@@ -50,10 +50,11 @@ def allowance_calls(clients: NotifyClients, year: int, today: date) -> dict[str,
 
 
 def allowances_from(
-    outcomes: Mapping[str, Outcome], year: int, api_label: str
+    outcomes: Mapping[str, Outcome], year: int, api_label: str, today: date | None = None
 ) -> Section[Allowances]:
     """The section from the calls' outcomes: failed without any of the required three; ready
-    without the billing report, saying that chargeable fragments and cost are missing."""
+    without the billing report, saying that chargeable fragments and cost are missing. With
+    `today`, each service's year-end forecast as well."""
     names = (*REQUIRED_CALLS, CHARGES_CALL)
     freshness = merged_freshness([outcomes[name] for name in names])
     for name in REQUIRED_CALLS:
@@ -73,6 +74,7 @@ def allowances_from(
         outcomes["allowances"].value,
         outcomes["volumes"].value,
         charges.value if charges.error is None else None,
+        today,
     )
     return Ready(Allowances(tables, missing), freshness)
 
@@ -81,5 +83,6 @@ def load_allowances(
     context: LoaderContext, year: int, today: date | None = None
 ) -> Section[Allowances]:
     """Read the four calls at once, within the page's deadline, and build the year's tables."""
-    outcomes = context.gather(allowance_calls(context.clients, year, today or london_today()))
-    return allowances_from(outcomes, year, context.api_label)
+    day = today or london_today()
+    outcomes = context.gather(allowance_calls(context.clients, year, day))
+    return allowances_from(outcomes, year, context.api_label, day)

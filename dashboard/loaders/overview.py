@@ -53,5 +53,5 @@ def load_overview(context: LoaderContext, today: date) -> Overview:
         financial_year=year,
         platform_today=_platform_today(outcomes, context.api_label),
         services=all_services_from(outcomes, SENDERS_DAYS, today, context.api_label),
-        allowances=allowances_from(outcomes, year, context.api_label),
+        allowances=allowances_from(outcomes, year, context.api_label, today),
     )

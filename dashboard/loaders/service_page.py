@@ -22,6 +22,7 @@ from datetime import date, datetime
 import pandas as pd
 from notifications_python_client.errors import APIError
 
+from dashboard.cache.request_cache import CacheRequest
 from dashboard.domain.allowance_usage import AllowanceTotals, yearly_allowance_totals
 from dashboard.domain.daily_limits import (
     daily_limit_usage,
@@ -404,14 +405,20 @@ def _names_by_id(clients: NotifyClients) -> dict[str, str]:
     return {service.id: service.name for service in ordered}
 
 
+def service_names_request(clients: NotifyClients) -> CacheRequest:
+    """The picker's names, made from the services list (see `service_choices`)."""
+    return CacheRequest(SERVICE_NAMES_KEY, "services", lambda: _names_by_id(clients), _NAMES_BY_ID)
+
+
 def service_choices(clients: NotifyClients) -> dict[str, str]:
     """Service id → name, sorted by name, for the searchable picker on every page view.
 
     Kept in Redis beside the services list it is made from: a twentieth of its size, so a
     page does not decode every service's settings just to list their names.
     """
+    request = service_names_request(clients)
     choices: dict[str, str] = clients.cache.fetch(
-        SERVICE_NAMES_KEY, "services", lambda: _names_by_id(clients), _NAMES_BY_ID
+        request.key, request.kind, request.load, request.validate
     )
     return choices
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from dashboard.cache.request_cache import RequestCache
 from dashboard.notify_client.billing import BillingAPIClient
+from dashboard.notify_client.organisations import OrganisationsAPIClient
 from dashboard.notify_client.platform import PlatformStatsAPIClient
 from dashboard.notify_client.services import ServiceAPIClient
 from dashboard.notify_client.templates import TemplateAPIClient
@@ -23,6 +24,7 @@ class NotifyClients:
     platform: PlatformStatsAPIClient
     templates: TemplateAPIClient
     users: UserAPIClient
+    organisations: OrganisationsAPIClient
     cache: RequestCache
 
 
@@ -41,5 +43,6 @@ def build_clients(settings: Settings, cache: RequestCache) -> NotifyClients:
         platform=PlatformStatsAPIClient(**options),
         templates=TemplateAPIClient(**options),
         users=UserAPIClient(**options),
+        organisations=OrganisationsAPIClient(**options),
         cache=cache,
     )

@@ -6,10 +6,12 @@ that is not JSON); callers catch those, never `requests`' own.
 """
 
 import threading
+from typing import Any
 
 import requests
 from notifications_python_client.base import BaseAPIClient
 
+from dashboard.cache import load_timeout
 from dashboard.cache.request_cache import RequestCache
 from dashboard.redaction import redact_logs_of
 
@@ -48,3 +50,13 @@ class NotifyAdminClient(BaseAPIClient):
     @request_session.setter
     def request_session(self, _session: requests.Session) -> None:
         """BaseAPIClient sets one shared session; each thread makes its own instead."""
+
+    def _create_request_objects(
+        self, url: str, data: Any, params: Any
+    ) -> tuple[str, dict[str, Any]]:
+        """The library's request, with the timeout of the kind the cache is loading, if any."""
+        url, options = super()._create_request_objects(url, data, params)
+        seconds = load_timeout.current()
+        if seconds is not None:
+            options["timeout"] = seconds
+        return url, options

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from datetime import date
 
 from dashboard.cache.decorators import cached
-from dashboard.domain.financial_year import current_financial_year, financial_year_of
+from dashboard.domain.financial_year import financial_year_of, london_today
+from dashboard.domain.settled_periods import is_settled
 from dashboard.notify_client.base import NotifyAdminClient
 from dashboard.notify_client.schemas.platform import (
     BILLING_REPORT,
@@ -20,12 +21,15 @@ from dashboard.notify_client.schemas.platform import (
 )
 
 
-def _by_year(kind: str) -> Callable[[date, date], str]:
-    """The kind of a range's answer: a range in a financial year that has ended is kept longer."""
+def _by_period(kind: str) -> Callable[[date, date], str]:
+    """The kind of a range's answer: a range in a financial year that has ended, or otherwise
+    settled (see `settled_periods`), is kept far longer than one that can still change."""
 
     def choose(start_date: date, end_date: date) -> str:
-        closed = financial_year_of(end_date) < current_financial_year()
-        return f"{kind}-closed-year" if closed else kind
+        today = london_today()
+        if financial_year_of(end_date) < financial_year_of(today):
+            return f"{kind}-closed-year"
+        return f"{kind}-settled" if is_settled(end_date, today) else kind
 
     return choose
 
@@ -37,8 +41,8 @@ def _dates(start_date: date, end_date: date) -> dict[str, str]:
 class PlatformStatsAPIClient(NotifyAdminClient):
     @cached(
         "platform-stats-{start_date}-{end_date}",
-        kind=_by_year("platform-stats"),
-        kinds=("platform-stats", "platform-stats-closed-year"),
+        kind=_by_period("platform-stats"),
+        kinds=("platform-stats", "platform-stats-closed-year", "platform-stats-settled"),
         validate=PLATFORM_STATS,
     )
     def get_platform_stats(self, start_date: date, end_date: date) -> PlatformStats:
@@ -47,8 +51,12 @@ class PlatformStatsAPIClient(NotifyAdminClient):
 
     @cached(
         "platform-volumes-by-service-{start_date}-{end_date}",
-        kind=_by_year("volumes-by-service"),
-        kinds=("volumes-by-service", "volumes-by-service-closed-year"),
+        kind=_by_period("volumes-by-service"),
+        kinds=(
+            "volumes-by-service",
+            "volumes-by-service-closed-year",
+            "volumes-by-service-settled",
+        ),
         validate=VOLUMES_BY_SERVICE,
     )
     def get_volumes_by_service(self, start_date: date, end_date: date) -> list[ServiceVolumes]:
@@ -57,8 +65,8 @@ class PlatformStatsAPIClient(NotifyAdminClient):
 
     @cached(
         "platform-billing-report-{start_date}-{end_date}",
-        kind=_by_year("billing-report"),
-        kinds=("billing-report", "billing-report-closed-year"),
+        kind=_by_period("billing-report"),
+        kinds=("billing-report", "billing-report-closed-year", "billing-report-settled"),
         validate=BILLING_REPORT,
     )
     def get_data_for_billing_report(

@@ -65,9 +65,14 @@ def test_the_headline_and_the_sectors_add_up_the_services(app_environment):
         assert sector["cost"] == pytest.approx(members["cost"].sum())
     metrics = {metric.label: metric.value for metric in at.metric}
     assert metrics["Live services"] == f"{len(services):,}"
-    assert metrics["Fragments used"] == f"{services['used'].sum():,}"
-    assert metrics["Chargeable fragments"] == f"{services['chargeable'].sum():,}"
-    assert metrics["Cost beyond allowances"] == f"£{services['cost'].sum():,.2f}"
+    assert metrics["Services over their allowance"] == f"{services['over_allowance'].sum():,}"
+    assert metrics["Cost of texts and letters"] == f"£{services['total_cost'].sum():,.2f}"
+    words = "\n".join(caption.value for caption in at.caption)
+    assert f"{services['used'].sum():,} text fragments used" in words
+    assert f"{services['chargeable'].sum():,} chargeable fragments" in words
+    assert f"Texts £{services['cost'].sum():,.2f}" in words
+    assert "excluding VAT" in words and "Emails have no charge" in words
+    assert list(services["total_cost"]) == sorted(services["total_cost"], reverse=True)
 
 
 def test_custom_allowances_are_marked(app_environment):
@@ -103,7 +108,7 @@ def test_without_the_billing_report_the_rest_is_shown_and_the_gap_said(
     assert any("Chargeable fragments and cost are not shown" in w.value for w in at.warning)
     services = tables(at)["services"]
     assert len(services) > 0 and "cost" not in services
-    assert "Cost beyond allowances" not in [metric.label for metric in at.metric]
+    assert "Cost of texts and letters" not in [metric.label for metric in at.metric]
 
 
 def test_an_unknown_year_falls_back_with_a_message(app_environment):

@@ -21,7 +21,14 @@ from tests.redis_server import free_port
 pytestmark = pytest.mark.browser
 
 #: Every page as the sidebar opens it; `{live}` stands for a live service's id.
-PAGES = ["/", "/service?service_id={live}", "/services", "/allowances", "/cache"]
+PAGES = [
+    "/",
+    "/service?service_id={live}",
+    "/services",
+    "/allowances",
+    "/organisations",
+    "/cache",
+]
 
 
 def malformed_id() -> str:

@@ -168,7 +168,7 @@ def test_signing_in_with_an_allowed_domain_shows_the_dashboard(
     sign_in(page, dashboard, READER)
 
     expect(sidebar(page)).to_contain_text(shown(f"Signed in as {READER}"))
-    expect(page.locator('[data-testid="stSidebarNavLink"]')).to_have_count(5)
+    expect(page.locator('[data-testid="stSidebarNavLink"]')).to_have_count(7)
     page.goto(f"{dashboard.url}/services")
     wait_for_app(page)
     page.wait_for_selector('[data-testid="stDataFrame"]')

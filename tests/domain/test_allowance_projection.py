@@ -156,3 +156,20 @@ def test_the_sent_months_keep_their_free_chargeable_and_cost():
     may = view.sent.set_index("month").loc["May"]
     assert (may["free_used"], may["chargeable"]) == (4_000, 2_000)
     assert may["cost"] == pytest.approx(2_000 * 0.024)
+
+
+def test_the_pace_note_gives_the_year_end_forecast_and_its_range():
+    view = by_month(20_000, {"April": 7_500, "May": 2_500})
+
+    assert view.year_end is not None
+    assert view.year_end.fragments.expected == 10_000 * 365 // 40
+    note = view.pace_note()
+    assert f"By 31 March: {view.year_end.fragments.expected:,} fragments (80 % range" in note
+    assert "excluding VAT" in note
+
+
+def test_a_past_year_has_no_forecast_in_its_note():
+    view = by_month(20_000, {"April": 7_500, "May": 2_500}, today=date(2027, 6, 1))
+
+    assert view.year_end is not None and view.year_end.final
+    assert "By 31 March" not in view.pace_note()

@@ -15,6 +15,7 @@ from dashboard.domain.allowance_table import (
     filter_allowances,
     totals,
     usage_range,
+    year_notes,
 )
 from dashboard.domain.platform_service import NOTIFY_SERVICE_ID
 from tests.domain.platform_answers import charge, service, volumes
@@ -109,7 +110,14 @@ def test_sector_totals_add_up_their_services_in_the_usual_order():
     assert (local["services"], local["total_allowance"], local["used"]) == (2, 20_000, 12_000)
     assert (local["remaining"], local["chargeable"], local["cost"]) == (10_000, 2_000, 48.0)
     assert local["share_used"] == pytest.approx(0.6)
-    assert totals(tables) == {"services": 3, "used": 17_000, "chargeable": 2_000, "cost": 48.0}
+    figures = totals(tables)
+    assert {name: figures[name] for name in ("services", "used", "chargeable", "cost")} == {
+        "services": 3,
+        "used": 17_000,
+        "chargeable": 2_000,
+        "cost": 48.0,
+    }
+    assert figures["services_over"] == 1
 
 
 def test_a_sector_with_no_allowance_has_no_share_used():
@@ -187,7 +195,9 @@ def test_without_the_billing_report_the_charge_columns_are_absent():
     assert "chargeable" not in tables.services and "cost" not in tables.services
     assert "chargeable" not in tables.sectors and "cost" not in tables.sectors
     assert bool(tables.services.loc[0, "over_allowance"]) is True
-    assert totals(tables) == {"services": 1, "used": 20}
+    figures = totals(tables)
+    assert (figures["services"], figures["used"]) == (1, 20)
+    assert "chargeable" not in figures and "cost" not in figures and "total_cost" not in figures
 
 
 def test_filters_keep_all_those_over_or_those_with_a_custom_allowance():
@@ -209,7 +219,17 @@ def test_empty_answers_give_empty_tables():
     tables = allowance_tables(2026, [], [], [], [])
 
     assert tables.services.empty and tables.sectors.empty and tables.platform.empty
-    assert totals(tables) == {"services": 0, "used": 0, "chargeable": 0, "cost": 0.0}
+    assert totals(tables) == {
+        "services": 0,
+        "used": 0,
+        "services_over": 0,
+        "letters": 0,
+        "letter_cost": 0.0,
+        "chargeable": 0,
+        "cost": 0.0,
+        "total_cost": 0.0,
+    }
+    assert not tables.has_data
 
 
 def test_every_live_service_is_a_row_or_named_with_why():
@@ -265,3 +285,104 @@ def test_a_service_over_its_allowance_with_no_charge_shows_the_report_is_short()
     assert [(item.name, item.reason) for item in tables.excluded] == [
         ("Over", "used more than its allowance, but the billing report has no charge for it")
     ]
+
+
+def test_sectors_count_services_over_and_under_without_pooling():
+    """One service far over and two well under: the sector's pooled share looks fine, its
+    count over does not; the share is kept unclipped."""
+    far, under, also = str(uuid4()), str(uuid4()), str(uuid4())
+    tables = allowance_tables(
+        2026,
+        [
+            service(sid, name, "emergency_service")
+            for sid, name in ((far, "Far"), (under, "U"), (also, "A"))
+        ],
+        [volumes(sid, "x", allowance=10_000) for sid in (far, under, also)],
+        [volumes(far, "Far", 0, 25_800), volumes(under, "U", 0, 100), volumes(also, "A", 0, 0)],
+        [charge(far, "Far", 15_800, 379.2)],
+    )
+
+    (sector,) = tables.sectors.to_dict("records")
+    assert (sector["services_over"], sector["services_under"]) == (1, 2)
+    assert (sector["chargeable"], sector["cost"]) == (15_800, 379.2)
+    assert sector["share_used"] == pytest.approx(25_900 / 30_000)
+    far_row = tables.services.set_index("name").loc["Far"]
+    assert far_row["used"] / far_row["allowance"] == pytest.approx(2.58)  # not clipped to 1
+
+
+def test_services_are_sorted_by_total_cost_with_letters_and_links():
+    cheap, dear = str(uuid4()), str(uuid4())
+    tables = allowance_tables(
+        2026,
+        [service(cheap, "A cheap one", "local"), service(dear, "Z dear one", "local")],
+        [
+            volumes(cheap, "A cheap one", allowance=10_000),
+            volumes(dear, "Z dear one", allowance=10_000),
+        ],
+        [volumes(cheap, "A cheap one", 0, 10), volumes(dear, "Z dear one", 0, 30_000)],
+        [charge(dear, "Z dear one", 20_000, 480.0)],
+    )
+
+    assert list(tables.services["name"]) == ["Z dear one", "A cheap one"]
+    dear_row = tables.services.iloc[0]
+    assert dear_row["total_cost"] == pytest.approx(480.0 + dear_row["letter_cost"])
+    assert dear_row["link"].startswith(f"service?service_id={dear}")
+    assert "purchase_order_number" in tables.services
+
+
+def test_services_with_costs_that_are_not_live_are_apart_and_in_the_platform_total():
+    live, trial = str(uuid4()), str(uuid4())
+    tables = allowance_tables(
+        2026,
+        [service(live, "Live", "local"), service(trial, "Trial", "local", restricted=True)],
+        [volumes(live, "Live", allowance=10_000)],
+        [volumes(live, "Live", 0, 100)],
+        [charge(trial, "Trial", 0, 0.0)],
+    )
+
+    assert list(tables.not_live["name"]) == ["Trial"]
+    assert list(tables.not_live["status"]) == ["Trial"]
+    assert "Trial" not in set(tables.services["name"])
+    assert tables.platform_total_cost == pytest.approx(
+        tables.services["total_cost"].sum() + tables.not_live["total_cost"].sum()
+    )
+
+
+def test_with_today_each_service_has_a_year_end_range_summed_by_sector():
+    one, two = str(uuid4()), str(uuid4())
+    tables = allowance_tables(
+        2026,
+        [service(one, "One", "local"), service(two, "Two", "local")],
+        [volumes(one, "One", allowance=10_000), volumes(two, "Two", allowance=10_000)],
+        [volumes(one, "One", 0, 9_000), volumes(two, "Two", 0, 1_000)],
+        [],
+        today=date(2026, 9, 30),
+    )
+
+    rows = tables.services.set_index("name")
+    assert rows.loc["One", "expected_over"] == "Expected over Oct 2026"
+    assert rows.loc["Two", "year_end_fragments_low"] < rows.loc["Two", "year_end_fragments"]
+    (sector,) = tables.sectors.to_dict("records")
+    assert sector["expected_over"] == 1
+    assert sector["year_end_cost_low"] <= sector["year_end_cost"] <= sector["year_end_cost_high"]
+    assert tables.year_end is not None and tables.year_end.services == 2
+
+
+def test_a_year_with_no_data_says_so_and_a_past_year_says_what_it_holds():
+    empty = allowance_tables(2017, [], [], [], [])
+    assert year_notes(2017, empty.has_data, len(empty.not_live), 2026) == (
+        "The API holds no texts, letters or charges for 2017 to 2018: its data does not reach "
+        "back this far, so there are no figures to show rather than zeros.",
+    )
+    live, gone = str(uuid4()), str(uuid4())
+    past = allowance_tables(
+        2024,
+        [service(live, "Live", "local"), service(gone, "Gone", "local", active=False)],
+        [volumes(live, "Live", allowance=10_000)],
+        [volumes(live, "Live", 0, 100)],
+        [charge(gone, "Gone", 10, 0.2)],
+    )
+    (note,) = year_notes(2024, past.has_data, len(past.not_live), 2026)
+    assert "live today" in note and "1 service with costs in 2024 to 2025" in note
+    assert list(past.not_live["status"]) == ["Inactive"]
+    assert year_notes(2024, True, 1, 2024) == ()

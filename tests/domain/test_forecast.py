@@ -112,7 +112,7 @@ def test_a_custom_allowance_moves_the_chargeable_fragments_and_the_month_not_the
     assert default.cost.expected > custom.cost.expected
     assert default.over_month == date(2026, 11, 1)
     assert custom.over_month == date(2027, 1, 1)
-    assert over_words(custom) == "Expected over in January 2027"
+    assert over_words(custom) == "Expected over Jan 2027"
 
 
 def test_the_cost_is_the_expected_chargeable_fragments_at_the_years_rate():
@@ -182,3 +182,15 @@ def test_bad_months_are_refused(bad):
 
 def test_the_method_is_one_sentence():
     assert METHOD.count(". ") == 0 and METHOD.endswith(".")
+
+
+def test_a_group_range_is_wider_than_independent_services_would_make_it():
+    """Services share seasons and growth: the group's range is between independence and all
+    moving at once."""
+    forecasts = [forecast_from_total(3_000, 0, YEAR, END_OF_SEPTEMBER) for _ in range(25)]
+    one = forecasts[0].fragments
+    group = sum_forecasts(forecasts).fragments
+
+    independent = 5 * (one.high - one.expected)  # root of 25 equal squares
+    together = 25 * (one.high - one.expected)
+    assert independent < group.high - group.expected < together

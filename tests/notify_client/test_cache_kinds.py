@@ -1,11 +1,15 @@
 """The new methods' keys and kinds: a financial year that has ended is kept far longer."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from dashboard.cache.request_cache import recording
-from dashboard.domain.financial_year import current_financial_year
+from dashboard.domain.financial_year import (
+    current_financial_year,
+    financial_year_of,
+    london_today,
+)
 from tests.notify_client.helpers import mock_sample
 from tests.samples import sample_service_id
 
@@ -112,3 +116,22 @@ def test_a_services_monthly_notifications_go_with_the_rest_of_its_keys(
     clients.cache.forget_service(service_id, values={"year": [2026]})
 
     assert redis_client.exists(f"service-{service_id}-notifications-monthly-2026") == 0
+
+
+@pytest.mark.parametrize(("method", "path", "sample", "kind", "ttl"), RANGE_METHODS)
+def test_a_settled_range_of_this_year_is_kept_a_week_and_today_is_not(
+    requests_mock, clients, redis_client, method, path, sample, kind, ttl
+):
+    mock_sample(requests_mock, "GET", path, sample)
+    today = london_today()
+    settled = today - timedelta(days=11)
+    expected = "closed-year" if financial_year_of(settled) < current_financial_year() else "settled"
+
+    with recording() as lookups:
+        getattr(clients.platform, method)(start_date=settled, end_date=settled)
+        getattr(clients.platform, method)(start_date=today, end_date=today)
+
+    assert [lookup.kind for lookup in lookups] == [f"{kind}-{expected}", kind]
+    settled_key = f"{KEY_PREFIXES[method]}-{settled}-{settled}"
+    assert WEEK - 5 <= redis_client.ttl(settled_key) <= WEEK
+    assert ttl - 5 <= redis_client.ttl(f"{KEY_PREFIXES[method]}-{today}-{today}") <= ttl

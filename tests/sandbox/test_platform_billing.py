@@ -19,6 +19,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from notify_sandbox import build_database, create_app
+from notify_sandbox.history import history_start
 from tests.sandbox.helpers import CLIENT_ID, SECRET, SEED, SERVICES, get
 
 TODAY = date(2026, 11, 27)
@@ -419,5 +420,7 @@ def test_a_range_longer_than_the_data_counts_only_what_is_kept(client: FlaskClie
 
     everything = totals("0001-01-01", "9999-12-31")
 
-    assert everything == totals((TODAY - timedelta(days=400)).isoformat(), TODAY.isoformat())
+    first = history_start(TODAY)  # the months of history, then the days kept
+    assert everything == totals(first.isoformat(), TODAY.isoformat())
+    assert everything != totals((first + timedelta(days=1)).isoformat(), TODAY.isoformat())
     assert any(any(values) for values in everything.values())

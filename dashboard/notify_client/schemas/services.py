@@ -37,6 +37,7 @@ class Service:
     active: Flag
     restricted: Flag
     organisation_type: Text | None
+    organisation: Text | None = None
     count_as_live: Flag = True
     email_message_limit: Count | None = None
     sms_message_limit: Count | None = None

@@ -1,0 +1,21 @@
+"""Table columns the finance pages (Allowances, Organisations) share."""
+
+from typing import Any
+
+import streamlit as st
+
+
+def year_ahead_columns(name: str, label: str, cost: str, ahead: str) -> dict[str, Any]:
+    """A group's text cost so far, by 31 March and its 80 % range, and services expected over
+    Fits a 1,400 px window beside the sidebar."""
+    number = st.column_config.NumberColumn
+    return {
+        name: st.column_config.TextColumn(label, width=230, pinned=True),
+        cost: number("So far (£)", width=115, format="accounting"),
+        ahead: number("31 March, expected (£)", width=145, format="accounting"),
+        f"{ahead}_low": number("Low, 80 % (£)", width=125, format="accounting"),
+        f"{ahead}_high": number("High, 80 % (£)", width=125, format="accounting"),
+        "expected_over": number(
+            "Services over by then", width=160, help="Services expected over by 31 March"
+        ),
+    }

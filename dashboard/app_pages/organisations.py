@@ -1,0 +1,287 @@
+"""Organisations page, for finance: a financial year's texts, letters and costs by organisation,
+each organisation's services, and the year ahead with its range."""
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.app_pages import platform_charts
+from dashboard.app_pages.finance_columns import year_ahead_columns
+from dashboard.app_pages.plain_text import plain
+from dashboard.app_pages.shared import (
+    caption_freshness,
+    pounds,
+    runtime,
+    show_cache_warning,
+    show_excluded,
+    show_missing,
+    table_with_csv,
+    warn_if_stale,
+)
+from dashboard.domain.allowance_table import year_notes
+from dashboard.domain.financial_year import (
+    current_financial_year,
+    financial_year_label,
+    financial_years,
+)
+from dashboard.domain.forecast import METHOD
+from dashboard.domain.links import LINK_NAME_PATTERN
+from dashboard.domain.organisation_finance import (
+    DEFAULT_SORT,
+    MONEY_NOTE,
+    NO_ORGANISATION,
+    OrganisationFinance,
+    platform_totals,
+    search,
+    services_of,
+    sort_table,
+)
+from dashboard.domain.year_choice import choose_financial_year
+from dashboard.loaders.organisations import load_organisations
+from dashboard.loaders.sections import Failed
+
+ORDERS = ("Highest first", "Lowest first")
+#: Organisations drawn in the year-end chart: the first ones in the table's order.
+CHARTED = 15
+
+
+def organisation_columns() -> dict[str, Any]:
+    """The name pinned, the money beside it, then texts and letters: they fit a 1,400 px window
+    beside the sidebar (the year ahead is a table of its own)."""
+    number = st.column_config.NumberColumn
+    return {
+        "organisation": st.column_config.TextColumn("Organisation", width=190, pinned=True),
+        "total_cost": number("Total cost (£)", width=90, format="accounting"),
+        "text_cost": number("Text cost (£)", width=85, format="accounting"),
+        "letter_cost": number("Letter cost (£)", width=85, format="accounting"),
+        "services": number("Services", width=60),
+        "services_over": number(
+            "Over", width=45, help="Services that used more than their own free allowance"
+        ),
+        "fragments": number("Text fragments", width=85, format="localized"),
+        "free_used": number("Free allowance used", width=90, format="localized"),
+        "chargeable": number("Chargeable", width=80, format="localized"),
+        "letters": number("Letters", width=60, format="localized"),
+        "letter_sheets": number("Letter sheets", width=65, format="localized"),
+    }
+
+
+def service_columns(forecast: bool) -> dict[str, Any]:
+    """An organisation's services, each name opening its Service page; the CSV has the rest
+    (free allowance used, the year-end range, billing details)."""
+    number = st.column_config.NumberColumn
+    columns = {
+        "link": st.column_config.LinkColumn(
+            "Service", display_text=LINK_NAME_PATTERN, width=170, pinned=True
+        ),
+        "total_cost": number("Total cost (£)", width=90, format="accounting"),
+        "text_cost": number("Text cost (£)", width=85, format="accounting"),
+        "letter_cost": number("Letter cost (£)", width=85, format="accounting"),
+        "allowance": number("Allowance", width=75, format="localized"),
+        "fragments": number("Text fragments", width=85, format="localized"),
+        "chargeable": number("Chargeable", width=80, format="localized"),
+        "letters": number("Letters", width=55, format="localized"),
+        "letter_sheets": number("Letter sheets", width=60, format="localized"),
+    }
+    if forecast:
+        columns["expected_over"] = st.column_config.TextColumn("By 31 March", width=150)
+    return columns
+
+
+def _shown(columns: dict[str, Any], frame: pd.DataFrame) -> dict[str, Any]:
+    return {name: config for name, config in columns.items() if name in frame}
+
+
+def _choose_year() -> int:
+    years = financial_years()
+    choice = choose_financial_year(st.query_params.get("year"), years)
+    if choice.message:
+        st.warning(plain(choice.message))
+    year = st.sidebar.selectbox(
+        "Financial year", years, index=years.index(choice.year), format_func=financial_year_label
+    )
+    st.query_params["year"] = str(year)
+    return year
+
+
+def _from_url(name: str, options: list[str], default: str) -> str:
+    """One of `options` from `?name=`, else `default` (a value from the URL may be anything)."""
+    value = st.query_params.get(name)
+    return value if value in options else default
+
+
+def _sort_widgets(columns: dict[str, Any]) -> tuple[str, bool]:
+    """Sort by any shown column, chosen in the sidebar and kept in the URL."""
+    names = list(columns)
+    labels = {name: config["label"] for name, config in columns.items()}
+    default = DEFAULT_SORT if DEFAULT_SORT in names else names[0]
+    chosen = st.sidebar.selectbox(
+        "Sort by",
+        names,
+        index=names.index(_from_url("sort", names, default)),
+        format_func=labels.__getitem__,
+    )
+    order = st.sidebar.radio(
+        "Order", ORDERS, index=ORDERS.index(_from_url("order", list(ORDERS), ORDERS[0]))
+    )
+    st.query_params["sort"] = chosen
+    st.query_params["order"] = order
+    return chosen, order == ORDERS[0]
+
+
+def _headline(finance: OrganisationFinance) -> None:
+    figures = platform_totals(finance, with_platform=False)
+    boxes = st.columns(4)
+    boxes[0].metric("Organisations", f"{len(finance.organisations):,}")
+    boxes[1].metric(
+        "Services over their allowance", f"{int(finance.services['over_allowance'].sum()):,}"
+    )
+    if finance.has_charges:
+        boxes[2].metric("Total cost of texts and letters", pounds(figures["total_cost"]))
+        boxes[2].caption(
+            f"Texts {pounds(figures['text_cost'])} · letters {pounds(figures['letter_cost'])}, "
+            f"of which {pounds(figures['not_live_cost'])} from services that are not live"
+        )
+    if finance.forecast and finance.has_charges:
+        cost = finance.year_end.cost
+        boxes[3].metric("Text cost by 31 March, expected", pounds(float(cost.expected)))
+        boxes[3].caption(
+            f"80 % range {pounds(float(cost.low))} to {pounds(float(cost.high))}; "
+            f"{finance.year_end.expected_over:,} services over their allowance by then"
+        )
+
+
+def _organisation_services(finance: OrganisationFinance, organisations: pd.DataFrame) -> None:
+    """The services of the organisation chosen (kept in the URL as `?organisation=`)."""
+    ids = list(organisations["organisation_id"])
+    if not ids:
+        return
+    names = dict(
+        zip(
+            finance.organisations["organisation_id"],
+            finance.organisations["organisation"],
+            strict=True,
+        )
+    )
+    chosen = st.selectbox(
+        "Organisation",
+        ids,
+        index=ids.index(_from_url("organisation", ids, ids[0])),
+        format_func=names.__getitem__,
+        help="Its services are listed below, most total cost first.",
+    )
+    st.query_params["organisation"] = chosen
+    services = services_of(finance, chosen)
+    st.subheader(f"Services of {names[chosen]}", anchor=False)
+    columns = _shown(service_columns(finance.forecast), services)
+    table_with_csv(
+        services,
+        columns,
+        services.drop(columns=["link"]),
+        f"notify-organisation-services-{finance.financial_year}.csv",
+        "Download this organisation's services CSV",
+    )
+
+
+def _apart(finance: OrganisationFinance) -> None:
+    if not finance.not_live.empty:
+        st.subheader("Services with costs that are not live", anchor=False)
+        st.caption(
+            "Trial or inactive services in the billing report: counted in the platform's total "
+            "cost above, not in any organisation's row."
+        )
+        table_with_csv(
+            finance.not_live,
+            {
+                "name": st.column_config.TextColumn("Service", width=210, pinned=True),
+                "status": st.column_config.TextColumn("Status", width=90),
+                "organisation": st.column_config.TextColumn("Organisation", width=190),
+                "total_cost": st.column_config.NumberColumn("Total cost (£)", format="accounting"),
+                "text_cost": st.column_config.NumberColumn("Text cost (£)", format="accounting"),
+                "letter_cost": st.column_config.NumberColumn(
+                    "Letter cost (£)", format="accounting"
+                ),
+                "letters": st.column_config.NumberColumn("Letters", format="localized"),
+            },
+            finance.not_live,
+            f"notify-not-live-services-with-costs-{finance.financial_year}.csv",
+            "Download not-live services CSV",
+        )
+    if not finance.platform.empty:
+        st.caption(
+            "GOV.UK Notify's own service sends the platform's messages: shown here, apart, and "
+            "left out of every total and organisation above."
+        )
+        st.dataframe(
+            finance.platform,
+            hide_index=True,
+            column_config=_shown(service_columns(False), finance.platform),
+            column_order=list(_shown(service_columns(False), finance.platform)),
+        )
+
+
+def render() -> None:
+    show_cache_warning()
+    st.title("Organisations")
+    year = _choose_year()
+    with st.spinner("Reading texts, letters and charges…"):
+        section = load_organisations(runtime().context, year)
+    if isinstance(section, Failed):
+        st.error(plain(section.message))
+        caption_freshness(section.freshness)
+        return
+    finance = section.value.finance
+    warn_if_stale(section.freshness)
+    show_missing(section.value.missing)
+    for note in year_notes(year, finance.has_data, len(finance.not_live), current_financial_year()):
+        st.info(note, icon="ℹ️")
+    if not finance.has_data:
+        caption_freshness(section.freshness)
+        return
+    st.header(f"By organisation, {financial_year_label(year)}", anchor=False)
+    st.caption(MONEY_NOTE + f" Services with no organisation are one row, “{NO_ORGANISATION}”.")
+    if finance.forecast and year == current_financial_year():
+        st.caption(METHOD)
+    _headline(finance)
+    show_excluded(finance.excluded)
+    columns = _shown(organisation_columns(), finance.organisations)
+    column, descending = _sort_widgets(columns)
+    words = st.text_input("Search organisations", value=st.query_params.get("search", ""))
+    st.query_params["search"] = words
+    shown = sort_table(search(finance.organisations, words, "organisation"), column, descending)
+    table_with_csv(
+        shown,
+        columns,
+        shown,
+        f"notify-organisations-{year}.csv",
+        "Download organisations CSV",
+    )
+    if finance.forecast and finance.has_charges and year == current_financial_year():
+        top = shown.head(CHARTED)
+        st.caption(
+            f"The {len(top)} organisations first in the table: text cost so far (the bar) and "
+            "by 31 March, the months not yet happened drawn as the 80 % range (the line) "
+            "around its expected value (the tick). The table gives the same figures."
+        )
+        st.altair_chart(
+            platform_charts.year_end_range(top, "organisation", "text_cost", "year_end_text_cost"),
+            width="stretch",
+        )
+        st.subheader("The year ahead by organisation", anchor=False)
+        ahead = year_ahead_columns(
+            "organisation", "Organisation", "text_cost", "year_end_text_cost"
+        )
+        table_with_csv(
+            shown,
+            ahead,
+            shown[list(ahead)],
+            f"notify-year-ahead-by-organisation-{year}.csv",
+            "Download the year ahead by organisation CSV",
+        )
+    _organisation_services(finance, shown)
+    _apart(finance)
+    caption_freshness(section.freshness)
+
+
+render()

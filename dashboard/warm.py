@@ -1,0 +1,152 @@
+"""Keep the platform warm: read the platform-wide answers the pages need before they expire.
+
+At the platform's size these calls take seconds (the services list 5 s, a year of
+volumes-by-service or the billing report 3 s), so the first reader after one expires would
+wait for it. This job refreshes each one that is missing or expires within the next
+`--due-within` seconds (10 minutes by default), so readers find them current all day:
+
+    python -m dashboard.warm                  # once: for cron, a systemd timer, a CronJob
+    python -m dashboard.warm --every 240      # beside the dashboard (`make run` does this)
+
+Run it every 4 minutes: more often than the shortest TTL it covers (5 minutes), so that a run
+that takes a while (the services list alone takes 5 s at the platform's size) still refreshes
+each answer before the last one expires. A key another reader is loading is left to it (the
+same lock as a miss), and what is current is left alone, so any number of these jobs and
+dashboards can run at once.
+Answers about a settled period (a range that ended more than 10 days ago, a past month or
+financial year) are kept a week (see `cache.policy`), so the job seldom reloads them.
+
+The alerts checker calls `warm_platform` with its own clients before it checks.
+"""
+
+import argparse
+import logging
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date
+
+from dashboard.cache.request_cache import (
+    HELD_ELSEWHERE,
+    MOVED_ON,
+    NOT_DUE,
+    REFRESHED,
+    CacheRequest,
+)
+from dashboard.concurrency import run_all
+from dashboard.domain.allowance_table import allowance_probe, usage_range
+from dashboard.domain.financial_year import financial_year_of, london_today
+from dashboard.loaders.all_services import window_start
+from dashboard.loaders.overview import SENDERS_DAYS
+from dashboard.loaders.service_page import service_names_request
+from dashboard.notify_client import NotifyClients
+from dashboard.runtime import build_runtime
+
+logger = logging.getLogger(__name__)
+
+#: Refresh what would expire before the next run of a job every 4 minutes, with room to spare.
+DUE_WITHIN_SECONDS = 600.0
+#: What a run may answer for a key without anything being wrong.
+FINE = frozenset({REFRESHED, NOT_DUE, HELD_ELSEWHERE, MOVED_ON})
+
+
+@dataclass(frozen=True)
+class Warmed:
+    """What the job did for one key, and how long it took."""
+
+    key: str
+    kind: str
+    done: str
+    milliseconds: float
+
+    @property
+    def ok(self) -> bool:
+        return self.done in FINE
+
+
+#: All services' windows kept warm: the default and the next most chosen (the rest are
+#: read by someone first, then kept by refresh ahead while they are read).
+WINDOWS_DAYS = (SENDERS_DAYS, 30)
+
+
+def platform_requests(clients: NotifyClients, today: date) -> list[CacheRequest]:
+    """The platform-wide calls of the Overview, All services, Allowances (this financial year
+    and the last, which is kept a week) and the picker, as their loaders make them today (the
+    services list first: the picker's names come from it)."""
+    services, platform = clients.services, clients.platform
+    this_year = financial_year_of(today)
+    allowances = []
+    for year in (this_year, this_year - 1):
+        first, last = usage_range(year, today)
+        allowances += [
+            platform.get_volumes_by_service.request(*allowance_probe(year)),
+            platform.get_volumes_by_service.request(first, last),
+            platform.get_data_for_billing_report.request(first, last),
+        ]
+    return [
+        services.get_services.request(),
+        service_names_request(clients),
+        *(
+            services.get_services_detailed.request(window_start(days, today), today)
+            for days in WINDOWS_DAYS
+        ),
+        services.get_services_detailed.request(today, today),
+        platform.get_platform_stats.request(today, today),
+        *allowances,
+    ]
+
+
+def warm_platform(
+    clients: NotifyClients,
+    today: date | None = None,
+    due_within_seconds: float = DUE_WITHIN_SECONDS,
+    max_workers: int = 4,
+) -> list[Warmed]:
+    """Refresh each platform-wide answer that is missing or due within the given seconds;
+    what was done for each. Never raises: a failed call keeps its current value."""
+    requests = platform_requests(clients, today or london_today())
+    cache = clients.cache
+
+    def warm(request: CacheRequest) -> Warmed:
+        started = time.perf_counter()
+        done = cache.refresh(request, due_within_seconds)
+        return Warmed(request.key, request.kind, done, (time.perf_counter() - started) * 1000)
+
+    first = warm(requests[0])
+    rest = run_all({r.key: (lambda r=r: warm(r)) for r in requests[1:]}, max_workers)
+    return [first, *(result.unwrap() for result in rest.values())]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dashboard.warm", description=__doc__)
+    parser.add_argument(
+        "--due-within",
+        type=float,
+        default=DUE_WITHIN_SECONDS,
+        help="refresh what expires within this many seconds (default 600)",
+    )
+    parser.add_argument(
+        "--every", type=float, help="run again every this many seconds, until stopped"
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    runtime = build_runtime()
+    if not runtime.cache.enabled:
+        print(f"Nothing to warm without a cache ({runtime.redis.description})", file=sys.stderr)
+        return 1
+    next_run = time.monotonic()
+    while True:
+        warmed = warm_platform(runtime.clients, due_within_seconds=args.due_within)
+        for item in warmed:
+            logger.info(
+                "%-34s %-15s %8.0f ms  %s", item.kind, item.done, item.milliseconds, item.key
+            )
+        if args.every is None:
+            return 0 if all(item.ok for item in warmed) else 1
+        # At a fixed rate, however long the run took.
+        next_run += args.every
+        time.sleep(max(0.0, next_run - time.monotonic()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

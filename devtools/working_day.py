@@ -1,0 +1,363 @@
+"""A working day of readers against a sandbox as slow as the platform, measured.
+
+`python -m devtools.working_day [--views 2000] [--hours 8] [--compress 120] [--services 2000]`
+(`make bench` runs it after its own figures; a small run: `--views 300 --compress 480
+--services 200`).
+
+The day is compressed `--compress` times: every TTL and every API delay is divided by it, so
+that what expires and what a miss costs keep their proportions (8 hours at 120 times is 4
+minutes; the services list's 5.1 s is 43 ms). The sandbox answers with `--latency platform`
+for a platform of `--platform-services` (2,000) whatever the size of its own data.
+
+The views follow `devtools.traffic`'s plan (services by a Zipf law, the days slider, Refresh
+now and then, All services and Allowances) with an Overview for one view in six, at random
+times over the day, several at once. The warm-up job (`dashboard.warm`) runs on its schedule
+(every 4 minutes, compressed), and once before the first reader, as it would have overnight.
+The same day is replayed three ways: with nothing ahead of the readers, with the warm-up
+job, and with the warm-up job and refresh ahead.
+
+For each way: the share of views that waited for an API call (any lookup that was not a hit),
+and for a platform-wide call (with the kinds they waited for); the page time's p50, p95 and
+p99 and the warm views' p99 (views that waited for nothing), as measured: a wait for the API
+is `--compress` times shorter than at real speed, the rest of a page's time is not; and the
+platform-wide API calls made.
+"""
+
+import argparse
+import math
+import os
+import random
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import redis
+
+from dashboard import warm
+from dashboard.cache.connection import RedisConnection
+from dashboard.cache.policy import DEFAULT_REFRESH_AHEAD, DEFAULT_TTLS, LOAD_TIMEOUTS
+from dashboard.cache.request_cache import Lookup, RequestCache, recording
+from dashboard.domain.financial_year import current_financial_year, london_today
+from dashboard.loaders.overview import load_overview
+from dashboard.loaders.sections import Failed
+from dashboard.notify_client import build_clients
+from dashboard.runtime import Runtime, build_runtime
+from dashboard.settings import PROJECT_ROOT, Settings
+from devtools import traffic
+from notify_sandbox import open_database
+from notify_sandbox.platform_latency import MEASURED_SERVICES
+from notify_sandbox.serving import BackgroundSandbox
+
+OVERVIEW = "overview"
+OVERVIEW_SHARE = 1 / 6
+#: The warm-up job's schedule and reach at real speed (see `dashboard.warm`).
+WARM_EVERY_SECONDS = 240.0
+#: Kinds whose call covers the whole platform: a reader must never wait for one.
+PLATFORM_KINDS = (
+    "services",
+    "services-detailed",
+    "live-services",
+    "platform-stats",
+    "volumes-by-service",
+    "billing-report",
+)
+READERS_AT_ONCE = 8
+WAYS = {
+    "nothing ahead": (False, False),
+    "warm-up job": (True, False),
+    "warm-up + refresh ahead": (True, True),
+}
+
+
+@dataclass(frozen=True)
+class ViewResult:
+    """One view: its page, how long it took, and what it waited for."""
+
+    page: str
+    milliseconds: float
+    waited_api: bool
+    platform_waits: tuple[str, ...]
+    failed: str | None
+
+    @property
+    def waited_platform(self) -> bool:
+        return bool(self.platform_waits)
+
+
+@dataclass(frozen=True)
+class DayFigures:
+    """One way of replaying the day."""
+
+    way: str
+    views: list[ViewResult]
+    platform_calls: int
+    compress: float
+
+    def share(self, waited: Callable[[ViewResult], bool]) -> float:
+        return sum(1 for view in self.views if waited(view)) / max(1, len(self.views))
+
+    def platform_waits(self) -> Counter[str]:
+        """The platform-wide kinds readers waited for, and how often."""
+        return Counter(kind for view in self.views for kind in view.platform_waits)
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """The value below which `share` of them lie (nearest rank); 0 when there are none."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def is_platform_kind(kind: str) -> bool:
+    return any(kind == name or kind.startswith(name + "-") for name in PLATFORM_KINDS)
+
+
+def view_result(
+    page: str, milliseconds: float, lookups: list[Lookup], failed: str | None
+) -> ViewResult:
+    """What one view waited for, from the lookups it made."""
+    waits = [lookup for lookup in lookups if lookup.outcome not in ("hit", "off")]
+    return ViewResult(
+        page,
+        milliseconds,
+        bool(waits),
+        tuple(lookup.kind for lookup in waits if is_platform_kind(lookup.kind)),
+        failed,
+    )
+
+
+def plan_day(
+    service_ids: Sequence[str], views: int, seconds: float, seed: int
+) -> list[tuple[float, traffic.View]]:
+    """The views and when each starts (seconds from the start of the compressed day)."""
+    rng = random.Random(seed)
+    years = [current_financial_year(), current_financial_year() - 1]
+    plan = traffic.plan_views(service_ids, views, seed, years)
+    plan = [traffic.View(OVERVIEW) if rng.random() < OVERVIEW_SHARE else view for view in plan]
+    starts = sorted(rng.uniform(0, seconds) for _ in plan)
+    return list(zip(starts, plan, strict=True))
+
+
+def show(runtime: Runtime, view: traffic.View) -> str | None:
+    """One view as its page loads it; the page's error message, if it showed one."""
+    if view.page == OVERVIEW:
+        overview = load_overview(runtime.context, london_today())
+        sections = (overview.platform_today, overview.services, overview.allowances)
+        return next((s.message for s in sections if isinstance(s, Failed)), None)
+    return traffic._show(runtime, view)
+
+
+def scaled_ttls(compress: float) -> dict[str, int]:
+    """Every TTL divided by the compression, rounded up (Redis keeps whole seconds)."""
+    return {kind: math.ceil(ttl / compress) for kind, ttl in DEFAULT_TTLS.items()}
+
+
+def cache_for(client: redis.Redis, compress: float, refresh_ahead: bool) -> RequestCache:
+    return RequestCache(
+        client,
+        scaled_ttls(compress),
+        telemetry_enabled=False,
+        refresh_ahead=DEFAULT_REFRESH_AHEAD if refresh_ahead else None,
+        load_timeouts=LOAD_TIMEOUTS,
+        default_load_timeout=120.0,
+    )
+
+
+@contextmanager
+def warming(runtime: Runtime, every: float, due_within: float) -> Iterator[None]:
+    """The warm-up job on its schedule in a thread of its own (its own cache, as a process
+    of its own would have), once before the block and every `every` seconds in it."""
+    stop = threading.Event()
+    warm.warm_platform(runtime.clients, due_within_seconds=due_within)
+
+    def run() -> None:
+        next_run = time.monotonic() + every
+        while not stop.wait(max(0.0, next_run - time.monotonic())):
+            warm.warm_platform(runtime.clients, due_within_seconds=due_within)
+            next_run += every
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def replay(
+    way: str,
+    sandbox: BackgroundSandbox,
+    connection: RedisConnection,
+    settings: Settings,
+    day: list[tuple[float, traffic.View]],
+    compress: float,
+) -> DayFigures:
+    """One day of views, the cache emptied first; the warm-up job and refresh ahead as `way`."""
+    with_warm_up, refresh_ahead = WAYS[way]
+    client = connection.client
+    assert client is not None
+    client.flushdb()
+    site = replace(settings, api_host_name=sandbox.url)
+    readers = Runtime(
+        site, connection, build_clients(site, cache_for(client, compress, refresh_ahead))
+    )
+    warmer = Runtime(site, connection, build_clients(site, cache_for(client, compress, False)))
+    results: list[ViewResult] = []
+    lock = threading.Lock()
+
+    def read(view: traffic.View) -> None:
+        started = time.perf_counter()
+        with recording() as lookups:
+            try:
+                failed = show(readers, view)
+            except Exception as error:  # counted, as a page would show it
+                failed = f"{type(error).__name__}: {error}"
+        elapsed = (time.perf_counter() - started) * 1000
+        with lock:
+            results.append(view_result(view.page, elapsed, lookups, failed))
+
+    warm_up = (
+        warming(warmer, WARM_EVERY_SECONDS / compress, warm.DUE_WITHIN_SECONDS / compress)
+        if with_warm_up
+        else _nothing()
+    )
+    with warm_up:
+        sandbox.reset_request_counts()
+        began = time.monotonic()
+        with ThreadPoolExecutor(READERS_AT_ONCE) as pool:
+            for start, view in day:
+                time.sleep(max(0.0, began + start - time.monotonic()))
+                pool.submit(read, view)
+        readers.cache.wait_for_refreshes()
+    calls = sandbox.request_counts()
+    platform_calls = sum(
+        count
+        for route, count in calls.items()
+        if route in ("GET /service", "GET /service/live-services-data")
+        or route.startswith("GET /platform-stats")
+    )
+    return DayFigures(way, results, platform_calls, compress)
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+def report(figures: list[DayFigures]) -> str:
+    """One line per way: shares of views that waited, page times measured and at real speed."""
+    header = (
+        "| way | views | waited for the API | for a platform-wide call | "
+        "p50 / p95 / p99 ms | warm p99 ms | p99 − warm p99 | platform-wide API calls | "
+        "pages failed |"
+    )
+    lines = [header, "|" + "---|" * 9]
+    waits = []
+    for day in figures:
+        measured = [view.milliseconds for view in day.views]
+        warm_p99 = percentile([v.milliseconds for v in day.views if not v.waited_api], 0.99)
+        failed = sum(1 for view in day.views if view.failed)
+        lines.append(
+            f"| {day.way} | {len(day.views):,} | {day.share(lambda v: v.waited_api):.1%} | "
+            f"{day.share(lambda v: v.waited_platform):.1%} | "
+            + " / ".join(f"{percentile(measured, p):,.0f}" for p in (0.5, 0.95, 0.99))
+            + f" | {warm_p99:,.0f} | {percentile(measured, 0.99) - warm_p99:+,.0f} | "
+            f"{day.platform_calls:,} | {failed} |"
+        )
+        if day.platform_waits():
+            waits.append(f"{day.way}: readers waited for {dict(day.platform_waits())}")
+    return "\n".join([*lines, *waits])
+
+
+def run(
+    views: int,
+    hours: float,
+    compress: float,
+    services: int,
+    platform_services: int = MEASURED_SERVICES,
+    seed: int = 1,
+    ways: Sequence[str] = tuple(WAYS),
+    data_dir: Path = PROJECT_ROOT / ".data",
+) -> list[DayFigures]:
+    """The day replayed each way against one sandbox and one Redis of its own."""
+    settings = replace(Settings(), api_timeout_seconds=120.0, redis_socket_timeout_seconds=5.0)
+    database = open_database(data_dir, seed, services)
+    scale = platform_services / services / compress
+    sandbox = BackgroundSandbox(
+        database,
+        settings.admin_client_id,
+        settings.admin_client_secret,
+        latency="platform",
+        latency_scale=scale,
+    ).start()
+    with tempfile.TemporaryDirectory() as redis_dir:
+        runtime = build_runtime(replace(settings, redis_data_dir=Path(redis_dir)))
+        try:
+            if runtime.cache.client is None:
+                raise RuntimeError(f"The working day needs Redis: {runtime.redis.warning}")
+            runtime.cache.client.flushdb()
+            ids = [
+                service.id
+                for service in build_clients(
+                    replace(settings, api_host_name=sandbox.url),
+                    cache_for(runtime.cache.client, 1, False),
+                ).services.get_services()
+            ]
+            day = plan_day(ids, views, hours * 3600 / compress, seed)
+            figures = []
+            for way in ways:
+                print(
+                    f"Working day: {way} ({views:,} views in {hours * 60 / compress:.1f} min)…",
+                    flush=True,
+                )
+                figures.append(replay(way, sandbox, runtime.redis, settings, day, compress))
+            return figures
+        finally:
+            sandbox.stop()
+            runtime.redis.close()
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--views", type=int, default=2000, help="page views in the day")
+    parser.add_argument("--hours", type=float, default=8.0, help="the day's length")
+    parser.add_argument(
+        "--compress", type=float, default=120.0, help="how many times faster than real time"
+    )
+    parser.add_argument("--day-services", type=int, default=2000, help="services in the sandbox")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    print()
+    print(main_report(args))
+    return 0
+
+
+def main_report(args: argparse.Namespace) -> str:
+    """Replay the day the command line asks for; its table, with the machine and its load."""
+    figures = run(args.views, args.hours, args.compress, args.day_services)
+    cores, (one, five, fifteen) = os.cpu_count(), os.getloadavg()
+    heading = (
+        f"Working day: {args.views:,} views over {args.hours:g} hours at {args.compress:g} "
+        f"times real speed, {args.day_services:,} services in the sandbox answering as slowly "
+        f"as {MEASURED_SERVICES:,}; {cores} cores, load average {one:.1f}, {five:.1f}, "
+        f"{fifteen:.1f} at the end"
+    )
+    return heading + "\n" + report(figures)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

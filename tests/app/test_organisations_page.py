@@ -1,0 +1,81 @@
+"""The Organisations page against the sandbox: organisations sorted by cost, search and sort
+from the URL, an organisation's services, the rest kept apart, and hostile URL values."""
+
+import pytest
+
+from dashboard.domain.financial_year import current_financial_year
+from dashboard.domain.forecast import METHOD
+from dashboard.domain.organisation_finance import MONEY_NOTE
+from tests.app.conftest import open_page
+
+PAGE = "app_pages/organisations.py"
+
+
+def frames(at) -> dict[str, object]:
+    """The page's tables by what they hold."""
+    found = [frame.value for frame in at.dataframe]
+    return {
+        "organisations": next(f for f in found if "services_over" in f),
+        "services": next(f for f in found if "link" in f and "allowance" in f),
+        "not_live": next((f for f in found if "status" in f and "allowance" not in f), None),
+    }
+
+
+def captions(at) -> str:
+    return "\n".join(caption.value for caption in at.caption)
+
+
+def test_organisations_are_sorted_by_total_cost_with_the_method_and_money_said(app_environment):
+    at = open_page(PAGE)
+
+    assert not at.exception
+    organisations = frames(at)["organisations"]
+    assert list(organisations["total_cost"]) == sorted(organisations["total_cost"], reverse=True)
+    assert MONEY_NOTE in captions(at) and METHOD in captions(at)
+    assert at.query_params["sort"] in ("total_cost", ["total_cost"])
+    assert any(metric.label == "Services over their allowance" for metric in at.metric)
+
+
+def test_an_organisation_opens_its_services_each_linking_to_its_service_page(app_environment):
+    at = open_page(PAGE)
+    organisations = frames(at)["organisations"]
+    chosen = organisations.iloc[1]
+
+    at = open_page(PAGE, organisation=chosen["organisation_id"])
+
+    services = frames(at)["services"]
+    assert len(services) == chosen["services"]
+    assert services["total_cost"].sum() == pytest.approx(chosen["total_cost"])
+    assert all(link.startswith("service?service_id=") for link in services["link"])
+
+
+def test_search_and_sort_come_from_the_url(app_environment):
+    at = open_page(
+        PAGE,
+        year=str(current_financial_year() - 1),
+        sort="organisation",
+        order="Lowest first",
+        search="council",
+    )
+
+    assert not at.exception
+    organisations = frames(at)["organisations"]
+    assert len(organisations) > 0
+    assert all("council" in name.lower() for name in organisations["organisation"])
+    assert list(organisations["organisation"]) == sorted(organisations["organisation"])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"sort": "<img src=x onerror=alert(1)>", "order": "sideways"},
+        {"organisation": "[x](https://evil.example)"},
+        {"year": "**1999**"},
+    ],
+)
+def test_hostile_url_values_fall_back_and_break_nothing(app_environment, query):
+    at = open_page(PAGE, **query)
+
+    assert not at.exception
+    organisations = frames(at)["organisations"]
+    assert list(organisations["total_cost"]) == sorted(organisations["total_cost"], reverse=True)

@@ -1,0 +1,114 @@
+"""The finance pages in Chromium at 1,400 px: each new table fits beside the sidebar with its
+key columns in view, axe finds nothing serious, and each CSV holds the figures the page's
+loader gives (unclipped, with the billing details)."""
+
+import io
+
+import pandas as pd
+import pytest
+from playwright.sync_api import Page
+
+from dashboard.cache.policy import DEFAULT_TTLS
+from dashboard.cache.request_cache import RequestCache
+from dashboard.domain.financial_year import current_financial_year
+from dashboard.loaders.context import LoaderContext
+from dashboard.loaders.organisations import load_organisations
+from dashboard.loaders.sections import Ready
+from dashboard.notify_client import build_clients
+from dashboard.settings import Settings
+from tests.browser.conftest import Served, screenshot
+from tests.browser.test_accessibility import assert_accessible
+from tests.browser.test_platform_pages import headers, open_page, table_widths
+
+pytestmark = pytest.mark.browser
+
+ORGANISATION_COLUMNS = [
+    "Organisation",
+    "Total cost (£)",
+    "Text cost (£)",
+    "Letter cost (£)",
+    "Services",
+    "Over",
+    "Text fragments",
+    "Free allowance used",
+    "Chargeable",
+    "Letters",
+    "Letter sheets",
+]
+SERVICE_COLUMNS = ["Service", "Total cost (£)", "Text cost (£)", "Letter cost (£)", "Allowance"]
+YEAR_AHEAD = ["So far (£)", "31 March, expected (£)", "Low, 80 % (£)", "High, 80 % (£)"]
+
+
+def download(page: Page, label: str) -> pd.DataFrame:
+    with page.expect_download() as done:
+        page.get_by_role("button", name=label).click()
+    return pd.read_csv(io.BytesIO(open(done.value.path(), "rb").read()), keep_default_na=False)
+
+
+def organisations_of(served: Served):
+    clients = build_clients(
+        Settings(api_host_name=served.api_url), RequestCache(None, DEFAULT_TTLS)
+    )
+    section = load_organisations(
+        LoaderContext(clients=clients, api_label=served.api_url), current_financial_year()
+    )
+    assert isinstance(section, Ready)
+    return section.value.finance
+
+
+def test_at_1400_px_the_organisations_tables_fit_with_their_key_columns(page: Page, served: Served):
+    open_page(page, f"{served.url}/organisations", tables=3)
+
+    widths = table_widths(page)
+    assert len(widths) >= 3  # organisations, the year ahead, the first organisation's services
+    assert all(width["columns"] <= width["visible"] for width in widths), widths
+    assert headers(page, 0) == ORGANISATION_COLUMNS
+    assert set(YEAR_AHEAD) <= set(headers(page, 1))
+    assert headers(page, 2)[: len(SERVICE_COLUMNS)] == SERVICE_COLUMNS
+    screenshot(page, "organisations")
+
+
+def test_the_organisations_csvs_hold_the_figures_unclipped(page: Page, served: Served):
+    open_page(page, f"{served.url}/organisations", tables=3)
+    finance = organisations_of(served)
+
+    organisations = download(page, "Download organisations CSV")
+    services = download(page, "Download this organisation's services CSV")
+
+    expected = finance.organisations
+    assert list(organisations["organisation"]) == list(expected["organisation"])
+    for column in ("total_cost", "text_cost", "letter_cost", "fragments", "letter_sheets"):
+        assert organisations[column].tolist() == pytest.approx(expected[column].tolist())
+    first = expected.iloc[0]["organisation_id"]
+    mine = finance.services[finance.services["organisation_id"] == first]
+    assert sorted(services["service_id"]) == sorted(mine["service_id"])
+    assert {"purchase_order_number", "billing_reference", "contact_names"} <= set(services)
+    assert services["total_cost"].sum() == pytest.approx(expected.iloc[0]["total_cost"])
+
+
+def test_at_1400_px_the_allowances_year_ahead_fits_and_its_csv_is_unclipped(
+    page: Page, served: Served
+):
+    open_page(page, f"{served.url}/allowances", tables=4)
+
+    widths = table_widths(page)
+    assert all(width["columns"] <= width["visible"] for width in widths), widths
+    assert headers(page, 0)[:4] == ["Sector", "Services", "Over", "Under"]
+    assert set(YEAR_AHEAD) <= set(headers(page, 1))
+    sectors = download(page, "Download sectors CSV")
+    services = download(page, "Download services CSV")
+    assert sectors["services_over"].sum() == services["over_allowance"].sum()
+    shares = services["used"] / services["allowance"].where(services["allowance"] > 0)
+    assert shares.max() > 1  # a share over 100 % stays over in the CSV
+    assert services["total_cost"].tolist() == sorted(services["total_cost"], reverse=True)
+    assert {"purchase_order_number", "billing_reference", "contact_email_addresses"} <= set(
+        services
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/organisations", f"/organisations?year={current_financial_year() - 1}", "/allowances"],
+)
+def test_the_finance_pages_have_no_serious_violation(page: Page, served: Served, path: str):
+    assert_accessible(page, served.url + path)

@@ -1,0 +1,71 @@
+"""The working day's arithmetic, its plan, and one tiny day replayed for real."""
+
+from pathlib import Path
+
+import pytest
+
+from dashboard.cache.request_cache import Lookup
+from devtools import working_day
+from devtools.traffic import View
+
+
+def lookup(kind: str, outcome: str, milliseconds: float = 5.0) -> Lookup:
+    return Lookup(f"{kind}-key", kind, outcome, None, milliseconds)
+
+
+def test_percentiles_are_nearest_rank():
+    values = list(range(1, 101))
+
+    assert working_day.percentile(values, 0.5) == 50
+    assert working_day.percentile(values, 0.99) == 99
+    assert working_day.percentile([], 0.99) == 0.0
+
+
+def test_platform_kinds_include_their_closed_and_settled_forms_and_nothing_per_service():
+    assert working_day.is_platform_kind("services")
+    assert working_day.is_platform_kind("volumes-by-service-settled")
+    assert not working_day.is_platform_kind("service")
+    assert not working_day.is_platform_kind("statistics")
+
+
+def test_a_view_waited_for_what_was_not_a_hit():
+    view = working_day.view_result(
+        "service",
+        40.0,
+        [lookup("services", "hit"), lookup("statistics", "miss"), lookup("service", "hit")],
+        None,
+    )
+    platform = working_day.view_result("overview", 9.0, [lookup("services", "miss")], None)
+
+    assert view.waited_api and not view.waited_platform
+    assert platform.waited_platform and platform.platform_waits == ("services",)
+
+
+def test_the_day_is_the_same_for_the_same_seed_and_spread_over_it():
+    ids = [f"service-{n}" for n in range(30)]
+
+    day = working_day.plan_day(ids, 200, 60.0, seed=3)
+
+    assert day == working_day.plan_day(ids, 200, 60.0, seed=3)
+    assert len(day) == 200
+    assert all(0 <= start <= 60.0 for start, _ in day)
+    assert [start for start, _ in day] == sorted(start for start, _ in day)
+    assert any(view == View(working_day.OVERVIEW) for _, view in day)
+
+
+@pytest.mark.slow
+def test_a_tiny_day_is_replayed_and_reported(tmp_path: Path):
+    figures = working_day.run(
+        views=12,
+        hours=1,
+        compress=1800,
+        services=20,
+        ways=("nothing ahead", "warm-up + refresh ahead"),
+        data_dir=tmp_path,
+    )
+
+    assert [len(day.views) for day in figures] == [12, 12]
+    assert all(view.failed is None for day in figures for view in day.views)
+    assert figures[0].share(lambda view: view.waited_platform) > 0  # it began cold
+    table = working_day.report(figures)
+    assert "| nothing ahead | 12 |" in table and "| warm-up + refresh ahead | 12 |" in table
