@@ -16,6 +16,7 @@ measured in the same run, interleaved: the machine is shared and noisy.
 - Warm pages' growth from the fewest services to the most; telemetry on against off.
 - Redis memory per service once every page has been loaded for a sample of services.
 - Single flight: API calls when 50 threads in each of 2 processes ask for one cold key.
+- Server time per warm view, page by page: the page script's own CPU time (`server_time`).
 - The alerts checker: API calls and time of one cold check of every kind of rule (what it
   reads and evaluates; it sends nothing here).
 - A working day of readers against a sandbox as slow as the platform (`working_day`; its
@@ -49,7 +50,7 @@ from dashboard.domain.financial_year import current_financial_year, london_today
 from dashboard.notify_client import NotifyClients, build_clients
 from dashboard.runtime import build_runtime
 from dashboard.settings import PROJECT_ROOT, Settings
-from devtools import page_loads, single_flight, working_day
+from devtools import page_loads, server_time, single_flight, working_day
 from devtools.bench_figures import Comparison, scaled
 from devtools.bench_report import SizeFigures, memory_by_kind, report
 from devtools.redis_memory import MemoryUse, key_uses, memory_use, templates_held
@@ -370,6 +371,9 @@ def main(argv: list[str] | None = None) -> int:
     print(memory_by_kind(figures[-1].memory))
     if failed:
         print(f"\nLookups that did not go as planned (these figures are suspect): {failed}")
+    print()
+    print("Server time per warm view (the page script's CPU time, median; target 50 ms):")
+    print(server_time.report({size: server_time.measure(size, DATA_DIR) for size in args.services}))
     if args.views:
         print()
         print(working_day.main_report(args))

@@ -6,12 +6,12 @@ from it would measure the failure.
 """
 
 import time
-from datetime import date, timedelta
+from datetime import date
 from typing import TypeVar
 
 from dashboard.concurrency import Result
 from dashboard.domain.liveness import is_live
-from dashboard.loaders.all_services import AllServices, load_all_services
+from dashboard.loaders.all_services import AllServices, all_services_calls, load_all_services
 from dashboard.loaders.allowance_by_month import load_allowance_by_month
 from dashboard.loaders.allowances import Allowances, load_allowances
 from dashboard.loaders.context import LoaderContext
@@ -56,17 +56,10 @@ def all_services(clients: NotifyClients, api_label: str, today: date) -> AllServ
 
 
 def all_services_reads(clients: NotifyClients, today: date) -> None:
-    """Only the All services page's three reads (services, and their counts for the window
-    and for today), at once as the page makes them: the cache's share of the page's time."""
-    services = clients.services
-    start = today - timedelta(days=DAYS)
-    outcomes = gather(
-        {
-            "services": services.get_services,
-            "window": lambda: services.get_services_detailed(start, today),
-            "today": lambda: services.get_services_detailed(today, today),
-        }
-    )
+    """Only the All services page's reads (services, and their counts for the window, for
+    today and for the 4 windows before), at once as the page makes them: the cache's share of
+    the page's time."""
+    outcomes = gather(all_services_calls(clients, DAYS, today))
     for outcome in outcomes.values():
         if outcome.error is not None:
             raise outcome.error

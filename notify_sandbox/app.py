@@ -42,6 +42,7 @@ from notify_sandbox.clock import Timeline, london_today, month_stretches, utc_no
 from notify_sandbox.database import anchor_of, connect
 from notify_sandbox.facts import (
     CHANNELS,
+    STATUSES,
     default_allowance,
     financial_year_dates,
     financial_year_of,
@@ -49,7 +50,9 @@ from notify_sandbox.facts import (
 from notify_sandbox.history import history_start
 from notify_sandbox.request_counts import RequestCounts, route_key
 from notify_sandbox.sending import SendFaults, send_faults, v2
+from notify_sandbox.template_split import split_by_template
 from notify_sandbox.validation import update_errors
+from notify_sandbox.volumes import DAYS_KEPT
 
 #: Endpoints that answer without a token: the health check and the request counts.
 OPEN_ENDPOINTS = {
@@ -676,6 +679,84 @@ def get_template_versions(service_id: UUID, template_id: UUID) -> ResponseReturn
             for row in queries.template_versions(_db(), str(service_id), str(template_id))
         ]
     )
+
+
+@api.get("/service/<uuid:service_id>/organisation")
+def get_service_organisation(service_id: UUID) -> ResponseReturnValue:
+    """The service's organisation, whole; `{}` when it has none, 404 for an unknown service."""
+    row = _service_row(service_id)
+    if row["organisation_id"] is None:
+        return jsonify({})
+    organisation = queries.organisation(_db(), row["organisation_id"])
+    return jsonify(serialize.service_organisation(organisation))
+
+
+def _counts_by_template(
+    service_id: UUID, stretches: list[tuple[date, date]]
+) -> list[tuple[int, sqlite3.Row, dict[str, int]]]:
+    """(stretch index, template, counts by status) for a service's stretches of days: each
+    channel's counts shared among its templates (`template_split`); none for an unknown one."""
+    row = queries.service(_db(), str(service_id))
+    if row is None or not stretches:
+        return []
+    timeline = _timeline()
+    templates = queries.templates(_db(), str(service_id))
+    found = queries.statuses_by_stretch(
+        _db(),
+        [(timeline.days_ago(last), timeline.days_ago(first)) for first, last in stretches],
+        service_sid=row["sid"],
+    )
+    result = []
+    for _sid, index, channel, *counts in found:
+        chosen = [template for template in templates if template["template_type"] == channel]
+        by_status = dict(zip(STATUSES, counts, strict=True))
+        split = split_by_template([template["id"] for template in chosen], by_status)
+        result.extend((index, template, split[template["id"]]) for template in chosen)
+    return result
+
+
+@api.get("/service/<uuid:service_id>/template-statistics")
+def get_template_statistics(service_id: UUID) -> ResponseReturnValue:
+    """Today and `whole_days` (0 to 7; `limit_days` is its old name) days before, by template
+    and status, as the API answers it: a 400 outside 0 to 7 or for a number that is not one."""
+    given = request.args.get("whole_days", request.args.get("limit_days", ""))
+    try:
+        whole_days = int(given)
+    except ValueError:
+        raise BadRequest({"whole_days": [f"{given} is not an integer"]}) from None
+    if whole_days < 0 or whole_days > 7:
+        raise BadRequest({"whole_days": ["whole_days must be between 0 and 7"]})
+    today = _timeline().today
+    rows = _counts_by_template(service_id, [(today - timedelta(days=whole_days), today)])
+    return jsonify(data=serialize.template_statistics(rows))
+
+
+@api.get("/service/<uuid:service_id>/notifications/templates_usage/monthly")
+def get_monthly_template_usage(service_id: UUID) -> ResponseReturnValue:
+    """Each template's notifications (all but cancelled) by month of a financial year so far."""
+    try:
+        year = int(request.args.get("year", "NaN"))
+    except ValueError:
+        raise BadRequest("Year must be a number") from None
+    first, last = financial_year_dates(year)
+    months = month_stretches(first, min(last, _timeline().today))
+    rows = _counts_by_template(service_id, months)
+    return jsonify(stats=serialize.template_usage([start for start, _ in months], rows))
+
+
+@api.get("/platform-stats/daily-volumes-report")
+def get_daily_volumes_report() -> ResponseReturnValue:
+    """The platform's billable notifications by day, one row per day with any (the days the
+    file keeps day by day: its older months of history are monthly)."""
+    start, end = _report_date("start_date"), _report_date("end_date")
+    today = _timeline().today
+    days = []
+    day = max(start, today - timedelta(days=DAYS_KEPT - 1))
+    while day <= min(end, today):
+        days.append((day, day))
+        day += timedelta(days=1)
+    usages = _usages(days)
+    return jsonify(serialize.daily_volumes([first for first, _ in days], usages.values()))
 
 
 @api.get("/user/<uuid:user_id>")

@@ -466,3 +466,15 @@ def organisation_services(
         _SERVICE_SELECT + " WHERE services.organisation_id = ? AND services.restricted = 0",
         (organisation_id,),
     ).fetchall()
+
+
+def organisation(connection: sqlite3.Connection, organisation_id: str) -> sqlite3.Row:
+    """One organisation with its count of live services (active and not restricted, as
+    `organisations` counts them)."""
+    return connection.execute(
+        """SELECT organisations.*,
+                  (SELECT COUNT(*) FROM services WHERE services.organisation_id = organisations.id
+                     AND active = 1 AND restricted = 0) AS live_services
+           FROM organisations WHERE id = ?""",
+        (organisation_id,),
+    ).fetchone()

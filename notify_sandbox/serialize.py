@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from notify_sandbox.billing import Charges, UsageLine, Volumes
+from notify_sandbox.billing import Charges, Usage, UsageLine, Volumes
 from notify_sandbox.clock import Timeline, iso_z, plain, rfc1123
 from notify_sandbox.facts import CHANNELS, STATUSES
 from notify_sandbox.queries import Counts
@@ -359,3 +359,107 @@ def monthly_statuses(months: list[date], rows: Iterable[tuple]) -> dict:
             status: count for status, count in zip(STATUSES, counts, strict=True) if count
         }
     return data
+
+
+def template_statistics(rows: Iterable[tuple[int, sqlite3.Row, Mapping[str, int]]]) -> list[dict]:
+    """template-statistics' data: one entry per template and status with any notifications,
+    by template name then status."""
+    entries = [
+        {
+            "count": count,
+            "is_precompiled_letter": False,
+            "status": status,
+            "template_id": template["id"],
+            "template_name": template["name"],
+            "template_type": template["template_type"],
+        }
+        for _index, template, by_status in rows
+        for status, count in by_status.items()
+    ]
+    return sorted(
+        entries, key=lambda entry: (entry["template_name"], entry["template_id"], entry["status"])
+    )
+
+
+def template_usage(
+    months: list[date], rows: Iterable[tuple[int, sqlite3.Row, Mapping[str, int]]]
+) -> list[dict]:
+    """templates_usage/monthly's stats: each template's notifications but cancelled ones, per
+    month with any, by year, month and name."""
+    entries = []
+    for index, template, by_status in rows:
+        count = sum(n for status, n in by_status.items() if status != "cancelled")
+        if count:
+            entries.append(
+                {
+                    "count": count,
+                    "is_precompiled_letter": False,
+                    "month": months[index].month,
+                    "name": template["name"],
+                    "template_id": template["id"],
+                    "type": template["template_type"],
+                    "year": months[index].year,
+                }
+            )
+    return sorted(entries, key=lambda entry: (entry["year"], entry["month"], entry["name"]))
+
+
+def daily_volumes(days: list[date], usages: Iterable[Iterable[Usage]]) -> list[dict]:
+    """daily-volumes-report's rows: the platform's billable notifications by day, for days
+    with any. The sandbox keeps fragments already multiplied for international rates, so
+    `sms_fragment_totals` and `sms_chargeable_units` are the same."""
+    totals = {
+        day: dict.fromkeys(("email", "sms", "fragments", "letter", "sheets"), 0) for day in days
+    }
+    for service_usages in usages:
+        for usage in service_usages:
+            day = totals[usage.first_day]
+            day[usage.channel] += usage.notifications_sent
+            if usage.channel == "sms":
+                day["fragments"] += usage.fragments
+            if usage.channel == "letter":
+                day["sheets"] += usage.sheets
+    return [
+        {
+            "day": day.isoformat(),
+            "email_totals": sums["email"],
+            "letter_sheet_totals": sums["sheets"],
+            "letter_totals": sums["letter"],
+            "sms_chargeable_units": sums["fragments"],
+            "sms_fragment_totals": sums["fragments"],
+            "sms_totals": sums["sms"],
+        }
+        for day, sums in totals.items()
+        if any(sums.values())
+    ]
+
+
+def service_organisation(row: sqlite3.Row) -> dict:
+    """GET /service/<id>/organisation: the organisation whole. The sandbox keeps only its name
+    and type; the agreement, branding and billing fields are the recorded sample's (a signed
+    agreement, no contacts), crown for central government."""
+    return {
+        "active": True,
+        "agreement_signed": True,
+        "agreement_signed_at": None,
+        "agreement_signed_by_id": None,
+        "agreement_signed_on_behalf_of_email_address": None,
+        "agreement_signed_on_behalf_of_name": None,
+        "agreement_signed_version": 3.0,
+        "billing_contact_email_addresses": None,
+        "billing_contact_names": None,
+        "billing_reference": None,
+        "can_approve_own_go_live_requests": False,
+        "count_of_live_services": row["live_services"],
+        "crown": row["organisation_type"] in ("central", "nhs_central"),
+        "domains": [],
+        "email_branding_id": None,
+        "id": row["id"],
+        "letter_branding_id": None,
+        "name": row["name"],
+        "notes": None,
+        "organisation_type": row["organisation_type"],
+        "permissions": ["can_ask_to_join_a_service"],
+        "purchase_order_number": None,
+        "request_to_go_live_notes": None,
+    }

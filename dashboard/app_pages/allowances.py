@@ -4,13 +4,13 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from pandas.io.formats.style import Styler
 
-from dashboard.app_pages import platform_charts
+from dashboard.app_pages import chart_specs, platform_charts
 from dashboard.app_pages.finance_columns import year_ahead_columns
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     caption_freshness,
+    number_column,
     pounds,
     runtime,
     show_cache_warning,
@@ -38,26 +38,12 @@ from dashboard.domain.year_choice import choose_financial_year
 from dashboard.loaders.allowances import load_allowances
 from dashboard.loaders.sections import Failed
 
-HIGHLIGHTS = {"over": "background-color: #f6d7d2", "custom": "background-color: #e8f1f8"}
-#: How the tables' numbers read: whole numbers with thousands, costs in pounds and pence.
-#: (The headers say £; a styled table shows the Styler's text, not the column's format.)
-MONEY = "{:,.2f}"
-NUMBERS = {
-    "cost": MONEY,
-    "letter_cost": MONEY,
-    "total_cost": MONEY,
-    "year_end_cost": MONEY,
-    "year_end_cost_low": MONEY,
-    "year_end_cost_high": MONEY,
-    "share_used": "{:.1%}",
-}
-
 
 def sector_columns() -> dict[str, Any]:
     """Sector, then how many services went over their own allowance and what that costs, then
     letters and the total; the pooled share last, labelled as the sum it is. All of them fit
     a 1,400 px window beside the sidebar (the year ahead is a table of its own)."""
-    number = st.column_config.NumberColumn
+    number = number_column
     return {
         "sector": st.column_config.TextColumn("Sector", width=170, pinned=True),
         "services": number("Services", width=65, help="Live services in the sector"),
@@ -91,7 +77,7 @@ def service_columns(forecast: bool = False) -> dict[str, Any]:
     the year ahead holds for its allowance: all of them fit a 1,400 px window beside the
     sidebar. The CSV has every column (free left, sheets, sector, the year-end range, billing
     details)."""
-    number = st.column_config.NumberColumn
+    number = number_column
     columns = {
         "link": st.column_config.LinkColumn(
             "Service", display_text=LINK_NAME_PATTERN, width=180, pinned=True
@@ -132,26 +118,6 @@ def _choose_year() -> int:
     return year
 
 
-def _numbers(frame: pd.DataFrame) -> Styler:
-    """The frame as it reads on screen: thousands separated, costs in pounds."""
-    return frame.style.format(
-        {column: form for column, form in NUMBERS.items() if column in frame}, thousands=","
-    )
-
-
-def _service_styles(services: pd.DataFrame) -> Styler:
-    def style(row: pd.Series) -> list[str]:
-        if row["over_allowance"]:
-            colour = HIGHLIGHTS["over"]
-        elif row["custom_allowance"]:
-            colour = HIGHLIGHTS["custom"]
-        else:
-            colour = ""
-        return [colour] * len(row)
-
-    return _numbers(services).apply(style, axis=1)
-
-
 def _headline(tables: AllowanceTables) -> None:
     figures = totals(tables)
     columns = st.columns(4)
@@ -179,7 +145,7 @@ def _year_ahead(sectors: pd.DataFrame, year: int) -> None:
     st.subheader("The year ahead by sector", anchor=False)
     columns = year_ahead_columns("sector", "Sector", "cost", "year_end_cost")
     table_with_csv(
-        _numbers(sectors),
+        sectors,
         columns,
         sectors[list(columns)],
         f"notify-year-ahead-by-sector-{year}.csv",
@@ -197,7 +163,7 @@ def _platform_service(tables: AllowanceTables) -> None:
     )
     shown = _shown(service_columns(), tables.platform)
     st.dataframe(
-        _numbers(tables.platform),
+        tables.platform,
         hide_index=True,
         width="stretch",
         column_config=shown,
@@ -214,7 +180,7 @@ def _not_live(tables: AllowanceTables) -> None:
         "Trial or inactive services in the billing report (letters, or texts beyond their "
         "allowance): in the platform's total cost, not in the sectors or services above."
     )
-    number = st.column_config.NumberColumn
+    number = number_column
     table_with_csv(
         tables.not_live,
         {
@@ -261,7 +227,7 @@ def render() -> None:
     _headline(tables)
     show_excluded(tables.excluded)
     table_with_csv(
-        _numbers(sectors),
+        sectors,
         _shown(sector_columns(), sectors),
         sectors,
         f"notify-allowances-by-sector-{year}.csv",
@@ -273,27 +239,27 @@ def render() -> None:
         "sector. A sum hides services over their own allowance behind those under it: the "
         "table's Over column counts them. The sectors table above gives the same figures."
     )
-    st.altair_chart(platform_charts.used_against_allowance(sectors))
+    chart_specs.draw(platform_charts.used_against_allowance, sectors)
     if forecast and tables.has_charges:
         st.caption(
             "Text cost so far (solid) and by 31 March: the months not yet happened are the "
             "80 % range (the line), its expected value the tick. The sectors table gives the "
             "same figures."
         )
-        st.altair_chart(platform_charts.year_end_range(sectors), width="stretch")
+        chart_specs.draw(platform_charts.year_end_range, sectors, width="stretch")
         _year_ahead(sectors, year)
     _platform_service(tables)
 
     st.header("By service", anchor=False)
     st.caption(
-        "Most total cost first. Red, and ticked under Over: used more than its allowance · "
-        "blue, and ticked under Custom: its allowance differs from its sector's default. Each "
+        "Most total cost first. Ticked under Over: used more than its allowance · ticked under "
+        "Custom: its allowance differs from its sector's default. Each "
         "name opens its Service page. The CSV adds the purchase order number, billing "
         "reference and billing contacts."
     )
     only = st.radio("Show", SERVICE_FILTERS, horizontal=True)
     table_with_csv(
-        _service_styles(filter_allowances(services, only)),
+        filter_allowances(services, only),
         _shown(service_columns(forecast), services),
         services.drop(columns=["link"]),
         f"notify-allowances-by-service-{year}.csv",

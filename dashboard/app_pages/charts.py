@@ -151,3 +151,40 @@ def allowance_by_month(view: AllowanceByMonth) -> alt.LayerChart:
             .encode(x="day:T", tooltip=[alt.Tooltip("day:T", format="%-d %B %Y", title="runs out")])
         )
     return alt.LayerChart(layer=layers, height=280)
+
+
+#: Channels told apart by hue and by dash, for readers who cannot tell the colours apart.
+CHANNEL_NAMES = ["Emails", "Text messages", "Letters"]
+CHANNEL_COLOURS = alt.Scale(domain=CHANNEL_NAMES, range=[BLUE, ORANGE, "#4c2c92"])
+CHANNEL_DASHES = alt.Scale(domain=CHANNEL_NAMES, range=[[1, 0], [6, 3], [2, 2]])
+
+
+def day_by_day(days: pd.DataFrame) -> alt.FacetChart:
+    """A line per channel, requested above and failed below (each on its own axis); each day a
+    point, today's hollow because the day is still in progress."""
+    dated = _dated(days, "day")
+    base = alt.Chart(dated).encode(
+        x=alt.X("day:T", title=None, axis=alt.Axis(format="%-d %b")),
+        y=alt.Y("count:Q", title="Messages", axis=COUNT_AXIS),
+        color=alt.Color("label:N", title="Channel", scale=CHANNEL_COLOURS),
+    )
+    lines = base.mark_line().encode(
+        strokeDash=alt.StrokeDash("label:N", title="Channel", scale=CHANNEL_DASHES)
+    )
+    points = base.mark_point(size=40, strokeWidth=2).encode(
+        fill=alt.condition(
+            alt.datum.progress == "Today, so far", alt.value("white"), alt.Color("label:N")
+        ),
+        tooltip=[
+            alt.Tooltip("day:T", format="%A %-d %B"),
+            "label",
+            "measure",
+            alt.Tooltip("count:Q", format=","),
+            "progress",
+        ],
+    )
+    layered = alt.LayerChart(layer=[lines, points], height=150)
+    chart: alt.FacetChart = layered.facet(
+        row=alt.Row("measure:N", title=None, sort=["Requested", "Failed"])
+    ).resolve_scale(y="independent")
+    return chart

@@ -4,11 +4,13 @@ from typing import Any
 
 import streamlit as st
 
+from dashboard.app_pages.shared import number_column
+
 
 def year_ahead_columns(name: str, label: str, cost: str, ahead: str) -> dict[str, Any]:
     """A group's text cost so far, by 31 March and its 80 % range, and services expected over
     Fits a 1,400 px window beside the sidebar."""
-    number = st.column_config.NumberColumn
+    number = number_column
     return {
         name: st.column_config.TextColumn(label, width=230, pinned=True),
         cost: number("So far (£)", width=115, format="accounting"),

@@ -98,3 +98,34 @@ def year_end_range(
         height=max(120, 30 * len(data))
     )
     return layered
+
+
+#: Channels told apart by hue and by dash, for readers who cannot tell the colours apart.
+CHANNEL_LABELS = ["Emails", "Text messages", "Letters"]
+CHANNEL_COLOURS = alt.Scale(domain=CHANNEL_LABELS, range=["#1d70b8", "#f47738", "#4c2c92"])
+CHANNEL_DASHES = alt.Scale(domain=CHANNEL_LABELS, range=[[1, 0], [6, 3], [2, 2]])
+
+
+def daily_trend(days: pd.DataFrame) -> alt.LayerChart:
+    """A line per channel over the days; each day a point, today's hollow (still in progress)."""
+    dated = days.assign(day=pd.to_datetime(days["day"]))
+    base = alt.Chart(dated).encode(
+        x=alt.X("day:T", title=None, axis=alt.Axis(format="%-d %b")),
+        y=alt.Y("count:Q", title="Messages", axis=WHOLE_NUMBERS),
+        color=alt.Color("label:N", title="Channel", scale=CHANNEL_COLOURS),
+    )
+    lines = base.mark_line().encode(
+        strokeDash=alt.StrokeDash("label:N", title="Channel", scale=CHANNEL_DASHES)
+    )
+    points = base.mark_point(size=50, strokeWidth=2).encode(
+        fill=alt.condition(
+            alt.datum.progress == "Today, so far", alt.value("white"), alt.Color("label:N")
+        ),
+        tooltip=[
+            alt.Tooltip("day:T", format="%A %-d %B"),
+            "label",
+            alt.Tooltip("count:Q", format=","),
+            "progress",
+        ],
+    )
+    return alt.LayerChart(layer=[lines, points], height=260)

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from dashboard.app_pages import charts
+from dashboard.app_pages import chart_specs, charts
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     caption_freshness,
@@ -19,7 +19,11 @@ from dashboard.app_pages.shared import (
     remember,
     runtime,
     show_cache_warning,
+    table_with_csv,
 )
+from dashboard.app_pages.tables import count_columns_of
+from dashboard.domain.failure_causes import FAILED_DEFINITION
+from dashboard.domain.financial_year import london_today
 from dashboard.loaders.allowance_by_month import load_allowance_by_month
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.sections import Failed, Ready
@@ -33,7 +37,11 @@ from dashboard.loaders.service_page import (
     load_service_choices,
     load_service_page,
 )
+from dashboard.loaders.service_trend import load_service_trend
 
+#: Each count of the month-by-month table: wide enough for "2,535,175", narrow enough for the
+#: month and nine counts to fit the page's column at 1,400 px.
+MONTH_TABLE_COUNT_WIDTH = 84
 #: A limit nearly used up warns, one used up is an error: each with an icon as well as a colour.
 LEVEL_MESSAGES = {
     "warning": partial(st.warning, icon=":material/warning:"),
@@ -45,14 +53,21 @@ def _on_service_change() -> None:
     remember("service_id", st.session_state["service_picker"])
 
 
+def picker_label(service_id: str, name: str | None) -> str:
+    """A service as the picker lists it: its name, then its id, so that typing either (or
+    pasting the id from a log or the admin's address bar) finds it."""
+    return service_id if name is None else f"{name} · {service_id}"
+
+
 def _pick_service(choices: dict[str, str], current: str | None) -> None:
     options = list(choices)
     st.sidebar.selectbox(
         "Service",
         options=options,
-        format_func=lambda service_id: choices.get(service_id, service_id),
+        format_func=lambda service_id: picker_label(service_id, choices.get(service_id)),
         index=options.index(current) if current in choices else None,
-        placeholder="Type to search services",
+        placeholder="Type a name or paste an id",
+        filter_mode="contains",
         key="service_picker",
         on_change=_on_service_change,
     )
@@ -85,7 +100,11 @@ def _counts(page: ServicePage) -> None:
         case Failed(message=message):
             st.error(plain(message))
         case Ready(value=counts, freshness=freshness):
-            for row in counts.by_channel.to_dict("records"):
+            rows = counts.by_channel.to_dict("records")
+            unused = [row["label"].lower() for row in rows if row["requested"] == 0]
+            for row in rows:
+                if row["requested"] == 0:
+                    continue
                 label = row["label"]
                 columns = st.columns(5)
                 columns[0].metric(f"{label} requested", f"{row['requested']:,}")
@@ -93,11 +112,147 @@ def _counts(page: ServicePage) -> None:
                 columns[2].metric(f"{label} failed", f"{row['failed']:,}")
                 columns[3].metric(f"{label} sending", f"{row['sending']:,}")
                 columns[4].metric(f"{label} failure rate", percent(row["failure_rate"]))
+            if unused:
+                st.markdown(f"No {' or '.join(unused)} in this window.")
             st.caption(
                 "The figures above as a chart: each channel's messages by status, delivered "
                 "solid, sending pale with a dashed outline, failed with a dotted outline."
             )
-            st.altair_chart(charts.counts_by_channel(counts.by_status), width="stretch")
+            chart_specs.draw(charts.counts_by_channel, counts.by_status, width="stretch")
+            caption_freshness(freshness)
+
+
+def _comparison(page: ServicePage) -> None:
+    match page.comparison:
+        case Failed(message=message):
+            st.subheader("Compared with the window before", anchor=False)
+            st.error(plain(message))
+        case Ready(value=comparison, freshness=freshness):
+            st.subheader(f"Compared with {comparison.previous_words}", anchor=False)
+            for item in comparison.unusual():
+                st.warning(
+                    f"{item.label}: failure rate unusual, {item.verdict.reason}",
+                    icon=":material/warning:",
+                )
+            if not comparison.table.empty:
+                st.dataframe(
+                    comparison.table,
+                    hide_index=True,
+                    column_config={
+                        "Failure rate": st.column_config.NumberColumn(format="percent"),
+                        "Requested": st.column_config.NumberColumn(format="localized"),
+                        "Requested before": st.column_config.NumberColumn(format="localized"),
+                        "Delivered": st.column_config.NumberColumn(format="localized"),
+                        "Failed": st.column_config.NumberColumn(format="localized"),
+                        "Failed before": st.column_config.NumberColumn(format="localized"),
+                    },
+                )
+            if comparison.unused:
+                st.markdown(comparison.unused)
+            st.caption(f"{comparison.meaning} {FAILED_DEFINITION}")
+            if comparison.settling:
+                st.caption(comparison.settling)
+            caption_freshness(freshness)
+
+
+def _day_by_day(slot: DeltaGenerator, context: LoaderContext, page: ServicePage) -> None:
+    with slot.container():
+        st.subheader(f"Day by day: {page.window.heading}", anchor=False)
+        with st.spinner("Reading the days…"):
+            section = load_service_trend(
+                context, page.service_id, page.window.days.days, london_today()
+            )
+        match section:
+            case Failed(message=message):
+                st.error(plain(message))
+            case Ready(value=trend, freshness=freshness):
+                if trend.days.empty:
+                    st.markdown("Nothing was sent on these days.")
+                else:
+                    st.caption(
+                        "Requested (top) and failed (bottom) each day, a line per channel with "
+                        "its own colour and dash; today's point is hollow because the day is "
+                        "still in progress. The figures are also a table below the chart."
+                    )
+                    st.altair_chart(charts.day_by_day(trend.days), width="stretch")
+                    with st.expander("Day by day as a table"):
+                        st.dataframe(trend.table, hide_index=True)
+                if trend.settling:
+                    st.caption(trend.settling)
+                caption_freshness(freshness)
+
+
+def _templates(page: ServicePage) -> None:
+    match page.templates:
+        case Failed(message=message):
+            st.subheader("Templates", anchor=False)
+            st.error(plain(message))
+        case Ready(value=templates, freshness=freshness):
+            st.subheader(f"Templates: {templates.heading}", anchor=False)
+            if templates.note:
+                st.info(templates.note)
+            if templates.table.empty:
+                st.markdown("No template was used over these days.")
+            else:
+                table_with_csv(
+                    templates.table,
+                    {
+                        "Template": st.column_config.TextColumn("Template", width=260),
+                        "Channel": st.column_config.TextColumn("Channel"),
+                        "Requested": st.column_config.NumberColumn(format="localized"),
+                        "Delivered": st.column_config.NumberColumn(format="localized"),
+                        "Failed": st.column_config.NumberColumn(format="localized"),
+                        "Failure rate": st.column_config.NumberColumn(format="percent"),
+                    },
+                    templates.table,
+                    f"notify-{page.service_id}-templates-{templates.days}-days.csv",
+                    "Download the templates as CSV",
+                )
+            st.markdown("**Failures by cause**, over the same days, and who can act on each:")
+            if templates.causes.empty:
+                st.markdown("Nothing failed over these days.")
+            else:
+                _causes_table(templates.causes)
+            caption_freshness(freshness)
+
+
+def _causes_table(causes: pd.DataFrame) -> None:
+    """Failures by cause as a plain table: screen readers read it row by row."""
+    st.table(
+        causes.assign(
+            **{
+                "Failed": causes["Failed"].map("{:,}".format),
+                "Share of failed": causes["Share of failed"].map(percent),
+            }
+        ).set_index("Channel")
+    )
+
+
+def _template_months(page: ServicePage) -> None:
+    match page.template_months:
+        case Failed(message=message):
+            st.subheader("This year by template", anchor=False)
+            st.error(plain(message))
+        case Ready(value=months, freshness=freshness):
+            st.subheader(f"This year by template and month, {months.year_label}", anchor=False)
+            if months.table.empty:
+                st.markdown("No template was used this financial year.")
+            else:
+                numbers = {
+                    column: st.column_config.NumberColumn(format="localized")
+                    for column in months.table.columns[2:]
+                }
+                table_with_csv(
+                    months.table,
+                    {
+                        "Template": st.column_config.TextColumn("Template", width=240),
+                        "Channel": st.column_config.TextColumn("Channel"),
+                        **numbers,
+                    },
+                    months.table,
+                    f"notify-{page.service_id}-templates-{months.financial_year}-by-month.csv",
+                    "Download this year by template as CSV",
+                )
             caption_freshness(freshness)
 
 
@@ -176,7 +331,7 @@ def _allowance_by_month(
                     "Fragments sent each month (bars), the running total (orange line) and the "
                     "allowance (red dashed line); the months are also a table below the chart."
                 )
-                st.altair_chart(charts.allowance_by_month(months), width="stretch")
+                chart_specs.draw(charts.allowance_by_month, months, width="stretch")
                 st.caption(months.pace_note())
                 with st.expander("The allowance month by month as a table"):
                     st.table(_months_table(months.sent))
@@ -195,9 +350,26 @@ def _year_by_month(page: ServicePage) -> None:
                 "dashed outline, failed with a dotted outline. The table below gives the figures."
             )
             for column, (label, monthly) in zip(st.columns(3), year.channels(), strict=True):
-                column.altair_chart(charts.monthly_counts(monthly, label), width="stretch")
-            st.dataframe(year.table, hide_index=True)
+                chart_specs.draw(
+                    charts.monthly_counts, monthly, label, where=column, width="stretch"
+                )
+            st.dataframe(
+                year.table,
+                hide_index=True,
+                column_config=count_columns_of(year.table, width=MONTH_TABLE_COUNT_WIDTH),
+            )
+            if not year.causes.empty:
+                with st.expander("This year's failures by cause, and who can act on each"):
+                    _causes_table(year.causes)
             caption_freshness(freshness)
+
+
+#: Done, not done, and kept where the dashboard does not read (the admin's own page).
+CHECKLIST_MARKS = {
+    True: ":material/check_circle: Completed:",
+    False: ":material/radio_button_unchecked: Incomplete:",
+    None: ":material/help: Not read here:",
+}
 
 
 def _checklist(page: ServicePage, summary: ServiceSummary) -> None:
@@ -209,10 +381,7 @@ def _checklist(page: ServicePage, summary: ServiceSummary) -> None:
             st.error(plain(message))
         case Ready(value=items, freshness=freshness):
             for item in items:
-                mark = (
-                    ":material/check_circle:" if item.done else ":material/radio_button_unchecked:"
-                )
-                st.markdown(f"{mark} **{item.label}** — {plain(item.detail)}")
+                st.markdown(f"{CHECKLIST_MARKS[item.done]} **{item.label}** — {plain(item.detail)}")
             caption_freshness(freshness)
 
 
@@ -242,12 +411,18 @@ def render() -> None:
     for note in page.window.notes:
         st.warning(plain(note))
     st.header(plain(summary.name), anchor=False)
+    st.markdown(f"**{plain(summary.lead)}**")
     caption_freshness(page.service.freshness)
     _counts(page)
+    _comparison(page)
+    trend_slot = st.empty()
     _limits(page, summary)
+    _templates(page)
     months = _allowance(page)
     _year_by_month(page)
+    _template_months(page)
     _checklist(page, summary)
+    _day_by_day(trend_slot, context, page)
     if months is not None:
         slot, allowance = months
         _allowance_by_month(slot, context, page.service_id, allowance)

@@ -6,9 +6,9 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from pandas.io.formats.style import Styler
 
 from dashboard.app_pages.plain_text import plain
+from dashboard.app_pages.tables import ROW_HEIGHT, table_height
 from dashboard.domain import access
 from dashboard.domain.csv_cells import csv_bytes
 from dashboard.domain.excluded import Excluded, exclusion_note
@@ -92,8 +92,13 @@ def days_in_sidebar(key: str, maximum: int, days: int, help: str) -> None:
 
 
 def caption_freshness(freshness: Freshness | None) -> None:
+    """One short line per section; how long it took and how many answers it read on hover."""
     if freshness is not None and freshness.lookups:
-        st.caption(f"{freshness.summary} · {freshness.milliseconds:,.0f} ms")
+        answers = "1 answer" if freshness.lookups == 1 else f"{freshness.lookups:,} answers"
+        st.caption(
+            freshness.summary,
+            help=f"{answers} read in {freshness.milliseconds:,.0f} ms",
+        )
 
 
 def show_cache_warning() -> None:
@@ -111,25 +116,42 @@ def percent(fraction: float) -> str:
     return f"{fraction:.1%}"
 
 
+#: How tables' numbers read, formatted by the browser (a pandas Styler would format and colour
+#: every cell on the server on every run, and stops working past pandas' cell limit): whole
+#: numbers with the reader's thousands separator, money in pounds and pence.
+WHOLE = "localized"
+MONEY = "£%.2f"
+
+
+def number_column(label: str, **options: Any) -> Any:
+    """A column of whole numbers, thousands separated (`format=` to read it otherwise)."""
+    return st.column_config.NumberColumn(label, **{"format": WHOLE, **options})
+
+
 def table_with_csv(
-    shown: pd.DataFrame | Styler,
+    shown: pd.DataFrame,
     column_config: Mapping[str, Any],
     data: pd.DataFrame,
     file_name: str,
     button: str,
+    row_height: int = ROW_HEIGHT,
 ) -> None:
     """A table as read on screen, and every row and column of its data as CSV beneath it.
 
     `column_config` gives each shown column its label and width; columns it does not name are
-    not shown (their data is still in the CSV). The CSV is built only when the reader clicks
-    (a callable): until then no file exists under Streamlit's `/media` route, which any
-    client can read without signing in. Its cells are neutralised (`domain/csv_cells.py`);
-    Streamlit's own table download, which writes them raw, is off (`client.disableDataExport`).
+    not shown (their data is still in the CSV). The table is as tall as its rows, up to
+    `tables.MOST_ROWS_SHOWN`, and scrolls beyond.
+    The CSV is built only when the reader clicks (a callable): until then no file exists
+    under Streamlit's `/media` route, which any client can read without signing in. Its cells
+    are neutralised (`domain/csv_cells.py`); Streamlit's own table download, which writes them
+    raw, is off (`client.disableDataExport`).
     """
     st.dataframe(
         shown,
         hide_index=True,
         width="stretch",
+        height=table_height(len(shown.index), row_height),
+        row_height=row_height,
         column_config=column_config,
         column_order=list(column_config),
     )

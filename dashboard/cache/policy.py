@@ -15,8 +15,17 @@ DAY = 24 * HOUR
 DEFAULT_TTLS: Mapping[str, int] = MappingProxyType(
     {
         "service": 7 * DAY,
+        "service-organisation": DAY,
         "services": HOUR,
         "services-detailed": 5 * MINUTE,
+        # Days more than 10 days old no longer change (domain/settling.py): kept a week.
+        "services-detailed-settled": 7 * DAY,
+        # One day's whole list is read into the small daily counts below, not kept.
+        "services-detailed-day": 5 * MINUTE,
+        "window-counts": 5 * MINUTE,
+        "window-counts-settled": 7 * DAY,
+        "daily-counts": 5 * MINUTE,
+        "daily-counts-settled": 30 * DAY,
         "live-services": HOUR,
         "statistics": 5 * MINUTE,
         "statistics-today": MINUTE,
@@ -30,7 +39,7 @@ DEFAULT_TTLS: Mapping[str, int] = MappingProxyType(
         "notifications-monthly-closed-year": 7 * DAY,
         "platform-stats": 5 * MINUTE,
         "platform-stats-closed-year": 7 * DAY,
-        # A range that ended more than 10 days ago, or a past month, in this financial year.
+        # A range that ended more than 10 days ago, in this financial year.
         "platform-stats-settled": 7 * DAY,
         "volumes-by-service": HOUR,
         "volumes-by-service-closed-year": 7 * DAY,
@@ -38,6 +47,11 @@ DEFAULT_TTLS: Mapping[str, int] = MappingProxyType(
         "billing-report": HOUR,
         "billing-report-closed-year": 7 * DAY,
         "billing-report-settled": 7 * DAY,
+        "daily-volumes": 15 * MINUTE,
+        "daily-volumes-settled": 7 * DAY,
+        "template-statistics": 5 * MINUTE,
+        "templates-usage": HOUR,
+        "templates-usage-closed-year": 7 * DAY,
         "organisations": HOUR,
         "organisation-usage": HOUR,
         "templates": 7 * DAY,

@@ -44,8 +44,16 @@ class DaysChoice:
     message: str | None
 
 
+#: What every page that shows longer windows says of the Service page's (one rule, said once).
+SERVICE_PAGE_WINDOW = (
+    "The Service page shows at most as many days as the service keeps its notifications "
+    "(7 unless it chose 3 to 90), so a longer link opens it shortened, saying so."
+)
+
+
 def _the_last(days: int) -> str:
-    return "the last day" if days == 1 else f"the last {days} days"
+    """The window in the words of the page's heading (`window_heading`)."""
+    return "today and the day before" if days == 1 else f"today and the {days} days before"
 
 
 def _days(days: int) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.domain.liveness import LIVE
+from dashboard.domain.table_sort import SortChoice
 
 #: Columns that need today's counts, and those that need the window's.
 LIMIT_COLUMNS: tuple[str, ...] = (
@@ -18,6 +19,7 @@ LIMIT_COLUMNS: tuple[str, ...] = (
     "daily_limit",
     "limit_used",
     "limit_level",
+    "limit_state",
     "email_today",
     "sms_today",
     "letter_today",
@@ -32,7 +34,24 @@ WINDOW_COLUMNS: tuple[str, ...] = (
     "sms_requested",
     "letter_requested",
 )
+#: Columns that need the window before (and the earlier ones, for the unusual rule).
+EARLIER_COLUMNS: tuple[str, ...] = (
+    "previous_requested",
+    "previous_failed",
+    "previous_failure_rate",
+    "requested_change",
+    "failure_unusual",
+    "unusual_channels",
+)
 ANY_STATUS = "All"
+#: How the All services table can be sorted; the first is the page's usual order.
+SORTS: tuple[SortChoice, ...] = (
+    SortChoice("limit", "Nearest a daily limit today", "limit_used"),
+    SortChoice("sent-today", "Most sent today", "sent_today"),
+    SortChoice("requested", "Most requested in the window", "requested"),
+    SortChoice("failure-rate", "Highest failure rate in the window", "failure_rate"),
+    SortChoice("name", "Name, A to Z", "name", descending=False),
+)
 
 
 @dataclass(frozen=True)
@@ -43,13 +62,15 @@ class ServiceFilter:
     status: str = ANY_STATUS
     near_limit_only: bool = False
     search: str = ""
+    unusual_only: bool = False
 
 
 def filter_services(table: pd.DataFrame, chosen: ServiceFilter) -> pd.DataFrame:
     """The rows the filter keeps, in the table's order; a new frame.
 
     "Near a limit" keeps services at 80 % of their tightest daily limit or more, and needs
-    today's counts: without them it keeps nothing rather than everything.
+    today's counts; "failure rate unusual" needs the earlier windows: without what they need
+    they keep nothing rather than everything.
     """
     mask = pd.Series(True, index=table.index)
     if chosen.sectors:
@@ -61,9 +82,17 @@ def filter_services(table: pd.DataFrame, chosen: ServiceFilter) -> pd.DataFrame:
             mask &= table["limit_level"].isin(("warning", "error"))
         else:
             mask &= False
+    if chosen.unusual_only:
+        if "failure_unusual" in table:
+            mask &= table["failure_unusual"]
+        else:
+            mask &= False
     search = chosen.search.strip()
     if search:
-        mask &= table["name"].str.contains(search, case=False, regex=False)
+        found = table["name"].str.contains(search, case=False, regex=False)
+        if "service_id" in table:
+            found |= table["service_id"].str.lower() == search.lower()
+        mask &= found
     return table[mask]
 
 
@@ -87,3 +116,12 @@ def nearest_daily_limits(table: pd.DataFrame, count: int) -> pd.DataFrame:
 def biggest_senders(table: pd.DataFrame, count: int) -> pd.DataFrame:
     """The services that asked to send the most messages in the window, most first."""
     return table.sort_values("requested", ascending=False, kind="stable").head(count)
+
+
+def unusual_failures(table: pd.DataFrame, count: int) -> pd.DataFrame:
+    """Services with a failure rate the unusual rule flags, most messages first (none when
+    the earlier windows were not read)."""
+    if "failure_unusual" not in table:
+        return table.head(0)
+    flagged = table[table["failure_unusual"]]
+    return flagged.sort_values("requested", ascending=False, kind="stable").head(count)

@@ -3,20 +3,25 @@
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 import pandas as pd
 
-from dashboard.domain.daily_limits import LimitUsage, daily_limit_usage
+from dashboard.domain.comparison import change_words, earlier_windows, span_words
+from dashboard.domain.daily_limits import LEVEL_WORDS, LimitUsage, daily_limit_usage
 from dashboard.domain.excluded import Excluded
 from dashboard.domain.links import service_page_link
 from dashboard.domain.liveness import service_status
 from dashboard.domain.sectors import normalise_organisation_type, sector_name
-from dashboard.domain.service_table import LIMIT_COLUMNS, WINDOW_COLUMNS
-from dashboard.domain.statistics import CHANNELS, totals
+from dashboard.domain.service_table import EARLIER_COLUMNS, LIMIT_COLUMNS, WINDOW_COLUMNS
+from dashboard.domain.statistics import CHANNEL_LABELS, CHANNELS, totals
+from dashboard.domain.unusual_failures import WindowCounts, is_unusual
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.errors import describe_error
+from dashboard.loaders.output_memo import OUTPUTS
 from dashboard.loaders.sections import Failed, Ready, Section, merged_freshness
+from dashboard.loaders.window_counts import NOTHING, Packed, window_counts
 from dashboard.notify_client import NotifyClients
 from dashboard.notify_client.calls import Outcome
 from dashboard.notify_client.schemas.services import (
@@ -33,12 +38,16 @@ SERVICE_COLUMNS: tuple[str, ...] = (
     "organisation_type",
     "status",
 )
-COLUMNS: tuple[str, ...] = (*SERVICE_COLUMNS, *LIMIT_COLUMNS, *WINDOW_COLUMNS)
+COLUMNS: tuple[str, ...] = (*SERVICE_COLUMNS, *LIMIT_COLUMNS, *WINDOW_COLUMNS, *EARLIER_COLUMNS)
+
+#: The earlier windows of the same length read for the comparison and the unusual rule.
+EARLIER = tuple(f"earlier-{number}" for number in range(4))
 
 #: Each optional call, and what the page is without when it fails.
 PARTS = {
     "today": "Today's use of the daily limits is not shown: ",
     "window": "Counts for the window are not shown: ",
+    EARLIER[0]: "The window before is not shown: ",
 }
 WHICH_COUNTS = {"today": "today", "window": "the window"}
 
@@ -54,6 +63,11 @@ class AllServices:
     excluded: tuple[Excluded, ...] = ()
     missing: tuple[str, ...] = ()
 
+    @property
+    def previous_words(self) -> str:
+        """The window before, e.g. "13 to 19 November"."""
+        return span_words(*earlier_windows(self.start, self.end, 1)[0])
+
 
 def window_start(days: int, today: date) -> date:
     """The first day of a window of today and `days` days before it."""
@@ -66,11 +80,14 @@ def all_services_calls(
     """The three calls by name; another loader may run them with its own (the Overview)."""
     services = clients.services
     start = window_start(days, today)
-    return {
+    calls: dict[str, Callable[[], Any]] = {
         "services": services.get_services,
         "window": lambda: services.get_services_detailed(start, today),
         "today": lambda: services.get_services_detailed(today, today),
     }
+    for name, (first, last) in zip(EARLIER, earlier_windows(start, today), strict=True):
+        calls[name] = partial(window_counts, clients, first, last, today)
+    return calls
 
 
 def tightest_limit(usages: list[LimitUsage]) -> LimitUsage:
@@ -89,6 +106,7 @@ def _limit_columns(service: Service, today: Statistics) -> dict[str, object]:
         "daily_limit": tightest.limit,
         "limit_used": tightest.fraction,
         "limit_level": tightest.level,
+        "limit_state": LEVEL_WORDS[tightest.level],
         **{f"{channel}_today": getattr(today, channel).requested for channel in CHANNELS},
     }
 
@@ -102,11 +120,41 @@ def _window_columns(window: Statistics) -> dict[str, object]:
     }
 
 
+def _earlier_columns(window: Statistics, earlier: list[Packed], span: str) -> dict[str, object]:
+    """The window before's totals, the change in words, and the channels whose failure rate
+    the unusual rule flags against the earlier windows (nine numbers each: requested,
+    delivered and failed by channel)."""
+    now = totals(window)
+    before_requested = sum(earlier[0][0::3])
+    before_failed = sum(earlier[0][2::3])
+    flagged = []
+    for index, channel in enumerate(CHANNELS):
+        counts = getattr(window, channel)
+        earlier_windows_counts = [
+            WindowCounts(packed[3 * index], packed[3 * index + 2]) for packed in earlier
+        ]
+        if is_unusual(WindowCounts(counts.requested, counts.failed), earlier_windows_counts):
+            flagged.append(CHANNEL_LABELS[channel])
+    return {
+        "previous_requested": before_requested,
+        "previous_failed": before_failed,
+        "previous_failure_rate": before_failed / before_requested if before_requested else 0.0,
+        "requested_change": change_words(now["requested"], before_requested, span),
+        "failure_unusual": bool(flagged),
+        "unusual_channels": ", ".join(flagged),
+    }
+
+
 def service_row(
-    service: Service, days: int, window: Statistics | None, today: Statistics | None
+    service: Service,
+    days: int,
+    window: Statistics | None,
+    today: Statistics | None,
+    earlier: list[Packed] | None = None,
+    span: str = "",
 ) -> dict[str, object]:
-    """One service's line; without today's counts or the window's, their columns are absent
-    (blank in a table of other services' rows)."""
+    """One service's line; without today's counts, the window's or the window before, their
+    columns are absent (blank in a table of other services' rows)."""
     organisation_type = normalise_organisation_type(service.organisation_type)
     row: dict[str, object] = {
         "service_id": service.id,
@@ -120,6 +168,8 @@ def service_row(
         row |= _limit_columns(service, today)
     if window is not None:
         row |= _window_columns(window)
+        if earlier:
+            row |= _earlier_columns(window, earlier, span)
     return row
 
 
@@ -129,11 +179,23 @@ def _counts_by_id(outcome: Outcome) -> dict[str, Statistics] | None:
     return {row.id: row.statistics for row in outcome.value}
 
 
+def _earlier_read(outcomes: Mapping[str, Outcome]) -> list[dict[str, Packed]]:
+    """The earlier windows' counts by service id, nearest first, up to the first not read (the
+    calls are optional: a caller that did not make them gets none)."""
+    read = []
+    for name in EARLIER:
+        outcome = outcomes.get(name)
+        if outcome is None or outcome.error is not None:
+            break
+        read.append(outcome.value)
+    return read
+
+
 def _unplaced(outcomes: Mapping[str, Outcome], known: set[str]) -> tuple[Excluded, ...]:
     """Services with counts that the services list does not have, once each."""
     found: dict[str, DetailedService] = {}
-    for name in PARTS:
-        if outcomes[name].error is None:
+    for name in ("today", "window"):
+        if name in outcomes and outcomes[name].error is None:
             for row in outcomes[name].value:
                 if row.id not in known:
                     found.setdefault(row.id, row)
@@ -172,49 +234,72 @@ def all_services_from(
 ) -> Section[AllServices]:
     """The section from the three calls: failed without the services list; without today's
     or the window's counts, ready without their columns and saying so."""
-    freshness = merged_freshness([outcomes[name] for name in ("services", *PARTS)])
+    freshness = merged_freshness(
+        [
+            outcomes[name]
+            for name in dict.fromkeys(("services", *PARTS, *EARLIER))
+            if name in outcomes
+        ]
+    )
     if outcomes["services"].error is not None:
         return Failed(describe_error(outcomes["services"].error, api_label), freshness)
+    names = [name for name in dict.fromkeys(("services", *PARTS, *EARLIER)) if name in outcomes]
+    value = OUTPUTS.build(
+        ("all-services", days, today, api_label),
+        [part for name in names for part in (outcomes[name].value, outcomes[name].error)],
+        lambda: _all_services(outcomes, days, today, api_label),
+    )
+    return Ready(value, freshness)
+
+
+def _all_services(
+    outcomes: Mapping[str, Outcome], days: int, today: date, api_label: str
+) -> AllServices:
+    """The table and what it leaves out, from answers that include the services list."""
     services: list[Service] = outcomes["services"].value
-    counts = {name: _counts_by_id(outcomes[name]) for name in PARTS}
+    counts = {name: _counts_by_id(outcomes[name]) for name in ("today", "window")}
+    earlier = _earlier_read(outcomes)
+    start = window_start(days, today)
+    span = span_words(*earlier_windows(start, today, 1)[0])
     rows = [
         service_row(
             service,
             days,
             None if counts["window"] is None else counts["window"].get(service.id),
             None if counts["today"] is None else counts["today"].get(service.id),
+            [window.get(service.id, NOTHING) for window in earlier],
+            span,
         )
         for service in services
     ]
+    has_earlier = bool(earlier) and counts["window"] is not None
     columns = [
         column
         for column in COLUMNS
         if (column not in LIMIT_COLUMNS or counts["today"] is not None)
         and (column not in WINDOW_COLUMNS or counts["window"] is not None)
+        and (column not in EARLIER_COLUMNS or has_earlier)
     ]
     table = pd.DataFrame(rows, columns=columns)
     order = "limit_used" if "limit_used" in table else "requested" if "requested" in table else None
     if order is not None:
         table = table.sort_values(order, ascending=False, kind="stable")
-    errors = {name: outcomes[name].error for name in PARTS}
+    errors = {name: outcomes[name].error if name in outcomes else None for name in PARTS}
     missing = tuple(
         lead + describe_error(error, api_label)
         for (name, lead), error in zip(PARTS.items(), errors.values(), strict=True)
         if error is not None
     )
-    return Ready(
-        AllServices(
-            table.reset_index(drop=True),
-            days,
-            window_start(days, today),
-            today,
-            excluded=(
-                *_unplaced(outcomes, {service.id for service in services}),
-                *_uncounted(services, counts),
-            ),
-            missing=missing,
+    return AllServices(
+        table.reset_index(drop=True),
+        days,
+        window_start(days, today),
+        today,
+        excluded=(
+            *_unplaced(outcomes, {service.id for service in services}),
+            *_uncounted(services, counts),
         ),
-        freshness,
+        missing=missing,
     )
 
 

@@ -19,6 +19,7 @@ from dashboard.domain.allowance_table import (
 from dashboard.domain.financial_year import london_today
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.errors import describe_error
+from dashboard.loaders.output_memo import OUTPUTS
 from dashboard.loaders.sections import Failed, Ready, Section, merged_freshness
 from dashboard.notify_client import NotifyClients
 from dashboard.notify_client.calls import Outcome
@@ -68,13 +69,19 @@ def allowances_from(
             "Chargeable fragments and cost are not shown: "
             + describe_error(charges.error, api_label),
         )
-    tables = allowance_tables(
-        year,
-        outcomes["services"].value,
-        outcomes["allowances"].value,
-        outcomes["volumes"].value,
-        charges.value if charges.error is None else None,
-        today,
+    answers = [outcomes[name].value for name in REQUIRED_CALLS]
+    charged = charges.value if charges.error is None else None
+    tables = OUTPUTS.build(
+        ("allowances", year, today),
+        [*answers, charged],
+        lambda: allowance_tables(
+            year,
+            outcomes["services"].value,
+            outcomes["allowances"].value,
+            outcomes["volumes"].value,
+            charged,
+            today,
+        ),
     )
     return Ready(Allowances(tables, missing), freshness)
 

@@ -17,19 +17,29 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from contextvars import copy_context
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from functools import partial
 
 import pandas as pd
 from notifications_python_client.errors import APIError
 
 from dashboard.cache.request_cache import CacheRequest
 from dashboard.domain.allowance_usage import AllowanceTotals, yearly_allowance_totals
+from dashboard.domain.comparison import (
+    ChannelComparison,
+    compare_channels,
+    comparison_table,
+    earlier_windows,
+    span_words,
+    unused_channels_line,
+)
 from dashboard.domain.daily_limits import (
     daily_limit_usage,
     limit_text,
     limit_warning,
     trial_notice,
 )
+from dashboard.domain.failure_causes import causes_by_channel, statuses_over_months
 from dashboard.domain.financial_year import (
     FIRST_FINANCIAL_YEAR,
     current_financial_year,
@@ -38,6 +48,7 @@ from dashboard.domain.financial_year import (
     london_today,
 )
 from dashboard.domain.go_live import ChecklistItem, go_live_checklist, is_trial_mode
+from dashboard.domain.liveness import service_status
 from dashboard.domain.retention import (
     LONGEST_RETENTION_DAYS,
     DaysChoice,
@@ -50,6 +61,7 @@ from dashboard.domain.sectors import (
     normalise_organisation_type,
     sector_name,
 )
+from dashboard.domain.settling import settling_note
 from dashboard.domain.statistics import (
     CHANNEL_LABELS,
     CHANNELS,
@@ -58,21 +70,36 @@ from dashboard.domain.statistics import (
     statistics_frame,
     tidy_statistics,
 )
+from dashboard.domain.template_use import (
+    statuses_by_channel,
+    template_days,
+    template_months_table,
+    template_table,
+    templates_note,
+)
+from dashboard.domain.unusual_failures import UNUSUAL_MEANING
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.errors import InvalidServiceId, describe_error, parse_service_id
-from dashboard.loaders.sections import Failed, Section, merged_freshness, section_of
+from dashboard.loaders.sections import Failed, Ready, Section, merged_freshness, section_of
+from dashboard.loaders.window_counts import NOTHING, Packed, statistics_of, window_counts
 from dashboard.notify_client import NotifyClients
 from dashboard.notify_client.calls import Outcome
 from dashboard.notify_client.schemas.base import AnswerSchema, Text
 from dashboard.notify_client.schemas.billing import FreeAllowance, UsageRow
 from dashboard.notify_client.schemas.services import (
+    ChannelCounts,
     NotificationsByChannel,
     ReplyToAddress,
     RetentionRow,
     Service,
+    ServiceOrganisation,
     Statistics,
 )
-from dashboard.notify_client.schemas.templates import TemplateSummary
+from dashboard.notify_client.schemas.templates import (
+    TemplateStatistic,
+    TemplateSummary,
+    TemplateUsage,
+)
 from dashboard.notify_client.services import SERVICE_NAMES_KEY
 
 
@@ -85,11 +112,20 @@ class NotAServiceId:
 
 @dataclass(frozen=True)
 class ServiceSummary:
-    """The service itself; `trial_notice` says what trial mode allows (None once live)."""
+    """The service itself, as the page's first line says it: its status (live, trial, …), its
+    organisation and sector; `trial_notice` says what trial mode allows (None once live)."""
 
     name: str
     trial_mode: bool
     trial_notice: str | None
+    status: str = ""
+    organisation: str = ""
+    sector: str = ""
+
+    @property
+    def lead(self) -> str:
+        """E.g. "Live · HM Revenue & Customs · Central government"."""
+        return " · ".join(part for part in (self.status, self.organisation, self.sector) if part)
 
 
 @dataclass(frozen=True)
@@ -144,6 +180,7 @@ class YearByMonth:
     year_label: str
     monthly: pd.DataFrame
     table: pd.DataFrame
+    causes: pd.DataFrame
 
     def channels(self) -> list[tuple[str, pd.DataFrame]]:
         """Each channel's label and months, in `CHANNELS` order: one chart each."""
@@ -153,6 +190,44 @@ class YearByMonth:
         ]
 
 
+@dataclass(frozen=True, eq=False)
+class Comparison:
+    """The window beside the window of the same length before it (`previous_words`), each
+    channel judged by the unusual-failure rule against up to four earlier windows."""
+
+    previous_words: str
+    items: tuple[ChannelComparison, ...]
+    table: pd.DataFrame
+    unused: str | None
+    settling: str | None
+    earlier_read: int
+    meaning: str = UNUSUAL_MEANING
+
+    def unusual(self) -> list[ChannelComparison]:
+        """The channels whose failure rate the rule calls unusual."""
+        return [item for item in self.items if item.verdict.unusual]
+
+
+@dataclass(frozen=True, eq=False)
+class Templates:
+    """Each template used over today and up to 7 days before, and their failures by cause."""
+
+    days: int
+    heading: str
+    note: str | None
+    table: pd.DataFrame
+    causes: pd.DataFrame
+
+
+@dataclass(frozen=True, eq=False)
+class TemplateMonths:
+    """This financial year's use of each template, month by month."""
+
+    financial_year: int
+    year_label: str
+    table: pd.DataFrame
+
+
 @dataclass(frozen=True)
 class LaterParts:
     """The parts read after the counts and limits: they need calls the counts do not."""
@@ -160,6 +235,9 @@ class LaterParts:
     allowance: Section[Allowance]
     year_by_month: Section[YearByMonth]
     checklist: Section[tuple[ChecklistItem, ...]]
+    comparison: Section[Comparison]
+    templates: Section[Templates]
+    template_months: Section[TemplateMonths]
 
 
 @dataclass(frozen=True)
@@ -190,6 +268,18 @@ class ServicePage:
     def checklist(self) -> Section[tuple[ChecklistItem, ...]]:
         return self.later.result().checklist
 
+    @property
+    def comparison(self) -> Section[Comparison]:
+        return self.later.result().comparison
+
+    @property
+    def templates(self) -> Section[Templates]:
+        return self.later.result().templates
+
+    @property
+    def template_months(self) -> Section[TemplateMonths]:
+        return self.later.result().template_months
+
     def failures(self) -> tuple[str, ...]:
         """The message of every part that failed, for callers that draw no page (tools, tests)."""
         sections = (
@@ -199,6 +289,9 @@ class ServicePage:
             self.allowance,
             self.year_by_month,
             self.checklist,
+            self.comparison,
+            self.templates,
+            self.template_months,
         )
         return tuple(section.message for section in sections if isinstance(section, Failed))
 
@@ -221,15 +314,35 @@ def _window(
     return Window(days, window_heading(days.days, today), tuple(notes)), counts
 
 
-def _service_section(read: Outcome, service_id: str, api_label: str) -> Section[ServiceSummary]:
+def _organisation_words(read: Outcome, api_label: str) -> str:
+    """The organisation's name, "No organisation", or why it could not be read."""
+    if read.error is not None:
+        return "Organisation not read: " + describe_error(read.error, api_label)
+    organisation: ServiceOrganisation | None = read.value
+    return "No organisation" if organisation is None else organisation.name
+
+
+def _service_section(
+    read: Outcome, organisation: Outcome, service_id: str, api_label: str
+) -> Section[ServiceSummary]:
     if isinstance(read.error, APIError) and read.error.status_code == 404:
         return Failed(f"There is no service with id {service_id}.", merged_freshness([read]))
 
     def summary(service: Service) -> ServiceSummary:
         notice = trial_notice(service) if is_trial_mode(service) else None
-        return ServiceSummary(service.name, is_trial_mode(service), notice)
+        return ServiceSummary(
+            service.name,
+            is_trial_mode(service),
+            notice,
+            status=service_status(service),
+            organisation=_organisation_words(organisation, api_label),
+            sector=sector_name(normalise_organisation_type(service.organisation_type)),
+        )
 
-    return section_of([read], summary, api_label)
+    section = section_of([read], summary, api_label)
+    if isinstance(section, Ready):  # one freshness for the heading: both calls
+        return Ready(section.value, merged_freshness([read, organisation]))
+    return section
 
 
 def _counts(statistics: Statistics) -> WindowCounts:
@@ -261,7 +374,8 @@ def _year_by_month(year: int) -> Callable[[dict[str, NotificationsByChannel]], Y
     def build(months: dict[str, NotificationsByChannel]) -> YearByMonth:
         monthly = monthly_statistics_frame(months)
         table = monthly_statistics_table(monthly)
-        return YearByMonth(year, financial_year_label(year), monthly, table)
+        causes = causes_by_channel(statuses_over_months(months))
+        return YearByMonth(year, financial_year_label(year), monthly, table, causes)
 
     return build
 
@@ -303,6 +417,7 @@ def load_service_page(
             "retention": lambda: services.get_data_retention(service_id),
             "statistics": lambda: services.get_service_statistics(service_id, guess.days),
             "today": lambda: services.get_service_statistics_today(service_id),
+            "organisation": lambda: services.get_service_organisation(service_id),
         }
     )
     retention = read["retention"]
@@ -318,12 +433,17 @@ def load_service_page(
     service = read["service"]
     return ServicePage(
         service_id=service_id,
-        service=_service_section(service, service_id, label),
+        service=_service_section(service, read["organisation"], service_id, label),
         window=window,
         counts=section_of([counts], _counts, label),
         limits=section_of([service, read["today"]], _limit_bars, label),
         later=_in_own_thread(
-            _read_later_parts, context, service_id, service, financial_year_of(today)
+            _read_later_parts,
+            context,
+            service_id,
+            service,
+            financial_year_of(today),
+            WindowRead(days.days, today, counts),
         ),
     )
 
@@ -345,27 +465,135 @@ def _in_own_thread(work: Callable[..., LaterParts], *arguments: object) -> "Futu
     return future
 
 
+@dataclass(frozen=True)
+class WindowRead:
+    """The window the counts were read for, and their outcome: the comparison needs both."""
+
+    days: int
+    today: date
+    counts: Outcome
+
+    @property
+    def start(self) -> date:
+        return window_start(self.days, self.today)
+
+
+def window_start(days: int, today: date) -> date:
+    """The first day of today and `days` days before it."""
+    return today - timedelta(days=days)
+
+
+# What a service missing from a detailed list sent: nothing.
+_NOTHING = ChannelCounts(requested=0, delivered=0, failed=0)
+_NO_MESSAGES = Statistics(email=_NOTHING, sms=_NOTHING, letter=_NOTHING)
+
+
+def _service_counts(counts: dict[str, Packed], service_id: str) -> Statistics:
+    return statistics_of(counts.get(service_id, NOTHING))
+
+
+def _comparison(
+    window: WindowRead, earlier: list[Outcome], service_id: str, api_label: str
+) -> Section[Comparison]:
+    """The window beside the one before; the rule judges it against the earlier windows read
+    (nearest first, up to the first that failed). Without the window before, it fails."""
+    spans = earlier_windows(window.start, window.today)
+    freshness = merged_freshness([window.counts, *earlier])
+    for outcome in (window.counts, earlier[0]):
+        if outcome.error is not None:
+            return Failed(describe_error(outcome.error, api_label), freshness)
+    read = []
+    for outcome in earlier:
+        if outcome.error is not None:
+            break
+        read.append(_service_counts(outcome.value, service_id))
+    items = tuple(compare_channels(window.counts.value, read, spans[0]))
+    return Ready(
+        Comparison(
+            previous_words=span_words(*spans[0]),
+            items=items,
+            table=comparison_table(items),
+            unused=unused_channels_line(items),
+            settling=settling_note(window.start, window.today, window.today),
+            earlier_read=len(read),
+        ),
+        freshness,
+    )
+
+
+def _templates(window: WindowRead) -> Callable[[list[TemplateStatistic]], Templates]:
+    def build(rows: list[TemplateStatistic]) -> Templates:
+        days = template_days(window.days)
+        return Templates(
+            days=days,
+            heading=window_heading(days, window.today),
+            note=templates_note(window.days),
+            table=template_table(rows),
+            causes=causes_by_channel(statuses_by_channel(rows)),
+        )
+
+    return build
+
+
+def _template_months(year: int) -> Callable[[TemplateUsage], TemplateMonths]:
+    def build(usage: TemplateUsage) -> TemplateMonths:
+        return TemplateMonths(
+            year, financial_year_label(year), template_months_table(usage.stats, year)
+        )
+
+    return build
+
+
+def _needs_checklist(service: Outcome) -> bool:
+    """The checklist's calls are made only for a service in trial mode (or one not yet read,
+    whose section fails with the service's message anyway)."""
+    return service.error is not None or is_trial_mode(service.value)
+
+
 def _read_later_parts(
-    context: LoaderContext, service_id: str, service: Outcome, year: int
+    context: LoaderContext,
+    service_id: str,
+    service: Outcome,
+    year: int,
+    window: WindowRead,
 ) -> LaterParts:
-    """The allowance, this year by month and the checklist, within what is left of the page's
-    deadline; a part still unread then is its last good copy."""
+    """The allowance, this year by month, the comparison with earlier windows, templates and
+    (for a trial service) the checklist, within what is left of the page's deadline; a part
+    still unread then is its last good copy."""
     services, billing = context.clients.services, context.clients.billing
     templates = context.clients.templates
-    read = context.gather(
-        {
-            "allowance": lambda: billing.get_free_sms_fragment_limit(service_id, year),
-            "yearly": lambda: billing.get_yearly_usage(service_id, year),
-            "months": lambda: services.get_notifications_monthly(service_id, year),
-            "templates": lambda: templates.get_templates(service_id),
-            "reply_to": lambda: services.get_reply_to_email_addresses(service_id),
-        }
-    )
+    spans = earlier_windows(window.start, window.today)
+    calls: dict[str, Callable[[], object]] = {
+        "allowance": lambda: billing.get_free_sms_fragment_limit(service_id, year),
+        "yearly": lambda: billing.get_yearly_usage(service_id, year),
+        "months": lambda: services.get_notifications_monthly(service_id, year),
+        "template_statistics": lambda: templates.get_template_statistics(
+            service_id, template_days(window.days)
+        ),
+        "template_months": lambda: templates.get_templates_usage_monthly(service_id, year),
+    }
+    for number, (start, end) in enumerate(spans):
+        calls[f"earlier-{number}"] = partial(
+            window_counts, context.clients, start, end, window.today
+        )
+    checklist = _needs_checklist(service)
+    if checklist:
+        calls["templates"] = lambda: templates.get_templates(service_id)
+        calls["reply_to"] = lambda: services.get_reply_to_email_addresses(service_id)
+    read = context.gather(calls)
     label = context.api_label
+    earlier = [read[f"earlier-{number}"] for number in range(len(spans))]
     return LaterParts(
         allowance=section_of([service, read["allowance"], read["yearly"]], _allowance(year), label),
         year_by_month=section_of([read["months"]], _year_by_month(year), label),
-        checklist=section_of([service, read["templates"], read["reply_to"]], _checklist, label),
+        checklist=(
+            section_of([service, read["templates"], read["reply_to"]], _checklist, label)
+            if checklist
+            else Ready((), merged_freshness([service]))
+        ),
+        comparison=_comparison(window, earlier, service_id, label),
+        templates=section_of([read["template_statistics"]], _templates(window), label),
+        template_months=section_of([read["template_months"]], _template_months(year), label),
     )
 
 
@@ -377,6 +605,7 @@ def key_values(now: datetime | None = None) -> dict[str, range]:
     years = range(FIRST_FINANCIAL_YEAR, current_financial_year(now) + 2)
     return {
         "limit_days": range(1, LONGEST_RETENTION_DAYS + 1),
+        "whole_days": range(1, LONGEST_RETENTION_DAYS + 1),
         "year": years,
         "financial_year": years,
     }

@@ -9,13 +9,15 @@ from datetime import date
 
 from dashboard.cache.decorators import cached
 from dashboard.domain.financial_year import financial_year_of, london_today
-from dashboard.domain.settled_periods import is_settled
+from dashboard.domain.settling import is_settled
 from dashboard.notify_client.base import NotifyAdminClient
 from dashboard.notify_client.schemas.platform import (
     BILLING_REPORT,
+    DAILY_VOLUMES,
     PLATFORM_STATS,
     VOLUMES_BY_SERVICE,
     BillingReportRow,
+    DailyVolumes,
     PlatformStats,
     ServiceVolumes,
 )
@@ -23,13 +25,22 @@ from dashboard.notify_client.schemas.platform import (
 
 def _by_period(kind: str) -> Callable[[date, date], str]:
     """The kind of a range's answer: a range in a financial year that has ended, or otherwise
-    settled (see `settled_periods`), is kept far longer than one that can still change."""
+    settled (see `domain/settling.py`), is kept far longer than one that can still change."""
 
     def choose(start_date: date, end_date: date) -> str:
         today = london_today()
         if financial_year_of(end_date) < financial_year_of(today):
             return f"{kind}-closed-year"
         return f"{kind}-settled" if is_settled(end_date, today) else kind
+
+    return choose
+
+
+def settled_or_not(kind: str) -> Callable[..., str]:
+    """The kind of a range's answer: a range whose days have all settled is kept far longer."""
+
+    def choose(start_date: date, end_date: date, **_others: object) -> str:
+        return f"{kind}-settled" if is_settled(end_date, london_today()) else kind
 
     return choose
 
@@ -76,3 +87,13 @@ class PlatformStatsAPIClient(NotifyAdminClient):
         return self.get(
             "/platform-stats/data-for-billing-report", params=_dates(start_date, end_date)
         )
+
+    @cached(
+        "platform-daily-volumes-{start_date}-{end_date}",
+        kind=settled_or_not("daily-volumes"),
+        kinds=("daily-volumes", "daily-volumes-settled"),
+        validate=DAILY_VOLUMES,
+    )
+    def get_daily_volumes(self, start_date: date, end_date: date) -> list[DailyVolumes]:
+        """The platform's billable notifications day by day: one small call for a month."""
+        return self.get("/platform-stats/daily-volumes-report", params=_dates(start_date, end_date))

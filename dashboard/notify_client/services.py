@@ -7,6 +7,7 @@ from dashboard.cache.decorators import cached, invalidates, register_key_format
 from dashboard.cache.request_cache import InvalidAnswer
 from dashboard.domain.financial_year import current_financial_year
 from dashboard.notify_client.base import NotifyAdminClient
+from dashboard.notify_client.platform import settled_or_not
 from dashboard.notify_client.schemas.services import (
     DATA_RETENTION,
     DETAILED_SERVICES,
@@ -14,6 +15,7 @@ from dashboard.notify_client.schemas.services import (
     NOTIFICATIONS_MONTHLY,
     REPLY_TO_ADDRESSES,
     SERVICE,
+    SERVICE_ORGANISATION,
     SERVICES,
     STATISTICS,
     DetailedService,
@@ -22,6 +24,7 @@ from dashboard.notify_client.schemas.services import (
     ReplyToAddress,
     RetentionRow,
     Service,
+    ServiceOrganisation,
     Statistics,
 )
 
@@ -55,6 +58,17 @@ def _notifications_monthly_kind(service_id: str, year: int) -> str:
     return "notifications-monthly"
 
 
+_settled_or_recent = settled_or_not("services-detailed")
+
+
+def _detailed_kind(start_date: date, end_date: date, **others: object) -> str:
+    """One day's list is read into the small daily counts (`loaders.service_trend`) and not
+    kept whole; a range of settled days is kept far longer than one with recent days."""
+    if start_date == end_date:
+        return "services-detailed-day"
+    return _settled_or_recent(start_date, end_date, **others)
+
+
 class ServiceAPIClient(NotifyAdminClient):
     @cached("services", kind="services", validate=SERVICES)
     def get_services(self) -> list[Service]:
@@ -62,13 +76,15 @@ class ServiceAPIClient(NotifyAdminClient):
 
     @cached(
         "services-detailed-{start_date}-{end_date}-{only_active}",
-        kind="services-detailed",
+        kind=_detailed_kind,
+        kinds=("services-detailed", "services-detailed-settled", "services-detailed-day"),
         validate=DETAILED_SERVICES,
     )
     def get_services_detailed(
         self, start_date: date, end_date: date, only_active: bool = False
     ) -> list[DetailedService]:
-        """Every service with its counts between two dates: one call for the whole platform."""
+        """Every service with its counts between two dates: one call for the whole platform.
+        A range of settled days (`domain.settling`) is kept far longer than one with recent days."""
         params = {
             "detailed": "True",
             "start_date": start_date.isoformat(),
@@ -86,6 +102,16 @@ class ServiceAPIClient(NotifyAdminClient):
     @cached("service-{service_id}", kind="service", validate=SERVICE)
     def get_service(self, service_id: str) -> Service:
         return self.get(f"/service/{service_id}")
+
+    @cached(
+        "service-{service_id}-organisation",
+        kind="service-organisation",
+        validate=SERVICE_ORGANISATION,
+    )
+    def get_service_organisation(self, service_id: str) -> ServiceOrganisation | None:
+        """The service's organisation, for its name (the service has only its id); None when
+        it has none."""
+        return self.get(f"/service/{service_id}/organisation")
 
     @cached("service-{service_id}-statistics-{limit_days}", kind="statistics", validate=STATISTICS)
     def get_service_statistics(self, service_id: str, limit_days: int = 7) -> Statistics:

@@ -6,15 +6,28 @@ updates, which empty `service-{service_id}-template-{template_id}*`, empty these
 """
 
 from dashboard.cache.decorators import cached
+from dashboard.domain.financial_year import current_financial_year
 from dashboard.notify_client.base import NotifyAdminClient
 from dashboard.notify_client.schemas.templates import (
     TEMPLATE,
+    TEMPLATE_STATISTICS,
+    TEMPLATE_USAGE,
     TEMPLATE_VERSIONS,
     TEMPLATES,
     Template,
+    TemplateStatistic,
     TemplateSummary,
+    TemplateUsage,
     TemplateVersion,
 )
+
+#: The most days before today that template-statistics counts (the API refuses more).
+MAX_TEMPLATE_DAYS = 7
+
+
+def _usage_kind(service_id: str, year: int) -> str:
+    """A financial year that has ended is kept far longer than the current one."""
+    return "templates-usage-closed-year" if year < current_financial_year() else "templates-usage"
 
 
 class TemplateAPIClient(NotifyAdminClient):
@@ -45,3 +58,28 @@ class TemplateAPIClient(NotifyAdminClient):
     def get_template_versions(self, service_id: str, template_id: str) -> list[TemplateVersion]:
         """Every version of a template, newest first."""
         return self.get(f"/service/{service_id}/template/{template_id}/versions")
+
+    @cached(
+        "service-{service_id}-template-statistics-{whole_days}",
+        kind="template-statistics",
+        validate=TEMPLATE_STATISTICS,
+    )
+    def get_template_statistics(
+        self, service_id: str, whole_days: int = MAX_TEMPLATE_DAYS
+    ) -> list[TemplateStatistic]:
+        """Today and `whole_days` (0 to 7) days before, by template and status."""
+        return self.get(
+            f"/service/{service_id}/template-statistics", params={"whole_days": whole_days}
+        )
+
+    @cached(
+        "service-{service_id}-templates-usage-monthly-{year}",
+        kind=_usage_kind,
+        kinds=("templates-usage", "templates-usage-closed-year"),
+        validate=TEMPLATE_USAGE,
+    )
+    def get_templates_usage_monthly(self, service_id: str, year: int) -> TemplateUsage:
+        """Each template's notifications by month of the financial year from `year`."""
+        return self.get(
+            f"/service/{service_id}/notifications/templates_usage/monthly", params={"year": year}
+        )

@@ -25,21 +25,23 @@ def frame_with(at, column: str):
 def test_the_first_page_answers_without_choosing_anything(app_environment, live_sandbox):
     clients = api(live_sandbox)
     today = london_today()
-    stats = clients.platform.get_platform_stats(today, today)
+    rows = clients.services.get_services_detailed(today, today)
 
     at = open_page()
 
     assert not at.exception
     assert at.title[0].value == "Overview"
     metrics = {metric.label: metric.value for metric in at.metric}
-    assert metrics["Emails today"] == f"{stats.email.total:,}"
-    assert metrics["Text messages today"] == f"{stats.sms.total:,}"
-    assert metrics["Letters today"] == f"{stats.letter.total:,}"
+    for channel, label in (("email", "Emails"), ("sms", "Text messages"), ("letter", "Letters")):
+        requested = sum(getattr(row.statistics, channel).requested for row in rows)
+        assert metrics[f"{label} requested today"] == f"{requested:,}"
     headings = [heading.value for heading in at.header]
     assert headings == [
         "Today across the platform",
+        "The last 30 days",
         "Nearest their daily limits today",
         "Biggest senders",
+        "Failure rate unusual",
         f"Free text allowances by sector, {current_financial_year()} to "
         f"{current_financial_year() + 1}",
     ]
@@ -49,13 +51,20 @@ def test_each_part_links_to_its_page(app_environment):
     at = open_page()
 
     links = [(link.proto.page, link.proto.label) for link in at.get("page_link")]
-    assert [page for page, _ in links] == ["services", "services", "services", "allowances"]
+    assert [page for page, _ in links] == [
+        "services",
+        "services",
+        "services",
+        "services",
+        "allowances",
+    ]
     assert all(label for _, label in links)
 
 
 def test_the_nearest_and_biggest_are_the_top_of_all_services(app_environment):
     at = open_page()
-    nearest, biggest = at.dataframe[0].value, at.dataframe[1].value
+    # After the last 30 days' table: the nearest, then the biggest.
+    nearest, biggest = at.dataframe[1].value, at.dataframe[2].value
 
     services = open_page("app_pages/all_services.py")
     table = services.dataframe[0].value
@@ -77,10 +86,10 @@ def test_allowance_use_by_sector_leaves_out_the_platforms_service(app_environmen
     assert any("GOV.UK Notify's own service is not counted" in c.value for c in at.caption)
 
 
-def test_cold_the_page_makes_seven_api_calls(app_environment, live_sandbox):
+def test_cold_the_page_makes_twelve_api_calls(app_environment, live_sandbox):
     today = london_today()
     # On 1 April the year so far is the allowance probe's own range: one call fewer.
-    expected = 6 if (today.month, today.day) == (4, 1) else 7
+    expected = 11 if (today.month, today.day) == (4, 1) else 12
     live_sandbox.reset_request_counts()
 
     at = open_page()
@@ -97,3 +106,38 @@ def test_a_link_to_a_service_from_before_still_opens_the_service_page(app_enviro
     assert not at.exception
     assert any(metric.label == "Emails requested" for metric in at.metric)
     assert at.query_params["service_id"] == service_id
+
+
+def test_the_overview_and_all_services_agree_on_today_by_channel(app_environment):
+    """One definition of requested and failed: the Overview's figures by channel today are the
+    sum of All services' rows for today, on one fixed sandbox."""
+    overview = open_page()
+    services = open_page("app_pages/all_services.py")
+
+    metrics = {metric.label: metric.value for metric in overview.metric}
+    table = services.dataframe[0].value
+    for channel, label in (("email", "Emails"), ("sms", "Text messages"), ("letter", "Letters")):
+        assert metrics[f"{label} requested today"] == f"{table[f'{channel}_today'].sum():,}"
+    captions = " ".join(caption.value for caption in overview.caption)
+    assert "sum of every service's row on All services" in captions
+    assert "leaving out validation-failed" in captions
+
+
+def test_the_last_30_days_are_a_chart_with_its_figures_as_a_table(app_environment, live_sandbox):
+    today = london_today()
+
+    at = open_page()
+
+    charts = at.get("vega_lite_chart")
+    assert len(charts) >= 1
+    table = frame_with(at, "Day")
+    assert len(table) == 30 and table["Day"].iloc[0].endswith("(so far)")
+    rows = api(live_sandbox).platform.get_daily_volumes(today, today)
+    assert table["Emails"].iloc[0] == (rows[0].email_totals if rows else 0)
+
+
+def test_the_unusual_list_says_what_unusual_means(app_environment):
+    at = open_page()
+
+    captions = " ".join(caption.value for caption in at.caption)
+    assert "A failure rate is unusual when at least 50 messages were requested" in captions

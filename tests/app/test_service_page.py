@@ -80,9 +80,14 @@ def test_counts_equal_the_apis_for_the_window(app_environment, live_sandbox, san
     at = open_page(service_id=service_id, days=str(days))
 
     shown = metrics(at)
+    unused = [markdown.value for markdown in at.markdown if "in this window." in markdown.value]
     for channel, label in [("email", "Emails"), ("sms", "Text messages"), ("letter", "Letters")]:
         counts = getattr(expected, channel)
         sending = counts.requested - counts.delivered - counts.failed
+        if counts.requested == 0:  # a channel not used is one line, not five zeros
+            assert f"{label} requested" not in shown
+            assert label.lower() in unused[0]
+            continue
         assert shown[f"{label} requested"] == f"{counts.requested:,}"
         assert shown[f"{label} delivered"] == f"{counts.delivered:,}"
         assert shown[f"{label} failed"] == f"{counts.failed:,}"
@@ -146,7 +151,8 @@ def test_a_trial_service_shows_the_go_live_checklist(app_environment, sandbox_db
 
     assert any("trial mode" in info.value for info in at.info)
     text = " ".join(markdown.value for markdown in at.markdown)
-    assert "Add templates" in text
+    assert "Add templates with examples of your content" in text
+    assert "Accept our data processing and financial agreement" in text
 
 
 @pytest.mark.parametrize(
@@ -250,7 +256,8 @@ def test_this_year_by_month_equals_the_apis_monthly_counts(app_environment, live
 
     at = open_page(service_id=service.id)
 
-    table = at.dataframe[0].value.set_index("Month")
+    (table,) = [frame.value for frame in at.dataframe if "Month" in frame.value.columns]
+    table = table.set_index("Month")
     assert len(table) == len(months)
     for month, counts in months.items():
         row = table.loc[date.fromisoformat(f"{month}-01").strftime("%B %Y")]
@@ -261,11 +268,11 @@ def test_this_year_by_month_equals_the_apis_monthly_counts(app_environment, live
         assert row["Text messages delivered"] == sms.get("delivered", 0) + sms.get("sent", 0)
 
 
-def test_the_trial_notice_gives_each_channels_limit(app_environment, sandbox_db):
+def test_the_trial_notice_gives_each_channels_limit_and_no_letters(app_environment, sandbox_db):
     at = open_page(service_id=service_without_retention(sandbox_db, restricted=1))
 
     notice = next(info.value for info in at.info if "trial mode" in info.value)
-    assert "50 emails, 50 text messages and 50 letters a day" in notice
+    assert "up to 50 emails and 50 text messages a day, and no letters" in notice
 
 
 def test_refresh_reads_the_service_from_the_api_again(app_environment, sandbox_db):
@@ -317,6 +324,7 @@ def test_when_the_api_stops_answering_the_last_good_copies_are_shown_and_marked(
     shown = metrics(at)
     assert {label: shown[label] for label in before} == before
     stale = [c.value for c in at.caption if "the API did not answer" in c.value]
-    # The service, counts, limits, allowance, its months and this year by month.
-    assert len(stale) == 6 and all(caption.startswith("As of ") for caption in stale)
+    # The service, counts, comparison, limits, templates, allowance, its months, this year by
+    # month and by template: one line for each section.
+    assert len(stale) == 9 and all(caption.startswith("As of ") for caption in stale)
     assert [button.label for button in at.sidebar.button] == ["Refresh"]

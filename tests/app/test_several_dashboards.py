@@ -101,7 +101,10 @@ def test_two_processes_share_the_cache_and_the_cache_page_counts_both(
     # (the picker's names among them, so it did not need the services list they came from).
     assert first and {outcome for _, outcome in first} == {"miss"}
     assert {outcome for _, outcome in second} == {"hit"}
-    assert {kind for kind, _ in second} == {kind for kind, _ in first}
+    # The windows before are kept as small keys made from detailed lists: the second process
+    # finds the small keys and never looks up the lists they were made from.
+    made_from = {"services-detailed", "services-detailed-settled", "services-detailed-day"}
+    assert {kind for kind, _ in second} == {kind for kind, _ in first} - made_from
 
     at = open_page(CACHE_PAGE)
 

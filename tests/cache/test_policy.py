@@ -35,6 +35,11 @@ def test_a_closed_year_is_kept_a_week_and_longer_than_an_open_one():
         assert DEFAULT_TTLS[f"{kind}-closed-year"] == 7 * DAY > DEFAULT_TTLS[kind]
 
 
+def test_settled_days_are_kept_a_week_and_longer_than_recent_ones():
+    for kind in ("services-detailed", "daily-volumes"):
+        assert DEFAULT_TTLS[f"{kind}-settled"] == 7 * DAY > DEFAULT_TTLS[kind]
+
+
 def test_settings_override_a_kind_and_leave_the_rest():
     ttls = resolve_ttls({"statistics": 600})
 

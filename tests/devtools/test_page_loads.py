@@ -98,10 +98,10 @@ def test_the_all_services_page_has_a_row_per_service(sandbox_clients, live_sandb
     assert len(page.table) == len(sandbox_clients.services.get_services())
 
 
-def test_the_all_services_reads_are_the_pages_three_calls(live_sandbox, sandbox_clients):
+def test_the_all_services_reads_are_the_pages_seven_calls(live_sandbox, sandbox_clients):
     page_loads.all_services_reads(sandbox_clients, london_today())
     cold = calls(live_sandbox)
     page_loads.all_services(sandbox_clients, live_sandbox.url, london_today())
 
-    assert cold == {"GET /service": 3}
+    assert cold == {"GET /service": 7}
     assert calls(live_sandbox) == {}

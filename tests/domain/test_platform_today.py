@@ -2,8 +2,13 @@
 
 import pytest
 
-from dashboard.domain.platform_today import platform_by_channel
+from dashboard.domain.platform_today import (
+    failures_by_status,
+    platform_by_channel,
+    requested_by_channel,
+)
 from dashboard.notify_client.schemas.platform import PLATFORM_STATS
+from dashboard.notify_client.schemas.services import DETAILED_SERVICES
 from tests.samples import sample_body
 
 
@@ -33,3 +38,25 @@ def test_a_channel_with_nothing_sent_has_a_failure_rate_of_zero():
     frame = platform_by_channel(PLATFORM_STATS({"email": quiet, "sms": quiet, "letter": quiet}))
 
     assert (frame["failure_rate"] == 0.0).all()
+
+
+def test_requested_by_channel_adds_every_services_row():
+    rows = DETAILED_SERVICES(sample_body("GET_service_list_detailed"))
+    frame = requested_by_channel(rows).set_index("channel")
+
+    for channel in ("email", "sms", "letter"):
+        counts = [getattr(row.statistics, channel) for row in rows]
+        assert frame.loc[channel, "requested"] == sum(c.requested for c in counts)
+        assert frame.loc[channel, "failed"] == sum(c.failed for c in counts)
+    assert requested_by_channel([])["failure_rate"].tolist() == [0.0, 0.0, 0.0]
+
+
+def test_failures_by_status_keep_the_four_statuses_apart():
+    counts = failures_by_status(PLATFORM_STATS(sample_body("GET_platform_stats_totals")))
+    assert sum(counts["sms"].values()) == 3_365
+    assert set(counts["email"]) == {
+        "permanent-failure",
+        "temporary-failure",
+        "technical-failure",
+        "virus-scan-failed",
+    }

@@ -71,31 +71,39 @@ def test_retention_by_channel(rows, retention, window):
             "abc",
             30,
             7,
-            DaysChoice(7, 30, "“abc” is not a number of days: showing the last 7 days."),
+            DaysChoice(
+                7, 30, "“abc” is not a number of days: showing today and the 7 days before."
+            ),
         ),
         (
             "7.5",
             30,
             7,
-            DaysChoice(7, 30, "“7.5” is not a number of days: showing the last 7 days."),
+            DaysChoice(
+                7, 30, "“7.5” is not a number of days: showing today and the 7 days before."
+            ),
         ),
         (
             "abc",
             5,
             7,
-            DaysChoice(5, 5, "“abc” is not a number of days: showing the last 5 days."),
+            DaysChoice(5, 5, "“abc” is not a number of days: showing today and the 5 days before."),
         ),
         (
             "0",
             30,
             7,
-            DaysChoice(1, 30, "0 days is too few: choose 1 to 30 days. Showing the last day."),
+            DaysChoice(
+                1, 30, "0 days is too few: choose 1 to 30 days. Showing today and the day before."
+            ),
         ),
         (
             -3,
             30,
             7,
-            DaysChoice(1, 30, "-3 days is too few: choose 1 to 30 days. Showing the last day."),
+            DaysChoice(
+                1, 30, "-3 days is too few: choose 1 to 30 days. Showing today and the day before."
+            ),
         ),
         (
             "90",
@@ -105,7 +113,7 @@ def test_retention_by_channel(rows, retention, window):
                 30,
                 30,
                 "90 days is more than this service keeps: choose 1 to 30 days. "
-                "Showing the last 30 days.",
+                "Showing today and the 30 days before.",
             ),
         ),
         (
@@ -116,7 +124,7 @@ def test_retention_by_channel(rows, retention, window):
                 90,
                 90,
                 "91 days is more than this service keeps: choose 1 to 90 days. "
-                "Showing the last 90 days.",
+                "Showing today and the 90 days before.",
             ),
         ),
     ],

@@ -7,7 +7,7 @@ from uuid import uuid4
 
 import pytest
 
-from dashboard.domain.daily_limits import WARNING_FRACTION
+from dashboard.domain.daily_limits import LEVEL_WORDS, WARNING_FRACTION
 from dashboard.loaders.all_services import load_all_services
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.sections import Failed, Ready
@@ -40,10 +40,32 @@ def counts_row(service: dict, email: int = 0, sms: int = 0, letter: int = 0) -> 
     }
 
 
-def mock(requests_mock, services: list[dict], window: list[dict], today: list[dict]) -> None:
+#: The four windows of 8 days before the window, nearest first.
+EARLIER = [
+    f"{TEST_API}/service?detailed=True&start_date={start}&end_date={end}"
+    for start, end in (
+        ("2026-11-12", "2026-11-19"),
+        ("2026-11-04", "2026-11-11"),
+        ("2026-10-27", "2026-11-03"),
+        ("2026-10-19", "2026-10-26"),
+    )
+]
+
+
+def mock(
+    requests_mock,
+    services: list[dict],
+    window: list[dict],
+    today: list[dict],
+    earlier: list[dict] | None = None,
+) -> None:
+    """The services list, the window's and today's counts, and the earlier windows' (the
+    window's own counts unless given)."""
     requests_mock.get(f"{TEST_API}/service", json={"data": services})
     requests_mock.get(WINDOW, json={"data": window})
     requests_mock.get(TODAYS, json={"data": today})
+    for url in EARLIER:
+        requests_mock.get(url, json={"data": window if earlier is None else earlier})
 
 
 def load(clients):
@@ -90,6 +112,7 @@ def test_todays_figures_are_all_of_the_tightest_channel_and_check_by_arithmetic(
         if WARNING_FRACTION <= row["limit_used"] < 1:
             level = "warning"
         assert row["limit_level"] == level, name
+        assert row["limit_state"] == LEVEL_WORDS[level], name
     assert list(section.value.table["name"])[0] == "Trial", "nearest a limit first"
 
 
@@ -208,12 +231,16 @@ def test_without_the_services_list_there_is_no_table(requests_mock, clients):
     requests_mock.get(f"{TEST_API}/service", status_code=403, json={"result": "error"})
     requests_mock.get(WINDOW, json={"data": recorded_counts()})
     requests_mock.get(TODAYS, json={"data": recorded_counts()})
+    for url in EARLIER:
+        requests_mock.get(url, json={"data": recorded_counts()})
 
     section = load(clients)
 
     assert isinstance(section, Failed)
     assert "refused the dashboard's token" in section.message
-    assert section.freshness.lookups == 3
+    # The list, the window's and today's counts, and for each window before, its small counts
+    # and the detailed list they were made from.
+    assert section.freshness.lookups == 11
 
 
 def test_counts_of_a_service_the_list_does_not_have_are_listed_not_dropped(requests_mock, clients):

@@ -18,8 +18,11 @@ from tests.conftest import TEST_SECRET, settings_for_tests
 
 #: Each route the Overview reads once, except volumes-by-service: the year's allowances and use.
 COLD_CALLS = {
-    "GET /service": 3,  # the list, the window's counts and today's
+    # The list, the window's counts, today's and the four windows before (the comparison and
+    # the unusual rule).
+    "GET /service": 7,
     "GET /platform-stats": 1,
+    "GET /platform-stats/daily-volumes-report": 1,
     "GET /platform-stats/volumes-by-service": 2,
     "GET /platform-stats/data-for-billing-report": 1,
 }
@@ -39,7 +42,7 @@ def context_on(sandbox: BackgroundSandbox, cache) -> LoaderContext:
 
 
 @pytest.mark.parametrize("platform", ["small_sandbox", "live_sandbox"])
-def test_cold_it_makes_seven_calls_whatever_the_number_of_services(request, cache, platform):
+def test_cold_it_makes_twelve_calls_whatever_the_number_of_services(request, cache, platform):
     sandbox: BackgroundSandbox = request.getfixturevalue(platform)
     today = london_today()
     expected = dict(COLD_CALLS)
@@ -53,6 +56,7 @@ def test_cold_it_makes_seven_calls_whatever_the_number_of_services(request, cach
     assert isinstance(overview.platform_today, Ready)
     assert isinstance(overview.services, Ready)
     assert isinstance(overview.allowances, Ready)
+    assert isinstance(overview.trend, Ready)
 
 
 def test_warm_it_makes_none_and_its_sections_are_those_of_the_linked_pages(live_sandbox, cache):
@@ -69,6 +73,41 @@ def test_warm_it_makes_none_and_its_sections_are_those_of_the_linked_pages(live_
     allowances = load_allowances(context, current_financial_year()).value
     assert overview.allowances.value.tables.sectors.equals(allowances.tables.sectors)
     stats = context.clients.platform.get_platform_stats(today, today)
-    platform = overview.platform_today.value.set_index("channel")
+    platform = overview.platform_today.value.platform.set_index("channel")
     assert platform.loc["sms", "total"] == stats.sms.total
     assert platform.loc["email", "test_key"] == stats.email.test_key
+
+
+def test_todays_figures_by_channel_are_the_sum_of_all_services_rows(live_sandbox, cache):
+    """One definition: the Overview's requested and failed by channel today are what every
+    service's row on All services adds up to; the causes name how /platform-stats differs."""
+    context = context_on(live_sandbox, cache)
+    today = london_today()
+
+    overview = load_overview(context, today)
+
+    rows = context.clients.services.get_services_detailed(today, today)
+    table = load_all_services(context, SENDERS_DAYS, today).value.table
+    by_channel = overview.platform_today.value.by_channel.set_index("channel")
+    for channel in ("email", "sms", "letter"):
+        assert by_channel.loc[channel, "requested"] == table[f"{channel}_today"].sum()
+        assert by_channel.loc[channel, "failed"] == sum(
+            getattr(row.statistics, channel).failed for row in rows
+        )
+    assert "leaving out validation-failed" in overview.platform_today.value.difference
+
+
+def test_the_trend_is_the_daily_volumes_report_for_thirty_days(live_sandbox, cache):
+    context = context_on(live_sandbox, cache)
+    today = london_today()
+
+    trend = load_overview(context, today).trend.value
+
+    rows = context.clients.platform.get_daily_volumes(trend.start, today)
+    assert (today - trend.start).days == 29
+    assert len(trend.table) == 30
+    emails = trend.days[trend.days["label"] == "Emails"].set_index("day")["count"]
+    assert {row.day: row.email_totals for row in rows} == {
+        day: count for day, count in emails.items() if count
+    }
+    assert trend.table["Day"].iloc[0].endswith("(so far)")

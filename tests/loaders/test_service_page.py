@@ -21,8 +21,8 @@ from dashboard.loaders.service_page import (
     load_service_choices,
     load_service_page,
 )
-from dashboard.notify_client import NotifyClients
-from tests.conftest import TEST_API
+from dashboard.notify_client import NotifyClients, build_clients
+from tests.conftest import TEST_API, settings_for_tests
 from tests.samples import sample_body, sample_service_id
 
 MONTHLY_USAGE = "/billing/monthly-usage"
@@ -61,6 +61,15 @@ def mock_everything_for(requests_mock, service_id: str) -> None:
     )
     requests_mock.get(f"{base}/template", json=sample_body("GET_service_template_list"))
     requests_mock.get(f"{base}/email-reply-to", json=[])
+    requests_mock.get(f"{base}/organisation", json=sample_body("GET_service_organisation"))
+    requests_mock.get(
+        f"{base}/template-statistics", json=sample_body("GET_service_template_statistics")
+    )
+    requests_mock.get(
+        f"{base}/notifications/templates_usage/monthly",
+        json=sample_body("GET_service_templates_usage_monthly"),
+    )
+    requests_mock.get(f"{TEST_API}/service", json=sample_body("GET_service_list_detailed"))
 
 
 def load(clients: NotifyClients, days: str | None = "7", **context: float) -> ServicePage:
@@ -286,7 +295,9 @@ def test_at_the_deadline_every_part_not_read_says_so(requests_mock, clients):
         release.set()
 
     waited = f"The Notify API at {TEST_API} has not answered this part after 1 second:"
-    assert len(page.failures()) == 6
+    # The service, counts, limits, allowance, year by month, checklist (the service unread),
+    # comparison, templates and this year by template.
+    assert len(page.failures()) == 9
     assert all(message.startswith(waited) for message in page.failures())
     assert page.window.days.days == 7
     assert page.window.notes[-1].startswith("Data retention could not be read")
@@ -312,12 +323,16 @@ def test_an_unknown_service_fails_every_part_that_needs_it(requests_mock, client
 
 
 @pytest.mark.parametrize("service_id", ["not-a-uuid", "", "da73e75a-0996-44f7-ab19", "'; DROP"])
-def test_a_malformed_id_is_refused_before_any_request(requests_mock, clients, service_id):
+def test_a_malformed_id_is_refused_before_any_request(requests_mock, cache, service_id):
+    # An API of its own, so that a read an earlier test left running cannot count here.
+    api = "https://malformed-id.notify.test"
+    clients = build_clients(settings_for_tests(api_host_name=api), cache)
+
     page = load_service_page(context_of(clients), service_id, None)
 
     assert isinstance(page, NotAServiceId)
     assert "is not a service id" in page.message
-    assert requests_mock.call_count == 0
+    assert [r.url for r in requests_mock.request_history if r.url.startswith(api)] == []
 
 
 def test_a_trial_service_has_its_checklist_and_one_limit_per_channel(requests_mock, clients):
@@ -338,13 +353,18 @@ def test_a_trial_service_has_its_checklist_and_one_limit_per_channel(requests_mo
 
     assert isinstance(page.service, Ready)
     assert page.service.value.trial_notice == (
-        "This service is in trial mode: it can send 50 emails, 50 text messages and 50 letters "
-        "a day, and only to its own team."
+        "This service is in trial mode: it can send messages only to its own team, up to 50 "
+        "emails and 50 text messages a day, and no letters."
     )
     assert isinstance(page.checklist, Ready)
     assert [item.label for item in page.checklist.value] == [
-        "Add templates",
+        "Confirm your service name",
+        "Tell us how many messages you expect to send",
+        "Finish setting up your team",
+        "Add templates with examples of your content",
+        "Choose a ‘from’ name",
         "Add a reply-to email address",
+        "Accept our data processing and financial agreement",
     ]
 
 

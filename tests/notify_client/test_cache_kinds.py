@@ -118,6 +118,49 @@ def test_a_services_monthly_notifications_go_with_the_rest_of_its_keys(
     assert redis_client.exists(f"service-{service_id}-notifications-monthly-2026") == 0
 
 
+@pytest.mark.parametrize(
+    ("resource", "method", "path", "sample", "kind", "ttl"),
+    [
+        (
+            "services",
+            "get_services_detailed",
+            "/service",
+            "GET_service_list_detailed",
+            "services-detailed",
+            5 * MINUTE,
+        ),
+        (
+            "platform",
+            "get_daily_volumes",
+            "/platform-stats/daily-volumes-report",
+            "GET_platform_stats_daily_volumes_report",
+            "daily-volumes",
+            15 * MINUTE,
+        ),
+    ],
+)
+def test_a_range_of_settled_days_is_kept_a_week(
+    requests_mock, clients, redis_client, resource, method, path, sample, kind, ttl
+):
+    mock_sample(requests_mock, "GET", path, sample)
+    today = london_today()
+    # Ranges of days, not one day: one day's detailed list is kept as daily counts instead.
+    recent = (today - timedelta(days=12), today - timedelta(days=10))
+    settled = (today - timedelta(days=17), today - timedelta(days=11))
+
+    with recording() as lookups:
+        for start, end in (recent, settled):
+            getattr(getattr(clients, resource), method)(start_date=start, end_date=end)
+
+    assert [lookup.kind for lookup in lookups] == [kind, f"{kind}-settled"]
+    prefix = getattr(type(getattr(clients, resource)), method).key_format.split("{")[0]
+    for (start, end), expected in ((recent, ttl), (settled, WEEK)):
+        found = redis_client.ttl(
+            f"{prefix}{start}-{end}" + ("-False" if resource == "services" else "")
+        )
+        assert expected - 5 <= found <= expected
+
+
 @pytest.mark.parametrize(("method", "path", "sample", "kind", "ttl"), RANGE_METHODS)
 def test_a_settled_range_of_this_year_is_kept_a_week_and_today_is_not(
     requests_mock, clients, redis_client, method, path, sample, kind, ttl

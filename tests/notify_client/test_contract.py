@@ -185,6 +185,42 @@ CALLS = [
         templates.TEMPLATE_VERSIONS,
     ),
     (
+        "services",
+        "get_service_organisation",
+        {"service_id": sample_service_id()},
+        f"/service/{sample_service_id()}/organisation",
+        {},
+        "GET_service_organisation",
+        services.SERVICE_ORGANISATION,
+    ),
+    (
+        "templates",
+        "get_template_statistics",
+        {"service_id": sample_service_id(), "whole_days": 7},
+        f"/service/{sample_service_id()}/template-statistics",
+        {"whole_days": ["7"]},
+        "GET_service_template_statistics",
+        templates.TEMPLATE_STATISTICS,
+    ),
+    (
+        "templates",
+        "get_templates_usage_monthly",
+        {"service_id": sample_service_id(), "year": 2026},
+        f"/service/{sample_service_id()}/notifications/templates_usage/monthly",
+        {"year": ["2026"]},
+        "GET_service_templates_usage_monthly",
+        templates.TEMPLATE_USAGE,
+    ),
+    (
+        "platform",
+        "get_daily_volumes",
+        {"start_date": date(2026, 11, 18), "end_date": date(2026, 12, 1)},
+        "/platform-stats/daily-volumes-report",
+        {"start_date": ["2026-11-18"], "end_date": ["2026-12-01"]},
+        "GET_platform_stats_daily_volumes_report",
+        platform.DAILY_VOLUMES,
+    ),
+    (
         "users",
         "get_user",
         {"user_id": sample_user_id()},
@@ -329,6 +365,20 @@ NEW_ENDPOINT_ERRORS = [
         "GET_service_billing_yearly_usage_summary_no_year",
     ),
     (
+        "templates",
+        "get_template_statistics",
+        {"service_id": sample_service_id(), "whole_days": 8},
+        f"/service/{sample_service_id()}/template-statistics",
+        "GET_service_template_statistics_too_many_days",
+    ),
+    (
+        "platform",
+        "get_daily_volumes",
+        {"start_date": date(2026, 11, 18), "end_date": date(2026, 12, 1)},
+        "/platform-stats/daily-volumes-report",
+        "GET_platform_stats_daily_volumes_report_bad_date",
+    ),
+    (
         "services",
         "get_notifications_monthly",
         {"service_id": sample_service_id(), "year": 2026},
@@ -413,3 +463,49 @@ def test_update_validation_errors_keep_their_field_messages(requests_mock, uncac
 
     assert raised.value.status_code == 400
     assert raised.value.message == message
+
+
+def test_template_statistics_keep_each_template_and_status_apart(requests_mock, uncached_clients):
+    path = f"/service/{sample_service_id()}/template-statistics"
+    mock_sample(requests_mock, "GET", path, "GET_service_template_statistics")
+
+    rows = uncached_clients.templates.get_template_statistics(sample_service_id(), 7)
+
+    paye = {row.status: row.count for row in rows if row.template_name.startswith("PAYE")}
+    assert paye["delivered"] == 21774
+    assert paye["permanent-failure"] == 515
+    assert {row.template_type for row in rows} <= {"email", "sms", "letter"}
+
+
+def test_daily_volumes_read_each_day_as_a_date(requests_mock, uncached_clients):
+    mock_sample(
+        requests_mock,
+        "GET",
+        "/platform-stats/daily-volumes-report",
+        "GET_platform_stats_daily_volumes_report",
+    )
+
+    days = uncached_clients.platform.get_daily_volumes(date(2026, 11, 18), date(2026, 12, 1))
+
+    assert days[0].day == date(2026, 11, 18)
+    assert (days[0].email_totals, days[0].sms_totals, days[0].letter_totals) == (9813, 9048, 562)
+
+
+def test_a_service_without_an_organisation_is_an_empty_one(requests_mock, uncached_clients):
+    path = f"/service/{sample_service_id()}/organisation"
+    requests_mock.get(f"{TEST_API}{path}", json={})
+
+    organisation = uncached_clients.services.get_service_organisation(sample_service_id())
+
+    assert organisation is None
+
+
+def test_no_organisation_is_kept_and_read_back_as_none(requests_mock, clients):
+    path = f"/service/{sample_service_id()}/organisation"
+    requests_mock.get(f"{TEST_API}{path}", json={})
+
+    first = clients.services.get_service_organisation(sample_service_id())
+    second = clients.services.get_service_organisation(sample_service_id())
+
+    assert first is None and second is None
+    assert requests_mock.call_count == 1

@@ -1,5 +1,7 @@
 """Platform-wide figures: totals by channel, and every service's volumes and bill in one answer."""
 
+from datetime import date
+
 from pydantic import Field
 from pydantic.dataclasses import dataclass
 
@@ -78,6 +80,23 @@ class BillingReportRow:
     billing_reference: Text | None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, config=ANSWER)
+class DailyVolumes:
+    """The platform's billable notifications on one day (no statuses: failures are not apart).
+
+    `sms_fragment_totals` are fragments; `sms_chargeable_units` those times the international
+    multiplier.
+    """
+
+    day: date
+    email_totals: Count
+    sms_totals: Count
+    sms_fragment_totals: Count
+    sms_chargeable_units: Count
+    letter_totals: Count
+    letter_sheet_totals: Count
+
+
 PLATFORM_STATS: AnswerSchema[PlatformStats] = AnswerSchema(PlatformStats, wrapped=False)
 VOLUMES_BY_SERVICE: AnswerSchema[list[ServiceVolumes]] = AnswerSchema(
     list[ServiceVolumes], wrapped=False, unique="service_id"
@@ -85,3 +104,4 @@ VOLUMES_BY_SERVICE: AnswerSchema[list[ServiceVolumes]] = AnswerSchema(
 BILLING_REPORT: AnswerSchema[list[BillingReportRow]] = AnswerSchema(
     list[BillingReportRow], wrapped=False, unique="service_id"
 )
+DAILY_VOLUMES: AnswerSchema[list[DailyVolumes]] = AnswerSchema(list[DailyVolumes], wrapped=False)

@@ -1,8 +1,8 @@
 """Services, their counts, data retention and reply-to addresses, as the API answers them."""
 
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
-from pydantic import StringConstraints, model_validator
+from pydantic import BeforeValidator, StringConstraints, model_validator
 from pydantic.dataclasses import dataclass
 
 from dashboard.notify_client.schemas.base import (
@@ -46,6 +46,12 @@ class Service:
     message_limit: Count | None = None
     email_from: Text | None = None
     research_mode: Flag | None = None
+    # What the admin's "Make your service live" tasks read (absent from 2018's answers).
+    confirmed_unique: Flag | None = None
+    confirmed_email_sender_name: Flag | None = None
+    volume_email: Count | None = None
+    volume_sms: Count | None = None
+    volume_letter: Count | None = None
 
     @model_validator(mode="after")
     def _has_daily_limits(self) -> Self:
@@ -152,7 +158,27 @@ class NotificationsByChannel:
     letter: dict[Text, Count]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, config=ANSWER)
+class ServiceOrganisation:
+    """The organisation a service belongs to."""
+
+    id: Text
+    name: Text
+    organisation_type: Text | None
+
+
+def _no_organisation(answer: Any) -> Any:
+    """The API answers `{}` for a service without an organisation: None here. A null is not
+    that answer, and does not fit."""
+    if answer is None:
+        raise ValueError("an organisation is an object, {} when there is none")
+    return None if answer == {} else answer
+
+
 SERVICE: AnswerSchema[Service] = AnswerSchema(Service, wrapped=True)
+SERVICE_ORGANISATION: AnswerSchema[ServiceOrganisation | None] = AnswerSchema(
+    Annotated[ServiceOrganisation | None, BeforeValidator(_no_organisation)], wrapped=False
+)
 SERVICES: AnswerSchema[list[Service]] = AnswerSchema(list[Service], wrapped=True, unique="id")
 DETAILED_SERVICES: AnswerSchema[list[DetailedService]] = AnswerSchema(
     list[DetailedService], wrapped=True, unique="id"

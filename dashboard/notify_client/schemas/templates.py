@@ -1,7 +1,8 @@
-"""Templates: a service's list, one template, and a template's versions."""
+"""Templates: a service's list, one template, a template's versions, and their use."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
+from pydantic import Field, Strict
 from pydantic.dataclasses import dataclass
 
 from dashboard.notify_client.schemas.base import (
@@ -69,3 +70,41 @@ TEMPLATE: AnswerSchema[Template] = AnswerSchema(Template, wrapped=True)
 TEMPLATE_VERSIONS: AnswerSchema[list[TemplateVersion]] = AnswerSchema(
     list[TemplateVersion], wrapped=True
 )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, config=ANSWER)
+class TemplateStatistic:
+    """One template's notifications of one status over today and up to 7 days before."""
+
+    template_id: Text
+    template_name: Text
+    template_type: TemplateType
+    is_precompiled_letter: Flag
+    status: Text
+    count: Count
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, config=ANSWER)
+class TemplateMonth:
+    """One template's notifications (all but cancelled ones) in one calendar month."""
+
+    template_id: Text
+    name: Text
+    type: TemplateType
+    is_precompiled_letter: Flag
+    month: Annotated[int, Strict(), Field(ge=1, le=12)]
+    year: Count
+    count: Count
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, config=ANSWER)
+class TemplateUsage:
+    """templates_usage/monthly's answer: `{"stats": [...]}` for a financial year so far."""
+
+    stats: list[TemplateMonth]
+
+
+TEMPLATE_STATISTICS: AnswerSchema[list[TemplateStatistic]] = AnswerSchema(
+    list[TemplateStatistic], wrapped=True
+)
+TEMPLATE_USAGE: AnswerSchema[TemplateUsage] = AnswerSchema(TemplateUsage, wrapped=False)

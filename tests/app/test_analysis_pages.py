@@ -1,0 +1,200 @@
+"""Each window beside the one before, unusual failure rates, templates and failures by cause, on
+the Service and All services pages against the sandbox."""
+
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+from dashboard.cache.policy import DEFAULT_TTLS
+from dashboard.cache.request_cache import RequestCache
+from dashboard.domain.comparison import earlier_windows, span_words
+from dashboard.domain.financial_year import london_today
+from dashboard.domain.retention import SERVICE_PAGE_WINDOW, window_heading
+from dashboard.domain.unusual_failures import UNUSUAL_MEANING, WindowCounts, is_unusual
+from dashboard.notify_client import build_clients
+from tests.app.conftest import open_page
+from tests.conftest import settings_for_tests
+
+ALL_SERVICES = "app_pages/all_services.py"
+CHANNELS = ("email", "sms", "letter")
+
+
+def api(live_sandbox):
+    return build_clients(
+        settings_for_tests(api_host_name=live_sandbox.url), RequestCache(None, DEFAULT_TTLS)
+    )
+
+
+def service_id_of(link: str) -> str:
+    return parse_qs(urlsplit(link).query)["service_id"][0]
+
+
+def earlier_counts(clients, days: int):
+    """The API's counts by service for each of the four windows before today's, nearest first."""
+    today = london_today()
+    return [
+        {row.id: row.statistics for row in clients.services.get_services_detailed(start, end)}
+        for start, end in earlier_windows(today - timedelta(days=days), today)
+    ]
+
+
+def test_all_services_shows_the_window_before_as_the_api_reports_it(app_environment, live_sandbox):
+    clients = api(live_sandbox)
+    before = earlier_counts(clients, 7)[0]
+    today = london_today()
+    span = span_words(*earlier_windows(today - timedelta(days=7), today)[0])
+
+    at = open_page(ALL_SERVICES)
+
+    table = at.dataframe[0].value
+    for _, row in table.iterrows():
+        statistics = before.get(service_id_of(row["link"]))
+        requested = sum(getattr(statistics, c).requested for c in CHANNELS) if statistics else 0
+        failed = sum(getattr(statistics, c).failed for c in CHANNELS) if statistics else 0
+        assert (row["previous_requested"], row["previous_failed"]) == (requested, failed)
+        assert f" on {span}" in row["requested_change"]
+    captions = " ".join(caption.value for caption in at.caption)
+    assert UNUSUAL_MEANING in captions and SERVICE_PAGE_WINDOW in captions
+    assert "compared with" in captions
+
+
+def test_the_unusual_column_and_filter_follow_the_rule(app_environment, live_sandbox):
+    clients = api(live_sandbox)
+    today = london_today()
+    window = {
+        row.id: row.statistics
+        for row in clients.services.get_services_detailed(today - timedelta(days=7), today)
+    }
+    earlier = earlier_counts(clients, 7)
+    expected = set()
+    for service_id, statistics in window.items():
+        for channel in CHANNELS:
+            now = getattr(statistics, channel)
+            windows = [
+                WindowCounts(
+                    getattr(w[service_id], channel).requested,
+                    getattr(w[service_id], channel).failed,
+                )
+                for w in earlier
+                if service_id in w
+            ]
+            if is_unusual(WindowCounts(now.requested, now.failed), windows):
+                expected.add(service_id)
+
+    at = open_page(ALL_SERVICES)
+    flagged = {
+        service_id_of(link)
+        for link, unusual in zip(
+            at.dataframe[0].value["link"], at.dataframe[0].value["failure_unusual"], strict=True
+        )
+        if unusual
+    }
+    (checkbox,) = [box for box in at.sidebar.checkbox if box.label == "Failure rate unusual"]
+    checkbox.check().run()
+
+    shown = at.dataframe[0].value
+    print(f"{len(expected)} services flagged")
+    assert flagged == expected
+    assert {service_id_of(link) for link in shown["link"]} == expected
+    assert (shown["unusual_channels"] != "").all()
+
+
+def busiest(clients) -> str:
+    today = london_today()
+    rows = clients.services.get_services_detailed(today - timedelta(days=7), today)
+    return max(rows, key=lambda row: row.statistics.email.requested).id
+
+
+def test_the_service_page_compares_templates_and_splits_failures(app_environment, live_sandbox):
+    clients = api(live_sandbox)
+    service_id = busiest(clients)
+
+    at = open_page(service_id=service_id, days="7")
+
+    assert not at.exception
+    subheaders = [subheader.value for subheader in at.subheader]
+    assert any(heading.startswith("Compared with ") for heading in subheaders)
+    assert f"Templates: {window_heading(7, london_today())}" in subheaders
+    assert any(heading.startswith("This year by template and month") for heading in subheaders)
+    comparison = next(f.value for f in at.dataframe if "Requested before" in f.value.columns)
+    statistics = clients.services.get_service_statistics(service_id, 7)
+    emails = comparison.set_index("Channel").loc["Emails"]
+    assert emails["Requested"] == statistics.email.requested
+    templates = next(f.value for f in at.dataframe if "Template" in f.value.columns)
+    assert templates["Requested"].sum() == sum(
+        getattr(statistics, channel).requested for channel in CHANNELS
+    )
+    causes = at.table[0].value
+    assert "Who can act" in causes.columns
+    buttons = [button.label for button in at.get("download_button")]
+    assert "Download the templates as CSV" in buttons
+    assert "Download this year by template as CSV" in buttons
+
+
+def test_the_service_page_leads_with_status_organisation_and_sector(app_environment, sandbox_db):
+    row = sandbox_db.execute(
+        "SELECT services.id, organisations.name FROM services JOIN organisations "
+        "ON organisations.id = services.organisation_id WHERE restricted = 0 AND active = 1 "
+        "AND count_as_live = 1 LIMIT 1"
+    ).fetchone()
+
+    at = open_page(service_id=row["id"])
+
+    lead = at.markdown[0].value
+    assert lead.startswith("**Live · ")
+    assert row["name"].split(" ")[0] in lead
+
+
+def test_a_longer_link_is_shortened_in_the_words_of_the_heading(app_environment, sandbox_db):
+    service_id = sandbox_db.execute(
+        "SELECT id FROM services WHERE id NOT IN (SELECT service_id FROM data_retention) LIMIT 1"
+    ).fetchone()["id"]
+
+    at = open_page(service_id=service_id, days="30")
+
+    heading = window_heading(7, london_today())
+    assert heading in [subheader.value for subheader in at.subheader]
+    warning = at.warning[0].value.replace("\\", "")
+    assert warning.endswith("Showing today and the 7 days before.")
+    assert heading.lower().startswith("today and the 7 days before")
+
+
+def test_templates_of_a_longer_window_say_why_they_cover_seven_days(app_environment, sandbox_db):
+    service_id, days = sandbox_db.execute(
+        "SELECT service_id, MAX(days_of_retention) FROM data_retention GROUP BY service_id "
+        "HAVING MAX(days_of_retention) > 7 LIMIT 1"
+    ).fetchone()
+
+    at = open_page(service_id=service_id, days=str(days))
+
+    assert any("the API counts templates over 7 days at most" in info.value for info in at.info)
+
+
+def test_each_freshness_line_is_short_with_its_detail_on_hover(app_environment, sandbox_db):
+    service_id = sandbox_db.execute("SELECT id FROM services ORDER BY sid LIMIT 1").fetchone()["id"]
+
+    at = open_page(service_id=service_id)
+
+    fresh = [c for c in at.caption if c.value.startswith(("Just read", "From the cache"))]
+    assert len(fresh) >= 5
+    assert all(" ms" not in caption.value for caption in fresh)
+    assert all(caption.proto.help.endswith(" ms") for caption in fresh)
+
+
+def test_all_services_shows_the_window_before_as_its_own_set_of_columns(app_environment):
+    at = open_page(ALL_SERVICES)
+    (columns,) = [radio for radio in at.sidebar.radio if radio.label == "Columns"]
+    assert columns.value == "Daily limits today"
+
+    columns.set_value("Against the window before").run()
+
+    shown = at.dataframe[0].proto.column_order
+    assert list(shown) == [
+        "link",
+        "status",
+        "requested",
+        "previous_requested",
+        "requested_change",
+        "failure_rate",
+        "previous_failure_rate",
+        "unusual_channels",
+    ]
