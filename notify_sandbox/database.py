@@ -25,7 +25,7 @@ Progress = Callable[[str], None]
 
 #: Raised whenever the schema or the generated data change, so an older file is rebuilt
 #: (6: years of history; 7: the platform's rules and volumes).
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 TABLES = {
     "meta": "key TEXT PRIMARY KEY, value TEXT NOT NULL",

@@ -930,6 +930,12 @@ def _choose_wording(rng: random.Random, plan: ServicePlan) -> list[tuple]:
             options.extend((kind, *text) for text in template_texts.THING_TEMPLATES[kind])
         options.extend((kind, *text) for text in template_texts.GENERIC_TEMPLATES[kind])
     chosen = rng.sample(options, min(len(options), rng.randint(2, 8)))
+    # Every channel the service sends has a template to send it from, as on the platform.
+    chosen += [
+        next(option for option in options if option[0] == kind)
+        for kind in plan.channels
+        if kind not in {option[0] for option in chosen}
+    ]
     wording = []
     for kind, name, subject, content in chosen:
         fill = {

@@ -20,7 +20,7 @@ from dashboard.app_pages.shared import (
 from dashboard.app_pages.tables import (
     WRAPPED_ROW_HEIGHT,
     column_settings,
-    count_column,
+    number_column,
     service_name_columns,
 )
 from dashboard.app_pages.url_state import (
@@ -67,8 +67,8 @@ def columns() -> dict[str, Any]:
             help="The channel whose daily limit is most used today: the next three columns "
             "are all for this channel",
         ),
-        "sent_today": count_column("Sent today", width=80),
-        "daily_limit": count_column("Daily limit", width=80),
+        "sent_today": number_column("Sent today", width=80),
+        "daily_limit": number_column("Daily limit", width=80),
         "limit_used": st.column_config.ProgressColumn(
             "Limit used", width=90, format="percent", min_value=0.0, max_value=1.0
         ),
@@ -77,12 +77,12 @@ def columns() -> dict[str, Any]:
             width=80,
             help="Today's use of the daily limit: under 80%, 80% or more, or at or over it",
         ),
-        "requested": count_column("Requested", width=85),
-        "previous_requested": count_column("Requested before", width=85),
+        "requested": number_column("Requested", width=85),
+        "previous_requested": number_column("Requested before", width=85),
         "requested_change": st.column_config.TextColumn(
             "Change", width=140, help="Requested, against the window of the same length before"
         ),
-        "failed": count_column("Failed", width=65),
+        "failed": number_column("Failed", width=65),
         "failure_rate": st.column_config.NumberColumn("Failure rate", width=70, format="percent"),
         "previous_failure_rate": st.column_config.NumberColumn(
             "Failure rate before", width=85, format="percent"

@@ -10,7 +10,6 @@ from dashboard.app_pages.finance_columns import year_ahead_columns
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     caption_freshness,
-    number_column,
     pounds,
     runtime,
     show_cache_warning,
@@ -19,6 +18,7 @@ from dashboard.app_pages.shared import (
     table_with_csv,
     warn_if_stale,
 )
+from dashboard.app_pages.tables import number_column
 from dashboard.domain.allowance_table import (
     SERVICE_FILTERS,
     AllowanceTables,

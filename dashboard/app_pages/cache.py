@@ -13,10 +13,10 @@ import streamlit as st
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     may_change_cache,
-    number_column,
     runtime,
     show_cache_warning,
 )
+from dashboard.app_pages.tables import number_column
 from dashboard.loaders.cache_insight import (
     NO_CENSUS,
     CacheInsight,

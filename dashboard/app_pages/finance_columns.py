@@ -4,7 +4,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.app_pages.shared import number_column
+from dashboard.app_pages.tables import number_column
 
 
 def year_ahead_columns(name: str, label: str, cost: str, ahead: str) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from dashboard.app_pages.shared import (
     show_missing,
     warn_if_stale,
 )
-from dashboard.app_pages.tables import WRAPPED_ROW_HEIGHT, count_column, service_name_columns
+from dashboard.app_pages.tables import WRAPPED_ROW_HEIGHT, number_column, service_name_columns
 from dashboard.domain.allowance_table import totals
 from dashboard.domain.failure_causes import FAILED_DEFINITION
 from dashboard.domain.financial_year import financial_year_label, london_today
@@ -125,7 +125,7 @@ def _unusual(overview: Overview) -> None:
             "previous_failure_rate": st.column_config.NumberColumn(
                 "Failure rate before", width=120, format="percent"
             ),
-            "requested": count_column("Requested", width=110),
+            "requested": number_column("Requested", width=110),
         }
         st.dataframe(
             flagged,
@@ -157,8 +157,8 @@ def _services(overview: Overview) -> None:
         nearest = {
             **service_name_columns(),
             "tightest_channel": st.column_config.TextColumn("Tightest channel", width=120),
-            "sent_today": count_column("Sent today", width=100),
-            "daily_limit": count_column("Daily limit", width=100),
+            "sent_today": number_column("Sent today", width=100),
+            "daily_limit": number_column("Daily limit", width=100),
             "limit_used": st.column_config.ProgressColumn(
                 "Limit used", width=120, format="percent", min_value=0.0, max_value=1.0
             ),
@@ -177,8 +177,8 @@ def _services(overview: Overview) -> None:
         st.caption(describe_window(result.days, result.start, result.end))
         biggest = {
             **service_name_columns(),
-            "requested": count_column("Requested", width=110),
-            "failed": count_column("Failed", width=100),
+            "requested": number_column("Requested", width=110),
+            "failed": number_column("Failed", width=100),
             "failure_rate": st.column_config.NumberColumn(
                 "Failure rate", width=100, format="percent"
             ),
@@ -220,12 +220,12 @@ def _allowances(overview: Overview) -> None:
         hide_index=True,
         column_config={
             "sector": st.column_config.TextColumn("Sector", width=260, pinned=True),
-            "services": count_column("Live services", width=100),
+            "services": number_column("Live services", width=100),
             "share_used": st.column_config.ProgressColumn(
                 "Allowance used", width=130, format="percent", min_value=0.0, max_value=1.0
             ),
-            "used": count_column("Fragments used", width=120),
-            "total_allowance": count_column("Total allowance", width=120),
+            "used": number_column("Fragments used", width=120),
+            "total_allowance": number_column("Total allowance", width=120),
         },
         column_order=["sector", "services", "share_used", "used", "total_allowance"],
     )

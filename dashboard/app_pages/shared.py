@@ -116,18 +116,6 @@ def percent(fraction: float) -> str:
     return f"{fraction:.1%}"
 
 
-#: How tables' numbers read, formatted by the browser (a pandas Styler would format and colour
-#: every cell on the server on every run, and stops working past pandas' cell limit): whole
-#: numbers with the reader's thousands separator, money in pounds and pence.
-WHOLE = "localized"
-MONEY = "£%.2f"
-
-
-def number_column(label: str, **options: Any) -> Any:
-    """A column of whole numbers, thousands separated (`format=` to read it otherwise)."""
-    return st.column_config.NumberColumn(label, **{"format": WHOLE, **options})
-
-
 def table_with_csv(
     shown: pd.DataFrame,
     column_config: Mapping[str, Any],

@@ -11,7 +11,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-#: Counts with thousands separators ("2,535,175"), in the reader's locale.
+#: How tables' numbers read, formatted by the browser (a pandas Styler would format and colour
+#: every cell on the server on every run, and stops working past pandas' cell limit): whole
+#: numbers with the reader's thousands separator ("2,535,175").
 COUNT_FORMAT = "localized"
 #: Streamlit wraps text in a cell only in rows taller than 4rem (64 px): 65 px gives a name
 #: three lines, so names up to about 100 characters read in full in a 280 px column.
@@ -36,15 +38,16 @@ def service_name_columns(width: int = 280, link_width: int = 90) -> dict[str, An
     }
 
 
-def count_column(label: str, width: int | None = None, help: str | None = None) -> Any:
-    """A count, with thousands separators."""
-    return st.column_config.NumberColumn(label, width=width, help=help, format=COUNT_FORMAT)
+def number_column(label: str, **options: Any) -> Any:
+    """A column of whole numbers, thousands separated, formatted by the browser (`format=` to
+    read it otherwise: "percent", "%.1f ms")."""
+    return st.column_config.NumberColumn(label, **{"format": COUNT_FORMAT, **options})
 
 
 def count_columns_of(frame: pd.DataFrame, width: int | None = None) -> dict[str, Any]:
     """A count column for every whole-number column of a frame, keeping its header."""
     return {
-        str(name): count_column(str(name), width)
+        str(name): number_column(str(name), width=width)
         for name, dtype in frame.dtypes.items()
         if pd.api.types.is_integer_dtype(dtype)
     }

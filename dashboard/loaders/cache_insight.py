@@ -135,7 +135,8 @@ def bytes_in_words(size: object) -> str:
     if not isinstance(size, int | float) or isinstance(size, bool) or size < 0:
         return "–"
     amount, unit = float(size), 0
-    while amount >= 1024 and unit < len(_BYTE_UNITS) - 1:
+    # Up a unit from 1,000 (not 1,024), so that the figure never needs a thousands separator.
+    while amount >= 1000 and unit < len(_BYTE_UNITS) - 1:
         amount, unit = amount / 1024, unit + 1
     if unit == 0:
         return f"{int(amount):,} bytes" if amount != 1 else "1 byte"
