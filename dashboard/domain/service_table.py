@@ -79,7 +79,7 @@ def filter_services(table: pd.DataFrame, chosen: ServiceFilter) -> pd.DataFrame:
         mask &= table["status"] == chosen.status
     if chosen.near_limit_only:
         if "limit_level" in table:
-            mask &= table["limit_level"] != "ok"
+            mask &= table["limit_level"].isin(("warning", "error"))
         else:
             mask &= False
     if chosen.unusual_only:

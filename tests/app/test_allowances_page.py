@@ -4,7 +4,6 @@ service and say what they exclude, a part that fails is said, and the URL's year
 import re
 
 import pytest
-import streamlit as st
 
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
@@ -13,6 +12,7 @@ from dashboard.domain.financial_year import current_financial_year
 from dashboard.domain.liveness import is_live
 from dashboard.domain.platform_service import NOTIFY_SERVICE_ID
 from dashboard.notify_client import build_clients
+from dashboard.runtime import forget_shared_runtime
 from tests.app.conftest import open_page
 from tests.app.shown import shown_config, shown_table
 from tests.conftest import settings_for_tests
@@ -138,7 +138,7 @@ def test_when_the_api_stops_answering_the_page_says_its_numbers_are_its_last(
             redis_client.delete(key)
     monkeypatch.setenv("API_HOST_NAME", f"http://127.0.0.1:{free_port()}")
     monkeypatch.setenv("API_TIMEOUT_SECONDS", "1")
-    st.cache_resource.clear()
+    forget_shared_runtime()
 
     at = open_page(PAGE)
 

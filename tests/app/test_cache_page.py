@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import redis
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.cache import telemetry
 from dashboard.cache.inspection import kind_of
+from dashboard.runtime import forget_shared_runtime
 from tests.app.conftest import open_page
 
 PAGE = "app_pages/cache.py"
@@ -54,7 +54,7 @@ def test_hit_rates_and_keys_after_a_page_was_read_twice(app_environment, sandbox
 
 def test_with_nothing_recorded_the_page_says_how_to_fill_it(app_environment, monkeypatch):
     monkeypatch.setenv("CACHE_TELEMETRY", "0")
-    st.cache_resource.clear()
+    forget_shared_runtime()
 
     at = open_page(PAGE)
 

@@ -4,7 +4,6 @@ from datetime import date, datetime
 from uuid import uuid4
 
 import pytest
-import streamlit as st
 
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
@@ -13,6 +12,7 @@ from dashboard.domain.financial_year import current_financial_year, london_today
 from dashboard.domain.retention import window_heading
 from dashboard.domain.sectors import default_free_allowance
 from dashboard.notify_client import build_clients
+from dashboard.runtime import forget_shared_runtime
 from tests.app.conftest import open_page
 from tests.conftest import settings_for_tests
 from tests.redis_server import free_port
@@ -293,7 +293,7 @@ def test_with_the_api_down_a_valid_id_still_gets_refresh_and_a_message(
     service_id = service_without_retention(sandbox_db)
     monkeypatch.setenv("API_HOST_NAME", f"http://127.0.0.1:{free_port()}")
     monkeypatch.setenv("API_TIMEOUT_SECONDS", "1")
-    st.cache_resource.clear()
+    forget_shared_runtime()
 
     at = open_page(service_id=service_id)
 
@@ -317,7 +317,7 @@ def test_when_the_api_stops_answering_the_last_good_copies_are_shown_and_marked(
         redis_client.delete(key)  # every value expired; the last good copies stay
     monkeypatch.setenv("API_HOST_NAME", f"http://127.0.0.1:{free_port()}")
     monkeypatch.setenv("API_TIMEOUT_SECONDS", "1")
-    st.cache_resource.clear()
+    forget_shared_runtime()
 
     at = open_page(service_id=service_id)
 
