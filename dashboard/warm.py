@@ -40,9 +40,8 @@ from dashboard.domain.daily_trend import trend_start
 from dashboard.domain.financial_year import financial_year_of, london_today
 from dashboard.loaders.all_services import window_start
 from dashboard.loaders.overview import SENDERS_DAYS
-from dashboard.loaders.service_page import service_names_request
-from dashboard.loaders.window_counts import window_counts_request
 from dashboard.notify_client import NotifyClients
+from dashboard.notify_client.derived import service_names_request, window_counts_request
 from dashboard.runtime import build_runtime
 
 logger = logging.getLogger(__name__)

@@ -21,9 +21,9 @@ from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.errors import describe_error
 from dashboard.loaders.output_memo import OUTPUTS
 from dashboard.loaders.sections import Failed, Ready, Section, merged_freshness
-from dashboard.loaders.window_counts import NOTHING, Packed, window_counts
 from dashboard.notify_client import NotifyClients
 from dashboard.notify_client.calls import Outcome
+from dashboard.notify_client.derived import NOTHING, Packed, window_counts
 from dashboard.notify_client.schemas.services import (
     DetailedService,
     Service,

@@ -23,7 +23,6 @@ from functools import partial
 import pandas as pd
 from notifications_python_client.errors import APIError
 
-from dashboard.cache.request_cache import CacheRequest
 from dashboard.domain.allowance_usage import AllowanceTotals, yearly_allowance_totals
 from dashboard.domain.comparison import (
     ChannelComparison,
@@ -81,10 +80,11 @@ from dashboard.domain.unusual_failures import UNUSUAL_MEANING
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.errors import InvalidServiceId, describe_error, parse_service_id
 from dashboard.loaders.sections import Failed, Ready, Section, merged_freshness, section_of
-from dashboard.loaders.window_counts import NOTHING, Packed, statistics_of, window_counts
 from dashboard.notify_client import NotifyClients
 from dashboard.notify_client.calls import Outcome
-from dashboard.notify_client.schemas.base import AnswerSchema, Text
+from dashboard.notify_client.derived import NOTHING, Packed
+from dashboard.notify_client.derived import service_choices as service_choices  # for pages
+from dashboard.notify_client.derived import statistics_of, window_counts
 from dashboard.notify_client.schemas.billing import FreeAllowance, UsageRow
 from dashboard.notify_client.schemas.services import (
     ChannelCounts,
@@ -100,7 +100,6 @@ from dashboard.notify_client.schemas.templates import (
     TemplateSummary,
     TemplateUsage,
 )
-from dashboard.notify_client.services import SERVICE_NAMES_KEY
 
 
 @dataclass(frozen=True)
@@ -622,34 +621,6 @@ def forget_service(clients: NotifyClients, service_id: str) -> None:
 def empty_service_cache(clients: NotifyClients, service_id: str) -> None:
     """Empty every key of one service, its last good copies too (the Cache page, for admins)."""
     clients.cache.forget_service(parse_service_id(service_id), values=key_values())
-
-
-# What the picker's key must hold; anything else found there is corrupt, deleted and made again.
-_NAMES_BY_ID: AnswerSchema[dict[str, str]] = AnswerSchema(dict[Text, Text], wrapped=False)
-
-
-def _names_by_id(clients: NotifyClients) -> dict[str, str]:
-    services: list[Service] = clients.services.get_services()
-    ordered = sorted(services, key=lambda service: service.name.lower())
-    return {service.id: service.name for service in ordered}
-
-
-def service_names_request(clients: NotifyClients) -> CacheRequest:
-    """The picker's names, made from the services list (see `service_choices`)."""
-    return CacheRequest(SERVICE_NAMES_KEY, "services", lambda: _names_by_id(clients), _NAMES_BY_ID)
-
-
-def service_choices(clients: NotifyClients) -> dict[str, str]:
-    """Service id → name, sorted by name, for the searchable picker on every page view.
-
-    Kept in Redis beside the services list it is made from: a twentieth of its size, so a
-    page does not decode every service's settings just to list their names.
-    """
-    request = service_names_request(clients)
-    choices: dict[str, str] = clients.cache.fetch(
-        request.key, request.kind, request.load, request.validate
-    )
-    return choices
 
 
 def load_service_choices(context: LoaderContext) -> Section[dict[str, str]]:
