@@ -11,14 +11,19 @@ TEST_WORKERS ?= 4
 .PHONY: run test lint chromium bench backtest traffic screenshots notebook alerts
 
 $(INSTALLED): requirements.txt
+	@echo "Setting up $(VENV): Python packages from requirements.txt (about a minute the first time)…"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@# One line per package as pip collects it, and pip's own exit status.
+	bash -c '$(BIN)/python -m pip install --progress-bar off -r requirements.txt \
+		| grep --line-buffered -E "^(Collecting|Installing|Successfully|ERROR)"; exit $${PIPESTATUS[0]}'
 	touch $(INSTALLED)
+	@echo "$(VENV) is ready."
 
-## Serve the dashboard on http://localhost:8501, with the sandbox API and the embedded Redis.
+## Serve the dashboard on http://localhost:8501 (or PORT), with the sandbox API (on 6011, or
+## API_PORT) and the embedded Redis: `make run PORT=8600 API_PORT=6012`.
 run: $(INSTALLED)
-	$(BIN)/python -m devtools.serve
+	$(BIN)/python -m devtools.serve $(if $(PORT),--port $(PORT)) $(if $(API_PORT),--api-port $(API_PORT))
 
 ## Beside `make run`: check the alert rules every minute and send through the sandbox's Notify
 ## (ALERTS_FILE defaults to docs/alerts.example.toml; EVERY=5m to check less often).
@@ -63,5 +68,6 @@ screenshots: chromium
 
 ## Open notebooks/ in JupyterLab (installed into .venv on first use).
 notebook: $(INSTALLED)
+	@echo "Installing JupyterLab into $(VENV) (once)…"
 	$(BIN)/python -m pip install --quiet -r requirements-notebook.txt
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/

@@ -45,12 +45,20 @@ def timed_call(call: Callable[[], T]) -> Result[T]:
     return Result(value=value, milliseconds=(time.perf_counter() - started) * 1000)
 
 
+def seconds_in_words(seconds: float) -> str:
+    """Whole seconds, as a reader says them: "1 second", "5 seconds" (never "4.97673")."""
+    whole = round(seconds)
+    if whole < 1:
+        return "less than a second"
+    return "1 second" if whole == 1 else f"{whole:,} seconds"
+
+
 class TookTooLong(TimeoutError):
     """A call still running when its caller's deadline came: it goes on, and its answer is
     kept by the cache for the next load."""
 
     def __init__(self, seconds: float) -> None:
-        super().__init__(f"still running after {seconds:g} s")
+        super().__init__(f"still running after {seconds_in_words(seconds)}")
         self.seconds = seconds
 
 

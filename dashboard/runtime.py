@@ -1,10 +1,16 @@
 """Wires settings, Redis, the cache and the clients together: the one place that builds them.
 
-The app keeps one `Runtime` per server process (`st.cache_resource`); the notebook, the
-traffic generator and the benchmark build their own from the same settings.
+The app keeps one `Runtime` per server process (`shared_runtime`), outside Streamlit's caches:
+any client can clear those (a `clear_cache` message, even from the sign-in screen), and a
+runtime rebuilt on every clear would leave the old one's Redis connections open until Redis
+refused new clients. The notebook, the traffic generator and the benchmark build their own
+from the same settings.
 """
 
-from dataclasses import dataclass
+import hashlib
+import json
+import threading
+from dataclasses import asdict, dataclass
 
 from dashboard.cache.connection import RedisConnection, connect_redis
 from dashboard.cache.policy import DEFAULT_REFRESH_AHEAD, LOAD_TIMEOUTS, resolve_ttls
@@ -22,6 +28,12 @@ class Runtime:
     settings: Settings
     redis: RedisConnection
     clients: NotifyClients
+
+    def close(self) -> None:
+        """Close its Redis connections (and stop an embedded Redis no other process uses)."""
+        if self.redis.client is not None:
+            self.redis.client.close()
+        self.redis.close()
 
     @property
     def cache(self) -> RequestCache:
@@ -53,3 +65,43 @@ def build_runtime(settings: Settings | None = None) -> Runtime:
         default_load_timeout=settings.api_timeout_seconds,
     )
     return Runtime(settings, connection, build_clients(settings, cache))
+
+
+_shared_lock = threading.Lock()
+_shared: dict[str, Runtime] = {}
+
+
+def _identity(settings: Settings) -> str:
+    """A digest of every setting, secrets included, so that no secret is kept in clear."""
+    fields = json.dumps(
+        asdict(settings),
+        sort_keys=True,
+        default=lambda value: sorted(value) if isinstance(value, frozenset) else str(value),
+    )
+    return hashlib.sha256(fields.encode()).hexdigest()
+
+
+def shared_runtime(settings: Settings | None = None) -> Runtime:
+    """The server process's one runtime, built on first use and then kept, whatever clients
+    send; built again (the old one closed) only when the settings change."""
+    settings = settings or load_settings()
+    identity = _identity(settings)
+    with _shared_lock:
+        current = _shared.get(identity)
+        if current is not None:
+            return current
+        old = list(_shared.values())
+        _shared.clear()
+        _shared[identity] = current = build_runtime(settings)
+    for runtime in old:
+        runtime.close()
+    return current
+
+
+def forget_shared_runtime() -> None:
+    """Close and drop the process's runtime: the next page builds a new one (tests do this)."""
+    with _shared_lock:
+        old = list(_shared.values())
+        _shared.clear()
+    for runtime in old:
+        runtime.close()

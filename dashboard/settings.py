@@ -39,6 +39,9 @@ class Settings:
     cache_census_max_keys: int = 10_000
     allowed_email_domains: frozenset[str] = frozenset()
     cache_admins: frozenset[str] = frozenset()
+    #: Set by `make run` when it starts the sandbox: every page then says, once, that the
+    #: services and figures are generated.
+    generated_data: bool = False
 
 
 def _read_secrets(path: Path) -> dict[str, str]:
@@ -97,6 +100,7 @@ def load_settings(
         ),
         allowed_email_domains=_listed(values.get("ALLOWED_EMAIL_DOMAINS", "")),
         cache_admins=_listed(values.get("CACHE_ADMINS", "")),
+        generated_data=_flag(values.get("GENERATED_DATA", "0")),
     )
 
 

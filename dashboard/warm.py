@@ -13,8 +13,8 @@ that takes a while (the services list alone takes 5 s at the platform's size) st
 each answer before the last one expires. A key another reader is loading is left to it (the
 same lock as a miss), and what is current is left alone, so any number of these jobs and
 dashboards can run at once.
-Answers about a settled period (a range that ended more than 10 days ago, a past month or
-financial year) are kept a week (see `cache.policy`), so the job seldom reloads them.
+Answers about a settled period (a range that ended more than 10 days ago, or a past financial
+year) are kept a week (see `cache.policy`), so the job seldom reloads them.
 
 The alerts checker calls `warm_platform` with its own clients before it checks.
 """
@@ -35,11 +35,13 @@ from dashboard.cache.request_cache import (
 )
 from dashboard.concurrency import run_all
 from dashboard.domain.allowance_table import allowance_probe, usage_range
+from dashboard.domain.comparison import earlier_windows
+from dashboard.domain.daily_trend import trend_start
 from dashboard.domain.financial_year import financial_year_of, london_today
 from dashboard.loaders.all_services import window_start
 from dashboard.loaders.overview import SENDERS_DAYS
-from dashboard.loaders.service_page import service_names_request
 from dashboard.notify_client import NotifyClients
+from dashboard.notify_client.derived import service_names_request, window_counts_request
 from dashboard.runtime import build_runtime
 
 logger = logging.getLogger(__name__)
@@ -72,7 +74,8 @@ WINDOWS_DAYS = (SENDERS_DAYS, 30)
 def platform_requests(clients: NotifyClients, today: date) -> list[CacheRequest]:
     """The platform-wide calls of the Overview, All services, Allowances (this financial year
     and the last, which is kept a week) and the picker, as their loaders make them today (the
-    services list first: the picker's names come from it)."""
+    services list first: the picker's names come from it), with the windows before each of
+    All services' windows and the Overview's 30 days."""
     services, platform = clients.services, clients.platform
     this_year = financial_year_of(today)
     allowances = []
@@ -91,7 +94,13 @@ def platform_requests(clients: NotifyClients, today: date) -> list[CacheRequest]
             for days in WINDOWS_DAYS
         ),
         services.get_services_detailed.request(today, today),
+        *(
+            window_counts_request(clients, first, last, today)
+            for days in WINDOWS_DAYS
+            for first, last in earlier_windows(window_start(days, today), today)
+        ),
         platform.get_platform_stats.request(today, today),
+        platform.get_daily_volumes.request(trend_start(today), today),
         *allowances,
     ]
 

@@ -5,7 +5,10 @@ platform-wide call.
 Ctrl-C, `kill` or a closed terminal stop everything this started, and so does `kill -9`: each
 child is told by the kernel to stop when this process dies (Linux's parent-death signal), and
 this process stops when `make` does. The embedded Redis is started by the dashboard itself
-(when `REDIS_URL` is not set), which stops it as it exits; one left by a crash is reused.
+(when `REDIS_URL` is not set), which stops it as it exits. That server daemonizes, out of
+this process group: so this stops an orphan of its folder that nothing uses as it starts, and
+a watcher in a session of its own stops the server once this process is gone, however it
+ended (`devtools/redis_orphans.py`).
 """
 
 import argparse
@@ -17,9 +20,14 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 
-from dashboard.redaction import redacted_url
+from dashboard.settings import load_settings
+from devtools.redis_orphans import stop_orphans
+from devtools.running import announced
 
 ROOT = Path(__file__).resolve().parent.parent
 PR_SET_PDEATHSIG = 1
@@ -59,7 +67,7 @@ def start_child(command: list[str], environment: dict[str, str] | None = None) -
 
 
 def start_sandbox(port: int, services: int, seed: int, data_dir: Path) -> subprocess.Popen:
-    print(f"Starting the sandbox API on http://127.0.0.1:{port} ({services:,} services)…")
+    print(f"Starting the sandbox API on port {port} ({services:,} generated services)…", flush=True)
     process = start_child(
         [
             sys.executable,
@@ -100,10 +108,60 @@ def streamlit_command(port: int, address: str, *options: str) -> list[str]:
 
 
 def start_dashboard(port: int, address: str, environment: dict[str, str]) -> subprocess.Popen:
+    """Streamlit without its own welcome lines: this process prints the one address to open,
+    once the dashboard answers."""
     return start_child(
-        streamlit_command(port, address),
+        streamlit_command(port, address, "--logger.hideWelcomeMessage", "true"),
         environment,
     )
+
+
+def guard_embedded_redis(environment: dict[str, str]) -> None:
+    """Stop an embedded Redis a killed `make run` left behind, and start the watcher that
+    stops this run's once it is gone (nothing to do with `REDIS_URL`: that Redis is not ours)."""
+    settings = load_settings(environment)
+    if settings.redis_url or not settings.redis_enabled:
+        return
+    data_dir = settings.redis_data_dir
+    if data_dir.is_dir() and stop_orphans(data_dir):
+        print(f"Stopped an embedded Redis left running in {data_dir.name}/ by an earlier run.")
+    subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "devtools.redis_orphans",
+            "--watch",
+            str(os.getpid()),
+            "--data-dir",
+            str(data_dir),
+        ],
+        cwd=ROOT,
+        start_new_session=True,  # out of this process group: a kill -9 of it does not reach it
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def wait_until_healthy(port: int, process: subprocess.Popen, timeout: float) -> bool:
+    """Until Streamlit's health check answers ok; False if it did not in time or stopped."""
+    deadline = time.monotonic() + timeout
+    url = f"http://127.0.0.1:{port}/_stcore/health"
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as answer:
+                if answer.read() == b"ok":
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
+def default_port(environment: Mapping[str, str], name: str, fallback: int) -> int:
+    """A port from the environment (`make run PORT=8600 API_PORT=6012` sets them), else the
+    usual one."""
+    value = environment.get(name, "").strip()
+    return int(value) if value else fallback
 
 
 #: How often `make run` warms the platform-wide answers (the shortest TTL they have).
@@ -118,13 +176,23 @@ def start_warm_up(environment: dict[str, str]) -> subprocess.Popen:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--port", type=int, default=8501, help="the dashboard's port")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=default_port(os.environ, "PORT", 8501),
+        help="the dashboard's port (default: $PORT, else 8501)",
+    )
     parser.add_argument(
         "--address",
         default="127.0.0.1",
         help="where the dashboard listens; beyond loopback it needs sign-in ([auth])",
     )
-    parser.add_argument("--api-port", type=int, default=6011, help="the sandbox API's port")
+    parser.add_argument(
+        "--api-port",
+        type=int,
+        default=default_port(os.environ, "API_PORT", 6011),
+        help="the sandbox API's port (default: $API_PORT, else 6011)",
+    )
     parser.add_argument("--services", type=int, default=2000, help="services in the sandbox")
     parser.add_argument("--seed", type=int, default=1, help="the sandbox's random seed")
     parser.add_argument(
@@ -151,21 +219,38 @@ def main(argv: list[str] | None = None) -> int:
     if busy:
         print(
             f"Port {' and '.join(busy)} is already in use: is another `make run` still running? "
-            "Stop it, or choose other ports with --port and --api-port.",
+            "Stop it, or choose other ports: `make run PORT=8600 API_PORT=6012` "
+            '(README, "The two commands").',
             file=sys.stderr,
         )
         return 1
+    guard_embedded_redis(environment)
     processes = []
     try:
         if starts_sandbox:
             processes.append(start_sandbox(args.api_port, args.services, args.seed, args.data_dir))
             environment["API_HOST_NAME"] = f"http://127.0.0.1:{args.api_port}"
-        shown = redacted_url(environment["API_HOST_NAME"])
-        print(f"Dashboard on http://localhost:{args.port} (reading {shown})")
+            environment["GENERATED_DATA"] = "1"
+        source = (
+            "the sandbox's generated data"
+            if starts_sandbox
+            else f"the API at {urllib.parse.urlsplit(environment['API_HOST_NAME']).hostname}"
+        )
+        print("Starting the dashboard…", flush=True)
         dashboard = start_dashboard(args.port, args.address, environment)
         processes.append(dashboard)
         processes.append(start_warm_up(environment))
-        return dashboard.wait()
+        redis_data_dir = Path(environment.get("REDIS_DATA_DIR", ROOT / ".data"))
+        with announced(
+            redis_data_dir, environment["API_HOST_NAME"], args.port, "REDIS_URL" in environment
+        ):
+            if wait_until_healthy(args.port, dashboard, timeout=120):
+                print(
+                    f"\nOpen http://localhost:{args.port} — the dashboard, reading {source}. "
+                    "Ctrl-C stops everything.\n",
+                    flush=True,
+                )
+            return dashboard.wait()
     except KeyboardInterrupt:
         return 0
     finally:

@@ -12,6 +12,8 @@ import time
 import warnings
 from pathlib import Path
 
+import waitress
+from flask import Flask
 from jwt.warnings import InsecureKeyLengthWarning
 
 from notify_sandbox.app import create_app
@@ -53,7 +55,9 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     """Build or reuse the database, then serve it."""
     arguments = parse_arguments(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s sandbox: %(message)s", datefmt="%H:%M:%S"
+    )
     log = logging.getLogger("notify_sandbox")
     # A configured secret shorter than PyJWT likes would otherwise warn on every request.
     warnings.filterwarnings("ignore", category=InsecureKeyLengthWarning)
@@ -61,7 +65,13 @@ def main(argv: list[str] | None = None) -> None:
     path = database_path(*data, hostile_names=arguments.hostile_names)
     started = time.perf_counter()
     existed = path.exists()
-    path = open_database(*data, hostile_names=arguments.hostile_names)
+    if not existed:
+        log.info(
+            "First start: generating %s (once: later starts reuse it; 5 to 25 s for 2,000 "
+            "services on a shared 2-core machine)",
+            path,
+        )
+    path = open_database(*data, hostile_names=arguments.hostile_names, progress=log.info)
     log.info(
         "%s %s in %.1f s", "Opened" if existed else "Generated", path, time.perf_counter() - started
     )
@@ -69,7 +79,16 @@ def main(argv: list[str] | None = None) -> None:
     app = create_app(path, settings.client_id, settings.client_secret, latency=arguments.latency)
     if arguments.latency != "off":
         log.info("Answering as slowly as the real API (--latency %s)", arguments.latency)
-    app.run(host=arguments.host, port=arguments.port, threaded=True)
+    serve_app(app, arguments.host, arguments.port)
+
+
+def serve_app(app: Flask, host: str, port: int) -> None:
+    """Serve on waitress, a production WSGI server (Flask's own prints a development-server
+    warning), quietly: no line per request, and the one address to open is the dashboard's."""
+    logging.getLogger("waitress").setLevel(logging.WARNING)
+    # Enough threads for the benchmark's readers at once while --latency sleeps in each answer
+    # (werkzeug's threaded server started a thread per request).
+    waitress.serve(app, host=host, port=port, threads=64, ident="notify-sandbox")
 
 
 if __name__ == "__main__":

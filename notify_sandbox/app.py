@@ -700,7 +700,7 @@ def _counts_by_template(
     if row is None or not stretches:
         return []
     timeline = _timeline()
-    templates = queries.templates(_db(), str(service_id))
+    templates = queries.templates(_db(), str(service_id), archived_too=True)
     found = queries.statuses_by_stretch(
         _db(),
         [(timeline.days_ago(last), timeline.days_ago(first)) for first, last in stretches],

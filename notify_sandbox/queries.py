@@ -315,15 +315,18 @@ _TEMPLATE_SELECT = """
 """
 
 
-def templates(connection: sqlite3.Connection, service_id: str) -> list[sqlite3.Row]:
-    """A service's current templates, not archived or hidden, by name."""
+def templates(
+    connection: sqlite3.Connection, service_id: str, archived_too: bool = False
+) -> list[sqlite3.Row]:
+    """A service's current templates, not hidden, by name; not archived either unless asked
+    (a notification sent from a template archived since still counts in its statistics)."""
     return connection.execute(
         _TEMPLATE_SELECT
         + """ WHERE templates.service_id = ?
             AND template_versions.version = templates.version
-            AND templates.archived = 0 AND templates.hidden = 0
+            AND (templates.archived = 0 OR ?) AND templates.hidden = 0
             ORDER BY template_versions.name, templates.template_type, templates.id""",
-        (service_id,),
+        (service_id, int(archived_too)),
     ).fetchall()
 
 

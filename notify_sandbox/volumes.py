@@ -3,10 +3,17 @@
 Volumes are heavy-tailed (a few services send tens of thousands a day, most send a handful,
 many small ones are quiet for days), follow a weekday/weekend shape and grow slowly over the
 year. Recent rows still hold notifications in flight (created, sending, pending); older rows
-have settled. Today's rows put a few services near or over a daily limit, trial ones included.
+have settled. Today's rows put a few services near or at a daily limit, trial ones included.
 Test-key notifications are never stored, as the API never counts them. A few services have
 had a bad few days on one channel (a list of wrong addresses, a provider fault): failures at
 several times their usual rate over the last `SPIKE_DAYS` days, as the platform sees now and then.
+
+What the platform forbids never happens (`platform_rules`): no day's count passes the
+service's daily limit for the channel (the API refuses those sends with 429), a service sends
+no letters while in trial mode, and a GP surgery sends no texts while in trial mode. Days are
+London days, as the statistics endpoints count them; the API counts its limits by UTC day,
+and in summer time a London day holds the last hour of the UTC day before, so a real London
+day could show a little more than the limit. The sandbox keeps every London day within it.
 """
 
 import math
@@ -15,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 
-from notify_sandbox.facts import BILLABLE_STATUSES, STATUSES, TRIAL_LIMIT
+from notify_sandbox.facts import BILLABLE_STATUSES, STATUSES, TRIAL_LIMIT, trial_mode_allows
 from notify_sandbox.generate import (
     NOTIFY_SERVICE_ID,
     PARKING_SERVICE_ID,
@@ -30,6 +37,9 @@ SPIKE_SHARE = 0.08
 SPIKE_DAYS = 5
 SPIKE_FACTOR = 6.0
 WEEKDAY_SHAPE = (1.15, 1.1, 1.05, 1.05, 0.95, 1.0, 1.0)  # Monday … Sunday; weekends scaled apart
+#: The most a service sends of a channel on a usual day: the platform's biggest texters send
+#: tens of thousands a day, its biggest emailers far more.
+USUAL_CEILING = {"email": 150_000.0, "sms": 25_000.0, "letter": 12_000.0}
 _INDEX = {status: index for index, status in enumerate(STATUSES)}
 
 #: Settled status mix of each channel: the main status takes what the others leave.
@@ -111,9 +121,10 @@ def volume_profiles(seed: int, plans: tuple[ServicePlan, ...]) -> list[VolumePro
 
 
 def today_targets(seed: int, plans: tuple[ServicePlan, ...]) -> dict[int, tuple[str, int]]:
-    """Pick about 1.5% of services at 80–99% of a daily limit today and 0.7% over it.
+    """Pick about 1.5% of services at 80–99% of a daily limit today and 0.7% at it exactly
+    (the API refuses any more).
 
-    Live picks come from the busiest services; about a third of each group is in trial mode
+    Live picks come from the busiest national services; about a third of each group is in trial mode
     (limit 50), so the dashboard's highlighting has both kinds to show.
     """
     rng = rng_for(seed, "today-targets")
@@ -122,17 +133,22 @@ def today_targets(seed: int, plans: tuple[ServicePlan, ...]) -> dict[int, tuple[
         for plan in plans
         if plan.active
         and plan.id not in (NOTIFY_SERVICE_ID, PARKING_SERVICE_ID)
-        and ("email" in plan.channels or "sms" in plan.channels)
+        and _today_channels(plan)
     ]
+    # Only national services send near 250,000 of a channel in a day.
     live = sorted(
-        (plan for plan in candidates if not plan.restricted),
+        (
+            plan
+            for plan in candidates
+            if not plan.restricted and plan.organisation_type in ("central", "nhs_central")
+        ),
         key=lambda plan: (-plan.size, plan.sid),
     )
     live = live[: max(6, len(live) * 15 // 100)]
     trial = [plan for plan in candidates if plan.restricted]
     total = len(plans)
     targets: dict[int, tuple[str, int]] = {}
-    for low, high, share, least in ((0.80, 0.99, 0.015, 2), (1.0, 1.3, 0.007, 2)):
+    for low, high, share, least in ((0.80, 0.99, 0.015, 2), (1.0, 1.0, 0.007, 2)):
         wanted = max(least, round(total * share))
         trial_wanted = max(1, wanted // 3)
         trial_left = [plan for plan in trial if plan.sid not in targets]
@@ -141,16 +157,32 @@ def today_targets(seed: int, plans: tuple[ServicePlan, ...]) -> dict[int, tuple[
             live_left, min(wanted - trial_wanted, len(live_left))
         )
         for plan in chosen:
-            channel = rng.choice(
-                [channel for channel in ("email", "sms") if channel in plan.channels]
-            )
+            channel = rng.choice(_today_channels(plan))
             limit = daily_limits(plan)[channel]
             share_of_limit = rng.uniform(low, high)
-            requested = math.floor(limit * share_of_limit)
-            if low >= 1.0:
-                requested = max(requested, limit + 1)
-            targets[plan.sid] = (channel, requested)
+            targets[plan.sid] = (channel, min(limit, math.floor(limit * share_of_limit)))
     return targets
+
+
+def _today_channels(plan: ServicePlan) -> list[str]:
+    """The channels a service can be pushed to its limit on today: email and texts it sends,
+    less texts for a GP surgery in trial mode."""
+    return [
+        channel
+        for channel in ("email", "sms")
+        if channel in plan.channels
+        and (not plan.restricted or trial_mode_allows(channel, plan.organisation_type))
+    ]
+
+
+def channel_weights(rng: random.Random) -> dict[str, float]:
+    """How a service shares its sending among channels: the platform sends far more emails
+    than texts, and letters are a few per cent."""
+    return {
+        "email": rng.uniform(0.6, 1.0),
+        "sms": rng.uniform(0.03, 0.3),
+        "letter": rng.uniform(0.05, 0.25),
+    }
 
 
 def _profile(seed: int, plan: ServicePlan, today: tuple[str, int] | None) -> VolumeProfile:
@@ -161,11 +193,7 @@ def _profile(seed: int, plan: ServicePlan, today: tuple[str, int] | None) -> Vol
     campaign today; half to most of the 50 for a trial one), so its history agrees with it.
     """
     rng = rng_for(seed, "volume-profile", plan.id)
-    weights = {
-        "email": rng.uniform(0.3, 1.0),
-        "sms": rng.uniform(0.2, 1.0),
-        "letter": rng.uniform(0.02, 0.15),
-    }
+    weights = channel_weights(rng)
     present = {channel: weights[channel] for channel in plan.channels}
     total_weight = sum(present.values())
     trial_size = plan.size if plan.restricted else min(10.0, rng.lognormvariate(-0.5, 1.0))
@@ -173,12 +201,13 @@ def _profile(seed: int, plan: ServicePlan, today: tuple[str, int] | None) -> Vol
     for channel, weight in present.items():
         share = weight / total_weight
         live_mean = 0.0 if plan.restricted else plan.size * share
-        trial_mean = trial_size * share
-        if channel == "letter":
-            live_mean = min(live_mean, 12_000.0)
+        trial_mean = (
+            trial_size * share if trial_mode_allows(channel, plan.organisation_type) else 0.0
+        )
+        live_mean = min(live_mean, USUAL_CEILING[channel])
         if today and today[0] == channel:
             usual = today[1] * (
-                rng.uniform(0.5, 0.85) if plan.restricted else rng.uniform(0.02, 0.1)
+                rng.uniform(0.5, 0.85) if plan.restricted else rng.uniform(0.02, 0.06)
             )
             live_mean, trial_mean = (0.0, usual) if plan.restricted else (usual, trial_mean)
         channels.append(

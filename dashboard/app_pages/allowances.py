@@ -6,11 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.app_pages import chart_specs, platform_charts
-from dashboard.app_pages.finance_columns import year_ahead_columns
+from dashboard.app_pages.finance_columns import share_used_column, year_ahead_columns
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     caption_freshness,
-    number_column,
     pounds,
     runtime,
     show_cache_warning,
@@ -19,6 +18,8 @@ from dashboard.app_pages.shared import (
     table_with_csv,
     warn_if_stale,
 )
+from dashboard.app_pages.tables import ROW_HEIGHT, WRAPPED_ROW_HEIGHT, number_column
+from dashboard.app_pages.url_state import keep_in_url, start_from_url
 from dashboard.domain.allowance_table import (
     SERVICE_FILTERS,
     AllowanceTables,
@@ -45,7 +46,7 @@ def sector_columns() -> dict[str, Any]:
     a 1,400 px window beside the sidebar (the year ahead is a table of its own)."""
     number = number_column
     return {
-        "sector": st.column_config.TextColumn("Sector", width=170, pinned=True),
+        "sector": st.column_config.TextColumn("Sector", width=160, pinned=True),
         "services": number("Services", width=65, help="Live services in the sector"),
         "services_over": number(
             "Over", width=50, help="Services that used more than their own free allowance"
@@ -61,14 +62,7 @@ def sector_columns() -> dict[str, Any]:
         "total_allowance": number(
             "Sum of allowances", width=90, help="Every service's own allowance, added up"
         ),
-        "share_used": number(
-            "Used of the sum",
-            width=75,
-            format="percent",
-            help="Fragments used against the sum of the sector's allowances: a pooled figure, "
-            "secondary to the services over and under (one service far over can hide behind "
-            "many under). Not clipped: over 100 % is over.",
-        ),
+        "share_used_words": share_used_column(85),
     }
 
 
@@ -92,7 +86,12 @@ def service_columns(forecast: bool = False) -> dict[str, Any]:
         "custom_allowance": st.column_config.CheckboxColumn("Custom", width=55),
     }
     if forecast:
-        columns["expected_over"] = st.column_config.TextColumn("By 31 March", width=150)
+        columns["year_end_words"] = st.column_config.TextColumn(
+            "By 31 March",
+            width=150,
+            help="When the service is expected to go over its free allowance, and its text "
+            "cost by 31 March as the 80 % range, low to high (whole pounds, excluding VAT)",
+        )
     else:
         columns |= {
             "remaining": number("Free left", width=75),
@@ -116,6 +115,15 @@ def _choose_year() -> int:
     )
     st.query_params["year"] = str(year)
     return year
+
+
+def _choose_shown() -> str:
+    """Every service, or those over or off their sector's allowance, kept in the URL (`?show=`)
+    so a reload or a shared link opens the same list."""
+    start_from_url("allowances_show", "show", SERVICE_FILTERS, SERVICE_FILTERS[0])
+    only = st.radio("Show", SERVICE_FILTERS, horizontal=True, key="allowances_show")
+    keep_in_url("show", only, SERVICE_FILTERS[0])
+    return only
 
 
 def _headline(tables: AllowanceTables) -> None:
@@ -257,13 +265,13 @@ def render() -> None:
         "name opens its Service page. The CSV adds the purchase order number, billing "
         "reference and billing contacts."
     )
-    only = st.radio("Show", SERVICE_FILTERS, horizontal=True)
     table_with_csv(
-        filter_allowances(services, only),
+        filter_allowances(services, _choose_shown()),
         _shown(service_columns(forecast), services),
         services.drop(columns=["link"]),
         f"notify-allowances-by-service-{year}.csv",
         "Download services CSV",
+        row_height=WRAPPED_ROW_HEIGHT if forecast else ROW_HEIGHT,
     )
     _not_live(tables)
     caption_freshness(section.freshness)

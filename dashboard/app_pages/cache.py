@@ -12,20 +12,22 @@ import streamlit as st
 
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
-    WHOLE,
     may_change_cache,
-    number_column,
     runtime,
     show_cache_warning,
 )
+from dashboard.app_pages.tables import number_column
 from dashboard.loaders.cache_insight import (
     NO_CENSUS,
     CacheInsight,
     KeysInsight,
     Totals,
+    bytes_in_words,
     census_help,
     load_cache_insight,
     load_keys,
+    period_words,
+    zones_of,
 )
 from dashboard.loaders.errors import describe_error
 from dashboard.loaders.service_page import empty_service_cache, service_choices
@@ -33,29 +35,29 @@ from dashboard.runtime import Runtime
 
 #: Hours a line needs: with one, the chart would be a lone dot.
 MIN_HOURS = 2
-KIND_LABELS = {
-    "kind": "Kind",
-    "hit": "Hits",
-    "miss": "Misses",
-    "error": "Errors",
-    "corrupt": "Corrupt",
-    "invalid": "Invalid answers",
-    "stale": "Stale copies served",
-    "lookups": "Lookups",
-    "hit_rate": "Hit rate",
-    "hit_ms": "Mean hit",
-    "miss_ms": "Mean miss",
-    "api_calls_saved": "API calls saved",
-}
+#: A hit rate runs from none to every lookup: the axis shows the whole range, so 80 % fills
+#: four fifths of it.
+WHOLE_RANGE = alt.Scale(domain=[0.0, 1.0])
 
 
 def kind_columns() -> dict[str, Any]:
-    """The labels above, with each figure formatted by the browser: counts with thousands,
-    rates as percentages, times in milliseconds (a blank where a kind has none)."""
-    formats = {"hit_rate": "percent", "hit_ms": "%.2f ms", "miss_ms": "%.1f ms"}
+    """Short headers, each explained on hover, at widths that fit every column of the
+    by-kind table in the page's column at 1,400 px; the browser formats each figure (counts
+    with thousands, rates as percentages, times in milliseconds, a blank where there is none)."""
+    count = number_column
     return {
-        name: number_column(label, format=formats.get(name, WHOLE)) if name != "kind" else label
-        for name, label in KIND_LABELS.items()
+        "kind": st.column_config.TextColumn("Kind", width=190),
+        "lookups": count("Lookups", width=75),
+        "hit_rate": count("Hit rate", width=65, format="percent"),
+        "hit": count("Hits", width=65),
+        "miss": count("Misses", width=65),
+        "error": count("Errors", width=55, help="Lookups that failed because Redis did"),
+        "corrupt": count("Corrupt", width=60, help="Values that did not decode: a miss"),
+        "invalid": count("Invalid", width=60, help="API answers refused by validation"),
+        "stale": count("Stale", width=55, help="Last good copies served while the API failed"),
+        "hit_ms": count("Mean hit", width=75, format="%.2f ms"),
+        "miss_ms": count("Mean miss", width=80, format="%.1f ms"),
+        "api_calls_saved": count("Calls saved", width=80, help="API calls saved: the hits"),
     }
 
 
@@ -86,7 +88,7 @@ def _hit_rates(insight: CacheInsight) -> None:
         alt.Chart(by_kind)
         .mark_bar(color="#1d70b8")
         .encode(
-            x=alt.X("hit_rate:Q", axis=alt.Axis(format="%"), title="Hit rate"),
+            x=alt.X("hit_rate:Q", axis=alt.Axis(format="%"), scale=WHOLE_RANGE, title="Hit rate"),
             y=alt.Y("kind:N", sort="-x", title=None),
             tooltip=["kind", "lookups", "hit", "miss", alt.Tooltip("hit_rate:Q", format=".1%")],
         ),
@@ -97,6 +99,7 @@ def _hit_rates(insight: CacheInsight) -> None:
         hide_index=True,
         width="stretch",
         column_config=kind_columns(),
+        column_order=list(kind_columns()),
     )
     _hit_rate_by_hour(insight.by_hour)
     st.header("Latency: hits against misses", anchor=False)
@@ -111,9 +114,10 @@ def _hit_rates(insight: CacheInsight) -> None:
 def _hit_rate_by_hour(by_hour: pd.DataFrame) -> None:
     """A line over the hours, its figures behind it; one hour alone is a table, not a dot."""
     st.header("Hit rate by hour", anchor=False)
-    table = by_hour[["hour", "lookups", "hit_rate"]]
+    zones = zones_of(by_hour)
+    table = by_hour[["hour_label", "lookups", "hit_rate"]]
     config = {
-        "hour": st.column_config.DatetimeColumn("Hour", format="D MMM HH:00 [UTC]"),
+        "hour_label": f"Hour (London, {zones})",
         "lookups": number_column("Lookups"),
         "hit_rate": number_column("Hit rate", format="percent"),
     }
@@ -124,14 +128,21 @@ def _hit_rate_by_hour(by_hour: pd.DataFrame) -> None:
         )
         st.dataframe(table, hide_index=True, column_config=config)
         return
-    st.caption("Each hour's share of lookups answered from Redis; each point marks one hour.")
+    st.caption(
+        f"Each hour's share of lookups answered from Redis, in London time ({zones}); each "
+        "point marks one hour."
+    )
     st.altair_chart(
-        alt.Chart(by_hour)
+        alt.Chart(by_hour[["london_hour", "hour_label", "lookups", "hit_rate"]])
         .mark_line(point=alt.OverlayMarkDef(size=50, filled=True))
         .encode(
-            x=alt.X("hour:T", title=None),
-            y=alt.Y("hit_rate:Q", axis=alt.Axis(format="%"), title="Hit rate"),
-            tooltip=["hour:T", "lookups", alt.Tooltip("hit_rate:Q", format=".1%")],
+            x=alt.X("london_hour:T", title=f"Hour, London time ({zones})"),
+            y=alt.Y("hit_rate:Q", axis=alt.Axis(format="%"), scale=WHOLE_RANGE, title="Hit rate"),
+            tooltip=[
+                alt.Tooltip("hour_label:N", title="Hour"),
+                alt.Tooltip("lookups:Q", format=","),
+                alt.Tooltip("hit_rate:Q", format=".1%"),
+            ],
         ),
         width="stretch",
     )
@@ -169,21 +180,23 @@ def _keys(app: Runtime) -> None:
         return
     columns = st.columns(3)
     columns[0].metric("Keys", f"{keys.keys:,}" if keys.summary else "–")
-    columns[1].metric("Memory used", str(keys.memory.get("used_memory_human")))
-    columns[2].metric("Peak memory", str(keys.memory.get("used_memory_peak_human")))
+    columns[1].metric("Memory used", bytes_in_words(keys.memory.get("used_memory")))
+    columns[2].metric("Peak memory", bytes_in_words(keys.memory.get("used_memory_peak")))
     if keys.summary is None:
         st.info(NO_CENSUS)
         return
     st.caption(keys.summary)
     st.dataframe(
-        keys.census,
+        keys.census.style.format(
+            {"keys": "{:,}", "bytes_per_key": "{:,.0f}", "estimated_bytes": "{:,.0f}"}
+        ),
         hide_index=True,
         width="stretch",
         column_config={
             "kind": "Kind",
-            "keys": number_column("Keys"),
-            "bytes_per_key": number_column("Bytes per key"),
-            "estimated_bytes": number_column("Estimated bytes"),
+            "keys": "Keys",
+            "bytes_per_key": "Bytes per key",
+            "estimated_bytes": "Estimated bytes",
         },
     )
     st.caption("Bytes per key from MEMORY USAGE on a sample of up to 50 keys of each kind.")
@@ -197,7 +210,7 @@ def render() -> None:
         "Period",
         options=[1, 6, 24, 72, 168, 720],
         value=24,
-        format_func=lambda h: f"{h} hours" if h < 48 else f"{h // 24} days",
+        format_func=period_words,
     )
     insight = load_cache_insight(app.clients, _where_redis_is(app), hours=hours)
     st.caption(f"Redis: {insight.description}")

@@ -4,7 +4,21 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.app_pages.shared import number_column
+from dashboard.app_pages.tables import number_column
+
+
+def share_used_column(width: int) -> Any:
+    """A sector's fragments used against the sum of its services' allowances (`share_used_words`,
+    from `allowance_table.share_words`): a pooled figure, labelled as the sum it is, past
+    100 % the figure and "over", never a bar stopped at 100 %. The frame's `share_used`, and so
+    the CSV, keeps the number. The Overview and the Allowances page show it the same way."""
+    return st.column_config.TextColumn(
+        "Used of the sum",
+        width=width,
+        help="Fragments used against the sum of the sector's allowances: a pooled figure, "
+        "secondary to the services over and under (one service far over can hide behind "
+        "many under). Not clipped: over 100 % says so, with the figure.",
+    )
 
 
 def year_ahead_columns(name: str, label: str, cost: str, ahead: str) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from dashboard.app_pages.shared import (
     table_with_csv,
     warn_if_stale,
 )
+from dashboard.app_pages.tables import ROW_HEIGHT, WRAPPED_ROW_HEIGHT
 from dashboard.domain.allowance_table import year_notes
 from dashboard.domain.financial_year import (
     current_financial_year,
@@ -85,7 +86,12 @@ def service_columns(forecast: bool) -> dict[str, Any]:
         "letter_sheets": number("Letter sheets", width=60, format="localized"),
     }
     if forecast:
-        columns["expected_over"] = st.column_config.TextColumn("By 31 March", width=150)
+        columns["year_end_words"] = st.column_config.TextColumn(
+            "By 31 March",
+            width=150,
+            help="When the service is expected to go over its free allowance, and its text "
+            "cost by 31 March as the 80 % range, low to high (whole pounds, excluding VAT)",
+        )
     return columns
 
 
@@ -181,6 +187,7 @@ def _organisation_services(finance: OrganisationFinance, organisations: pd.DataF
         services.drop(columns=["link"]),
         f"notify-organisation-services-{finance.financial_year}.csv",
         "Download this organisation's services CSV",
+        row_height=WRAPPED_ROW_HEIGHT if finance.forecast else ROW_HEIGHT,
     )
 
 

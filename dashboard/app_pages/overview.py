@@ -8,10 +8,10 @@ on to the Service page, so that links shared before still open the same view.
 import streamlit as st
 
 from dashboard.app_pages import platform_charts
+from dashboard.app_pages.finance_columns import share_used_column
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     caption_freshness,
-    number_column,
     percent,
     runtime,
     show_cache_warning,
@@ -19,10 +19,10 @@ from dashboard.app_pages.shared import (
     show_missing,
     warn_if_stale,
 )
+from dashboard.app_pages.tables import WRAPPED_ROW_HEIGHT, number_column, service_name_columns
 from dashboard.domain.allowance_table import totals
 from dashboard.domain.failure_causes import FAILED_DEFINITION
 from dashboard.domain.financial_year import financial_year_label, london_today
-from dashboard.domain.links import LINK_NAME_PATTERN
 from dashboard.domain.service_table import (
     biggest_senders,
     nearest_daily_limits,
@@ -37,12 +37,6 @@ SERVICE_PAGE = "app_pages/service.py"
 ALL_SERVICES_PAGE = "app_pages/all_services.py"
 ALLOWANCES_PAGE = "app_pages/allowances.py"
 TOP = 5
-
-
-#: Each service's name, linking to its Service page.
-SERVICE_LINK = st.column_config.LinkColumn(
-    "Service", display_text=LINK_NAME_PATTERN, width=260, pinned=True
-)
 
 
 def _platform_today(overview: Overview) -> None:
@@ -123,27 +117,23 @@ def _unusual(overview: Overview) -> None:
     elif flagged.empty:
         st.markdown("No service's failure rate is unusual.")
     else:
+        unusual = {
+            **service_name_columns(),
+            "unusual_channels": st.column_config.TextColumn("Channels", width=150),
+            "failure_rate": st.column_config.NumberColumn(
+                "Failure rate", width=100, format="percent"
+            ),
+            "previous_failure_rate": st.column_config.NumberColumn(
+                "Failure rate before", width=120, format="percent"
+            ),
+            "requested": number_column("Requested", width=110),
+        }
         st.dataframe(
             flagged,
             hide_index=True,
-            column_config={
-                "link": SERVICE_LINK,
-                "unusual_channels": st.column_config.TextColumn("Channels", width=150),
-                "failure_rate": st.column_config.NumberColumn(
-                    "Failure rate", width=100, format="percent"
-                ),
-                "previous_failure_rate": st.column_config.NumberColumn(
-                    "Failure rate before", width=120, format="percent"
-                ),
-                "requested": st.column_config.NumberColumn("Requested", width=110),
-            },
-            column_order=[
-                "link",
-                "unusual_channels",
-                "failure_rate",
-                "previous_failure_rate",
-                "requested",
-            ],
+            row_height=WRAPPED_ROW_HEIGHT,
+            column_config=unusual,
+            column_order=list(unusual),
         )
     st.page_link(
         ALL_SERVICES_PAGE,
@@ -165,35 +155,41 @@ def _services(overview: Overview) -> None:
     show_excluded(result.excluded)
     table = result.table
     if "limit_used" in table:
+        nearest = {
+            **service_name_columns(),
+            "tightest_channel": st.column_config.TextColumn("Tightest channel", width=120),
+            "sent_today": number_column("Sent today", width=100),
+            "daily_limit": number_column("Daily limit", width=100),
+            "limit_used": st.column_config.ProgressColumn(
+                "Limit used", width=120, format="percent", min_value=0.0, max_value=1.0
+            ),
+        }
         st.dataframe(
             nearest_daily_limits(table, TOP),
             hide_index=True,
-            column_config={
-                "link": SERVICE_LINK,
-                "tightest_channel": st.column_config.TextColumn("Tightest channel", width=120),
-                "sent_today": number_column("Sent today", width=100),
-                "daily_limit": number_column("Daily limit", width=100),
-                "limit_used": st.column_config.ProgressColumn(
-                    "Limit used", width=120, format="percent", min_value=0.0, max_value=1.0
-                ),
-            },
-            column_order=["link", "tightest_channel", "sent_today", "daily_limit", "limit_used"],
+            row_height=WRAPPED_ROW_HEIGHT,
+            column_config=nearest,
+            column_order=list(nearest),
         )
     st.page_link(ALL_SERVICES_PAGE, label="Every service's daily limits: All services")
 
     st.header("Biggest senders", anchor=False)
     if "requested" in table:
         st.caption(describe_window(result.days, result.start, result.end))
+        biggest = {
+            **service_name_columns(),
+            "requested": number_column("Requested", width=110),
+            "failed": number_column("Failed", width=100),
+            "failure_rate": st.column_config.NumberColumn(
+                "Failure rate", width=100, format="percent"
+            ),
+        }
         st.dataframe(
             biggest_senders(table, TOP),
             hide_index=True,
-            column_config={
-                "link": SERVICE_LINK,
-                "requested": number_column("Requested", width=110),
-                "failed": number_column("Failed", width=100),
-                "failure_rate": number_column("Failure rate", width=100, format="percent"),
-            },
-            column_order=["link", "requested", "failed", "failure_rate"],
+            row_height=WRAPPED_ROW_HEIGHT,
+            column_config=biggest,
+            column_order=list(biggest),
         )
     st.page_link(
         ALL_SERVICES_PAGE,
@@ -226,13 +222,11 @@ def _allowances(overview: Overview) -> None:
         column_config={
             "sector": st.column_config.TextColumn("Sector", width=260, pinned=True),
             "services": number_column("Live services", width=100),
-            "share_used": st.column_config.ProgressColumn(
-                "Allowance used", width=130, format="percent", min_value=0.0, max_value=1.0
-            ),
+            "share_used_words": share_used_column(130),
             "used": number_column("Fragments used", width=120),
             "total_allowance": number_column("Total allowance", width=120),
         },
-        column_order=["sector", "services", "share_used", "used", "total_allowance"],
+        column_order=["sector", "services", "share_used_words", "used", "total_allowance"],
     )
     st.page_link(
         ALLOWANCES_PAGE,

@@ -21,6 +21,7 @@ from dashboard.app_pages.shared import (
     show_cache_warning,
     table_with_csv,
 )
+from dashboard.app_pages.tables import count_columns_of
 from dashboard.domain.failure_causes import FAILED_DEFINITION
 from dashboard.domain.financial_year import london_today
 from dashboard.loaders.allowance_by_month import load_allowance_by_month
@@ -38,6 +39,9 @@ from dashboard.loaders.service_page import (
 )
 from dashboard.loaders.service_trend import load_service_trend
 
+#: Each count of the month-by-month table: wide enough for "2,535,175", narrow enough for the
+#: month and nine counts to fit the page's column at 1,400 px.
+MONTH_TABLE_COUNT_WIDTH = 84
 #: A limit nearly used up warns, one used up is an error: each with an icon as well as a colour.
 LEVEL_MESSAGES = {
     "warning": partial(st.warning, icon=":material/warning:"),
@@ -49,14 +53,21 @@ def _on_service_change() -> None:
     remember("service_id", st.session_state["service_picker"])
 
 
+def picker_label(service_id: str, name: str | None) -> str:
+    """A service as the picker lists it: its name, then its id, so that typing either (or
+    pasting the id from a log or the admin's address bar) finds it."""
+    return service_id if name is None else f"{name} · {service_id}"
+
+
 def _pick_service(choices: dict[str, str], current: str | None) -> None:
     options = list(choices)
     st.sidebar.selectbox(
         "Service",
         options=options,
-        format_func=lambda service_id: choices.get(service_id, service_id),
+        format_func=lambda service_id: picker_label(service_id, choices.get(service_id)),
         index=options.index(current) if current in choices else None,
-        placeholder="Type to search services",
+        placeholder="Type a name or paste an id",
+        filter_mode="contains",
         key="service_picker",
         on_change=_on_service_change,
     )
@@ -342,11 +353,23 @@ def _year_by_month(page: ServicePage) -> None:
                 chart_specs.draw(
                     charts.monthly_counts, monthly, label, where=column, width="stretch"
                 )
-            st.dataframe(year.table, hide_index=True)
+            st.dataframe(
+                year.table,
+                hide_index=True,
+                column_config=count_columns_of(year.table, width=MONTH_TABLE_COUNT_WIDTH),
+            )
             if not year.causes.empty:
                 with st.expander("This year's failures by cause, and who can act on each"):
                     _causes_table(year.causes)
             caption_freshness(freshness)
+
+
+#: Done, not done, and kept where the dashboard does not read (the admin's own page).
+CHECKLIST_MARKS = {
+    True: ":material/check_circle: Completed:",
+    False: ":material/radio_button_unchecked: Incomplete:",
+    None: ":material/help: Not read here:",
+}
 
 
 def _checklist(page: ServicePage, summary: ServiceSummary) -> None:
@@ -358,17 +381,14 @@ def _checklist(page: ServicePage, summary: ServiceSummary) -> None:
             st.error(plain(message))
         case Ready(value=items, freshness=freshness):
             for item in items:
-                mark = (
-                    ":material/check_circle:" if item.done else ":material/radio_button_unchecked:"
-                )
-                st.markdown(f"{mark} **{item.label}** — {plain(item.detail)}")
+                st.markdown(f"{CHECKLIST_MARKS[item.done]} **{item.label}** — {plain(item.detail)}")
             caption_freshness(freshness)
 
 
 def render() -> None:
     carry_view()
     show_cache_warning()
-    context = runtime().context
+    context = runtime().context.starting_now()  # one deadline for every read, the picker's too
     st.title("Service", anchor=False)
     requested = st.query_params.get("service_id")
     choices = load_service_choices(context)

@@ -1,16 +1,19 @@
 """What pages share: the reader's access, the runtime, the carried view, freshness captions."""
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from dashboard.app_pages.plain_text import plain
+from dashboard.app_pages.tables import ROW_HEIGHT, table_height
 from dashboard.domain import access
+from dashboard.domain.csv_cells import csv_bytes
 from dashboard.domain.excluded import Excluded, exclusion_note
 from dashboard.loaders.freshness import Freshness
-from dashboard.runtime import Runtime, build_runtime
+from dashboard.runtime import Runtime, shared_runtime
 from dashboard.settings import load_settings
 
 # Query parameters that describe the view, carried from page to page in the session.
@@ -40,10 +43,10 @@ def may_change_cache() -> bool:
     return access.may_change_cache(reader_access(), load_settings().cache_admins)
 
 
-@st.cache_resource(show_spinner="Connecting to Redis and the Notify API…")
 def runtime() -> Runtime:
-    """One Redis connection and one set of clients per server process, shared by every session."""
-    return build_runtime()
+    """One Redis connection and one set of clients per server process, shared by every session
+    and kept outside Streamlit's caches, which any client can clear (`dashboard/runtime.py`)."""
+    return shared_runtime()
 
 
 def carry_view() -> None:
@@ -113,39 +116,35 @@ def percent(fraction: float) -> str:
     return f"{fraction:.1%}"
 
 
-#: How tables' numbers read, formatted by the browser (a pandas Styler would format and colour
-#: every cell on the server on every run, and stops working past pandas' cell limit): whole
-#: numbers with the reader's thousands separator, money in pounds and pence.
-WHOLE = "localized"
-MONEY = "£%.2f"
-
-
-def number_column(label: str, **options: Any) -> Any:
-    """A column of whole numbers, thousands separated (`format=` to read it otherwise)."""
-    return st.column_config.NumberColumn(label, **{"format": WHOLE, **options})
-
-
 def table_with_csv(
     shown: pd.DataFrame,
     column_config: Mapping[str, Any],
     data: pd.DataFrame,
     file_name: str,
     button: str,
+    row_height: int = ROW_HEIGHT,
 ) -> None:
     """A table as read on screen, and every row and column of its data as CSV beneath it.
 
     `column_config` gives each shown column its label and width; columns it does not name are
-    not shown (their data is still in the CSV).
+    not shown (their data is still in the CSV). The table is as tall as its rows, up to
+    `tables.MOST_ROWS_SHOWN`, and scrolls beyond.
+    The CSV is built only when the reader clicks (a callable): until then no file exists
+    under Streamlit's `/media` route, which any client can read without signing in. Its cells
+    are neutralised (`domain/csv_cells.py`); Streamlit's own table download, which writes them
+    raw, is off (`client.disableDataExport`).
     """
     st.dataframe(
         shown,
         hide_index=True,
         width="stretch",
+        height=table_height(len(shown.index), row_height),
+        row_height=row_height,
         column_config=column_config,
         column_order=list(column_config),
     )
     st.download_button(
-        button, data.to_csv(index=False).encode(), file_name=file_name, mime="text/csv"
+        button, partial(csv_bytes, data), file_name=file_name, mime="text/csv", on_click="ignore"
     )
 
 

@@ -10,16 +10,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar, cast
 
 from dashboard.cache import atomic
+from dashboard.cache.key_formats import KEY_FORMATS as KEY_FORMATS
+from dashboard.cache.key_formats import register_key_format as register_key_format
 from dashboard.cache.request_cache import CacheRequest, RequestCache
 from dashboard.concurrency import Result
-
-# Every key format a cached method uses, with its kind: the Cache page sorts keys by it.
-KEY_FORMATS: dict[str, str] = {}
-
-
-def register_key_format(key_format: str, kind: str) -> None:
-    """Tell the key census which kind a key format holds (cached methods do this themselves)."""
-    KEY_FORMATS[key_format] = kind
 
 
 def _as_is(value: Any) -> Any:

@@ -171,6 +171,7 @@ def memory_info(client: redis.Redis) -> dict[str, object]:
     return {
         "used_memory": info.get("used_memory"),
         "used_memory_human": info.get("used_memory_human"),
+        "used_memory_peak": info.get("used_memory_peak"),
         "used_memory_peak_human": info.get("used_memory_peak_human"),
         "maxmemory_human": info.get("maxmemory_human"),
         "maxmemory_policy": info.get("maxmemory_policy"),

@@ -39,7 +39,7 @@ DEFAULT_TTLS: Mapping[str, int] = MappingProxyType(
         "notifications-monthly-closed-year": 7 * DAY,
         "platform-stats": 5 * MINUTE,
         "platform-stats-closed-year": 7 * DAY,
-        # A range that ended more than 10 days ago, or a past month, in this financial year.
+        # A range that ended more than 10 days ago, in this financial year.
         "platform-stats-settled": 7 * DAY,
         "volumes-by-service": HOUR,
         "volumes-by-service-closed-year": 7 * DAY,
@@ -54,6 +54,7 @@ DEFAULT_TTLS: Mapping[str, int] = MappingProxyType(
         "templates-usage-closed-year": 7 * DAY,
         "organisations": HOUR,
         "organisation-usage": HOUR,
+        "organisation-usage-closed-year": 7 * DAY,
         "templates": 7 * DAY,
         "template": 7 * DAY,
         "template-versions": 7 * DAY,

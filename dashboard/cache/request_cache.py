@@ -35,7 +35,7 @@ import threading
 import time
 import weakref
 from collections import Counter, deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -47,6 +47,7 @@ from notifications_python_client.errors import APIError, InvalidResponse
 
 from dashboard.cache import atomic, load_timeout, telemetry
 from dashboard.cache.flights import Flights
+from dashboard.cache.key_formats import service_keys, with_own_keys
 from dashboard.cache.memo import DecodedMemo
 from dashboard.cache.telemetry import LookupEvent
 from dashboard.concurrency import Result, run_all, timed_call
@@ -78,6 +79,8 @@ REFRESHED, NOT_DUE, HELD_ELSEWHERE, REFRESH_FAILED, MOVED_ON, NO_REDIS = (
 FLIGHT_WAIT_SECONDS = 3.0
 POLL_FIRST_SECONDS = 0.005
 POLL_MAX_SECONDS = 0.1
+# Names per UNLINK when one service's keys are emptied.
+DELETE_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -201,6 +204,23 @@ def recording() -> Iterator[list[Lookup]]:
         yield lookups
     finally:
         _recorders.reset(token)
+
+
+_request_notes: ContextVar[tuple[list[tuple["RequestCache", CacheRequest]], ...]] = ContextVar(
+    "cache_request_notes", default=()
+)
+
+
+@contextmanager
+def noting_requests() -> Iterator[list[tuple["RequestCache", CacheRequest]]]:
+    """Collect each request made inside the block, as it starts, with the cache it was made
+    to: a caller that stops waiting (a page's deadline) can then read its last good copy."""
+    notes: list[tuple[RequestCache, CacheRequest]] = []
+    token = _request_notes.set((*_request_notes.get(), notes))
+    try:
+        yield notes
+    finally:
+        _request_notes.reset(token)
 
 
 def _flush_at_exit(cache_ref: "weakref.ref[RequestCache]") -> None:
@@ -355,6 +375,8 @@ class RequestCache:
         unique: dict[str, CacheRequest] = {}
         for request in requests:
             unique.setdefault(request.key, request)
+        for notes in _request_notes.get():
+            notes.extend((self, request) for request in unique.values())
         started_at = time.time()
         started = time.perf_counter()
         cached = self._read(list(unique))
@@ -373,6 +395,35 @@ class RequestCache:
             for key, state in states.items()
         }
         return [answers[request.key] for request in requests]
+
+    def last_good(self, request: CacheRequest) -> tuple[Any, Lookup] | None:
+        """The last good copy of a request's answer and a `stale` lookup for it, read now and
+        nothing else: for a caller whose deadline passed while the API had not answered.
+        None when there is none, it does not fit, or Redis cannot say."""
+        if not self._available():
+            return None
+        started = time.perf_counter()
+        try:
+            raw, stored = self._redis.hmget(atomic.stale_key(request.key), "value", "stored_at")
+        except redis.RedisError as error:
+            self._failed("last good copy read", error)
+            return None
+        if raw is None or stored is None:
+            return None
+        try:
+            value, stored_at = self._decoded(request, raw), float(stored)
+        except (TypeError, ValueError):
+            return None
+        lookup = Lookup(
+            request.key,
+            request.kind,
+            "stale",
+            max(0.0, time.time() - stored_at),
+            (time.perf_counter() - started) * 1000,
+            stored_at,
+        )
+        self._note([lookup])
+        return value, lookup
 
     def _from_read(
         self,
@@ -860,31 +911,28 @@ class RequestCache:
                 ) from error
             logger.error("Redis did not empty %s after a write: %s", ", ".join(keys), error)
 
-    def forget_service(self, service_id: str, *, keep_last_good: bool = False) -> None:
-        """Empty every key of one service and its locks; a Redis error is only logged.
+    def forget_service(
+        self,
+        service_id: str,
+        *,
+        values: Mapping[str, Iterable[object]],
+        keep_last_good: bool = False,
+    ) -> None:
+        """Empty every key of one service and its locks, by name; a Redis error is only logged.
 
-        Refresh keeps the last good copies (`keep_last_good`): a reader who presses it while
-        the API is down must still see the numbers from before. The Cache page's "empty"
-        removes them too. Generations stay: they guard updates.
+        The names come from the key formats and `values` (what each other placeholder can
+        take: the days of a window, the years): never a SCAN, so the time does not grow with
+        the other keys in Redis. Refresh keeps the last good copies (`keep_last_good`): a reader
+        who presses it while the API is down must still see the numbers from before. The Cache
+        page's "empty" removes them too. Generations stay: they guard updates.
         """
         if not self.enabled:
             return
-        own = f"service-{service_id}"
+        names = with_own_keys(service_keys(service_id, values), last_good=not keep_last_good)
         try:
-            found = [
-                key
-                for key in self._redis.scan_iter(match=f"*{own}*", count=1000)
-                if _of_key(key.decode(errors="replace"), own)
-                and not (keep_last_good and key.startswith(atomic.STALE_PREFIX.encode()))
-            ]
-            if found:
-                self._redis.delete(*found)
+            pipe = self._redis.pipeline(transaction=False)
+            for start in range(0, len(names), DELETE_BATCH):
+                pipe.unlink(*names[start : start + DELETE_BATCH])
+            pipe.execute()
         except redis.RedisError as error:
             self._failed("delete", error)
-
-
-def _of_key(found: str, own: str) -> bool:
-    """Whether `found` is `own`, a key under it (`own-…`), or a copy or lock of one of those."""
-    for prefix in (atomic.STALE_PREFIX, atomic.LOCK_PREFIX):
-        found = found.removeprefix(prefix)
-    return found == own or found.startswith(own + "-")

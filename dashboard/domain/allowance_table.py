@@ -7,13 +7,14 @@ Three answers make the table, whatever the number of services:
   year that starts in the *calendar* year of the range's end, so a range ending on 31 March
   would give next year's;
 - the year's use: volumes-by-service over the whole year, `sms_chargeable_units` (fragments,
-  times the international multiplier). It lists exactly the live services;
+  times the international multiplier). It lists the live services that have an allowance row;
 - the year's charges: data-for-billing-report over the whole year, fragments beyond the
   allowance and their cost at each day's rate; a live service absent from it was charged
   nothing. It also lists services that are not live (trial or inactive ones with letters or
   a cost): those are left out.
 
-The services list gives each service its sector. A row that cannot be placed is never dropped
+The services list gives each service its sector and says which are live: every live service is
+a row or is named. A row that cannot be placed is never dropped
 in silence: it is listed in `excluded`, with why, and the page says that the totals exclude it.
 GOV.UK Notify's own service is kept apart (`platform`), out of the totals.
 """
@@ -33,10 +34,12 @@ from dashboard.domain.forecast import (
     GroupForecast,
     ServiceForecast,
     forecast_from_total,
+    over_range_words,
     over_words,
     sum_forecasts,
 )
 from dashboard.domain.links import service_page_link
+from dashboard.domain.liveness import is_live, service_status
 from dashboard.domain.organisation_finance import (
     BILLING_COLUMNS,
     NO_ORGANISATION,
@@ -75,6 +78,7 @@ SERVICE_COLUMNS: tuple[str, ...] = (
     "total_cost",
     "over_allowance",
     "expected_over",
+    "year_end_words",
     "year_end_fragments",
     "year_end_fragments_low",
     "year_end_fragments_high",
@@ -98,6 +102,7 @@ SECTOR_COLUMNS: tuple[str, ...] = (
     "used",
     "total_allowance",
     "share_used",
+    "share_used_words",
     "remaining",
     "year_end_cost",
     "year_end_cost_low",
@@ -109,6 +114,7 @@ CHARGE_COLUMNS: tuple[str, ...] = ("chargeable", "cost", "total_cost", *BILLING_
 #: The year-end forecast's columns, present when the tables are made with a `today`.
 FORECAST_COLUMNS: tuple[str, ...] = (
     "expected_over",
+    "year_end_words",
     "year_end_fragments",
     "year_end_fragments_low",
     "year_end_fragments_high",
@@ -174,39 +180,60 @@ def allowance_tables(
     today: date | None = None,
 ) -> AllowanceTables:
     """The tables from the services list, the probe's and the year's volumes, and the billing
-    report (None when it could not be read); with `today`, each service's year-end forecast."""
+    report (None when it could not be read); with `today`, each service's year-end forecast.
+
+    The answers are checked against each other before anything is summed: every live service
+    of the services list is either a row or named in `excluded` with why (the API leaves a live
+    service with no allowance row out of volumes-by-service, and a short answer leaves out
+    more), and a service whose use is beyond its allowance must have a charge in the billing
+    report, or the report is short and the service is named too.
+    """
     by_id = {service.id: service for service in services}
     allowance_of = {entry.service_id: entry.free_allowance for entry in allowances}
+    volume_of = {entry.service_id: entry for entry in volumes}
     charged = {row.service_id: row for row in charges or ()}
-    live_ids = {entry.service_id for entry in volumes}
-    rows, excluded, forecasts = [], [], {}
-    for entry in volumes:
-        service = by_id.get(entry.service_id)
-        if service is None:
-            excluded.append(
-                Excluded(
-                    entry.service_id,
-                    entry.service_name,
-                    "live, but not in the services list, so its sector is unknown",
-                )
-            )
+    live_ids = set(volume_of)
+    label = financial_year_label(year)
+    rows, excluded, forecasts = [], [*_not_placed(volumes, by_id)], {}
+    for service in services:
+        if not is_live(service):
             continue
-        if entry.service_id not in allowance_of:
+        entry = volume_of.get(service.id)
+        if entry is None:
             excluded.append(
                 Excluded(
-                    entry.service_id,
+                    service.id,
                     service.name,
-                    f"the API gave no free allowance for {financial_year_label(year)}",
+                    "live, but volumes-by-service does not list it, so its use is unknown (the "
+                    f"API leaves out a live service with no free allowance for {label})",
                 )
             )
             continue
-        allowance = allowance_of[entry.service_id]
+        if service.id not in allowance_of:
+            excluded.append(
+                Excluded(service.id, service.name, f"the API gave no free allowance for {label}")
+            )
+            continue
+        allowance = allowance_of[service.id]
+        if (
+            charges is not None
+            and service.id not in charged
+            and entry.sms_chargeable_units > allowance
+        ):
+            excluded.append(
+                Excluded(
+                    service.id,
+                    service.name,
+                    "used more than its allowance, but the billing report has no charge for it",
+                )
+            )
+            continue
         forecast = None
         if today is not None:
             forecast = forecast_from_total(entry.sms_chargeable_units, allowance, year, today)
-            forecasts[entry.service_id] = forecast
+            forecasts[service.id] = forecast
         rows.append(
-            _service_row(service, year, allowance, entry, charged.get(entry.service_id), forecast)
+            _service_row(service, year, allowance, entry, charged.get(service.id), forecast)
         )
     for row in charged.values():
         if row.service_id not in live_ids and row.service_id not in by_id:
@@ -254,6 +281,32 @@ def allowance_tables(
     )
 
 
+def _not_placed(volumes: Sequence[ServiceVolumes], by_id: Mapping[str, Service]) -> list[Excluded]:
+    """Rows of volumes-by-service (which lists live services only) that the services list does
+    not have, or says are not live: the two answers disagree, so neither row is summed."""
+    found = []
+    for entry in volumes:
+        service = by_id.get(entry.service_id)
+        if service is None:
+            found.append(
+                Excluded(
+                    entry.service_id,
+                    entry.service_name,
+                    "live, but not in the services list, so its sector is unknown",
+                )
+            )
+        elif not is_live(service):
+            found.append(
+                Excluded(
+                    entry.service_id,
+                    service.name,
+                    "in volumes-by-service, which lists live services, but the services list "
+                    f"says it is {service_status(service).lower()}",
+                )
+            )
+    return found
+
+
 def _service_row(
     service: Service,
     year: int,
@@ -290,6 +343,7 @@ def _service_row(
     if forecast is not None:
         row |= {
             "expected_over": over_words(forecast),
+            "year_end_words": over_range_words(forecast),
             "year_end_fragments": forecast.fragments.expected,
             "year_end_fragments_low": forecast.fragments.low,
             "year_end_fragments_high": forecast.fragments.high,
@@ -328,6 +382,7 @@ def sector_totals(
     ]
     allowance = grouped["total_allowance"].where(grouped["total_allowance"] > 0)
     grouped["share_used"] = grouped["used"] / allowance
+    grouped["share_used_words"] = grouped["share_used"].map(share_words)
     if forecasts:
         ranges = {
             kind: sum_forecasts(
@@ -349,6 +404,17 @@ def sector_totals(
             ranges[kind].expected_over for kind in grouped["organisation_type"]
         ]
     return grouped[[column for column in SECTOR_COLUMNS if column in grouped]]
+
+
+def share_words(share: float | None) -> str:
+    """A share of an allowance as it reads in a table: "20.1 %" under it, "258 % over" past
+    100 %, never clipped (a progress bar stops at 100 %, so 258 % and 1,617 % would look the
+    same); nothing for a sector with no allowance."""
+    if share is None or pd.isna(share):
+        return ""
+    if share > 1:
+        return f"{share:,.0%} over".replace("%", " %")
+    return f"{share:.1%}".replace("%", " %")
 
 
 def filter_allowances(services: pd.DataFrame, shown: str) -> pd.DataFrame:

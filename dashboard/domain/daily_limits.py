@@ -113,16 +113,26 @@ def highest_fraction(usages: list[LimitUsage]) -> float:
 
 
 def trial_notice(service: Service) -> str:
-    """What a service in trial mode may send, one limit per channel as its bars show them."""
+    """What a service in trial mode may send, in the admin's trial-mode terms: only to its own
+    team, 50 emails and 50 text messages a day (or 2018's one limit), no letters at all, and
+    no text messages from a GP surgery."""
     limits = daily_limits(service)
     if ALL_CHANNELS in limits:
-        allowed = f"{limits[ALL_CHANNELS]:,} messages a day, all channels together"
+        allowed = f"up to {limits[ALL_CHANNELS]:,} emails and text messages a day, all together"
+        barred = "letters"
+    elif service.organisation_type == "nhs_gp":
+        allowed = f"up to {limits['email']:,} {CHANNEL_LABELS['email'].lower()} a day"
+        barred = "text messages (GP surgeries cannot send them in trial mode) or letters"
     else:
-        email, sms, letter = (
-            f"{limits[channel]:,} {CHANNEL_LABELS[channel].lower()}" for channel in CHANNELS
+        email, sms = (
+            f"{limits[channel]:,} {CHANNEL_LABELS[channel].lower()}" for channel in ("email", "sms")
         )
-        allowed = f"{email}, {sms} and {letter} a day"
-    return f"This service is in trial mode: it can send {allowed}, and only to its own team."
+        allowed = f"up to {email} and {sms} a day"
+        barred = "letters"
+    return (
+        f"This service is in trial mode: it can send messages only to its own team, {allowed}, "
+        f"and no {barred}."
+    )
 
 
 def limit_text(usage: LimitUsage) -> str:

@@ -356,3 +356,13 @@ def over_words(forecast: ServiceForecast) -> str:
     if forecast.may_go_over:
         return "May go over"
     return ""
+
+
+def over_range_words(forecast: ServiceForecast) -> str:
+    """`over_words` and, for a service that is or may be over, its text cost by 31 March as
+    the 80 % range in whole pounds: "Expected over Jan 2027; £1,200 to £3,400". Nothing for
+    a service expected to stay within its allowance."""
+    words = over_words(forecast)
+    if not words:
+        return ""
+    return f"{words}; £{forecast.cost.low:,.0f} to £{forecast.cost.high:,.0f}"

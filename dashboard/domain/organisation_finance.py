@@ -31,6 +31,7 @@ from dashboard.domain.forecast import (
     GroupForecast,
     ServiceForecast,
     forecast_from_total,
+    over_range_words,
     over_words,
     sum_forecasts,
 )
@@ -93,6 +94,7 @@ SERVICE_COLUMNS: tuple[str, ...] = (
     *SUMMED,
     "over_allowance",
     "expected_over",
+    "year_end_words",
     *FORECAST_COLUMNS,
     *BILLING_COLUMNS,
 )
@@ -137,6 +139,7 @@ def _billing_fields(row: BillingReportRow | None) -> dict[str, Any]:
 def _forecast_fields(forecast: ServiceForecast) -> dict[str, Any]:
     return {
         "expected_over": over_words(forecast),
+        "year_end_words": over_range_words(forecast),
         "year_end_fragments": forecast.fragments.expected,
         "year_end_fragments_low": forecast.fragments.low,
         "year_end_fragments_high": forecast.fragments.high,

@@ -57,7 +57,13 @@ def _the_last(days: int) -> str:
 
 
 def _days(days: int) -> str:
-    return "1 day" if days == 1 else f"{days} days"
+    return "1 day" if days == 1 else f"{_cut(str(days))} days"
+
+
+def _cut(text: str) -> str:
+    """Text from outside as a message quotes it: at most `_MAX_SHOWN_TEXT` characters (a
+    4,000-digit `?days=` must not become a 4,000-character warning)."""
+    return text if len(text) <= _MAX_SHOWN_TEXT else text[: _MAX_SHOWN_TEXT - 1] + "…"
 
 
 def choose_days(requested: str | int | None, maximum: int, default: int = 7) -> DaysChoice:
@@ -80,11 +86,10 @@ def choose_days(requested: str | int | None, maximum: int, default: int = 7) -> 
         try:
             value = int(text)
         except ValueError:
-            shown = text if len(text) <= _MAX_SHOWN_TEXT else text[: _MAX_SHOWN_TEXT - 1] + "…"
             return DaysChoice(
                 fallback,
                 maximum,
-                f"“{shown}” is not a number of days: showing {_the_last(fallback)}.",
+                f"“{_cut(text)}” is not a number of days: showing {_the_last(fallback)}.",
             )
     if value < 1:
         return DaysChoice(

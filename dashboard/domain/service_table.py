@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.domain.liveness import LIVE
+from dashboard.domain.table_sort import SortChoice
 
 #: Columns that need today's counts, and those that need the window's.
 LIMIT_COLUMNS: tuple[str, ...] = (
@@ -43,6 +44,14 @@ EARLIER_COLUMNS: tuple[str, ...] = (
     "unusual_channels",
 )
 ANY_STATUS = "All"
+#: How the All services table can be sorted; the first is the page's usual order.
+SORTS: tuple[SortChoice, ...] = (
+    SortChoice("limit", "Nearest a daily limit today", "limit_used"),
+    SortChoice("sent-today", "Most sent today", "sent_today"),
+    SortChoice("requested", "Most requested in the window", "requested"),
+    SortChoice("failure-rate", "Highest failure rate in the window", "failure_rate"),
+    SortChoice("name", "Name, A to Z", "name", descending=False),
+)
 
 
 @dataclass(frozen=True)
@@ -70,7 +79,7 @@ def filter_services(table: pd.DataFrame, chosen: ServiceFilter) -> pd.DataFrame:
         mask &= table["status"] == chosen.status
     if chosen.near_limit_only:
         if "limit_level" in table:
-            mask &= table["limit_level"] != "ok"
+            mask &= table["limit_level"].isin(("warning", "error"))
         else:
             mask &= False
     if chosen.unusual_only:
@@ -80,7 +89,10 @@ def filter_services(table: pd.DataFrame, chosen: ServiceFilter) -> pd.DataFrame:
             mask &= False
     search = chosen.search.strip()
     if search:
-        mask &= table["name"].str.contains(search, case=False, regex=False)
+        found = table["name"].str.contains(search, case=False, regex=False)
+        if "service_id" in table:
+            found |= table["service_id"].str.lower() == search.lower()
+        mask &= found
     return table[mask]
 
 

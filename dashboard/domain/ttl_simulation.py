@@ -368,3 +368,32 @@ def recommend(
             }
         )
     return pd.DataFrame(rows, columns=RECOMMENDATION_COLUMNS)
+
+
+#: A working day: what a recording made in seconds stands for when its time is scaled.
+WORKING_DAY_SECONDS = 8 * HOUR
+
+
+def stretched(events: pd.DataFrame, span_seconds: float) -> pd.DataFrame:
+    """The same lookups in the same order, their times stretched from the first so that the
+    recording lasts `span_seconds`: a few hundred page views made in half a minute, replayed
+    as if they had come over a working day.
+
+    A replay reads only each lookup's time, kind and key, so stretching changes which TTLs
+    can be told apart (a replay cannot expire anything later than its recording ends), not
+    which lookups there were. It assumes the views are spread evenly over the longer time,
+    which real use is not; a recording of real use needs no stretching.
+    """
+    if events.empty:
+        return events.copy()
+    start = float(events["at"].min())
+    recorded = float(events["at"].max()) - start
+    factor = span_seconds / recorded if recorded > 0 else 1.0
+    return events.assign(at=start + (events["at"] - start) * factor)
+
+
+def recording_needed(ttl_seconds: int) -> str:
+    """How long a recording must be to suggest a TTL, in words: longer than the TTL, since
+    a replay sees a value expire only within the recording (every TTL at least as long as
+    the recording replays alike, each key missing once)."""
+    return f"more than {describe_ttl(ttl_seconds)}"

@@ -21,11 +21,10 @@ from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.errors import describe_error
 from dashboard.loaders.output_memo import OUTPUTS
 from dashboard.loaders.sections import Failed, Ready, Section, merged_freshness
-from dashboard.loaders.window_counts import NOTHING, Packed, window_counts
 from dashboard.notify_client import NotifyClients
-from dashboard.notify_client.calls import Outcome, gather
+from dashboard.notify_client.calls import Outcome
+from dashboard.notify_client.derived import NOTHING, Packed, window_counts
 from dashboard.notify_client.schemas.services import (
-    ChannelCounts,
     DetailedService,
     Service,
     Statistics,
@@ -50,6 +49,7 @@ PARTS = {
     "window": "Counts for the window are not shown: ",
     EARLIER[0]: "The window before is not shown: ",
 }
+WHICH_COUNTS = {"today": "today", "window": "the window"}
 
 
 @dataclass(frozen=True)
@@ -67,11 +67,6 @@ class AllServices:
     def previous_words(self) -> str:
         """The window before, e.g. "13 to 19 November"."""
         return span_words(*earlier_windows(self.start, self.end, 1)[0])
-
-
-# What a service missing from a list of counts has sent.
-_NOTHING = ChannelCounts(requested=0, delivered=0, failed=0)
-_NO_MESSAGES = Statistics(email=_NOTHING, sms=_NOTHING, letter=_NOTHING)
 
 
 def window_start(days: int, today: date) -> date:
@@ -159,7 +154,7 @@ def service_row(
     span: str = "",
 ) -> dict[str, object]:
     """One service's line; without today's counts, the window's or the window before, their
-    columns are absent."""
+    columns are absent (blank in a table of other services' rows)."""
     organisation_type = normalise_organisation_type(service.organisation_type)
     row: dict[str, object] = {
         "service_id": service.id,
@@ -210,6 +205,30 @@ def _unplaced(outcomes: Mapping[str, Outcome], known: set[str]) -> tuple[Exclude
     )
 
 
+def _uncounted(
+    services: list[Service], counts: Mapping[str, dict[str, Statistics] | None]
+) -> tuple[Excluded, ...]:
+    """Services of the list that a list of counts leaves out. The detailed list holds every
+    service, with zeros for one that sent nothing, so a service missing from it is a short
+    answer: its counts are unknown (blank in the table), never taken as zero."""
+    found = []
+    for service in services:
+        absent = [
+            WHICH_COUNTS[name]
+            for name, by_id in counts.items()
+            if by_id is not None and service.id not in by_id
+        ]
+        if absent:
+            found.append(
+                Excluded(
+                    service.id,
+                    service.name,
+                    f"the API's counts for {' and for '.join(absent)} leave it out",
+                )
+            )
+    return tuple(found)
+
+
 def all_services_from(
     outcomes: Mapping[str, Outcome], days: int, today: date, api_label: str
 ) -> Section[AllServices]:
@@ -246,8 +265,8 @@ def _all_services(
         service_row(
             service,
             days,
-            None if counts["window"] is None else counts["window"].get(service.id, _NO_MESSAGES),
-            None if counts["today"] is None else counts["today"].get(service.id, _NO_MESSAGES),
+            None if counts["window"] is None else counts["window"].get(service.id),
+            None if counts["today"] is None else counts["today"].get(service.id),
             [window.get(service.id, NOTHING) for window in earlier],
             span,
         )
@@ -276,7 +295,10 @@ def _all_services(
         days,
         window_start(days, today),
         today,
-        excluded=_unplaced(outcomes, {service.id for service in services}),
+        excluded=(
+            *_unplaced(outcomes, {service.id for service in services}),
+            *_uncounted(services, counts),
+        ),
         missing=missing,
     )
 
@@ -284,9 +306,5 @@ def _all_services(
 def load_all_services(context: LoaderContext, days: int, today: date) -> Section[AllServices]:
     """Services, their counts for the window and for today: three calls, read concurrently
     within the page's deadline."""
-    outcomes = gather(
-        all_services_calls(context.clients, days, today),
-        context.max_workers,
-        context.deadline_seconds,
-    )
+    outcomes = context.gather(all_services_calls(context.clients, days, today))
     return all_services_from(outcomes, days, today, context.api_label)

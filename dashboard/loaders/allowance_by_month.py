@@ -15,7 +15,6 @@ from dashboard.domain.financial_year import london_today
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.sections import Section, section_of
 from dashboard.loaders.service_page import Allowance
-from dashboard.notify_client.calls import gather
 from dashboard.notify_client.schemas.billing import MonthlyUsageRow
 
 
@@ -40,10 +39,8 @@ def load_allowance_by_month(
     """
     year = allowance.financial_year
     billing = context.clients.billing
-    monthly = gather(
-        {"monthly": lambda: billing.get_monthly_usage(service_id, year)},
-        context.max_workers,
-        context.deadline_seconds,
-    )["monthly"]
+    monthly = context.gather({"monthly": lambda: billing.get_monthly_usage(service_id, year)})[
+        "monthly"
+    ]
     build = _by_month(allowance, today or london_today())
     return section_of([monthly], build, context.api_label)

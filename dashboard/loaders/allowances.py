@@ -22,7 +22,7 @@ from dashboard.loaders.errors import describe_error
 from dashboard.loaders.output_memo import OUTPUTS
 from dashboard.loaders.sections import Failed, Ready, Section, merged_freshness
 from dashboard.notify_client import NotifyClients
-from dashboard.notify_client.calls import Outcome, gather
+from dashboard.notify_client.calls import Outcome
 
 #: The calls the tables cannot be made without; the billing report only adds charges.
 REQUIRED_CALLS = ("services", "allowances", "volumes")
@@ -91,7 +91,5 @@ def load_allowances(
 ) -> Section[Allowances]:
     """Read the four calls at once, within the page's deadline, and build the year's tables."""
     day = today or london_today()
-    outcomes = gather(
-        allowance_calls(context.clients, year, day), context.max_workers, context.deadline_seconds
-    )
+    outcomes = context.gather(allowance_calls(context.clients, year, day))
     return allowances_from(outcomes, year, context.api_label, day)

@@ -6,6 +6,7 @@ words are made here, and the page only lays them out.
 
 import time
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -116,6 +117,47 @@ def _process_counts(clients: NotifyClients) -> pd.DataFrame:
     )
 
 
+LONDON = ZoneInfo("Europe/London")
+_BYTE_UNITS = ("bytes", "KB", "MB", "GB", "TB")
+
+
+def period_words(hours: int) -> str:
+    """A period in words: "1 hour", "6 hours", "1 day", "30 days"."""
+    if hours < 48:
+        return f"{hours} hour" if hours == 1 else f"{hours} hours"
+    days = hours // 24
+    return f"{days} day" if days == 1 else f"{days} days"
+
+
+def bytes_in_words(size: object) -> str:
+    """Memory as people write it: "12.0 MB" (units of 1,024, as Redis counts), "–" when
+    Redis did not say."""
+    if not isinstance(size, int | float) or isinstance(size, bool) or size < 0:
+        return "–"
+    amount, unit = float(size), 0
+    # Up a unit from 1,000 (not 1,024), so that the figure never needs a thousands separator.
+    while amount >= 1000 and unit < len(_BYTE_UNITS) - 1:
+        amount, unit = amount / 1024, unit + 1
+    if unit == 0:
+        return f"{int(amount):,} bytes" if amount != 1 else "1 byte"
+    return f"{amount:,.1f} {_BYTE_UNITS[unit]}"
+
+
+def hours_in_london(by_hour: pd.DataFrame) -> pd.DataFrame:
+    """The hourly rates with each hour in London time: `london_hour` (wall-clock time, for a
+    chart's axis) and `hour_label` ("2 Dec 07:00 GMT", the zone named, for tables)."""
+    local = pd.to_datetime(by_hour["hour"], utc=True).dt.tz_convert(LONDON)
+    labels = [f"{moment:%-d %b %H:00} {moment.tzname()}" for moment in local]
+    return by_hour.assign(london_hour=local.dt.tz_localize(None), hour_label=labels)
+
+
+def zones_of(by_hour: pd.DataFrame) -> str:
+    """The London zones the hours fall in, for an axis title: "GMT", "BST" or "GMT and BST"."""
+    local = pd.to_datetime(by_hour["hour"], utc=True).dt.tz_convert(LONDON)
+    names = sorted({str(moment.tzname()) for moment in local}, reverse=True)
+    return " and ".join(names) if names else "GMT"
+
+
 def load_cache_insight(clients: NotifyClients, description: str, hours: int = 24) -> CacheInsight:
     """The last `hours` of counters by kind and by hour; says so when Redis is not there."""
     process = _process_counts(clients)
@@ -134,7 +176,7 @@ def load_cache_insight(clients: NotifyClients, description: str, hours: int = 24
         process,
         counts,
         by_kind=by_kind,
-        by_hour=rates(counts, ["hour"]),
+        by_hour=hours_in_london(rates(counts, ["hour"])),
         latency=latency(by_kind),
         totals=totals(by_kind),
     )

@@ -4,7 +4,7 @@ from uuid import UUID
 
 from notifications_python_client.errors import APIError, HTTP503Error, InvalidResponse
 
-from dashboard.concurrency import TookTooLong
+from dashboard.concurrency import TookTooLong, seconds_in_words
 from dashboard.notify_client.calls import InvalidAnswer
 from dashboard.redaction import redacted_url
 
@@ -33,7 +33,7 @@ def describe_error(error: Exception, api_host: str) -> str:
     if isinstance(error, TookTooLong):
         return (
             f"The Notify API at {api_host} has not answered this part after "
-            f"{error.seconds:g} seconds: it will show when you load the page again."
+            f"{seconds_in_words(error.seconds)}: it will show when you load the page again."
         )
     if isinstance(error, InvalidAnswer):
         return (

@@ -27,7 +27,7 @@ from dashboard.loaders.allowances import Allowances, allowance_calls, allowances
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.errors import describe_error
 from dashboard.loaders.sections import Failed, Ready, Section, merged_freshness, section_of
-from dashboard.notify_client.calls import Outcome, gather
+from dashboard.notify_client.calls import Outcome
 from dashboard.notify_client.schemas.platform import DailyVolumes
 
 #: The window of the biggest senders: today and the 7 days before, as All services opens.
@@ -105,7 +105,7 @@ def load_overview(context: LoaderContext, today: date) -> Overview:
         "platform": lambda: clients.platform.get_platform_stats(today, today),
         "trend": lambda: clients.platform.get_daily_volumes(start, today),
     }
-    outcomes = gather(calls, context.max_workers, context.deadline_seconds)
+    outcomes = context.gather(calls)
     return Overview(
         today=today,
         financial_year=year,

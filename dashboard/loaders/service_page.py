@@ -12,19 +12,17 @@ service's billing rows first), so the month-by-month chart has its own loader
 (`allowance_by_month.load_allowance_by_month`) that the page calls after drawing the rest.
 """
 
-import time
+import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from contextvars import copy_context
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 
 import pandas as pd
 from notifications_python_client.errors import APIError
 
-from dashboard.cache.request_cache import CacheRequest
-from dashboard.concurrency import TookTooLong
 from dashboard.domain.allowance_usage import AllowanceTotals, yearly_allowance_totals
 from dashboard.domain.comparison import (
     ChannelComparison,
@@ -41,7 +39,13 @@ from dashboard.domain.daily_limits import (
     trial_notice,
 )
 from dashboard.domain.failure_causes import causes_by_channel, statuses_over_months
-from dashboard.domain.financial_year import financial_year_label, financial_year_of, london_today
+from dashboard.domain.financial_year import (
+    FIRST_FINANCIAL_YEAR,
+    current_financial_year,
+    financial_year_label,
+    financial_year_of,
+    london_today,
+)
 from dashboard.domain.go_live import ChecklistItem, go_live_checklist, is_trial_mode
 from dashboard.domain.liveness import service_status
 from dashboard.domain.retention import (
@@ -76,10 +80,11 @@ from dashboard.domain.unusual_failures import UNUSUAL_MEANING
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.errors import InvalidServiceId, describe_error, parse_service_id
 from dashboard.loaders.sections import Failed, Ready, Section, merged_freshness, section_of
-from dashboard.loaders.window_counts import NOTHING, Packed, statistics_of, window_counts
 from dashboard.notify_client import NotifyClients
-from dashboard.notify_client.calls import Outcome, gather
-from dashboard.notify_client.schemas.base import AnswerSchema, Text
+from dashboard.notify_client.calls import Outcome
+from dashboard.notify_client.derived import NOTHING, Packed
+from dashboard.notify_client.derived import service_choices as service_choices  # for pages
+from dashboard.notify_client.derived import statistics_of, window_counts
 from dashboard.notify_client.schemas.billing import FreeAllowance, UsageRow
 from dashboard.notify_client.schemas.services import (
     ChannelCounts,
@@ -95,7 +100,6 @@ from dashboard.notify_client.schemas.templates import (
     TemplateSummary,
     TemplateUsage,
 )
-from dashboard.notify_client.services import SERVICE_NAMES_KEY
 
 
 @dataclass(frozen=True)
@@ -291,11 +295,6 @@ class ServicePage:
         return tuple(section.message for section in sections if isinstance(section, Failed))
 
 
-# Reads the later parts of pages while they draw their first ones (each read runs its own
-# calls concurrently through `gather`).
-_LATER = ThreadPoolExecutor(max_workers=4, thread_name_prefix="service-page-later")
-
-
 def _window(
     retention: Outcome,
     days: DaysChoice,
@@ -396,8 +395,9 @@ def load_service_page(
 ) -> ServicePage | NotAServiceId:
     """Read a service and every part of its page at once; failures become messages.
 
-    The calls run together within the page's deadline (`context.deadline_seconds`); a part
-    still unread then says so.
+    The calls run together within the page's deadline (`context.deadline_seconds`, counted from
+    `context.starting_now()` by the page, else from here); a part still unread then is its last
+    good copy, marked "as of", or says so.
     """
     try:
         service_id = parse_service_id(requested_id)
@@ -405,54 +405,63 @@ def load_service_page(
         return NotAServiceId(str(error))
     today = today or london_today()
     services = context.clients.services
-    started = time.monotonic()
+    if context.deadline_at is None:  # a caller that started no clock: the page starts it now
+        context = context.starting_now()
     # The counts are read for the window asked for, beside retention rather than after it:
     # only when retention allows fewer days are they read again, for the days it allows.
     guess = choose_days(requested_days, LONGEST_RETENTION_DAYS)
-    read = gather(
+    read = context.gather(
         {
             "service": lambda: services.get_service(service_id),
             "retention": lambda: services.get_data_retention(service_id),
             "statistics": lambda: services.get_service_statistics(service_id, guess.days),
             "today": lambda: services.get_service_statistics_today(service_id),
             "organisation": lambda: services.get_service_organisation(service_id),
-        },
-        context.max_workers,
-        context.deadline_seconds,
+        }
     )
     retention = read["retention"]
     rows: list[RetentionRow] = retention.value if retention.error is None else []
     days = choose_days(requested_days, max_window_days(rows))
     statistics = read["statistics"]
-    left = context.deadline_seconds - (time.monotonic() - started)
-    if days.days != guess.days and left <= 0:
-        statistics = Outcome(None, TookTooLong(context.deadline_seconds), (), 0.0)
-    elif days.days != guess.days:
-        statistics = gather(
-            {"statistics": lambda: services.get_service_statistics(service_id, days.days)},
-            deadline_seconds=left,
+    if days.days != guess.days:
+        statistics = context.gather(
+            {"statistics": lambda: services.get_service_statistics(service_id, days.days)}
         )["statistics"]
     label = context.api_label
     window, counts = _window(retention, days, statistics, today, label)
     service = read["service"]
-    later = _LATER.submit(
-        copy_context().run,
-        _read_later_parts,
-        context,
-        service_id,
-        service,
-        financial_year_of(today),
-        context.deadline_seconds - (time.monotonic() - started),
-        WindowRead(days.days, today, counts),
-    )
     return ServicePage(
         service_id=service_id,
         service=_service_section(service, read["organisation"], service_id, label),
         window=window,
         counts=section_of([counts], _counts, label),
         limits=section_of([service, read["today"]], _limit_bars, label),
-        later=later,
+        later=_in_own_thread(
+            _read_later_parts,
+            context,
+            service_id,
+            service,
+            financial_year_of(today),
+            WindowRead(days.days, today, counts),
+        ),
     )
+
+
+def _in_own_thread(work: Callable[..., LaterParts], *arguments: object) -> "Future[LaterParts]":
+    """Start the work now in a thread of its own, in a copy of this context: a page's later
+    parts never wait in a queue behind another reader's slow calls (a pool shared by every
+    session made twelve pages at once finish four at a time)."""
+    future: Future[LaterParts] = Future()
+    run = copy_context().run
+
+    def target() -> None:
+        try:
+            future.set_result(run(work, *arguments))
+        except BaseException as error:  # handed to whoever reads the parts
+            future.set_exception(error)
+
+    threading.Thread(target=target, name="service-page-later", daemon=True).start()
+    return future
 
 
 @dataclass(frozen=True)
@@ -545,11 +554,11 @@ def _read_later_parts(
     service_id: str,
     service: Outcome,
     year: int,
-    left: float,
     window: WindowRead,
 ) -> LaterParts:
     """The allowance, this year by month, the comparison with earlier windows, templates and
-    (for a trial service) the checklist, within what is left of the deadline."""
+    (for a trial service) the checklist, within what is left of the page's deadline; a part
+    still unread then is its last good copy."""
     services, billing = context.clients.services, context.clients.billing
     templates = context.clients.templates
     spans = earlier_windows(window.start, window.today)
@@ -570,13 +579,7 @@ def _read_later_parts(
     if checklist:
         calls["templates"] = lambda: templates.get_templates(service_id)
         calls["reply_to"] = lambda: services.get_reply_to_email_addresses(service_id)
-    if left > 0:
-        read = gather(calls, context.max_workers, left)
-    else:  # the first calls used the whole deadline: these start now and fill the cache
-        gather(calls, context.max_workers, 0.0)
-        read = {
-            name: Outcome(None, TookTooLong(context.deadline_seconds), (), 0.0) for name in calls
-        }
+    read = context.gather(calls)
     label = context.api_label
     earlier = [read[f"earlier-{number}"] for number in range(len(spans))]
     return LaterParts(
@@ -593,46 +596,34 @@ def _read_later_parts(
     )
 
 
+def key_values(now: datetime | None = None) -> dict[str, range]:
+    """What each placeholder of a service's key formats can hold, so that Refresh names its
+    keys instead of scanning Redis: a window's days (1 to the longest retention) and every
+    financial year from Notify's first to next year. A template's keys (its versions, which no
+    page reads) are the admin app's to empty."""
+    years = range(FIRST_FINANCIAL_YEAR, current_financial_year(now) + 2)
+    return {
+        "limit_days": range(1, LONGEST_RETENTION_DAYS + 1),
+        "whole_days": range(1, LONGEST_RETENTION_DAYS + 1),
+        "year": years,
+        "financial_year": years,
+    }
+
+
 def forget_service(clients: NotifyClients, service_id: str) -> None:
     """Refresh: empty one service's cache so the next load reads everything from the API,
     keeping its last good copies for the moment the API does not answer."""
-    clients.cache.forget_service(parse_service_id(service_id), keep_last_good=True)
+    clients.cache.forget_service(
+        parse_service_id(service_id), values=key_values(), keep_last_good=True
+    )
 
 
 def empty_service_cache(clients: NotifyClients, service_id: str) -> None:
     """Empty every key of one service, its last good copies too (the Cache page, for admins)."""
-    clients.cache.forget_service(parse_service_id(service_id))
-
-
-# What the picker's key must hold; anything else found there is corrupt, deleted and made again.
-_NAMES_BY_ID: AnswerSchema[dict[str, str]] = AnswerSchema(dict[Text, Text], wrapped=False)
-
-
-def _names_by_id(clients: NotifyClients) -> dict[str, str]:
-    services: list[Service] = clients.services.get_services()
-    ordered = sorted(services, key=lambda service: service.name.lower())
-    return {service.id: service.name for service in ordered}
-
-
-def service_names_request(clients: NotifyClients) -> CacheRequest:
-    """The picker's names, made from the services list (see `service_choices`)."""
-    return CacheRequest(SERVICE_NAMES_KEY, "services", lambda: _names_by_id(clients), _NAMES_BY_ID)
-
-
-def service_choices(clients: NotifyClients) -> dict[str, str]:
-    """Service id → name, sorted by name, for the searchable picker on every page view.
-
-    Kept in Redis beside the services list it is made from: a twentieth of its size, so a
-    page does not decode every service's settings just to list their names.
-    """
-    request = service_names_request(clients)
-    choices: dict[str, str] = clients.cache.fetch(
-        request.key, request.kind, request.load, request.validate
-    )
-    return choices
+    clients.cache.forget_service(parse_service_id(service_id), values=key_values())
 
 
 def load_service_choices(context: LoaderContext) -> Section[dict[str, str]]:
     """The picker's choices as a section: a message instead when they cannot be read."""
-    read = gather({"choices": lambda: service_choices(context.clients)})["choices"]
+    read = context.gather({"choices": lambda: service_choices(context.clients)})["choices"]
     return section_of([read], lambda choices: choices, context.api_label)

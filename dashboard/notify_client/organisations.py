@@ -6,6 +6,7 @@ services-with-usage is the admin's organisation usage page, one organisation at 
 """
 
 from dashboard.cache.decorators import cached
+from dashboard.domain.financial_year import current_financial_year
 from dashboard.notify_client.base import NotifyAdminClient
 from dashboard.notify_client.schemas.organisations import (
     ORGANISATION_USAGE,
@@ -13,6 +14,14 @@ from dashboard.notify_client.schemas.organisations import (
     Organisation,
     OrganisationUsage,
 )
+
+
+def _usage_kind(organisation_id: str, year: int) -> str:
+    """A financial year that has ended is kept far longer than the current one, as the other
+    billing answers are."""
+    if year < current_financial_year():
+        return "organisation-usage-closed-year"
+    return "organisation-usage"
 
 
 class OrganisationsAPIClient(NotifyAdminClient):
@@ -23,7 +32,8 @@ class OrganisationsAPIClient(NotifyAdminClient):
 
     @cached(
         "organisation-{organisation_id}-services-with-usage-{year}",
-        kind="organisation-usage",
+        kind=_usage_kind,
+        kinds=("organisation-usage", "organisation-usage-closed-year"),
         validate=ORGANISATION_USAGE,
     )
     def get_services_with_usage(self, organisation_id: str, year: int) -> OrganisationUsage:

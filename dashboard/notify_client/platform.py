@@ -9,8 +9,7 @@ from datetime import date
 
 from dashboard.cache.decorators import cached
 from dashboard.domain.financial_year import financial_year_of, london_today
-from dashboard.domain.settled_periods import is_settled
-from dashboard.domain.settling import is_settled as day_is_settled
+from dashboard.domain.settling import is_settled
 from dashboard.notify_client.base import NotifyAdminClient
 from dashboard.notify_client.schemas.platform import (
     BILLING_REPORT,
@@ -26,7 +25,7 @@ from dashboard.notify_client.schemas.platform import (
 
 def _by_period(kind: str) -> Callable[[date, date], str]:
     """The kind of a range's answer: a range in a financial year that has ended, or otherwise
-    settled (see `settled_periods`), is kept far longer than one that can still change."""
+    settled (see `domain/settling.py`), is kept far longer than one that can still change."""
 
     def choose(start_date: date, end_date: date) -> str:
         today = london_today()
@@ -41,7 +40,7 @@ def settled_or_not(kind: str) -> Callable[..., str]:
     """The kind of a range's answer: a range whose days have all settled is kept far longer."""
 
     def choose(start_date: date, end_date: date, **_others: object) -> str:
-        return f"{kind}-settled" if day_is_settled(end_date, london_today()) else kind
+        return f"{kind}-settled" if is_settled(end_date, london_today()) else kind
 
     return choose
 

@@ -5,9 +5,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from dashboard.runtime import forget_shared_runtime
 from notify_sandbox.serving import BackgroundSandbox
 from tests.conftest import TEST_SECRET
 from tests.redis_server import RedisServer
@@ -24,9 +24,9 @@ def app_environment(
     monkeypatch.setenv("API_HOST_NAME", live_sandbox.url)
     monkeypatch.setenv("ADMIN_CLIENT_SECRET", TEST_SECRET)
     monkeypatch.setenv("REDIS_URL", redis_server.url)
-    st.cache_resource.clear()
+    forget_shared_runtime()
     yield
-    st.cache_resource.clear()
+    forget_shared_runtime()
 
 
 @pytest.fixture

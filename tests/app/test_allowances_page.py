@@ -4,15 +4,17 @@ service and say what they exclude, a part that fails is said, and the URL's year
 import re
 
 import pytest
-import streamlit as st
 
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
+from dashboard.domain.allowance_table import ALL, CUSTOM, OVER, share_words
 from dashboard.domain.financial_year import current_financial_year
 from dashboard.domain.liveness import is_live
 from dashboard.domain.platform_service import NOTIFY_SERVICE_ID
 from dashboard.notify_client import build_clients
+from dashboard.runtime import forget_shared_runtime
 from tests.app.conftest import open_page
+from tests.app.shown import shown_config, shown_table
 from tests.conftest import settings_for_tests
 from tests.redis_server import free_port
 
@@ -136,7 +138,7 @@ def test_when_the_api_stops_answering_the_page_says_its_numbers_are_its_last(
             redis_client.delete(key)
     monkeypatch.setenv("API_HOST_NAME", f"http://127.0.0.1:{free_port()}")
     monkeypatch.setenv("API_TIMEOUT_SECONDS", "1")
-    st.cache_resource.clear()
+    forget_shared_runtime()
 
     at = open_page(PAGE)
 
@@ -146,3 +148,55 @@ def test_when_the_api_stops_answering_the_page_says_its_numbers_are_its_last(
         for warning in at.warning
     )
     assert len(tables(at)["services"]) > 0
+
+
+def test_the_sectors_share_reads_as_on_the_overview_unclipped(app_environment):
+    at = open_page(PAGE)
+
+    config = shown_config(at, "share_used_words")
+    sectors = shown_table(at, "share_used_words").value
+
+    assert config["type_config"]["type"] == "text"
+    assert config["label"] == "Used of the sum"
+    pooled = sectors["used"] / sectors["total_allowance"].where(sectors["total_allowance"] > 0)
+    assert list(sectors["share_used"]) == pytest.approx(list(pooled), nan_ok=True)
+    assert list(sectors["share_used_words"]) == [share_words(n) for n in sectors["share_used"]]
+
+
+def test_each_service_forecast_over_shows_its_year_end_range_in_the_by_31_march_cell(
+    app_environment,
+):
+    at = open_page(PAGE)
+
+    config = shown_config(at, "year_end_words")
+    element = shown_table(at, "year_end_words")
+    services = element.value
+
+    assert config["label"] == "By 31 March"
+    assert element.proto.row_height == 65  # the words wrap within the column's 150 px
+    over = services[services["expected_over"] != ""]
+    assert len(over) > 0
+    for _, row in over.iterrows():
+        low, high = row["year_end_cost_low"], row["year_end_cost_high"]
+        assert row["year_end_words"] == f"{row['expected_over']}; £{low:,.0f} to £{high:,.0f}"
+    assert (services.loc[services["expected_over"] == "", "year_end_words"] == "").all()
+
+
+@pytest.mark.parametrize("shown", [OVER, CUSTOM])
+def test_the_show_filter_comes_from_the_url_and_stays_there(app_environment, shown):
+    at = open_page(PAGE, show=shown)
+
+    assert not at.exception
+    assert at.radio(key="allowances_show").value == shown
+    services = tables(at)["services"]
+    column = "over_allowance" if shown == OVER else "custom_allowance"
+    assert len(services) > 0 and services[column].all()
+    assert at.query_params["show"] in (shown, [shown])
+
+
+def test_every_service_leaves_the_url_plain_and_a_hostile_show_falls_back(app_environment):
+    at = open_page(PAGE, show="<script>alert(1)</script>")
+
+    assert not at.exception
+    assert at.radio(key="allowances_show").value == ALL
+    assert "show" not in at.query_params

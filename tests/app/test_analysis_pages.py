@@ -183,12 +183,15 @@ def test_each_freshness_line_is_short_with_its_detail_on_hover(app_environment, 
 def test_all_services_shows_the_window_before_as_its_own_set_of_columns(app_environment):
     at = open_page(ALL_SERVICES)
     (columns,) = [radio for radio in at.sidebar.radio if radio.label == "Columns"]
-    assert columns.value == "Daily limits today"
+    assert columns.value == "limits"
+    assert "columns" not in at.query_params
 
-    columns.set_value("Against the window before").run()
+    columns.set_value("window").run()
 
+    assert at.query_params["columns"] == "window"
     shown = at.dataframe[0].proto.column_order
     assert list(shown) == [
+        "name",
         "link",
         "status",
         "requested",

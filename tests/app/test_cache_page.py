@@ -1,14 +1,18 @@
 """The Cache page: hit rates from the telemetry, keys by kind, and emptying one service."""
 
+import json
+import re
 import time
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import redis
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.cache import telemetry
 from dashboard.cache.inspection import kind_of
+from dashboard.runtime import forget_shared_runtime
 from tests.app.conftest import open_page
 
 PAGE = "app_pages/cache.py"
@@ -50,7 +54,7 @@ def test_hit_rates_and_keys_after_a_page_was_read_twice(app_environment, sandbox
 
 def test_with_nothing_recorded_the_page_says_how_to_fill_it(app_environment, monkeypatch):
     monkeypatch.setenv("CACHE_TELEMETRY", "0")
-    st.cache_resource.clear()
+    forget_shared_runtime()
 
     at = open_page(PAGE)
 
@@ -82,7 +86,7 @@ def record_lookups(client: redis.Redis, hours_ago: int) -> None:
 
 
 def hour_tables(at: AppTest) -> list[pd.DataFrame]:
-    return [frame.value for frame in at.dataframe if "hour" in frame.value.columns]
+    return [frame.value for frame in at.dataframe if "hour_label" in frame.value.columns]
 
 
 def charts(at: AppTest) -> int:
@@ -112,3 +116,37 @@ def test_two_hours_of_lookups_are_a_line_with_its_table(app_environment, redis_c
     (table,) = hour_tables(at)
     assert len(table) == 2
     assert charts(at) == 2
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+
+
+def test_hit_rates_run_from_none_to_all_in_london_time_with_the_zone_named(
+    app_environment, redis_client
+):
+    record_lookups(redis_client, hours_ago=2)
+    record_lookups(redis_client, hours_ago=3)
+
+    at = open_page(PAGE)
+
+    specs = chart_specs(at)
+    scales = [spec["encoding"][axis]["scale"] for spec, axis in zip(specs, ("x", "y"), strict=True)]
+    assert scales == [{"domain": [0.0, 1.0]}, {"domain": [0.0, 1.0]}]
+    zone = datetime.now(ZoneInfo("Europe/London")).tzname()
+    assert specs[1]["encoding"]["x"]["title"] == f"Hour, London time ({zone})"
+    (table,) = hour_tables(at)
+    expected = (datetime.now(ZoneInfo("Europe/London")) - timedelta(hours=2)).strftime("%H:00")
+    assert any(label.endswith(f"{expected} {zone}") for label in table["hour_label"])
+
+
+def test_periods_and_memory_are_in_words(app_environment, redis_client):
+    record_lookups(redis_client, hours_ago=1)
+
+    at = open_page(PAGE)
+
+    assert at.sidebar.select_slider[0].options[:3] == ["1 hour", "6 hours", "24 hours"]
+    assert at.sidebar.select_slider[0].options[-1] == "30 days"
+    memory = {metric.label: metric.value for metric in at.metric}
+    assert re.fullmatch(r"\d+\.\d (KB|MB|GB)", memory["Memory used"])
+    assert re.fullmatch(r"\d+\.\d (KB|MB|GB)", memory["Peak memory"])

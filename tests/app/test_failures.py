@@ -3,8 +3,8 @@
 import re
 
 import pytest
-import streamlit as st
 
+from dashboard.runtime import forget_shared_runtime
 from tests.app.conftest import open_page
 from tests.redis_server import free_port
 
@@ -28,7 +28,7 @@ def reconfigure(monkeypatch, **environment: str) -> None:
     """Change the app's settings; the runtime it keeps is built again from them."""
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
-    st.cache_resource.clear()
+    forget_shared_runtime()
 
 
 @pytest.fixture

@@ -1,12 +1,15 @@
 """The Organisations page against the sandbox: organisations sorted by cost, search and sort
 from the URL, an organisation's services, the rest kept apart, and hostile URL values."""
 
+import json
+
 import pytest
 
 from dashboard.domain.financial_year import current_financial_year
 from dashboard.domain.forecast import METHOD
 from dashboard.domain.organisation_finance import MONEY_NOTE
 from tests.app.conftest import open_page
+from tests.app.shown import shown_table
 
 PAGE = "app_pages/organisations.py"
 
@@ -47,6 +50,20 @@ def test_an_organisation_opens_its_services_each_linking_to_its_service_page(app
     assert len(services) == chosen["services"]
     assert services["total_cost"].sum() == pytest.approx(chosen["total_cost"])
     assert all(link.startswith("service?service_id=") for link in services["link"])
+
+
+def test_an_organisations_services_show_their_year_end_range_by_31_march(app_environment):
+    at = open_page(PAGE)
+
+    table = shown_table(at, "year_end_words")
+    services = table.value
+
+    assert json.loads(table.proto.columns)["year_end_words"]["label"] == "By 31 March"
+    assert table.proto.row_height == 65  # the words wrap within the column's 150 px
+    for _, row in services.iterrows():
+        low, high = row["year_end_text_cost_low"], row["year_end_text_cost_high"]
+        expected = f"{row['expected_over']}; £{low:,.0f} to £{high:,.0f}"
+        assert row["year_end_words"] == (expected if row["expected_over"] else "")
 
 
 def test_search_and_sort_come_from_the_url(app_environment):

@@ -1,13 +1,17 @@
 """The Overview, the first page: its four parts from the API, links to their pages, a fixed
 number of calls, and old links to a service that still open it."""
 
+import pytest
+
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
+from dashboard.domain.allowance_table import share_words
 from dashboard.domain.financial_year import current_financial_year, london_today
 from dashboard.domain.liveness import is_live
 from dashboard.domain.platform_service import NOTIFY_SERVICE_ID
 from dashboard.notify_client import build_clients
 from tests.app.conftest import open_page
+from tests.app.shown import shown_config, shown_table
 from tests.conftest import settings_for_tests
 
 
@@ -141,3 +145,16 @@ def test_the_unusual_list_says_what_unusual_means(app_environment):
 
     captions = " ".join(caption.value for caption in at.caption)
     assert "A failure rate is unusual when at least 50 messages were requested" in captions
+
+
+def test_the_sectors_share_is_a_whole_figure_not_a_bar_clipped_at_100_percent(app_environment):
+    at = open_page()
+
+    config = shown_config(at, "share_used_words")
+    sectors = shown_table(at, "share_used_words").value
+
+    assert config["type_config"]["type"] == "text"  # not a progress bar stopped at 100 %
+    assert config["label"] == "Used of the sum"
+    pooled = sectors["used"] / sectors["total_allowance"].where(sectors["total_allowance"] > 0)
+    assert list(sectors["share_used"]) == pytest.approx(list(pooled), nan_ok=True)
+    assert list(sectors["share_used_words"]) == [share_words(n) for n in sectors["share_used"]]

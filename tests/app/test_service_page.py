@@ -4,7 +4,6 @@ from datetime import date, datetime
 from uuid import uuid4
 
 import pytest
-import streamlit as st
 
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
@@ -13,6 +12,7 @@ from dashboard.domain.financial_year import current_financial_year, london_today
 from dashboard.domain.retention import window_heading
 from dashboard.domain.sectors import default_free_allowance
 from dashboard.notify_client import build_clients
+from dashboard.runtime import forget_shared_runtime
 from tests.app.conftest import open_page
 from tests.conftest import settings_for_tests
 from tests.redis_server import free_port
@@ -151,7 +151,8 @@ def test_a_trial_service_shows_the_go_live_checklist(app_environment, sandbox_db
 
     assert any("trial mode" in info.value for info in at.info)
     text = " ".join(markdown.value for markdown in at.markdown)
-    assert "Add templates" in text
+    assert "Add templates with examples of your content" in text
+    assert "Accept our data processing and financial agreement" in text
 
 
 @pytest.mark.parametrize(
@@ -267,11 +268,11 @@ def test_this_year_by_month_equals_the_apis_monthly_counts(app_environment, live
         assert row["Text messages delivered"] == sms.get("delivered", 0) + sms.get("sent", 0)
 
 
-def test_the_trial_notice_gives_each_channels_limit(app_environment, sandbox_db):
+def test_the_trial_notice_gives_each_channels_limit_and_no_letters(app_environment, sandbox_db):
     at = open_page(service_id=service_without_retention(sandbox_db, restricted=1))
 
     notice = next(info.value for info in at.info if "trial mode" in info.value)
-    assert "50 emails, 50 text messages and 50 letters a day" in notice
+    assert "up to 50 emails and 50 text messages a day, and no letters" in notice
 
 
 def test_refresh_reads_the_service_from_the_api_again(app_environment, sandbox_db):
@@ -292,7 +293,7 @@ def test_with_the_api_down_a_valid_id_still_gets_refresh_and_a_message(
     service_id = service_without_retention(sandbox_db)
     monkeypatch.setenv("API_HOST_NAME", f"http://127.0.0.1:{free_port()}")
     monkeypatch.setenv("API_TIMEOUT_SECONDS", "1")
-    st.cache_resource.clear()
+    forget_shared_runtime()
 
     at = open_page(service_id=service_id)
 
@@ -316,7 +317,7 @@ def test_when_the_api_stops_answering_the_last_good_copies_are_shown_and_marked(
         redis_client.delete(key)  # every value expired; the last good copies stay
     monkeypatch.setenv("API_HOST_NAME", f"http://127.0.0.1:{free_port()}")
     monkeypatch.setenv("API_TIMEOUT_SECONDS", "1")
-    st.cache_resource.clear()
+    forget_shared_runtime()
 
     at = open_page(service_id=service_id)
 

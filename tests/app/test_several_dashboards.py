@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 import redis
-import streamlit as st
 
+from dashboard.runtime import forget_shared_runtime
 from tests.app.conftest import open_page
 from tests.redis_server import RedisServer
 
@@ -91,7 +91,7 @@ def test_two_processes_share_the_cache_and_the_cache_page_counts_both(
     app_environment, monkeypatch, shared_redis, sandbox_db
 ):
     monkeypatch.setenv("REDIS_URL", shared_redis.url)
-    st.cache_resource.clear()
+    forget_shared_runtime()
     service_id = first_service(sandbox_db)
 
     first = lookups_of(start_dashboard_process(service_id))
@@ -123,7 +123,7 @@ def test_two_processes_at_once_count_every_lookup_in_the_shared_telemetry(
     app_environment, monkeypatch, shared_redis, sandbox_db
 ):
     monkeypatch.setenv("REDIS_URL", shared_redis.url)
-    st.cache_resource.clear()
+    forget_shared_runtime()
     service_id = first_service(sandbox_db)
 
     started = [start_dashboard_process(service_id) for _ in range(2)]

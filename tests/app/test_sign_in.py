@@ -4,6 +4,7 @@ The full sign-in through a real OIDC provider is in tests/browser/test_sign_in.p
 signed-in user is what `st.user` would hold after it.
 """
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -52,6 +53,11 @@ def run_app(user: dict | None, page: str | None = None) -> AppTest:
     return at
 
 
+def as_read(markdown: str) -> str:
+    """Escaped text as a reader reads it: without the escapes and word joiners of `plain`."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
+
+
 def main_text(at: AppTest) -> str:
     return " ".join(str(element.value) for element in at.main if hasattr(element, "value"))
 
@@ -79,7 +85,8 @@ def test_an_allowed_reader_sees_the_pages_and_who_is_signed_in(
 
     assert not at.exception
     assert at.dataframe
-    assert f"Signed in as **Reader@{DOMAIN}**" in [caption.value for caption in at.sidebar.caption]
+    captions = [as_read(caption.value) for caption in at.sidebar.caption]
+    assert f"Signed in as **Reader@{DOMAIN}**" in captions
     assert "Sign out" in [button.label for button in at.sidebar.button]
     assert redis_client.dbsize() > 0
 
@@ -93,11 +100,38 @@ def test_another_domain_is_refused_politely_and_nothing_read(
     at = run_app(signed_in(email), CACHE_PAGE)
 
     assert not at.exception
-    refusal = at.warning[0].value
+    refusal = as_read(at.warning[0].value)
     assert email in refusal and f"only for accounts at {DOMAIN}" in refusal
     assert [button.label for button in at.button] == ["Sign out"]
     assert not at.metric and not at.dataframe
     assert redis_client.dbsize() == 0
+
+
+HOSTILE_EMAIL = "[Your session expired](https://evil.example/login)@x"
+
+
+def test_an_email_claim_with_markdown_stays_text_on_the_refusal_screen(
+    app_environment, monkeypatch
+):
+    monkeypatch.setenv("ALLOWED_EMAIL_DOMAINS", DOMAIN)
+
+    at = run_app(signed_in(HOSTILE_EMAIL))
+
+    shown = at.warning[0].value
+    assert "](" not in shown.replace("\\]\\(", "")  # every bracket escaped: no link
+    assert "https\\:\u2060\\/\\/" in shown  # no bare link either
+    assert HOSTILE_EMAIL in as_read(shown)
+
+
+def test_an_email_claim_with_markdown_stays_text_in_the_sidebar(app_environment, monkeypatch):
+    email = f"**[x](https://evil.example)**@{DOMAIN}"
+    monkeypatch.setenv("ALLOWED_EMAIL_DOMAINS", DOMAIN)
+
+    at = run_app(signed_in(email))
+
+    (caption,) = [c.value for c in at.sidebar.caption if "Signed in as" in c.value]
+    assert caption.startswith("Signed in as **\\*\\*\\[x\\]\\(https\\:\u2060\\/\\/")
+    assert as_read(caption) == f"Signed in as **{email}**"
 
 
 def test_an_unverified_address_is_refused(app_environment, monkeypatch, redis_client):

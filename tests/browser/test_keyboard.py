@@ -102,7 +102,7 @@ def test_the_service_page_by_keyboard(page: Page, served: Served):
     wait_for_app(page)
 
     tab_to(page, "Service")
-    choose_option(page, name)
+    choose_option(page, f"{name} · {service_id}")  # the picker lists each name with its id
     page.wait_for_function(f"() => location.search.includes({service_id!r})", timeout=60_000)
     wait_for_app(page)
     page.wait_for_selector('[data-testid="stMetricValue"]')
@@ -156,7 +156,7 @@ def test_the_all_services_filters_days_and_csv_by_keyboard(page: Page, served: S
     assert set(table["status"]) == {LIVE}
 
     word = table["name"].iloc[0].split()[0]
-    tab_to(page, "Search by name")
+    tab_to(page, "Search by name or id")
     before = shown(page)
     page.keyboard.type(word)
     page.keyboard.press("Enter")

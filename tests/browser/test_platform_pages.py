@@ -120,8 +120,9 @@ def test_at_1400_px_the_all_services_table_fits(page: Page, served: Served):
 
     (width,) = table_widths(page)
     assert width["columns"] <= width["visible"], width
-    assert headers(page, 0)[:6] == [
+    assert headers(page, 0)[:7] == [
         "Service",
+        "Service page",
         "Status",
         "Tightest channel",
         "Sent today",

@@ -31,7 +31,14 @@ def test_every_kind_a_client_method_keeps_has_a_ttl(clients: NotifyClients):
 
 
 def test_a_closed_year_is_kept_a_week_and_longer_than_an_open_one():
-    for kind in ("notifications-monthly", "platform-stats", "volumes-by-service", "billing-report"):
+    kinds = (
+        "notifications-monthly",
+        "platform-stats",
+        "volumes-by-service",
+        "billing-report",
+        "organisation-usage",
+    )
+    for kind in kinds:
         assert DEFAULT_TTLS[f"{kind}-closed-year"] == 7 * DAY > DEFAULT_TTLS[kind]
 
 

@@ -322,7 +322,7 @@ def test_forget_service_empties_only_that_services_keys(requests_mock, clients, 
     for key in mine + kept:
         redis_client.set(key, "{}")
 
-    clients.cache.forget_service(service_id)
+    clients.cache.forget_service(service_id, values={"limit_days": [7]})
 
     assert redis_client.exists(*mine) == 0
     assert redis_client.exists(*kept) == len(kept)

@@ -12,6 +12,7 @@ import psutil
 import pytest
 import requests
 
+from devtools.running import running_dashboard
 from tests.redis_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,7 +36,7 @@ def serve(data_dir: Path, port: int, api_port: int, parent: str = "") -> subproc
     ]
     if parent:
         command = [parent, "-c", " ".join(command) + "; true"]
-    environment = {**os.environ, "REDIS_ENABLED": "0"}
+    environment = {**os.environ, "REDIS_ENABLED": "0", "REDIS_DATA_DIR": str(data_dir)}
     environment.pop("API_HOST_NAME", None)
     return subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL)
 
@@ -99,3 +100,38 @@ def test_a_port_in_use_is_named_and_nothing_starts(tmp_path):
 
     assert result.returncode == 1
     assert f"Port {port} (the dashboard) is already in use" in result.stderr
+    assert "make run PORT=8600 API_PORT=6012" in result.stderr
+
+
+def test_ports_come_from_port_and_api_port_and_one_address_is_printed(tmp_path):
+    port, api_port = free_port(), free_port()
+    output, errors = tmp_path / "stdout", tmp_path / "stderr"
+    environment = {**os.environ, "REDIS_ENABLED": "0", "PORT": str(port)}
+    environment["REDIS_DATA_DIR"] = str(tmp_path)
+    environment["API_PORT"] = str(api_port)
+    environment.pop("API_HOST_NAME", None)
+    command = [sys.executable, "-m", "devtools.serve", "--services", "20"]
+    command += ["--data-dir", str(tmp_path)]
+    with output.open("w") as out, errors.open("w") as err:
+        process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=out, stderr=err)
+        try:
+            wait_until_healthy(port)
+            deadline = time.monotonic() + 30
+            while "Open http" not in output.read_text() and time.monotonic() < deadline:
+                time.sleep(0.2)
+            api = requests.get(f"http://127.0.0.1:{api_port}/_status", timeout=5)
+            note = running_dashboard(tmp_path)
+        finally:
+            children = descendants(process.pid)
+            process.terminate()
+            process.wait(timeout=30)
+            assert_all_end(children)
+    printed = output.read_text() + errors.read_text()
+
+    assert api.status_code == 200
+    assert note is not None and note["api_host_name"] == f"http://127.0.0.1:{api_port}"
+    assert running_dashboard(tmp_path) is None  # the note goes with the dashboard
+    assert printed.count("http://") == 1
+    assert f"Open http://localhost:{port} " in printed
+    assert "Generating 20 services" in printed and "Daily counts: 20 of 20 services" in printed
+    assert "development server" not in printed

@@ -13,6 +13,7 @@ from dashboard.domain.allowance_table import (
     allowance_probe,
     allowance_tables,
     filter_allowances,
+    share_words,
     totals,
     usage_range,
     year_notes,
@@ -110,6 +111,7 @@ def test_sector_totals_add_up_their_services_in_the_usual_order():
     assert (local["services"], local["total_allowance"], local["used"]) == (2, 20_000, 12_000)
     assert (local["remaining"], local["chargeable"], local["cost"]) == (10_000, 2_000, 48.0)
     assert local["share_used"] == pytest.approx(0.6)
+    assert local["share_used_words"] == "60.0 %"
     figures = totals(tables)
     assert {name: figures[name] for name in ("services", "used", "chargeable", "cost")} == {
         "services": 3,
@@ -127,6 +129,21 @@ def test_a_sector_with_no_allowance_has_no_share_used():
     )
 
     assert tables.sectors["share_used"].isna().all()
+
+
+@pytest.mark.parametrize(
+    ("share", "words"),
+    [
+        (0.2005, "20.1 %"),
+        (1.0, "100.0 %"),
+        (2.58, "258 % over"),
+        (16.17, "1,617 % over"),
+        (None, ""),
+        (float("nan"), ""),
+    ],
+)
+def test_a_share_past_100_percent_reads_as_over_with_its_figure_never_clipped(share, words):
+    assert share_words(share) == words
 
 
 def test_the_platforms_own_service_is_kept_apart_and_out_of_the_totals():
@@ -207,7 +224,7 @@ def test_filters_keep_all_those_over_or_those_with_a_custom_allowance():
         [service(over, "Over", "local"), service(custom, "Custom", "local")],
         [volumes(over, "", 10_000), volumes(custom, "", 12_345)],
         [volumes(over, "", 0, 10_001), volumes(custom, "", 0, 0)],
-        [],
+        [charge(over, "", 1, 0.02)],
     )
 
     assert set(filter_allowances(tables.services, ALL)["name"]) == {"Over", "Custom"}
@@ -230,6 +247,61 @@ def test_empty_answers_give_empty_tables():
         "total_cost": 0.0,
     }
     assert not tables.has_data
+
+
+def test_every_live_service_is_a_row_or_named_with_why():
+    """The API leaves a live service with no allowance row out of volumes-by-service: it is
+    named, not lost; a service of the list that is not live is not expected there."""
+    placed, absent, trial = str(uuid4()), str(uuid4()), str(uuid4())
+    tables = allowance_tables(
+        2026,
+        [
+            service(placed, "Placed", "local"),
+            service(absent, "Absent", "central"),
+            service(trial, "Trial", "local", restricted=True),
+        ],
+        [volumes(placed, "Placed", 10_000)],
+        [volumes(placed, "Placed")],
+        [],
+    )
+
+    assert list(tables.services["name"]) == ["Placed"]
+    (left_out,) = tables.excluded
+    assert (left_out.name, left_out.service_id) == ("Absent", absent)
+    assert "volumes-by-service does not list it" in left_out.reason
+
+
+def test_a_row_of_volumes_the_services_list_says_is_not_live_is_not_summed():
+    inactive = str(uuid4())
+    tables = allowance_tables(
+        2026,
+        [service(inactive, "Closed", "local", active=False)],
+        [volumes(inactive, "Closed", 10_000)],
+        [volumes(inactive, "Closed", used=500)],
+        [],
+    )
+
+    assert tables.services.empty
+    assert [item.reason for item in tables.excluded] == [
+        "in volumes-by-service, which lists live services, but the services list says it is "
+        "inactive"
+    ]
+
+
+def test_a_service_over_its_allowance_with_no_charge_shows_the_report_is_short():
+    over, under = str(uuid4()), str(uuid4())
+    tables = allowance_tables(
+        2026,
+        [service(over, "Over", "local"), service(under, "Under", "local")],
+        [volumes(over, "Over", 10_000), volumes(under, "Under", 10_000)],
+        [volumes(over, "Over", used=10_001), volumes(under, "Under", used=9_000)],
+        [],
+    )
+
+    assert list(tables.services["name"]) == ["Under"]
+    assert [(item.name, item.reason) for item in tables.excluded] == [
+        ("Over", "used more than its allowance, but the billing report has no charge for it")
+    ]
 
 
 def test_sectors_count_services_over_and_under_without_pooling():
@@ -306,6 +378,11 @@ def test_with_today_each_service_has_a_year_end_range_summed_by_sector():
 
     rows = tables.services.set_index("name")
     assert rows.loc["One", "expected_over"] == "Expected over Oct 2026"
+    low, high = rows.loc["One", "year_end_cost_low"], rows.loc["One", "year_end_cost_high"]
+    assert rows.loc["One", "year_end_words"] == (
+        f"Expected over Oct 2026; £{low:,.0f} to £{high:,.0f}"
+    )
+    assert rows.loc["Two", "year_end_words"] == ""
     assert rows.loc["Two", "year_end_fragments_low"] < rows.loc["Two", "year_end_fragments"]
     (sector,) = tables.sectors.to_dict("records")
     assert sector["expected_over"] == 1

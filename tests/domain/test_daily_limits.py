@@ -143,7 +143,7 @@ def test_worst_level_and_highest_fraction_of_nothing():
     assert highest_fraction([]) == 0.0
 
 
-def test_the_trial_notice_gives_one_limit_per_channel():
+def test_the_trial_notice_says_what_the_admin_says_trial_mode_allows():
     service = replace(
         recorded_service(),
         restricted=True,
@@ -153,15 +153,25 @@ def test_the_trial_notice_gives_one_limit_per_channel():
     )
 
     assert trial_notice(service) == (
-        "This service is in trial mode: it can send 50 emails, 40 text messages and "
-        "1,000 letters a day, and only to its own team."
+        "This service is in trial mode: it can send messages only to its own team, up to 50 "
+        "emails and 40 text messages a day, and no letters."
+    )
+
+
+def test_the_trial_notice_of_a_gp_surgery_allows_no_texts():
+    service = replace(recorded_service(), restricted=True, organisation_type="nhs_gp")
+
+    assert trial_notice(service) == (
+        "This service is in trial mode: it can send messages only to its own team, up to "
+        f"{service.email_message_limit:,} emails a day, and no text messages (GP surgeries "
+        "cannot send them in trial mode) or letters."
     )
 
 
 def test_the_trial_notice_of_a_2018_service_gives_its_one_limit():
     assert trial_notice(service_2018(restricted=True, message_limit=50)) == (
-        "This service is in trial mode: it can send 50 messages a day, all channels "
-        "together, and only to its own team."
+        "This service is in trial mode: it can send messages only to its own team, up to 50 "
+        "emails and text messages a day, all together, and no letters."
     )
 
 

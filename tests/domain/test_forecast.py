@@ -10,6 +10,7 @@ from dashboard.domain.forecast import (
     expected_run_out,
     forecast_from_total,
     forecast_service,
+    over_range_words,
     over_words,
     sum_forecasts,
 )
@@ -113,6 +114,8 @@ def test_a_custom_allowance_moves_the_chargeable_fragments_and_the_month_not_the
     assert default.over_month == date(2026, 11, 1)
     assert custom.over_month == date(2027, 1, 1)
     assert over_words(custom) == "Expected over Jan 2027"
+    low, high = custom.cost.low, custom.cost.high
+    assert over_range_words(custom) == f"Expected over Jan 2027; £{low:,.0f} to £{high:,.0f}"
 
 
 def test_the_cost_is_the_expected_chargeable_fragments_at_the_years_rate():
@@ -143,6 +146,7 @@ def test_a_service_whose_high_end_crosses_its_allowance_may_go_over():
     assert forecast.fragments.expected < 13_000 < forecast.fragments.high
     assert forecast.over_on is None and forecast.may_go_over
     assert over_words(forecast) == "May go over"
+    assert over_range_words(forecast) == f"May go over; £0 to £{forecast.cost.high:,.0f}"
 
 
 def test_from_a_total_the_expected_value_matches_the_months():
@@ -194,3 +198,11 @@ def test_a_group_range_is_wider_than_independent_services_would_make_it():
     independent = 5 * (one.high - one.expected)  # root of 25 equal squares
     together = 25 * (one.high - one.expected)
     assert independent < group.high - group.expected < together
+
+
+def test_a_service_expected_to_stay_within_its_allowance_has_no_range_words():
+    months = dict.fromkeys(("April", "May", "June", "July", "August", "September"), 100)
+    forecast = forecast_service(months, 250_000, YEAR, END_OF_SEPTEMBER)
+
+    assert forecast.fragments.high < 250_000
+    assert over_range_words(forecast) == ""

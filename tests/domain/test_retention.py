@@ -141,6 +141,16 @@ def test_choose_days_shortens_very_long_text():
     assert "…" in choice.message
 
 
+@pytest.mark.parametrize("digits", ["9" * 4_000, "-" + "9" * 4_000, "9" * 5_000])
+def test_a_number_of_thousands_of_digits_gets_a_short_message(digits):
+    choice = choose_days(digits, 30)
+
+    assert choice.days in (1, 7, 30)
+    assert choice.message is not None
+    assert len(choice.message) < 150
+    assert "…" in choice.message
+
+
 def test_choose_days_default_is_seven():
     assert choose_days(None, 90) == DaysChoice(7, 90, None)
 

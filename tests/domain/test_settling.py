@@ -28,3 +28,9 @@ def test_a_window_inside_the_settling_days_names_all_of_them():
     assert note.startswith("The counts for 25 November to 2 December are still settling")
     one_day = settling_note(TODAY, TODAY, TODAY)
     assert one_day is not None and one_day.startswith("The counts for 2 December are")
+
+
+def test_a_month_that_has_just_ended_is_still_settling():
+    # The API rebuilds the last 10 days every night, whatever month they fall in.
+    assert not is_settled(date(2026, 11, 30), date(2026, 12, 2))
+    assert is_settled(date(2026, 11, 21), date(2026, 12, 2))

@@ -5,14 +5,19 @@ import pandas as pd
 import pytest
 
 from dashboard.domain.ttl_simulation import (
+    DAY,
     FRESHNESS_CAPS,
+    MINUTE,
     STANDARD_TTLS,
+    WORKING_DAY_SECONDS,
     FreshnessCap,
     SimulationResult,
     describe_duration,
     describe_ttl,
     recommend,
+    recording_needed,
     simulate,
+    stretched,
     sweep,
 )
 
@@ -348,3 +353,29 @@ def test_recommend_says_when_the_shortest_ttl_is_already_the_best():
     close = recommend(swept("service", {60: 0.895, 300: 0.9})).iloc[0]
     assert close["ttl_seconds"] == 60
     assert "within 1 percentage point of the best (90.0% at 5 min)" in close["reason"]
+
+
+def test_a_recording_stretched_over_a_working_day_keeps_its_lookups_and_their_order():
+    recorded = pd.DataFrame(
+        {
+            "at": [100.0, 101.0, 130.0],
+            "kind": ["service"] * 3,
+            "key": ["a", "b", "a"],
+            "outcome": ["miss", "miss", "hit"],
+            "size_bytes": [10, 10, 10],
+        }
+    )
+
+    day = stretched(recorded, WORKING_DAY_SECONDS)
+
+    assert list(day["at"]) == [100.0, 100.0 + WORKING_DAY_SECONDS / 30, 100.0 + WORKING_DAY_SECONDS]
+    assert list(day["key"]) == ["a", "b", "a"]
+    assert list(recorded["at"]) == [100.0, 101.0, 130.0]
+    # Thirty seconds could not tell a 5-minute TTL from a day; stretched to 8 hours, it can.
+    assert simulate(recorded, 5 * MINUTE).hits == simulate(recorded, DAY).hits == 1
+    assert simulate(day, 5 * MINUTE).hits == 0 and simulate(day, DAY).hits == 1
+
+
+def test_a_suggestion_needs_a_recording_longer_than_its_ttl():
+    assert recording_needed(5 * MINUTE) == "more than 5 min"
+    assert recording_needed(DAY) == "more than 1 d"

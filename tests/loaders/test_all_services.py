@@ -118,7 +118,7 @@ def test_todays_figures_are_all_of_the_tightest_channel_and_check_by_arithmetic(
 
 def test_nothing_sent_today_shows_the_smallest_limit_as_the_tightest(requests_mock, clients):
     (notify, parking) = recorded_services()
-    mock(requests_mock, [parking], [], [])
+    mock(requests_mock, [parking], [counts_row(parking)], [counts_row(parking)])
 
     row = load(clients).value.table.iloc[0]
 
@@ -141,10 +141,14 @@ def test_a_limit_of_nothing_with_something_sent_is_over_it(requests_mock, client
 
 
 def test_a_service_that_sent_nothing_in_the_window_counts_zero(requests_mock, clients):
-    mock(requests_mock, recorded_services(), recorded_counts()[:1], recorded_counts())
+    notify, parking = recorded_services()
+    window = [counts_row(notify), *(row for row in recorded_counts() if row["id"] != notify["id"])]
+    mock(requests_mock, recorded_services(), window, recorded_counts())
 
-    rows = load(clients).value.table.set_index("name")
+    section = load(clients)
+    rows = section.value.table.set_index("name")
 
+    assert section.value.excluded == ()
     assert rows.loc["GOV.UK Notify", ["requested", "failed", "failure_rate"]].tolist() == [
         0,
         0,
@@ -154,6 +158,21 @@ def test_a_service_that_sent_nothing_in_the_window_counts_zero(requests_mock, cl
     assert parking[["requested", "delivered", "failed"]].tolist() == [1_033, 901, 103]
     assert parking["sending"] == 1_033 - 901 - 103
     assert parking["failure_rate"] == pytest.approx(103 / 1_033)
+
+
+def test_a_service_the_counts_leave_out_is_named_and_its_counts_are_blank(requests_mock, clients):
+    """The detailed list holds every service: one missing is a short answer, not zero."""
+    notify, parking = recorded_services()
+    mock(requests_mock, recorded_services(), [counts_row(parking, sms=5)], [counts_row(parking)])
+
+    section = load(clients)
+    rows = section.value.table.set_index("name")
+
+    assert [(item.name, item.reason) for item in section.value.excluded] == [
+        ("GOV.UK Notify", "the API's counts for today and for the window leave it out")
+    ]
+    assert rows.loc["GOV.UK Notify", ["requested", "sent_today", "limit_level"]].isna().all()
+    assert rows.loc["Apply for a parking permit", "requested"] == 5
 
 
 @pytest.mark.parametrize(

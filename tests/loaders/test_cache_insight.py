@@ -13,12 +13,16 @@ from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
 from dashboard.loaders.cache_insight import (
     CACHE_OFF,
+    bytes_in_words,
     census_summary,
+    hours_in_london,
     latency,
     load_cache_insight,
     load_keys,
+    period_words,
     rates,
     totals,
+    zones_of,
 )
 from dashboard.notify_client import build_clients
 from dashboard.settings import Settings
@@ -169,3 +173,38 @@ def test_the_summary_gives_the_census_age_and_its_cap():
         "10,000 keys (CACHE_CENSUS_MAX_KEYS), so the kinds below are those of the first keys "
         "Redis gave."
     )
+
+
+def test_periods_and_sizes_read_as_words():
+    assert [period_words(hours) for hours in (1, 6, 24, 72, 168, 720)] == [
+        "1 hour",
+        "6 hours",
+        "24 hours",
+        "3 days",
+        "7 days",
+        "30 days",
+    ]
+    assert bytes_in_words(12_594_000) == "12.0 MB"
+    assert bytes_in_words(1) == "1 byte"
+    assert bytes_in_words(900) == "900 bytes"
+    assert bytes_in_words(None) == "–"
+    assert bytes_in_words("12.01M") == "–"
+
+
+def test_hours_are_named_in_london_time_in_winter_and_summer():
+    by_hour = pd.DataFrame(
+        {
+            "hour": [
+                datetime(2026, 1, 15, 9, tzinfo=UTC),
+                datetime(2026, 7, 15, 9, tzinfo=UTC),
+            ],
+            "hit_rate": [0.5, 0.9],
+        }
+    )
+
+    london = hours_in_london(by_hour)
+
+    assert list(london["hour_label"]) == ["15 Jan 09:00 GMT", "15 Jul 10:00 BST"]
+    assert list(london["london_hour"].dt.hour) == [9, 10]
+    assert zones_of(by_hour) == "GMT and BST"
+    assert "hour_label" not in by_hour

@@ -6,8 +6,8 @@ from datetime import timedelta
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache, recording
 from dashboard.domain.financial_year import london_today
-from dashboard.loaders.window_counts import statistics_of, window_counts
 from dashboard.notify_client import build_clients
+from dashboard.notify_client.derived import statistics_of, window_counts
 from tests.conftest import settings_for_tests
 
 WEEK = 7 * 86400

@@ -101,6 +101,34 @@ def test_monthly_notifications_of_a_closed_year_are_kept_a_week(
     assert WEEK - 5 <= redis_client.ttl(key.format(year - 1)) <= WEEK
 
 
+def test_an_organisations_usage_in_a_closed_year_is_kept_a_week(
+    requests_mock, clients, redis_client
+):
+    organisation_id = "d0d46fcb-2815-57f3-a852-6a2507e05604"
+    mock_sample(
+        requests_mock,
+        "GET",
+        f"/organisations/{organisation_id}/services-with-usage",
+        "GET_organisation_services_with_usage",
+    )
+    year = current_financial_year()
+
+    with recording() as lookups:
+        clients.organisations.get_services_with_usage(organisation_id, year)
+        clients.organisations.get_services_with_usage(organisation_id, year - 1)
+        clients.organisations.get_services_with_usage(organisation_id, year - 1)
+
+    assert [(lookup.kind, lookup.outcome) for lookup in lookups] == [
+        ("organisation-usage", "miss"),
+        ("organisation-usage-closed-year", "miss"),
+        ("organisation-usage-closed-year", "hit"),
+    ]
+    key = f"organisation-{organisation_id}-services-with-usage-{{}}"
+    assert HOUR - 5 <= redis_client.ttl(key.format(year)) <= HOUR
+    assert WEEK - 5 <= redis_client.ttl(key.format(year - 1)) <= WEEK
+    assert requests_mock.call_count == 2
+
+
 def test_a_services_monthly_notifications_go_with_the_rest_of_its_keys(
     requests_mock, clients, redis_client
 ):
@@ -113,7 +141,7 @@ def test_a_services_monthly_notifications_go_with_the_rest_of_its_keys(
     )
     clients.services.get_notifications_monthly(service_id, 2026)
 
-    clients.cache.forget_service(service_id)
+    clients.cache.forget_service(service_id, values={"year": [2026]})
 
     assert redis_client.exists(f"service-{service_id}-notifications-monthly-2026") == 0
 

@@ -1,10 +1,13 @@
 """The schemas: the recorded answers as typed values, the 2018 forms, and what they refuse."""
 
+import json
 from datetime import UTC, datetime
 
 import pytest
 
 from dashboard.notify_client.schemas import billing, platform, services, templates, users
+from dashboard.notify_client.schemas.platform import BILLING_REPORT, VOLUMES_BY_SERVICE
+from dashboard.notify_client.schemas.services import SERVICES
 from tests.samples import sample_body, sample_service_id, sample_user_id
 
 
@@ -284,3 +287,25 @@ def test_templates_and_users():
     assert (version.created_by.name, version.version) == ("Jo Bloggs", 1)
     assert "view_activity" in user.permissions[sample_service_id()]
     assert (user.services, user.logged_in_at) == ((sample_service_id(),), None)
+
+
+@pytest.mark.parametrize(
+    ("schema", "sample", "field"),
+    [
+        (SERVICES, "GET_service_list", "id"),
+        (VOLUMES_BY_SERVICE, "GET_platform_stats_volumes_by_service", "service_id"),
+        (BILLING_REPORT, "GET_platform_stats_data_for_billing_report", "service_id"),
+    ],
+)
+def test_a_list_naming_a_service_twice_does_not_fit(schema, sample, field):
+    """Summed, a doubled row would count a service twice."""
+    body = sample_body(sample)
+    rows = body["data"] if isinstance(body, dict) else body
+    doubled = [*rows, rows[0]]
+    answer = {**body, "data": doubled} if isinstance(body, dict) else doubled
+
+    with pytest.raises(ValueError, match=rf"{len(rows)}\.{field}: .* is listed more than once"):
+        schema(answer)
+    with pytest.raises(ValueError, match="is listed more than once"):
+        schema.from_json(json.dumps(answer))
+    assert len(schema(body)) == len(rows)

@@ -90,18 +90,29 @@ class AnswerSchema(Generic[T]):
     fit raises `ValueError` in one line, which the cache turns into `InvalidAnswer` (a loaded
     answer, never stored) or a corrupt value (a stored one, deleted). Call it with parsed JSON
     (an answer from the API), or use `from_json` on the JSON text itself (a value from Redis).
+
+    A list of services names each service once: with `unique`, the field that identifies a row
+    (`id`, `service_id`), a row whose value came before is an answer that does not fit. Summed,
+    a doubled row would add a service's figures twice.
     """
 
-    def __init__(self, shape: Any, *, wrapped: bool) -> None:
+    def __init__(self, shape: Any, *, wrapped: bool, unique: str | None = None) -> None:
         self._wrapped = wrapped
+        self._unique = unique
         self._adapter: TypeAdapter[Any] = TypeAdapter(_Wrapped[shape] if wrapped else shape)
+
+    def _checked(self, value: Any) -> T:
+        answer = value.data if self._wrapped else value
+        if self._unique is not None:
+            _refuse_repeats(answer, self._unique, "data." if self._wrapped else "")
+        return answer  # type: ignore[no-any-return]
 
     def __call__(self, answer: Any) -> T:
         try:
             value = self._adapter.validate_python(answer)
         except ValidationError as error:
             raise ValueError(_one_line(error)) from error
-        return value.data if self._wrapped else value
+        return self._checked(value)
 
     def from_json(self, text: bytes | str) -> T:
         """The same check made straight from JSON text, as Redis holds it: pydantic's own parser
@@ -111,4 +122,15 @@ class AnswerSchema(Generic[T]):
             value = self._adapter.validate_json(text)
         except ValidationError as error:
             raise ValueError(_one_line(error)) from error
-        return value.data if self._wrapped else value
+        return self._checked(value)
+
+
+def _refuse_repeats(rows: Any, field: str, where: str) -> None:
+    """Raise at the first row whose `field` an earlier row has: one line, where and which."""
+    seen: set[object] = set()
+    for index, row in enumerate(rows):
+        key = getattr(row, field)
+        if key in seen:
+            shown = str(key)[:40]
+            raise ValueError(f"{where}{index}.{field}: {shown} is listed more than once")
+        seen.add(key)

@@ -99,9 +99,9 @@ class DailyVolumes:
 
 PLATFORM_STATS: AnswerSchema[PlatformStats] = AnswerSchema(PlatformStats, wrapped=False)
 VOLUMES_BY_SERVICE: AnswerSchema[list[ServiceVolumes]] = AnswerSchema(
-    list[ServiceVolumes], wrapped=False
+    list[ServiceVolumes], wrapped=False, unique="service_id"
 )
 BILLING_REPORT: AnswerSchema[list[BillingReportRow]] = AnswerSchema(
-    list[BillingReportRow], wrapped=False
+    list[BillingReportRow], wrapped=False, unique="service_id"
 )
 DAILY_VOLUMES: AnswerSchema[list[DailyVolumes]] = AnswerSchema(list[DailyVolumes], wrapped=False)

@@ -46,6 +46,12 @@ class Service:
     message_limit: Count | None = None
     email_from: Text | None = None
     research_mode: Flag | None = None
+    # What the admin's "Make your service live" tasks read (absent from 2018's answers).
+    confirmed_unique: Flag | None = None
+    confirmed_email_sender_name: Flag | None = None
+    volume_email: Count | None = None
+    volume_sms: Count | None = None
+    volume_letter: Count | None = None
 
     @model_validator(mode="after")
     def _has_daily_limits(self) -> Self:
@@ -173,11 +179,13 @@ SERVICE: AnswerSchema[Service] = AnswerSchema(Service, wrapped=True)
 SERVICE_ORGANISATION: AnswerSchema[ServiceOrganisation | None] = AnswerSchema(
     Annotated[ServiceOrganisation | None, BeforeValidator(_no_organisation)], wrapped=False
 )
-SERVICES: AnswerSchema[list[Service]] = AnswerSchema(list[Service], wrapped=True)
+SERVICES: AnswerSchema[list[Service]] = AnswerSchema(list[Service], wrapped=True, unique="id")
 DETAILED_SERVICES: AnswerSchema[list[DetailedService]] = AnswerSchema(
-    list[DetailedService], wrapped=True
+    list[DetailedService], wrapped=True, unique="id"
 )
-LIVE_SERVICES: AnswerSchema[list[LiveService]] = AnswerSchema(list[LiveService], wrapped=True)
+LIVE_SERVICES: AnswerSchema[list[LiveService]] = AnswerSchema(
+    list[LiveService], wrapped=True, unique="service_id"
+)
 STATISTICS: AnswerSchema[Statistics] = AnswerSchema(Statistics, wrapped=True)
 DATA_RETENTION: AnswerSchema[list[RetentionRow]] = AnswerSchema(list[RetentionRow], wrapped=False)
 REPLY_TO_ADDRESSES: AnswerSchema[list[ReplyToAddress]] = AnswerSchema(

@@ -1,0 +1,194 @@
+"""The runtime cannot be made to leak: a raw WebSocket client, with no cookie, sends
+Streamlit's `clear_cache` 500 times, each followed by a page view; the dashboard's file
+descriptors and its Redis clients end where they started (± 2), and pages still read from the
+cache. With sign-in configured, what a client sends before signing in reaches neither the API
+nor Redis."""
+
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ClientState_pb2 import ClientState
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from notify_sandbox.serving import BackgroundSandbox
+from tests.browser.conftest import wait_until_healthy
+from tests.conftest import TEST_SECRET
+from tests.redis_server import RedisServer, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+MESSAGES = 500
+SLACK = 2
+AUTH = """[auth]
+redirect_uri = "http://localhost:8501/oauth2callback"
+cookie_secret = "a-cookie-secret-for-the-tests-only"
+client_id = "notify-dashboard"
+client_secret = "a-client-secret-for-the-tests-only"
+server_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"
+"""
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path).start()
+    yield server
+    server.stop()
+
+
+def serve(redis_server: RedisServer, api: str, secrets: Path | None = None) -> subprocess.Popen:
+    """`streamlit run dashboard/app.py` on a free port, as `make run` serves it."""
+    port = free_port()
+    arguments = ["--server.port", str(port), "--server.headless", "true"]
+    if secrets is not None:
+        arguments += ["--secrets.files", str(secrets)]
+    environment = {
+        **os.environ,
+        "API_HOST_NAME": api,
+        "ADMIN_CLIENT_SECRET": TEST_SECRET,
+        "REDIS_URL": redis_server.url,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", *arguments],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    process.url = f"http://127.0.0.1:{port}"  # type: ignore[attr-defined]
+    wait_until_healthy(process.url, process)  # type: ignore[attr-defined]
+    return process
+
+
+@pytest.fixture
+def dashboard(
+    own_redis: RedisServer, live_sandbox: BackgroundSandbox
+) -> Iterator[subprocess.Popen]:
+    process = serve(own_redis, live_sandbox.url)
+    yield process
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def descriptors(process: subprocess.Popen) -> int:
+    return len(os.listdir(f"/proc/{process.pid}/fd"))
+
+
+def redis_clients(server: RedisServer) -> int:
+    """Connections to Redis, this question's own left out."""
+    with redis.Redis.from_url(server.url) as client:
+        return len(client.client_list()) - 1
+
+
+def commands_served(server: RedisServer) -> dict[str, int]:
+    """Commands Redis has run, by name; this question's own (connecting, INFO) left out."""
+    with redis.Redis.from_url(server.url) as client:
+        stats = client.info("commandstats")
+    own = ("cmdstat_info", "cmdstat_hello", "cmdstat_client", "cmdstat_client|setinfo")
+    return {name: int(entry["calls"]) for name, entry in stats.items() if name not in own}
+
+
+def _view(page: str, query: str) -> bytes:
+    message = BackMsg()
+    message.rerun_script.CopyFrom(ClientState(query_string=query, page_name=page))
+    return message.SerializeToString()
+
+
+def _clear_cache() -> bytes:
+    message = BackMsg()
+    message.clear_cache = True
+    return message.SerializeToString()
+
+
+async def _until_finished(socket: websockets.ClientConnection) -> bytes:
+    """Every frame of one run, up to the end of its script, joined."""
+    frames = []
+    while True:
+        frame = await asyncio.wait_for(socket.recv(), timeout=60)
+        frames.append(frame)
+        message = ForwardMsg()
+        message.ParseFromString(frame)
+        if message.WhichOneof("type") == "script_finished":
+            return b"".join(frames)
+
+
+async def _session(
+    url: str, page: str, query: str, clears: int, between: str = ""
+) -> tuple[bytes, bytes]:
+    """A view of the page, then `clears` times a `clear_cache` and a view (of the page with
+    the query `between`), then the page again; the first and last views' frames. No cookie
+    is sent."""
+    address = url.replace("http://", "ws://") + "/_stcore/stream"
+    async with websockets.connect(address, subprotocols=["streamlit"], max_size=None) as socket:
+        await socket.send(_view(page, query))
+        first = await _until_finished(socket)
+        for _ in range(clears):
+            await socket.send(_clear_cache())
+            await socket.send(_view(page, between))
+            await _until_finished(socket)
+        await socket.send(_view(page, query))
+        last = await _until_finished(socket)
+    return first, last
+
+
+def a_service_id(live_sandbox: BackgroundSandbox) -> str:
+    from dashboard.cache.policy import DEFAULT_TTLS
+    from dashboard.cache.request_cache import RequestCache
+    from dashboard.notify_client import build_clients
+    from tests.conftest import settings_for_tests
+
+    clients = build_clients(
+        settings_for_tests(api_host_name=live_sandbox.url), RequestCache(None, DEFAULT_TTLS)
+    )
+    return clients.services.get_services()[-1].id
+
+
+def test_clear_cache_messages_leak_no_descriptors_and_no_redis_clients(
+    dashboard, own_redis, live_sandbox, capsys
+):
+    query = f"service_id={a_service_id(live_sandbox)}"
+    asyncio.run(_session(dashboard.url, "service", query, 5))  # the runtime built and warm
+    fds, clients = descriptors(dashboard), redis_clients(own_redis)
+
+    # Between the clears, the Service page with no service chosen: it reads the picker's
+    # names through the runtime's cache, one Redis read, and keeps the test shorter (each
+    # view still takes the server about half a second: the test runs for minutes).
+    _, last = asyncio.run(_session(dashboard.url, "service", query, MESSAGES))
+
+    fds_after, clients_after = descriptors(dashboard), redis_clients(own_redis)
+    with capsys.disabled():
+        print(
+            f"\n{MESSAGES} clear_cache messages, each followed by a view: descriptors "
+            f"{fds} -> {fds_after}, Redis clients {clients} -> {clients_after}"
+        )
+    assert abs(fds_after - fds) <= SLACK
+    assert abs(clients_after - clients) <= SLACK
+    assert b"From the cache" in last
+
+
+def test_before_sign_in_nothing_reaches_the_api_or_redis(
+    tmp_path, own_redis, live_sandbox: BackgroundSandbox
+):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(AUTH)
+    process = serve(own_redis, live_sandbox.url, secrets)
+    try:
+        query = f"service_id={a_service_id(live_sandbox)}"
+        live_sandbox.reset_request_counts()
+        commands = commands_served(own_redis)
+
+        first, last = asyncio.run(_session(process.url, "service", query, 20))
+
+        assert b"Sign in with your work account" in first
+        assert b"Sign in with your work account" in last
+        assert live_sandbox.request_counts() == {}
+        assert commands_served(own_redis) == commands
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

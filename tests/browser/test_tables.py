@@ -1,0 +1,132 @@
+"""The reworked tables in Chromium at 1,400 px: each fits its column, names are whole, links
+open the Service page, filters and the sort live in the URL (a reload and a shared link keep
+them), the picker finds a service by its id, and axe finds no serious barrier.
+
+The grid draws on a canvas; its accessible copy (read here) holds each cell's value, not the
+text drawn, so number formats are checked with AppTest (`tests/app/test_tables.py`)."""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.browser.axe_check import check
+from tests.browser.conftest import Served, wait_for_app
+from tests.browser.test_platform_pages import first_live_service, open_page, table_widths
+
+pytestmark = pytest.mark.browser
+
+
+def cells(page: Page, index: int) -> list[str]:
+    """The cells a table draws (its accessible copy holds the rows on screen)."""
+    table = page.locator('[data-testid="stDataFrame"]').nth(index)
+    table.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    return [text.strip() for text in table.locator("td").all_text_contents()]
+
+
+def search_box(page: Page):
+    return page.locator('[data-testid="stSidebar"] input[aria-label="Search by name or id"]')
+
+
+def query(page: Page) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(page.url).query)
+
+
+def assert_no_serious_barrier(page: Page) -> None:
+    report = check(page)
+    assert report.blocking() == [], report.describe(report.blocking())
+
+
+def test_the_overview_tables_fit_and_name_services_in_full(page: Page, served: Served):
+    open_page(page, served.url, tables=3)
+
+    widths = table_widths(page)
+    assert all(width["columns"] <= width["visible"] for width in widths), widths
+    assert any(len(text) > 40 and "–" in text for text in cells(page, 0) + cells(page, 1))
+    assert_no_serious_barrier(page)
+
+
+def test_all_services_filters_and_sort_survive_a_reload_and_a_shared_link(
+    page: Page, served: Served
+):
+    open_page(page, f"{served.url}/services", tables=1)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+
+    sidebar.get_by_text("Trial", exact=True).click()
+    page.wait_for_function("() => location.search.includes('status=Trial')", timeout=30_000)
+    wait_for_app(page)
+    search_box(page).fill("a")
+    search_box(page).press("Enter")
+    page.wait_for_function("() => location.search.includes('q=a')", timeout=30_000)
+    wait_for_app(page)
+    shared = page.url
+
+    page.reload()
+    open_page(page, page.url, tables=1)
+    assert query(page)["status"] == ["Trial"] and query(page)["q"] == ["a"]
+    assert search_box(page).input_value() == "a"
+    assert sidebar.locator("label:has(input:checked)").filter(has_text="Trial").count() == 1
+    (width,) = table_widths(page)
+    assert width["columns"] <= width["visible"], width
+    assert_no_serious_barrier(page)
+
+    other = page.context.new_page()
+    other.set_viewport_size({"width": 1400, "height": 1000})
+    open_page(other, shared, tables=1)
+    assert search_box(other).input_value() == "a"
+    other.close()
+
+
+def test_all_services_rows_link_to_their_service_page(page: Page, served: Served):
+    open_page(page, f"{served.url}/services?sort=name", tables=1)
+
+    links = [text for text in cells(page, 0) if text.startswith("service?")]
+    assert links
+    for link in links:
+        assert re.fullmatch(r"service\?service_id=[0-9a-f-]{36}&days=7#.+", link), link
+
+
+def test_the_picker_finds_a_service_by_its_id(page: Page, served: Served):
+    service_id = first_live_service(served.api_url)
+    open_page(page, f"{served.url}/service")
+
+    picker = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first
+    picker.click()
+    page.keyboard.type(service_id)
+    page.get_by_role("option").filter(has_text=service_id).first.wait_for(timeout=30_000)
+    assert page.get_by_role("option").count() == 1
+    page.keyboard.press("Enter")
+
+    page.wait_for_function(
+        f"() => location.search.includes('service_id={service_id}')", timeout=30_000
+    )
+    wait_for_app(page, timeout=120_000)
+
+
+def test_the_month_table_fits_its_column(page: Page, served: Served):
+    service_id = first_live_service(served.api_url)
+    open_page(page, f"{served.url}/service?service_id={service_id}")
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+            .some(table => table.textContent.includes('Month'))""",
+        timeout=120_000,
+    )
+    wait_for_app(page, timeout=120_000)
+
+    widths = table_widths(page)
+    assert all(width["columns"] <= width["visible"] for width in widths), widths
+    assert_no_serious_barrier(page)
+
+
+def test_the_cache_page_tables_fit_with_every_column_in_view(page: Page, served: Served):
+    open_page(page, served.url, tables=3)  # a first page records lookups to show
+    open_page(page, f"{served.url}/cache", tables=2)
+
+    widths = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')]
+            .map(scroller => ({visible: scroller.clientWidth, columns: scroller.scrollWidth}))"""
+    )  # the tables drawn; those in a closed expander are not
+    assert all(width["columns"] <= width["visible"] for width in widths), widths
+    assert_no_serious_barrier(page)
