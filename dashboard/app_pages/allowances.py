@@ -10,6 +10,7 @@ from dashboard.app_pages.finance_columns import share_used_column, year_ahead_co
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     caption_freshness,
+    choose_year_in_sidebar,
     pounds,
     runtime,
     show_cache_warning,
@@ -18,7 +19,12 @@ from dashboard.app_pages.shared import (
     table_with_csv,
     warn_if_stale,
 )
-from dashboard.app_pages.tables import ROW_HEIGHT, WRAPPED_ROW_HEIGHT, number_column
+from dashboard.app_pages.tables import (
+    ROW_HEIGHT,
+    WRAPPED_ROW_HEIGHT,
+    column_settings,
+    number_column,
+)
 from dashboard.app_pages.url_state import keep_in_url, start_from_url
 from dashboard.domain.allowance_table import (
     SERVICE_FILTERS,
@@ -30,12 +36,10 @@ from dashboard.domain.allowance_table import (
 from dashboard.domain.financial_year import (
     current_financial_year,
     financial_year_label,
-    financial_years,
 )
 from dashboard.domain.forecast import METHOD
 from dashboard.domain.links import LINK_NAME_PATTERN
 from dashboard.domain.organisation_finance import MONEY_NOTE
-from dashboard.domain.year_choice import choose_financial_year
 from dashboard.loaders.allowances import load_allowances
 from dashboard.loaders.sections import Failed
 
@@ -100,24 +104,7 @@ def service_columns(forecast: bool = False) -> dict[str, Any]:
     return columns
 
 
-def _shown(columns: dict[str, Any], frame: pd.DataFrame) -> dict[str, Any]:
-    """The columns the frame has: without the billing report, no chargeable or cost."""
-    return {name: config for name, config in columns.items() if name in frame}
-
-
-def _choose_year() -> int:
-    years = financial_years()
-    choice = choose_financial_year(st.query_params.get("year"), years)
-    if choice.message:
-        st.warning(plain(choice.message))
-    year = st.sidebar.selectbox(
-        "Financial year", years, index=years.index(choice.year), format_func=financial_year_label
-    )
-    st.query_params["year"] = str(year)
-    return year
-
-
-def _choose_shown() -> str:
+def _choosecolumn_settings() -> str:
     """Every service, or those over or off their sector's allowance, kept in the URL (`?show=`)
     so a reload or a shared link opens the same list."""
     start_from_url("allowances_show", "show", SERVICE_FILTERS, SERVICE_FILTERS[0])
@@ -169,7 +156,7 @@ def _platform_service(tables: AllowanceTables) -> None:
         "GOV.UK Notify's own service sends the platform's messages: it is shown here, apart, "
         "and left out of every total above and below."
     )
-    shown = _shown(service_columns(), tables.platform)
+    shown = column_settings(service_columns(), tables.platform)
     st.dataframe(
         tables.platform,
         hide_index=True,
@@ -210,7 +197,7 @@ def _not_live(tables: AllowanceTables) -> None:
 def render() -> None:
     show_cache_warning()
     st.title("Free text message allowances")
-    year = _choose_year()
+    year = choose_year_in_sidebar()
     with st.spinner("Reading allowances, use and charges…"):
         section = load_allowances(runtime().context, year)
     if isinstance(section, Failed):
@@ -236,7 +223,7 @@ def render() -> None:
     show_excluded(tables.excluded)
     table_with_csv(
         sectors,
-        _shown(sector_columns(), sectors),
+        column_settings(sector_columns(), sectors),
         sectors,
         f"notify-allowances-by-sector-{year}.csv",
         "Download sectors CSV",
@@ -266,8 +253,8 @@ def render() -> None:
         "reference and billing contacts."
     )
     table_with_csv(
-        filter_allowances(services, _choose_shown()),
-        _shown(service_columns(forecast), services),
+        filter_allowances(services, _choosecolumn_settings()),
+        column_settings(service_columns(forecast), services),
         services.drop(columns=["link"]),
         f"notify-allowances-by-service-{year}.csv",
         "Download services CSV",

@@ -11,6 +11,7 @@ from dashboard.app_pages.finance_columns import year_ahead_columns
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     caption_freshness,
+    choose_year_in_sidebar,
     pounds,
     runtime,
     show_cache_warning,
@@ -19,12 +20,11 @@ from dashboard.app_pages.shared import (
     table_with_csv,
     warn_if_stale,
 )
-from dashboard.app_pages.tables import ROW_HEIGHT, WRAPPED_ROW_HEIGHT
+from dashboard.app_pages.tables import ROW_HEIGHT, WRAPPED_ROW_HEIGHT, column_settings
 from dashboard.domain.allowance_table import year_notes
 from dashboard.domain.financial_year import (
     current_financial_year,
     financial_year_label,
-    financial_years,
 )
 from dashboard.domain.forecast import METHOD
 from dashboard.domain.links import LINK_NAME_PATTERN
@@ -38,7 +38,6 @@ from dashboard.domain.organisation_finance import (
     services_of,
     sort_table,
 )
-from dashboard.domain.year_choice import choose_financial_year
 from dashboard.loaders.organisations import load_organisations
 from dashboard.loaders.sections import Failed
 
@@ -93,22 +92,6 @@ def service_columns(forecast: bool) -> dict[str, Any]:
             "cost by 31 March as the 80 % range, low to high (whole pounds, excluding VAT)",
         )
     return columns
-
-
-def _shown(columns: dict[str, Any], frame: pd.DataFrame) -> dict[str, Any]:
-    return {name: config for name, config in columns.items() if name in frame}
-
-
-def _choose_year() -> int:
-    years = financial_years()
-    choice = choose_financial_year(st.query_params.get("year"), years)
-    if choice.message:
-        st.warning(plain(choice.message))
-    year = st.sidebar.selectbox(
-        "Financial year", years, index=years.index(choice.year), format_func=financial_year_label
-    )
-    st.query_params["year"] = str(year)
-    return year
 
 
 def _from_url(name: str, options: list[str], default: str) -> str:
@@ -180,7 +163,7 @@ def _organisation_services(finance: OrganisationFinance, organisations: pd.DataF
     st.query_params["organisation"] = chosen
     services = services_of(finance, chosen)
     st.subheader(f"Services of {names[chosen]}", anchor=False)
-    columns = _shown(service_columns(finance.forecast), services)
+    columns = column_settings(service_columns(finance.forecast), services)
     table_with_csv(
         services,
         columns,
@@ -223,15 +206,15 @@ def _apart(finance: OrganisationFinance) -> None:
         st.dataframe(
             finance.platform,
             hide_index=True,
-            column_config=_shown(service_columns(False), finance.platform),
-            column_order=list(_shown(service_columns(False), finance.platform)),
+            column_config=column_settings(service_columns(False), finance.platform),
+            column_order=list(column_settings(service_columns(False), finance.platform)),
         )
 
 
 def render() -> None:
     show_cache_warning()
     st.title("Organisations")
-    year = _choose_year()
+    year = choose_year_in_sidebar()
     with st.spinner("Reading texts, letters and charges…"):
         section = load_organisations(runtime().context, year)
     if isinstance(section, Failed):
@@ -252,7 +235,7 @@ def render() -> None:
         st.caption(METHOD)
     _headline(finance)
     show_excluded(finance.excluded)
-    columns = _shown(organisation_columns(), finance.organisations)
+    columns = column_settings(organisation_columns(), finance.organisations)
     column, descending = _sort_widgets(columns)
     words = st.text_input("Search organisations", value=st.query_params.get("search", ""))
     st.query_params["search"] = words

@@ -12,6 +12,8 @@ from dashboard.app_pages.tables import ROW_HEIGHT, table_height
 from dashboard.domain import access
 from dashboard.domain.csv_cells import csv_bytes
 from dashboard.domain.excluded import Excluded, exclusion_note
+from dashboard.domain.financial_year import financial_year_label, financial_years
+from dashboard.domain.year_choice import choose_financial_year
 from dashboard.loaders.freshness import Freshness
 from dashboard.runtime import Runtime, shared_runtime
 from dashboard.settings import load_settings
@@ -178,3 +180,17 @@ def warn_if_stale(freshness: Freshness) -> None:
     these are its last numbers."""
     if freshness.stale_since is not None:
         st.warning(freshness.summary, icon="⏳")
+
+
+def choose_year_in_sidebar() -> int:
+    """The finance pages' financial year: from `?year=` (a year the pages cannot show is said,
+    and the latest is shown), chosen in the sidebar, and kept in the URL."""
+    years = financial_years()
+    choice = choose_financial_year(st.query_params.get("year"), years)
+    if choice.message:
+        st.warning(plain(choice.message))
+    year = st.sidebar.selectbox(
+        "Financial year", years, index=years.index(choice.year), format_func=financial_year_label
+    )
+    st.query_params["year"] = str(year)
+    return year
