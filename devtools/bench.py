@@ -21,6 +21,8 @@ measured in the same run, interleaved: the machine is shared and noisy.
   reads and evaluates; it sends nothing here).
 - The Overview (with its trend) and a Service page: cold API calls priced with the sandbox's
   platform-scale table, and the calls warm (`page_calls`).
+- Readers at once (`readers`): 50 raw WebSocket sessions opened together on 1 and 2 real
+  dashboard processes on a warm cache, p50 and p95 view time (`--readers 0` to leave it out).
 - A working day of readers against a sandbox as slow as the platform (`working_day`; its
   flags here too, `--views 0` to leave it out).
 
@@ -52,7 +54,7 @@ from dashboard.domain.financial_year import current_financial_year, london_today
 from dashboard.notify_client import NotifyClients, build_clients
 from dashboard.runtime import build_runtime
 from dashboard.settings import PROJECT_ROOT, Settings
-from devtools import page_calls, page_loads, server_time, single_flight, working_day
+from devtools import page_calls, page_loads, readers, server_time, single_flight, working_day
 from devtools.bench_figures import Comparison, scaled
 from devtools.bench_report import SizeFigures, memory_by_kind, report
 from devtools.redis_memory import MemoryUse, key_uses, memory_use, templates_held
@@ -332,6 +334,7 @@ def main(argv: list[str] | None = None) -> int:
         help=f"numbers of services, comma-separated (default {DEFAULT_SIZES})",
     )
     working_day.add_arguments(parser)
+    readers.add_arguments(parser)
     args = parser.parse_args(argv)
     options = Options()
     # Generous timeouts: a slow answer on a busy machine must not turn into a cache miss.
@@ -384,6 +387,11 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print("Cold API calls priced at the platform's size, and warm calls (`page_calls`):")
     print(page_calls.report(calls))
+    if args.readers:
+        for size in args.services:
+            print()
+            runs = readers.measure(args.readers, size, args.processes, DATA_DIR)
+            print(readers.report(args.readers, size, runs))
     if args.views:
         print()
         print(working_day.main_report(args))

