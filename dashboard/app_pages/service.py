@@ -21,7 +21,7 @@ from dashboard.app_pages.shared import (
     show_cache_warning,
     table_with_csv,
 )
-from dashboard.app_pages.tables import count_columns_of
+from dashboard.app_pages.tables import count_columns_of, number_column
 from dashboard.domain.failure_causes import FAILED_DEFINITION
 from dashboard.domain.financial_year import london_today
 from dashboard.loaders.allowance_by_month import load_allowance_by_month
@@ -138,13 +138,17 @@ def _comparison(page: ServicePage) -> None:
                 st.dataframe(
                     comparison.table,
                     hide_index=True,
-                    column_config={
-                        "Failure rate": st.column_config.NumberColumn(format="percent"),
-                        "Requested": st.column_config.NumberColumn(format="localized"),
-                        "Requested before": st.column_config.NumberColumn(format="localized"),
-                        "Delivered": st.column_config.NumberColumn(format="localized"),
-                        "Failed": st.column_config.NumberColumn(format="localized"),
-                        "Failed before": st.column_config.NumberColumn(format="localized"),
+                    column_config={  # widths that fit the page's column at 1,400 px
+                        "Channel": st.column_config.TextColumn(width=80),
+                        "Requested": number_column("Requested", width=80),
+                        "Requested before": number_column("Requested before", width=80),
+                        "Requested: change": st.column_config.TextColumn(width=125),
+                        "Delivered": number_column("Delivered", width=80),
+                        "Failed": number_column("Failed", width=65),
+                        "Failed before": number_column("Failed before", width=75),
+                        "Failure rate": number_column("Failure rate", width=75, format="percent"),
+                        "Failure rate: change": st.column_config.TextColumn(width=125),
+                        "Failure rate unusual": st.column_config.TextColumn(width=110),
                     },
                 )
             if comparison.unused:
@@ -238,16 +242,19 @@ def _template_months(page: ServicePage) -> None:
             if months.table.empty:
                 st.markdown("No template was used this financial year.")
             else:
-                numbers = {
-                    column: st.column_config.NumberColumn(format="localized")
-                    for column in months.table.columns[2:]
+                # A whole financial year fits the page's column at 1,400 px: each month headed
+                # by its short name (the year is in the heading, and on hover), the name pinned.
+                months_shown = {
+                    column: number_column(column.split()[0], width=52, help=column)
+                    for column in months.table.columns[2:-1]
                 }
                 table_with_csv(
                     months.table,
                     {
-                        "Template": st.column_config.TextColumn("Template", width=240),
-                        "Channel": st.column_config.TextColumn("Channel"),
-                        **numbers,
+                        "Template": st.column_config.TextColumn("Template", width=170, pinned=True),
+                        "Channel": st.column_config.TextColumn("Channel", width=65),
+                        **months_shown,
+                        "Total": number_column("Total", width=75),
                     },
                     months.table,
                     f"notify-{page.service_id}-templates-{months.financial_year}-by-month.csv",

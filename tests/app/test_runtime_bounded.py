@@ -8,8 +8,10 @@ import asyncio
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 import redis
@@ -22,6 +24,8 @@ from notify_sandbox.serving import BackgroundSandbox
 from tests.browser.conftest import wait_until_healthy
 from tests.conftest import TEST_SECRET
 from tests.redis_server import RedisServer, free_port
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parents[2]
 MESSAGES = 500
@@ -137,6 +141,13 @@ async def _session(
     return first, last
 
 
+def in_a_loop_of_its_own(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a client session in a thread with its own event loop: a browser test earlier in the
+    same worker leaves Playwright's loop running in this one, where asyncio.run refuses."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
 def a_service_id(live_sandbox: BackgroundSandbox) -> str:
     from dashboard.cache.policy import DEFAULT_TTLS
     from dashboard.cache.request_cache import RequestCache
@@ -153,13 +164,13 @@ def test_clear_cache_messages_leak_no_descriptors_and_no_redis_clients(
     dashboard, own_redis, live_sandbox, capsys
 ):
     query = f"service_id={a_service_id(live_sandbox)}"
-    asyncio.run(_session(dashboard.url, "service", query, 5))  # the runtime built and warm
+    in_a_loop_of_its_own(_session(dashboard.url, "service", query, 5))  # the runtime built and warm
     fds, clients = descriptors(dashboard), redis_clients(own_redis)
 
     # Between the clears, the Service page with no service chosen: it reads the picker's
     # names through the runtime's cache, one Redis read, and keeps the test shorter (each
     # view still takes the server about half a second: the test runs for minutes).
-    _, last = asyncio.run(_session(dashboard.url, "service", query, MESSAGES))
+    _, last = in_a_loop_of_its_own(_session(dashboard.url, "service", query, MESSAGES))
 
     fds_after, clients_after = descriptors(dashboard), redis_clients(own_redis)
     with capsys.disabled():
@@ -183,7 +194,7 @@ def test_before_sign_in_nothing_reaches_the_api_or_redis(
         live_sandbox.reset_request_counts()
         commands = commands_served(own_redis)
 
-        first, last = asyncio.run(_session(process.url, "service", query, 20))
+        first, last = in_a_loop_of_its_own(_session(process.url, "service", query, 20))
 
         assert b"Sign in with your work account" in first
         assert b"Sign in with your work account" in last

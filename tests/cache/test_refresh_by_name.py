@@ -38,7 +38,8 @@ BATCH = 50_000
 def own_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[redis.Redis]:
     """A redis-server of this module's own: a million keys do not belong in the shared one."""
     server = RedisServer(tmp_path_factory.mktemp("million")).start()
-    client = redis.Redis.from_url(server.url)
+    # Filling a million keys on a loaded machine can take longer than redis-py's default wait.
+    client = redis.Redis.from_url(server.url, socket_timeout=120)
     yield client
     client.close()
     server.stop()

@@ -1,7 +1,6 @@
 """The embedded Redis stops with `make run`, whatever kills it: a `kill -9` of its whole
 process group leaves no redis-server behind, and an orphan found at the next start is stopped."""
 
-import asyncio
 import json
 import os
 import signal
@@ -15,7 +14,7 @@ import pytest
 
 from devtools.redis_orphans import answers, embedded_sockets, stop_orphans
 from notify_sandbox.serving import BackgroundSandbox
-from tests.app.test_runtime_bounded import _session
+from tests.app.test_runtime_bounded import _session, in_a_loop_of_its_own
 from tests.browser.conftest import ROOT, wait_until_healthy
 from tests.conftest import TEST_SECRET
 from tests.redis_server import free_port
@@ -85,7 +84,9 @@ def test_kill_9_of_make_runs_process_group_stops_the_embedded_redis(
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_healthy(url, serve)
-        asyncio.run(_session(url, "service", "", 0))  # a view builds the runtime: Redis starts
+        in_a_loop_of_its_own(
+            _session(url, "service", "", 0)
+        )  # a view builds the runtime: Redis starts
         pid = server_pid(tmp_path)
         assert psutil.pid_exists(pid)
     finally:

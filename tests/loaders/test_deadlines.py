@@ -33,9 +33,9 @@ API_TIMEOUT = 10.0
 #: 0.1 s each for a value already in Redis, and a last good copy is one Redis read.
 SLACK = 1.0
 #: Twelve pages at once also share two cores to draw (here with other test runs beside them):
-#: their bound is looser, and still far below the groups of four a shared pool made (a second
-#: group would end past twice the deadline).
-SLACK_FOR_TWELVE = 1.5
+#: their bound is looser (3.8 s was seen under a parallel run at load 20), and still below the
+#: groups of four a shared pool made (the third group would end past three times the deadline).
+SLACK_FOR_TWELVE = 3.0
 
 
 @pytest.fixture
