@@ -19,6 +19,8 @@ measured in the same run, interleaved: the machine is shared and noisy.
 - Server time per warm view, page by page: the page script's own CPU time (`server_time`).
 - The alerts checker: API calls and time of one cold check of every kind of rule (what it
   reads and evaluates; it sends nothing here).
+- The Overview (with its trend) and a Service page: cold API calls priced with the sandbox's
+  platform-scale table, and the calls warm (`page_calls`).
 - Readers at once (`readers`): 50 raw WebSocket sessions opened together on 1 and 2 real
   dashboard processes on a warm cache, p50 and p95 view time (`--readers 0` to leave it out).
 - A working day of readers against a sandbox as slow as the platform (`working_day`; its
@@ -52,7 +54,7 @@ from dashboard.domain.financial_year import current_financial_year, london_today
 from dashboard.notify_client import NotifyClients, build_clients
 from dashboard.runtime import build_runtime
 from dashboard.settings import PROJECT_ROOT, Settings
-from devtools import page_loads, readers, server_time, single_flight, working_day
+from devtools import page_calls, page_loads, readers, server_time, single_flight, working_day
 from devtools.bench_figures import Comparison, scaled
 from devtools.bench_report import SizeFigures, memory_by_kind, report
 from devtools.redis_memory import MemoryUse, key_uses, memory_use, templates_held
@@ -347,6 +349,11 @@ def main(argv: list[str] | None = None) -> int:
                 figures = [
                     measure(settings, runtime.cache, size, options) for size in args.services
                 ]
+                calls = [
+                    page
+                    for size in args.services
+                    for page in page_calls.measure(runtime.cache, size, settings, DATA_DIR)
+                ]
             except page_loads.PageFailed as failure:
                 print(f"A page did not load, so nothing was measured: {failure}", file=sys.stderr)
                 return 1
@@ -377,6 +384,9 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print("Server time per warm view (the page script's CPU time, median; target 50 ms):")
     print(server_time.report({size: server_time.measure(size, DATA_DIR) for size in args.services}))
+    print()
+    print("Cold API calls priced at the platform's size, and warm calls (`page_calls`):")
+    print(page_calls.report(calls))
     if args.readers:
         for size in args.services:
             print()

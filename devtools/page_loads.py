@@ -10,11 +10,13 @@ from datetime import date
 from typing import TypeVar
 
 from dashboard.concurrency import Result
+from dashboard.domain.financial_year import london_today
 from dashboard.domain.liveness import is_live
 from dashboard.loaders.all_services import AllServices, all_services_calls, load_all_services
 from dashboard.loaders.allowance_by_month import load_allowance_by_month
 from dashboard.loaders.allowances import Allowances, load_allowances
 from dashboard.loaders.context import LoaderContext
+from dashboard.loaders.overview import Overview, load_overview
 from dashboard.loaders.sections import Failed, Ready, Section
 from dashboard.loaders.service_page import (
     NotAServiceId,
@@ -23,6 +25,7 @@ from dashboard.loaders.service_page import (
     load_service_page,
     service_choices,
 )
+from dashboard.loaders.service_trend import load_service_trend
 from dashboard.notify_client import NotifyClients
 from dashboard.notify_client.calls import gather
 from dashboard.notify_client.schemas.services import Service, Statistics
@@ -104,6 +107,25 @@ def service_page(clients: NotifyClients, api_label: str, service_id: str) -> Ser
     _value(
         load_allowance_by_month(_context(clients, api_label), page.service_id, page.allowance.value)
     )
+    return page
+
+
+def service_page_with_trend(clients: NotifyClients, api_label: str, service_id: str) -> ServicePage:
+    """A whole Service page view as the page draws it, its day-by-day counts included."""
+    page = service_page(clients, api_label, service_id)
+    _value(
+        load_service_trend(
+            _context(clients, api_label), page.service_id, page.window.days.days, london_today()
+        )
+    )
+    return page
+
+
+def overview(clients: NotifyClients, api_label: str, today: date) -> Overview:
+    """The Overview with its trend, every section read."""
+    page = load_overview(_context(clients, api_label), today)
+    for section in (page.platform_today, page.services, page.allowances, page.trend):
+        _value(section)
     return page
 
 
