@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 CHECKED := dashboard devtools notify_sandbox tests
 # pytest-xdist workers for `make test`: more than the cores, since many tests wait on a server
 # or a browser (make test TEST_WORKERS=1 runs them one by one).
-TEST_WORKERS ?= 4
+TEST_WORKERS ?= 3
 
 .PHONY: run test lint chromium bench backtest traffic screenshots notebook alerts
 
