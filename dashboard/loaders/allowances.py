@@ -19,6 +19,7 @@ from dashboard.domain.allowance_table import (
 from dashboard.domain.financial_year import london_today
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.errors import describe_error
+from dashboard.loaders.freshness import Freshness
 from dashboard.loaders.output_memo import OUTPUTS
 from dashboard.loaders.sections import Failed, Ready, Section, merged_freshness
 from dashboard.notify_client import NotifyClients
@@ -50,27 +51,34 @@ def allowance_calls(clients: NotifyClients, year: int, today: date) -> dict[str,
     }
 
 
+def finance_answers(
+    outcomes: Mapping[str, Outcome], api_label: str, not_shown: str
+) -> Failed | tuple[Freshness, Any, tuple[str, ...]]:
+    """What the finance pages build on: failed without any of the three required calls;
+    otherwise their freshness, the billing report (None when it could not be read) and, then,
+    the sentence saying what is `not_shown` and why."""
+    freshness = merged_freshness([outcomes[name] for name in (*REQUIRED_CALLS, CHARGES_CALL)])
+    for name in REQUIRED_CALLS:
+        error = outcomes[name].error
+        if error is not None:
+            return Failed(describe_error(error, api_label), freshness)
+    charges = outcomes[CHARGES_CALL]
+    if charges.error is not None:
+        return freshness, None, (not_shown + describe_error(charges.error, api_label),)
+    return freshness, charges.value, ()
+
+
 def allowances_from(
     outcomes: Mapping[str, Outcome], year: int, api_label: str, today: date | None = None
 ) -> Section[Allowances]:
     """The section from the calls' outcomes: failed without any of the required three; ready
     without the billing report, saying that chargeable fragments and cost are missing. With
     `today`, each service's year-end forecast as well."""
-    names = (*REQUIRED_CALLS, CHARGES_CALL)
-    freshness = merged_freshness([outcomes[name] for name in names])
-    for name in REQUIRED_CALLS:
-        error = outcomes[name].error
-        if error is not None:
-            return Failed(describe_error(error, api_label), freshness)
-    charges = outcomes[CHARGES_CALL]
-    missing: tuple[str, ...] = ()
-    if charges.error is not None:
-        missing = (
-            "Chargeable fragments and cost are not shown: "
-            + describe_error(charges.error, api_label),
-        )
+    read = finance_answers(outcomes, api_label, "Chargeable fragments and cost are not shown: ")
+    if isinstance(read, Failed):
+        return read
+    freshness, charged, missing = read
     answers = [outcomes[name].value for name in REQUIRED_CALLS]
-    charged = charges.value if charges.error is None else None
     tables = OUTPUTS.build(
         ("allowances", year, today),
         [*answers, charged],

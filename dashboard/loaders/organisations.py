@@ -8,11 +8,10 @@ from datetime import date
 
 from dashboard.domain.financial_year import london_today
 from dashboard.domain.organisation_finance import OrganisationFinance, organisation_finance
-from dashboard.loaders.allowances import CHARGES_CALL, REQUIRED_CALLS, allowance_calls
+from dashboard.loaders.allowances import allowance_calls, finance_answers
 from dashboard.loaders.context import LoaderContext
-from dashboard.loaders.errors import describe_error
-from dashboard.loaders.sections import Failed, Ready, Section, merged_freshness
-from dashboard.notify_client.calls import Outcome, gather
+from dashboard.loaders.sections import Failed, Ready, Section
+from dashboard.notify_client.calls import Outcome
 
 
 @dataclass(frozen=True)
@@ -28,24 +27,20 @@ def organisations_from(
 ) -> Section[Organisations]:
     """Failed without any of the three required calls; ready without the billing report,
     saying that chargeable fragments and costs are missing."""
-    freshness = merged_freshness([outcomes[name] for name in (*REQUIRED_CALLS, CHARGES_CALL)])
-    for name in REQUIRED_CALLS:
-        error = outcomes[name].error
-        if error is not None:
-            return Failed(describe_error(error, api_label), freshness)
-    charges = outcomes[CHARGES_CALL]
-    missing: tuple[str, ...] = ()
-    if charges.error is not None:
-        missing = (
-            "Chargeable fragments, text costs, total costs and billing details are not shown: "
-            + describe_error(charges.error, api_label),
-        )
+    read = finance_answers(
+        outcomes,
+        api_label,
+        "Chargeable fragments, text costs, total costs and billing details are not shown: ",
+    )
+    if isinstance(read, Failed):
+        return read
+    freshness, charged, missing = read
     finance = organisation_finance(
         year,
         outcomes["services"].value,
         outcomes["allowances"].value,
         outcomes["volumes"].value,
-        charges.value if charges.error is None else None,
+        charged,
         today,
     )
     return Ready(Organisations(finance, missing), freshness)
@@ -56,7 +51,5 @@ def load_organisations(
 ) -> Section[Organisations]:
     """Read the four calls at once, within the page's deadline, and build the year's tables."""
     day = today or london_today()
-    outcomes = gather(
-        allowance_calls(context.clients, year, day), context.max_workers, context.deadline_seconds
-    )
+    outcomes = context.gather(allowance_calls(context.clients, year, day))
     return organisations_from(outcomes, year, day, context.api_label)
