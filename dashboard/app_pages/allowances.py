@@ -6,7 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.app_pages import chart_specs, platform_charts
-from dashboard.app_pages.finance_columns import share_used_column, year_ahead_columns
+from dashboard.app_pages.finance_columns import (
+    not_live_columns,
+    share_used_column,
+    year_ahead_columns,
+)
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     caption_freshness,
@@ -175,19 +179,9 @@ def _not_live(tables: AllowanceTables) -> None:
         "Trial or inactive services in the billing report (letters, or texts beyond their "
         "allowance): in the platform's total cost, not in the sectors or services above."
     )
-    number = number_column
     table_with_csv(
         tables.not_live,
-        {
-            "name": st.column_config.TextColumn("Service", width=210, pinned=True),
-            "status": st.column_config.TextColumn("Status", width=90),
-            "total_cost": number("Total cost (£)", width=95, format="accounting"),
-            "text_cost": number("Text cost (£)", width=90, format="accounting"),
-            "letter_cost": number("Letter cost (£)", width=90, format="accounting"),
-            "letters": number("Letters", width=70, format="localized"),
-            "chargeable": number("Chargeable", width=85, format="localized"),
-            "organisation": st.column_config.TextColumn("Organisation", width=190),
-        },
+        not_live_columns(tables.not_live),
         tables.not_live,
         f"notify-not-live-services-with-costs-{tables.financial_year}.csv",
         "Download not-live services CSV",

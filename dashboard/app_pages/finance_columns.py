@@ -2,9 +2,10 @@
 
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
-from dashboard.app_pages.tables import number_column
+from dashboard.app_pages.tables import column_settings, number_column
 
 
 def share_used_column(width: int) -> Any:
@@ -35,3 +36,22 @@ def year_ahead_columns(name: str, label: str, cost: str, ahead: str) -> dict[str
             "Services over by then", width=160, help="Services expected over by 31 March"
         ),
     }
+
+
+def not_live_columns(frame: pd.DataFrame) -> dict[str, Any]:
+    """Services with costs that are not live, as both finance pages show them apart (the
+    columns the frame has: Organisations' has no chargeable fragments)."""
+    number = number_column
+    return column_settings(
+        {
+            "name": st.column_config.TextColumn("Service", width=210, pinned=True),
+            "status": st.column_config.TextColumn("Status", width=90),
+            "total_cost": number("Total cost (£)", width=95, format="accounting"),
+            "text_cost": number("Text cost (£)", width=90, format="accounting"),
+            "letter_cost": number("Letter cost (£)", width=90, format="accounting"),
+            "letters": number("Letters", width=70, format="localized"),
+            "chargeable": number("Chargeable", width=85, format="localized"),
+            "organisation": st.column_config.TextColumn("Organisation", width=190),
+        },
+        frame,
+    )

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.app_pages import platform_charts
-from dashboard.app_pages.finance_columns import year_ahead_columns
+from dashboard.app_pages.finance_columns import not_live_columns, year_ahead_columns
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     caption_freshness,
@@ -183,17 +183,7 @@ def _apart(finance: OrganisationFinance) -> None:
         )
         table_with_csv(
             finance.not_live,
-            {
-                "name": st.column_config.TextColumn("Service", width=210, pinned=True),
-                "status": st.column_config.TextColumn("Status", width=90),
-                "organisation": st.column_config.TextColumn("Organisation", width=190),
-                "total_cost": st.column_config.NumberColumn("Total cost (£)", format="accounting"),
-                "text_cost": st.column_config.NumberColumn("Text cost (£)", format="accounting"),
-                "letter_cost": st.column_config.NumberColumn(
-                    "Letter cost (£)", format="accounting"
-                ),
-                "letters": st.column_config.NumberColumn("Letters", format="localized"),
-            },
+            not_live_columns(finance.not_live),
             finance.not_live,
             f"notify-not-live-services-with-costs-{finance.financial_year}.csv",
             "Download not-live services CSV",
