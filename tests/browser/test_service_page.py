@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import pytest
 from flask import request
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
@@ -71,6 +71,15 @@ def ids_by_name(served: Served) -> dict[str, str]:
         settings_for_tests(api_host_name=served.api_url), RequestCache(None, DEFAULT_TTLS)
     )
     return {service.name: service.id for service in clients.services.get_services()}
+
+
+def wait_until_shown(page: Page, text: str) -> None:
+    """Wait for `text` to be visible; if it never is, fail with what the page said instead."""
+    try:
+        expect(page.get_by_text(text).first).to_be_visible(timeout=15_000)
+    except AssertionError as error:
+        shown = page.inner_text('[data-testid="stMain"]')
+        raise AssertionError(f"{text!r} is not shown; the page reads:\n{shown}") from error
 
 
 def open_and_check(page: Page, url: str, ready: str) -> str:
@@ -133,9 +142,15 @@ def test_the_rest_of_the_page_is_drawn_before_the_allowance_month_by_month(
     try:
         page.goto(f"{hostile.url}/?{urlencode({'service_id': service_id})}")
         page.get_by_text("Reading the allowance month by month").wait_for(timeout=30_000)
-        for shown in ("Emails requested", "Daily limits today", "Chargeable fragments"):
-            assert page.get_by_text(shown).first.is_visible(), shown
-        assert page.get_by_text("This year by month").is_visible()  # drawn below the months
+        # The months are held back for as long as the gate is shut, so the parts above and
+        # below them may take their time to arrive: each is waited for, not polled once.
+        for shown in (
+            "Emails requested",
+            "Daily limits today",
+            "Chargeable fragments",
+            "This year by month",  # drawn below the months
+        ):
+            wait_until_shown(page, shown)
         assert page.get_by_text(re.compile("Allowance r(uns|an) out")).count() == 0
     finally:
         monthly_usage_gate.set()
