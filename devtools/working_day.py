@@ -85,6 +85,8 @@ class ViewResult:
     waited_api: bool
     platform_waits: tuple[str, ...]
     failed: str | None
+    #: Each lookup that was not a hit: "kind outcome ms [flight|lock] key", slowest first.
+    waits: tuple[str, ...] = ()
 
     @property
     def waited_platform(self) -> bool:
@@ -131,7 +133,19 @@ def view_result(
         bool(waits),
         tuple(lookup.kind for lookup in waits if is_platform_kind(lookup.kind)),
         failed,
+        tuple(
+            f"{lookup.kind} {lookup.outcome} {lookup.milliseconds:,.0f} ms"
+            + (f" ({lookup.waited_for})" if lookup.waited_for else "")
+            + f" {lookup.key}"
+            for lookup in sorted(waits, key=lambda lookup: -lookup.milliseconds)
+        ),
     )
+
+
+def slowest(day: "DayFigures", share: float = 0.01) -> list[ViewResult]:
+    """The slowest `share` of the day's views (at least one), slowest first."""
+    ordered = sorted(day.views, key=lambda view: -view.milliseconds)
+    return ordered[: max(1, math.ceil(share * len(ordered)))] if ordered else []
 
 
 def plan_day(
@@ -278,6 +292,18 @@ def report(figures: list[DayFigures]) -> str:
     return "\n".join([*lines, *waits])
 
 
+def slowest_report(figures: list[DayFigures], lookups_shown: int = 4) -> str:
+    """What the slowest 1 % of each way's views waited for: their misses, slowest first, and
+    whose load each waited for (a flight in the process, another's lock)."""
+    lines = []
+    for day in figures:
+        lines.append(f"Slowest 1% of views, {day.way}:")
+        for view in slowest(day):
+            waited = "; ".join(view.waits[:lookups_shown]) or "no lookup missed"
+            lines.append(f"  {view.page} {view.milliseconds:,.0f} ms: {waited}")
+    return "\n".join(lines)
+
+
 def run(
     views: int,
     hours: float,
@@ -356,7 +382,7 @@ def main_report(args: argparse.Namespace) -> str:
         f"as {MEASURED_SERVICES:,}; {cores} cores, load average {one:.1f}, {five:.1f}, "
         f"{fifteen:.1f} at the end"
     )
-    return heading + "\n" + report(figures)
+    return heading + "\n" + report(figures) + "\n\n" + slowest_report(figures)
 
 
 if __name__ == "__main__":

@@ -49,12 +49,14 @@ from dashboard.cache import atomic, load_timeout, telemetry
 from dashboard.cache.flights import Flights
 from dashboard.cache.key_formats import service_keys, with_own_keys
 from dashboard.cache.memo import DecodedMemo
-from dashboard.cache.telemetry import LookupEvent
+from dashboard.cache.telemetry import AHEAD, WARM_UP, LookupEvent, RefreshEvent
 from dashboard.concurrency import Result, run_all, timed_call
 
 logger = logging.getLogger(__name__)
 
 OFF = "off"
+# Whose load a miss waited for (`Lookup.waited_for`).
+FLIGHT, LOCK = "flight", "lock"
 # Telemetry waits for the next Redis command; while Redis is down the oldest is dropped.
 MAX_PENDING_EVENTS = 10_000
 # The loading reader's lock outlives an API call that takes its whole timeout (10 s by default);
@@ -90,7 +92,9 @@ class Lookup:
     `outcome` is `hit` (from Redis), `miss` (read from the API), `corrupt` (a value in Redis
     that did not decode, deleted), `invalid` (the API's answer was refused), `stale` (the API
     failed: the last good copy, read from the API at `stored_at`), `error` (Redis failed) or
-    `off` (no cache).
+    `off` (no cache). `waited_for` says whose load a miss waited for instead of its own:
+    `flight` (another reader's in this process), `lock` (another process's, or the warm-up
+    job's), or "" (none: its own load, or no wait).
     """
 
     key: str
@@ -99,6 +103,7 @@ class Lookup:
     age_seconds: float | None
     milliseconds: float
     stored_at: float | None = None
+    waited_for: str = ""
 
     @property
     def from_cache(self) -> bool:
@@ -171,6 +176,7 @@ class _Key:
     token: str = ""
     generations: list[str] | None = None
     refresh: bool = False
+    waited_for: str = ""
 
     @property
     def key(self) -> str:
@@ -283,7 +289,7 @@ class RequestCache:
         self._refresher: concurrent.futures.ThreadPoolExecutor | None = None
         self._unavailable_until = 0.0
         self._lock = threading.Lock()
-        self._pending: deque[LookupEvent] = deque(maxlen=MAX_PENDING_EVENTS)
+        self._pending: deque[LookupEvent | RefreshEvent] = deque(maxlen=MAX_PENDING_EVENTS)
         self._refusals_logged: set[str] = set()
         self._flights = Flights()
         self._memo = DecodedMemo()
@@ -485,6 +491,7 @@ class RequestCache:
             started = time.perf_counter()
             shared: _Shared = flight.wait()
             state.milliseconds += (time.perf_counter() - started) * 1000
+            state.waited_for = FLIGHT
             state.resolve(shared.value, shared.error)
             state.age, state.stored_at, state.size = shared.age, shared.stored_at, shared.size
             if shared.outcome in ("stale", "invalid"):
@@ -539,13 +546,21 @@ class RequestCache:
 
         return run
 
-    def refresh(self, request: CacheRequest, due_within_seconds: float) -> str:
+    def refresh(self, request: CacheRequest, due_within_seconds: float, by: str = WARM_UP) -> str:
         """Load and store the value now if it is missing or expires within the given time,
-        unless another reader holds its lock: the warm-up job's step, and a refresh ahead's.
+        unless another reader holds its lock: the warm-up job's step, and a refresh ahead's
+        (`by`, as the telemetry counts it; a refresh that was not due is not counted).
 
         A failed load leaves the current value and its last good copy as they are. Answers
         what it did (`REFRESHED`, `NOT_DUE`, ...); never raises.
         """
+        done = self._refresh(request, due_within_seconds)
+        if done not in (NOT_DUE, NO_REDIS) and self.telemetry_enabled:
+            with self._lock:
+                self._pending.append(RefreshEvent(request.kind, by, done, time.time()))
+        return done
+
+    def _refresh(self, request: CacheRequest, due_within_seconds: float) -> str:
         if not self._available():
             return NO_REDIS
         state = _Key(request, "refresh", 0.0, token=uuid4().hex)
@@ -602,7 +617,7 @@ class RequestCache:
 
     def _refresh_one(self, request: CacheRequest) -> None:
         try:
-            done = self.refresh(request, self.refresh_point_seconds(request.kind))
+            done = self.refresh(request, self.refresh_point_seconds(request.kind), by=AHEAD)
         except Exception:  # a refresh must never take its worker down
             logger.exception("Refreshing %s failed", request.key)
             done = REFRESH_FAILED
@@ -708,6 +723,7 @@ class RequestCache:
                 break
         waited = (time.perf_counter() - started) * 1000
         for state in waiting:
+            state.waited_for = LOCK
             if state.claim == atomic.HELD:
                 state.milliseconds += waited
 
@@ -800,6 +816,7 @@ class RequestCache:
                 state.age,
                 state.milliseconds,
                 state.stored_at,
+                state.waited_for,
             )
             lookups.append(lookup)
             if state.outcome != OFF:
@@ -822,7 +839,9 @@ class RequestCache:
             with self._lock:
                 self._pending.extend(events)
 
-    def _pipeline_with_pending(self) -> tuple[redis.client.Pipeline, list[LookupEvent], int]:
+    def _pipeline_with_pending(
+        self,
+    ) -> tuple[redis.client.Pipeline, list[LookupEvent | RefreshEvent], int]:
         """A pipeline that starts with the telemetry waiting to be sent, those events, and how
         many commands they take."""
         pipe = self._redis.pipeline(transaction=False)
@@ -832,7 +851,11 @@ class RequestCache:
         return pipe, pending, len(pipe)
 
     def _execute(
-        self, pipe: redis.client.Pipeline, pending: list[LookupEvent], skip: int, action: str
+        self,
+        pipe: redis.client.Pipeline,
+        pending: list[LookupEvent | RefreshEvent],
+        skip: int,
+        action: str,
     ) -> list[Any] | None:
         """The replies to a pipeline's commands after its `skip` telemetry commands; None when
         Redis failed (the telemetry then waits for the next pipeline).
