@@ -32,6 +32,13 @@ from dashboard.notify_client.schemas.services import (
 )
 from dashboard.notify_client.services import SERVICE_NAMES_KEY
 
+
+def is_derived(key: str) -> bool:
+    """Whether a key holds a value made from other cached answers (its misses call the API
+    only through their lookups), not an API answer."""
+    return key == SERVICE_NAMES_KEY or key.startswith(("window-counts-", "day-counts-"))
+
+
 # What the picker's key must hold; anything else found there is corrupt, deleted and made again.
 _NAMES_BY_ID: AnswerSchema[dict[str, str]] = AnswerSchema(dict[Text, Text], wrapped=False)
 

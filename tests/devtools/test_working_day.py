@@ -56,6 +56,16 @@ def test_a_view_lists_its_misses_slowest_first_with_whose_load_it_waited_for():
     )
 
 
+def test_a_small_key_made_from_cached_answers_waits_for_the_api_only_through_them():
+    made = Lookup("window-counts-2026-11-20-2026-11-26", "window-counts", "miss", None, 30.0)
+    followed = Lookup(
+        "day-counts-2026-11-20", "daily-counts", "miss", None, 9.0, waited_for="flight"
+    )
+
+    assert not working_day.view_result("all-services", 50.0, [made], None).waited_api
+    assert working_day.view_result("service", 50.0, [followed], None).waited_api
+
+
 def test_the_slowest_one_percent_of_views_are_reported_with_what_they_waited_for():
     views = [working_day.ViewResult("service", float(ms), False, (), None) for ms in range(199)]
     slow = working_day.ViewResult("overview", 900.0, True, (), None, ("services miss 800 ms",))
