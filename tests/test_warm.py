@@ -131,3 +131,14 @@ def test_the_command_warms_once_and_says_what_it_did(
 
     assert redis_client.exists("services", "service-names") == 2
     assert "refreshed" in caplog.text
+
+
+def test_a_run_asks_only_what_is_due_to_be_refreshed(live_sandbox, sandbox_clients, redis_client):
+    warm.warm_platform(sandbox_clients)
+    scripts = redis_client.info("commandstats").get("cmdstat_eval", {}).get("calls", 0)
+
+    again = warm.warm_platform(sandbox_clients, due_within_seconds=0)
+
+    assert {item.done for item in again} == {NOT_DUE}
+    assert len(again) > 455  # every day a page can count, and the rest
+    assert redis_client.info("commandstats").get("cmdstat_eval", {}).get("calls", 0) == scripts

@@ -628,6 +628,24 @@ class RequestCache:
             return NO_REDIS
         return REFRESHED if replies[0] == 1 else MOVED_ON
 
+    def due(self, requests: Sequence[CacheRequest], due_within_seconds: float) -> list[bool]:
+        """Per request, whether `refresh` could find it due: missing, or expiring within the
+        given time (a key with no TTL never is). One round trip for them all, so that a job
+        that covers hundreds of keys asks `refresh` (a script each) only of those; True for
+        every one when Redis cannot say (`refresh` then says why)."""
+        if not requests or not self._available():
+            return [True] * len(requests)
+        pipe = self._redis.pipeline(transaction=False)
+        for request in requests:
+            pipe.pttl(request.key)
+        try:
+            remaining = pipe.execute()
+        except redis.RedisError as error:
+            self._failed("read", error)
+            return [True] * len(requests)
+        within = due_within_seconds * 1000
+        return [pttl == -2 or 0 <= pttl <= within for pttl in remaining]
+
     def _refresh_in_background(self, requests: list[CacheRequest]) -> None:
         """One background refresh per key at a time in this process (and, by its lock, across
         processes); the reader that asked has its answer already."""

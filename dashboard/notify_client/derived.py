@@ -285,5 +285,5 @@ def _derived_only(
 ) -> dict[str, list[int]]:
     summed = _from_kept_days(clients, start, end, today)
     if summed is None:
-        raise NotKept(f"{start} to {end}")
+        raise NotKept(f"a day from {start} to {end} is not kept in Redis: not summed")
     return summed
