@@ -5,9 +5,11 @@ name, not its settings; a comparison needs every service's nine numbers for each
 window, not the 1.2 MB detailed list (90 ms to decode at 2,000 services, 3 ms this way); a
 trend needs every service's counts for each day. Each is read once from its source answer (a
 cached client call) into a small key (`service-names`, `window-counts-{start}-{end}`,
-`daily-counts-{day}`), and a settled period (more than 10 days old, `domain/settling.py`) is
-kept far longer. They sit with the clients, so loaders read them as they read any client call
-and never touch the cache themselves.
+`day-counts-{day}`), and a settled period (more than 10 days old, `domain/settling.py`) is
+kept far longer. A window's counts add up from its days' keys when Redis holds them all, so
+once the warm-up job keeps the days, no window of any length needs its own range call. They
+sit with the clients, so loaders read them as they read any client call and never touch the
+cache themselves.
 """
 
 import threading
