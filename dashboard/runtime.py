@@ -13,7 +13,7 @@ import threading
 from dataclasses import asdict, dataclass
 
 from dashboard.cache.connection import RedisConnection, connect_redis
-from dashboard.cache.policy import DEFAULT_REFRESH_AHEAD, LOAD_TIMEOUTS, resolve_ttls
+from dashboard.cache.policy import DEFAULT_REFRESH_AHEAD, load_timeouts, resolve_ttls
 from dashboard.cache.request_cache import RequestCache
 from dashboard.loaders.context import LoaderContext
 from dashboard.notify_client import NotifyClients, build_clients
@@ -61,7 +61,7 @@ def build_runtime(settings: Settings | None = None) -> Runtime:
         retry_after_seconds=settings.redis_retry_after_seconds,
         max_workers=settings.api_max_workers,
         refresh_ahead=DEFAULT_REFRESH_AHEAD if settings.cache_refresh_ahead else None,
-        load_timeouts=LOAD_TIMEOUTS,
+        load_timeouts=load_timeouts(settings.platform_services),
         default_load_timeout=settings.api_timeout_seconds,
     )
     return Runtime(settings, connection, build_clients(settings, cache))

@@ -28,6 +28,8 @@ class Settings:
     api_timeout_seconds: float = 10.0
     api_max_workers: int = 8
     page_deadline_seconds: float = 15.0
+    # About how many services the platform has: the platform-wide calls' timeouts grow with it.
+    platform_services: int = 2000
     redis_url: str | None = field(default=None, repr=False)
     redis_enabled: bool = True
     redis_data_dir: Path = PROJECT_ROOT / ".data"
@@ -83,6 +85,7 @@ def load_settings(
         page_deadline_seconds=float(
             values.get("PAGE_DEADLINE_SECONDS", defaults.page_deadline_seconds)
         ),
+        platform_services=int(values.get("PLATFORM_SERVICES", defaults.platform_services)),
         redis_url=values.get("REDIS_URL") or None,
         redis_enabled=_flag(values.get("REDIS_ENABLED", "1")),
         redis_data_dir=Path(values.get("REDIS_DATA_DIR", defaults.redis_data_dir)),

@@ -27,6 +27,7 @@ import argparse
 import math
 import os
 import random
+import subprocess
 import sys
 import tempfile
 import threading
@@ -39,6 +40,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import redis
+import requests
 
 from dashboard import warm
 from dashboard.cache.connection import RedisConnection
@@ -48,12 +50,16 @@ from dashboard.domain.financial_year import current_financial_year, london_today
 from dashboard.loaders.overview import load_overview
 from dashboard.loaders.sections import Failed
 from dashboard.notify_client import build_clients
+from dashboard.notify_client.derived import is_derived
 from dashboard.runtime import Runtime, build_runtime
-from dashboard.settings import PROJECT_ROOT, Settings
+from dashboard.settings import PROJECT_ROOT, TTL_PREFIX, Settings
 from devtools import traffic
+from devtools.readers import free_port, redis_server
+from devtools.serve import stop_with_parent
 from notify_sandbox import open_database
+from notify_sandbox.__main__ import serve_app
+from notify_sandbox.app import create_app
 from notify_sandbox.platform_latency import MEASURED_SERVICES
-from notify_sandbox.serving import BackgroundSandbox
 
 OVERVIEW = "overview"
 OVERVIEW_SHARE = 1 / 6
@@ -85,6 +91,8 @@ class ViewResult:
     waited_api: bool
     platform_waits: tuple[str, ...]
     failed: str | None
+    #: Each lookup that was not a hit: "kind outcome ms [flight|lock] key", slowest first.
+    waits: tuple[str, ...] = ()
 
     @property
     def waited_platform(self) -> bool:
@@ -124,14 +132,33 @@ def view_result(
     page: str, milliseconds: float, lookups: list[Lookup], failed: str | None
 ) -> ViewResult:
     """What one view waited for, from the lookups it made."""
-    waits = [lookup for lookup in lookups if lookup.outcome not in ("hit", "off")]
+    # A small key made from other cached answers waits for the API only through them (their
+    # own lookups, recorded too), unless it waited for another reader's making of it.
+    waits = [
+        lookup
+        for lookup in lookups
+        if lookup.outcome not in ("hit", "off")
+        and not (is_derived(lookup.key) and not lookup.waited_for)
+    ]
     return ViewResult(
         page,
         milliseconds,
         bool(waits),
         tuple(lookup.kind for lookup in waits if is_platform_kind(lookup.kind)),
         failed,
+        tuple(
+            f"{lookup.kind} {lookup.outcome} {lookup.milliseconds:,.0f} ms"
+            + (f" ({lookup.waited_for})" if lookup.waited_for else "")
+            + f" {lookup.key}"
+            for lookup in sorted(waits, key=lambda lookup: -lookup.milliseconds)
+        ),
     )
+
+
+def slowest(day: "DayFigures", share: float = 0.01) -> list[ViewResult]:
+    """The slowest `share` of the day's views (at least one), slowest first."""
+    ordered = sorted(day.views, key=lambda view: -view.milliseconds)
+    return ordered[: max(1, math.ceil(share * len(ordered)))] if ordered else []
 
 
 def plan_day(
@@ -171,31 +198,99 @@ def cache_for(client: redis.Redis, compress: float, refresh_ahead: bool) -> Requ
     )
 
 
+def warm_up_environment(api: str, redis_url: str, settings: Settings, compress: float) -> dict:
+    """The warm-up job's environment: the dashboard's settings, with the day's TTLs."""
+    return {
+        **os.environ,
+        "API_HOST_NAME": api,
+        "ADMIN_CLIENT_SECRET": settings.admin_client_secret,
+        "REDIS_URL": redis_url,
+        "REDIS_SOCKET_TIMEOUT_SECONDS": "5",
+        "API_TIMEOUT_SECONDS": "120",
+        "CACHE_TELEMETRY": "0",
+        **{
+            TTL_PREFIX + kind.upper().replace("-", "_"): str(ttl)
+            for kind, ttl in scaled_ttls(compress).items()
+        },
+    }
+
+
 @contextmanager
-def warming(runtime: Runtime, every: float, due_within: float) -> Iterator[None]:
-    """The warm-up job on its schedule in a thread of its own (its own cache, as a process
-    of its own would have), once before the block and every `every` seconds in it."""
-    stop = threading.Event()
-    warm.warm_platform(runtime.clients, due_within_seconds=due_within)
-
-    def run() -> None:
-        next_run = time.monotonic() + every
-        while not stop.wait(max(0.0, next_run - time.monotonic())):
-            warm.warm_platform(runtime.clients, due_within_seconds=due_within)
-            next_run += every
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
+def warming(environment: dict, every: float, due_within: float) -> Iterator[None]:
+    """The warm-up job as production runs it, a process of its own (`python -m dashboard.warm`):
+    once before the block, as it would have run overnight, then every `every` seconds in it.
+    In the readers' process its work (and the sandbox's) would hold their interpreter."""
+    command = [sys.executable, "-m", "dashboard.warm", "--due-within", f"{due_within:g}"]
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "cwd": PROJECT_ROOT}
+    subprocess.run(command, env=environment, check=False, timeout=1800, **quiet)  # type: ignore[call-overload]
+    process = subprocess.Popen(
+        [*command, "--every", f"{every:g}"],
+        env=environment,
+        preexec_fn=stop_with_parent,
+        **quiet,  # type: ignore[arg-type]
+    )
     try:
         yield
     finally:
-        stop.set()
-        thread.join()
+        process.terminate()
+        process.wait(timeout=30)
+
+
+class SandboxProcess:
+    """The platform-latency sandbox in a process of its own, as the real API is: its work never
+    holds the readers' interpreter. Counts its requests over HTTP (`/_sandbox/requests`)."""
+
+    def __init__(self, database: Path, settings: Settings, scale: float) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "devtools.working_day", "--serve-sandbox", str(database)]
+            + [f"{scale!r}", str(self.port)],
+            env={**os.environ, "ADMIN_CLIENT_SECRET": settings.admin_client_secret},
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=stop_with_parent,
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                requests.get(f"{self.url}/_sandbox/requests", timeout=1).raise_for_status()
+                return
+            except requests.RequestException:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.stop()
+                    raise RuntimeError("The working day's sandbox did not start") from None
+                time.sleep(0.1)
+
+    def request_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = requests.get(f"{self.url}/_sandbox/requests", timeout=10).json()[
+            "requests"
+        ]
+        return counts
+
+    def reset_request_counts(self) -> None:
+        requests.delete(f"{self.url}/_sandbox/requests", timeout=10).raise_for_status()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def serve_sandbox(database: Path, scale: float, port: int) -> None:
+    """`--serve-sandbox`: serve the database with platform latency, as `make run` serves the
+    sandbox (waitress), until stopped."""
+    settings = Settings()
+    secret = os.environ.get("ADMIN_CLIENT_SECRET", settings.admin_client_secret)
+    app = create_app(
+        database, settings.admin_client_id, secret, latency="platform", latency_scale=scale
+    )
+    serve_app(app, "127.0.0.1", port)
 
 
 def replay(
     way: str,
-    sandbox: BackgroundSandbox,
+    sandbox: SandboxProcess,
     connection: RedisConnection,
     settings: Settings,
     day: list[tuple[float, traffic.View]],
@@ -204,13 +299,12 @@ def replay(
     """One day of views, the cache emptied first; the warm-up job and refresh ahead as `way`."""
     with_warm_up, refresh_ahead = WAYS[way]
     client = connection.client
-    assert client is not None
+    assert client is not None and settings.redis_url is not None
     client.flushdb()
     site = replace(settings, api_host_name=sandbox.url)
     readers = Runtime(
         site, connection, build_clients(site, cache_for(client, compress, refresh_ahead))
     )
-    warmer = Runtime(site, connection, build_clients(site, cache_for(client, compress, False)))
     results: list[ViewResult] = []
     lock = threading.Lock()
 
@@ -226,7 +320,11 @@ def replay(
             results.append(view_result(view.page, elapsed, lookups, failed))
 
     warm_up = (
-        warming(warmer, WARM_EVERY_SECONDS / compress, warm.DUE_WITHIN_SECONDS / compress)
+        warming(
+            warm_up_environment(sandbox.url, settings.redis_url, settings, compress),
+            WARM_EVERY_SECONDS / compress,
+            warm.DUE_WITHIN_SECONDS / compress,
+        )
         if with_warm_up
         else _nothing()
     )
@@ -278,6 +376,18 @@ def report(figures: list[DayFigures]) -> str:
     return "\n".join([*lines, *waits])
 
 
+def slowest_report(figures: list[DayFigures], lookups_shown: int = 4) -> str:
+    """What the slowest 1 % of each way's views waited for: their misses, slowest first, and
+    whose load each waited for (a flight in the process, another's lock)."""
+    lines = []
+    for day in figures:
+        lines.append(f"Slowest 1% of views, {day.way}:")
+        for view in slowest(day):
+            waited = "; ".join(view.waits[:lookups_shown]) or "no lookup missed"
+            lines.append(f"  {view.page} {view.milliseconds:,.0f} ms: {waited}")
+    return "\n".join(lines)
+
+
 def run(
     views: int,
     hours: float,
@@ -288,19 +398,19 @@ def run(
     ways: Sequence[str] = tuple(WAYS),
     data_dir: Path = PROJECT_ROOT / ".data",
 ) -> list[DayFigures]:
-    """The day replayed each way against one sandbox and one Redis of its own."""
-    settings = replace(Settings(), api_timeout_seconds=120.0, redis_socket_timeout_seconds=5.0)
+    """The day replayed each way against one sandbox and one Redis, each a process of its own
+    (as are the warm-up job's runs), so that only the readers run in this one."""
     database = open_database(data_dir, seed, services)
     scale = platform_services / services / compress
-    sandbox = BackgroundSandbox(
-        database,
-        settings.admin_client_id,
-        settings.admin_client_secret,
-        latency="platform",
-        latency_scale=scale,
-    ).start()
-    with tempfile.TemporaryDirectory() as redis_dir:
-        runtime = build_runtime(replace(settings, redis_data_dir=Path(redis_dir)))
+    with tempfile.TemporaryDirectory() as redis_dir, redis_server(Path(redis_dir)) as redis_url:
+        settings = replace(
+            Settings(),
+            api_timeout_seconds=120.0,
+            redis_socket_timeout_seconds=5.0,
+            redis_url=redis_url,
+        )
+        sandbox = SandboxProcess(database, settings, scale)
+        runtime = build_runtime(settings)
         try:
             if runtime.cache.client is None:
                 raise RuntimeError(f"The working day needs Redis: {runtime.redis.warning}")
@@ -340,7 +450,13 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     add_arguments(parser)
+    # Internal: the sandbox's own process (see `SandboxProcess`).
+    parser.add_argument("--serve-sandbox", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.serve_sandbox:
+        database, scale, port = args.serve_sandbox
+        serve_sandbox(Path(database), float(scale), int(port))
+        return 0
     print()
     print(main_report(args))
     return 0
@@ -356,7 +472,7 @@ def main_report(args: argparse.Namespace) -> str:
         f"as {MEASURED_SERVICES:,}; {cores} cores, load average {one:.1f}, {five:.1f}, "
         f"{fifteen:.1f} at the end"
     )
-    return heading + "\n" + report(figures)
+    return heading + "\n" + report(figures) + "\n\n" + slowest_report(figures)
 
 
 if __name__ == "__main__":

@@ -220,6 +220,9 @@ def render() -> None:
         st.info("No lookups recorded in this period yet: open some pages, or run `make traffic`.")
     else:
         _hit_rates(insight)
+    if insight.refreshes is not None:
+        st.header("Refreshed before they expired", anchor=False)
+        st.markdown(insight.refreshes)  # the loader's own words, no API text
     if insight.error is None:
         _keys(app)
     if not insight.process_counts.empty:

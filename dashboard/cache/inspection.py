@@ -235,3 +235,11 @@ def hit_counts(cache: RequestCache, hours: int) -> list[dict[str, Any]]:
     with _asking(cache) as client:
         cache.flush_telemetry()
         return telemetry.read_counts(client, hours=hours)
+
+
+def refresh_counts(cache: RequestCache, hours: int) -> list[dict[str, Any]]:
+    """The refreshes (ahead of expiry, and the warm-up job's) of the last `hours` hours, this
+    process's waiting telemetry included."""
+    with _asking(cache) as client:
+        cache.flush_telemetry()
+        return telemetry.read_refreshes(client, hours=hours)

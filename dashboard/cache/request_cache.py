@@ -49,12 +49,14 @@ from dashboard.cache import atomic, load_timeout, telemetry
 from dashboard.cache.flights import Flights
 from dashboard.cache.key_formats import service_keys, with_own_keys
 from dashboard.cache.memo import DecodedMemo
-from dashboard.cache.telemetry import LookupEvent
+from dashboard.cache.telemetry import AHEAD, WARM_UP, LookupEvent, RefreshEvent
 from dashboard.concurrency import Result, run_all, timed_call
 
 logger = logging.getLogger(__name__)
 
 OFF = "off"
+# Whose load a miss waited for (`Lookup.waited_for`).
+FLIGHT, LOCK = "flight", "lock"
 # Telemetry waits for the next Redis command; while Redis is down the oldest is dropped.
 MAX_PENDING_EVENTS = 10_000
 # The loading reader's lock outlives an API call that takes its whole timeout (10 s by default);
@@ -81,6 +83,9 @@ POLL_FIRST_SECONDS = 0.005
 POLL_MAX_SECONDS = 0.1
 # Names per UNLINK when one service's keys are emptied.
 DELETE_BATCH = 500
+# Keys per MGET when a derived answer peeks at what is cached (a day's counts: about 80 KB
+# at 2,000 services).
+PEEK_BATCH = 8
 
 
 @dataclass(frozen=True)
@@ -90,7 +95,9 @@ class Lookup:
     `outcome` is `hit` (from Redis), `miss` (read from the API), `corrupt` (a value in Redis
     that did not decode, deleted), `invalid` (the API's answer was refused), `stale` (the API
     failed: the last good copy, read from the API at `stored_at`), `error` (Redis failed) or
-    `off` (no cache).
+    `off` (no cache). `waited_for` says whose load a miss waited for instead of its own:
+    `flight` (another reader's in this process), `lock` (another process's, or the warm-up
+    job's), or "" (none: its own load, or no wait).
     """
 
     key: str
@@ -99,6 +106,7 @@ class Lookup:
     age_seconds: float | None
     milliseconds: float
     stored_at: float | None = None
+    waited_for: str = ""
 
     @property
     def from_cache(self) -> bool:
@@ -171,6 +179,7 @@ class _Key:
     token: str = ""
     generations: list[str] | None = None
     refresh: bool = False
+    waited_for: str = ""
 
     @property
     def key(self) -> str:
@@ -283,7 +292,7 @@ class RequestCache:
         self._refresher: concurrent.futures.ThreadPoolExecutor | None = None
         self._unavailable_until = 0.0
         self._lock = threading.Lock()
-        self._pending: deque[LookupEvent] = deque(maxlen=MAX_PENDING_EVENTS)
+        self._pending: deque[LookupEvent | RefreshEvent] = deque(maxlen=MAX_PENDING_EVENTS)
         self._refusals_logged: set[str] = set()
         self._flights = Flights()
         self._memo = DecodedMemo()
@@ -396,6 +405,31 @@ class RequestCache:
         }
         return [answers[request.key] for request in requests]
 
+    def peek(self, requests: Sequence[CacheRequest]) -> list[Any] | None:
+        """The values Redis holds for these requests, checked by their validators, or None
+        when any is missing or does not fit, or Redis cannot say. Nothing is loaded, counted
+        or kept in this process: a derived answer asks whether it can be made from what is
+        cached without an API call. Read `PEEK_BATCH` keys a command, so that no reply
+        outlasts the socket timeout."""
+        if not self._available():
+            return None
+        values = []
+        for first in range(0, len(requests), PEEK_BATCH):
+            batch = requests[first : first + PEEK_BATCH]
+            try:
+                raws = self._redis.mget([request.key for request in batch])
+            except redis.RedisError as error:
+                self._failed("read", error)
+                return None
+            for request, raw in zip(batch, raws, strict=True):
+                if raw is None:
+                    return None
+                try:
+                    values.append(_json_decoder(request.validate)(raw))
+                except ValueError:
+                    return None
+        return values
+
     def last_good(self, request: CacheRequest) -> tuple[Any, Lookup] | None:
         """The last good copy of a request's answer and a `stale` lookup for it, read now and
         nothing else: for a caller whose deadline passed while the API had not answered.
@@ -485,6 +519,7 @@ class RequestCache:
             started = time.perf_counter()
             shared: _Shared = flight.wait()
             state.milliseconds += (time.perf_counter() - started) * 1000
+            state.waited_for = FLIGHT
             state.resolve(shared.value, shared.error)
             state.age, state.stored_at, state.size = shared.age, shared.stored_at, shared.size
             if shared.outcome in ("stale", "invalid"):
@@ -539,13 +574,21 @@ class RequestCache:
 
         return run
 
-    def refresh(self, request: CacheRequest, due_within_seconds: float) -> str:
+    def refresh(self, request: CacheRequest, due_within_seconds: float, by: str = WARM_UP) -> str:
         """Load and store the value now if it is missing or expires within the given time,
-        unless another reader holds its lock: the warm-up job's step, and a refresh ahead's.
+        unless another reader holds its lock: the warm-up job's step, and a refresh ahead's
+        (`by`, as the telemetry counts it; a refresh that was not due is not counted).
 
         A failed load leaves the current value and its last good copy as they are. Answers
         what it did (`REFRESHED`, `NOT_DUE`, ...); never raises.
         """
+        done = self._refresh(request, due_within_seconds)
+        if done not in (NOT_DUE, NO_REDIS) and self.telemetry_enabled:
+            with self._lock:
+                self._pending.append(RefreshEvent(request.kind, by, done, time.time()))
+        return done
+
+    def _refresh(self, request: CacheRequest, due_within_seconds: float) -> str:
         if not self._available():
             return NO_REDIS
         state = _Key(request, "refresh", 0.0, token=uuid4().hex)
@@ -585,6 +628,24 @@ class RequestCache:
             return NO_REDIS
         return REFRESHED if replies[0] == 1 else MOVED_ON
 
+    def due(self, requests: Sequence[CacheRequest], due_within_seconds: float) -> list[bool]:
+        """Per request, whether `refresh` could find it due: missing, or expiring within the
+        given time (a key with no TTL never is). One round trip for them all, so that a job
+        that covers hundreds of keys asks `refresh` (a script each) only of those; True for
+        every one when Redis cannot say (`refresh` then says why)."""
+        if not requests or not self._available():
+            return [True] * len(requests)
+        pipe = self._redis.pipeline(transaction=False)
+        for request in requests:
+            pipe.pttl(request.key)
+        try:
+            remaining = pipe.execute()
+        except redis.RedisError as error:
+            self._failed("read", error)
+            return [True] * len(requests)
+        within = due_within_seconds * 1000
+        return [pttl == -2 or 0 <= pttl <= within for pttl in remaining]
+
     def _refresh_in_background(self, requests: list[CacheRequest]) -> None:
         """One background refresh per key at a time in this process (and, by its lock, across
         processes); the reader that asked has its answer already."""
@@ -602,7 +663,7 @@ class RequestCache:
 
     def _refresh_one(self, request: CacheRequest) -> None:
         try:
-            done = self.refresh(request, self.refresh_point_seconds(request.kind))
+            done = self.refresh(request, self.refresh_point_seconds(request.kind), by=AHEAD)
         except Exception:  # a refresh must never take its worker down
             logger.exception("Refreshing %s failed", request.key)
             done = REFRESH_FAILED
@@ -708,6 +769,7 @@ class RequestCache:
                 break
         waited = (time.perf_counter() - started) * 1000
         for state in waiting:
+            state.waited_for = LOCK
             if state.claim == atomic.HELD:
                 state.milliseconds += waited
 
@@ -800,6 +862,7 @@ class RequestCache:
                 state.age,
                 state.milliseconds,
                 state.stored_at,
+                state.waited_for,
             )
             lookups.append(lookup)
             if state.outcome != OFF:
@@ -822,7 +885,9 @@ class RequestCache:
             with self._lock:
                 self._pending.extend(events)
 
-    def _pipeline_with_pending(self) -> tuple[redis.client.Pipeline, list[LookupEvent], int]:
+    def _pipeline_with_pending(
+        self,
+    ) -> tuple[redis.client.Pipeline, list[LookupEvent | RefreshEvent], int]:
         """A pipeline that starts with the telemetry waiting to be sent, those events, and how
         many commands they take."""
         pipe = self._redis.pipeline(transaction=False)
@@ -832,7 +897,11 @@ class RequestCache:
         return pipe, pending, len(pipe)
 
     def _execute(
-        self, pipe: redis.client.Pipeline, pending: list[LookupEvent], skip: int, action: str
+        self,
+        pipe: redis.client.Pipeline,
+        pending: list[LookupEvent | RefreshEvent],
+        skip: int,
+        action: str,
     ) -> list[Any] | None:
         """The replies to a pipeline's commands after its `skip` telemetry commands; None when
         Redis failed (the telemetry then waits for the next pipeline).

@@ -3,6 +3,9 @@
 Counters answer "how well does the cache work" cheaply for the Cache page; the stream keeps the
 order of requests so that the notebook can replay them through other TTLs. Both live in the
 same Redis as the cache, under their own prefix, and never hold a key in clear (only a hash).
+Refreshes (ahead of expiry, or by the warm-up job) are counted in the same hourly counters,
+by kind, by whom and by what they did, but are not lookups: they stay out of the stream and
+out of the hit rates.
 """
 
 import hashlib
@@ -26,6 +29,9 @@ StreamEntry = tuple[bytes, dict[bytes, bytes]]
 # towards its hit rate; `error` is a Redis that failed, so the lookup never reached it.
 REACHED_REDIS: tuple[str, ...] = ("hit", "miss", "corrupt", "invalid", "stale")
 OUTCOMES: tuple[str, ...] = (*REACHED_REDIS, "error")
+# Who refreshed a value before it expired: a reader's background refresh, or the warm-up job.
+AHEAD, WARM_UP = "refresh-ahead", "warm-up"
+REFRESHERS: tuple[str, ...] = (AHEAD, WARM_UP)
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,17 @@ class LookupEvent:
     outcome: str
     milliseconds: float
     size_bytes: int = 0
+    at: float = 0.0
+
+
+@dataclass(frozen=True)
+class RefreshEvent:
+    """One refresh of a value before it expired: by whom (`REFRESHERS`) and what it did
+    (`request_cache.refresh`'s answer: refreshed, failed, held elsewhere, moved on)."""
+
+    kind: str
+    by: str
+    done: str
     at: float = 0.0
 
 
@@ -54,11 +71,18 @@ def key_hash(key: str) -> str:
     return hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
 
 
-def add_to_pipeline(pipe: redis.client.Pipeline, events: Iterable[LookupEvent]) -> None:
-    """Queue the counters (summed per hour, kind and outcome) and one stream entry per event."""
+def add_to_pipeline(
+    pipe: redis.client.Pipeline, events: Iterable[LookupEvent | RefreshEvent]
+) -> None:
+    """Queue the counters (summed per hour, kind and outcome) and one stream entry per lookup;
+    a refresh is a counter of its own (`{kind}:{by}:{done}`) and no stream entry."""
     counts: Counter[tuple[str, str]] = Counter()
     milliseconds: defaultdict[tuple[str, str], float] = defaultdict(float)
+    refreshes: Counter[tuple[str, str]] = Counter()
     for event in events:
+        if isinstance(event, RefreshEvent):
+            refreshes[(hour_bucket(event.at), f"{event.kind}:{event.by}:{event.done}")] += 1
+            continue
         bucket = (hour_bucket(event.at), f"{event.kind}:{event.outcome}")
         counts[bucket] += 1
         milliseconds[bucket] += event.milliseconds
@@ -78,23 +102,55 @@ def add_to_pipeline(pipe: redis.client.Pipeline, events: Iterable[LookupEvent]) 
     for (hour, field), count in counts.items():
         pipe.hincrby(counts_key(hour), field, count)
         pipe.hincrbyfloat(counts_key(hour), f"{field}:ms", milliseconds[(hour, field)])
-    for hour in {hour for hour, _ in counts}:
+    for (hour, field), count in refreshes.items():
+        pipe.hincrby(counts_key(hour), field, count)
+    for hour in {hour for hour, _ in (*counts, *refreshes)}:
         pipe.expire(counts_key(hour), COUNTS_RETENTION_SECONDS)
 
 
-def read_counts(
-    client: redis.Redis, hours: int = 24, now: float | None = None
-) -> list[dict[str, Any]]:
-    """Rows of {hour, kind, outcome, count, milliseconds} over the last `hours` hours."""
+def _hourly_fields(
+    client: redis.Redis, hours: int, now: float | None
+) -> list[tuple[str, dict[str, float]]]:
+    """Each of the last `hours` hours (oldest first) with its counters' fields."""
     now = time.time() if now is None else now
     start = datetime.fromtimestamp(now, UTC).replace(minute=0, second=0, microsecond=0)
     buckets = [(start - timedelta(hours=back)).strftime("%Y%m%d%H") for back in range(hours)][::-1]
     pipe = client.pipeline(transaction=False)
     for hour in buckets:
         pipe.hgetall(counts_key(hour))
+    return [
+        (hour, {name.decode(): float(value) for name, value in fields.items()})
+        for hour, fields in zip(buckets, pipe.execute(), strict=True)
+    ]
+
+
+def read_refreshes(
+    client: redis.Redis, hours: int = 24, now: float | None = None
+) -> list[dict[str, Any]]:
+    """Rows of {hour, kind, by, done, count}: the refreshes of the last `hours` hours."""
     rows: list[dict[str, Any]] = []
-    for hour, fields in zip(buckets, pipe.execute(), strict=True):
-        decoded = {name.decode(): float(value) for name, value in fields.items()}
+    for hour, decoded in _hourly_fields(client, hours, now):
+        for name, value in decoded.items():
+            kind, by, done = (name.split(":", 2) + ["", ""])[:3]
+            if by in REFRESHERS and done:
+                rows.append(
+                    {
+                        "hour": datetime.strptime(hour, "%Y%m%d%H").replace(tzinfo=UTC),
+                        "kind": kind,
+                        "by": by,
+                        "done": done,
+                        "count": int(value),
+                    }
+                )
+    return rows
+
+
+def read_counts(
+    client: redis.Redis, hours: int = 24, now: float | None = None
+) -> list[dict[str, Any]]:
+    """Rows of {hour, kind, outcome, count, milliseconds} over the last `hours` hours."""
+    rows: list[dict[str, Any]] = []
+    for hour, decoded in _hourly_fields(client, hours, now):
         for name, value in decoded.items():
             kind, _, outcome = name.rpartition(":")
             if outcome in OUTCOMES:

@@ -23,7 +23,7 @@ from dashboard.loaders.output_memo import OUTPUTS
 from dashboard.loaders.sections import Failed, Ready, Section, merged_freshness
 from dashboard.notify_client import NotifyClients
 from dashboard.notify_client.calls import Outcome
-from dashboard.notify_client.derived import NOTHING, Packed, window_counts
+from dashboard.notify_client.derived import NOTHING, Packed, current_window, window_counts
 from dashboard.notify_client.schemas.services import (
     DetailedService,
     Service,
@@ -82,7 +82,8 @@ def all_services_calls(
     start = window_start(days, today)
     calls: dict[str, Callable[[], Any]] = {
         "services": services.get_services,
-        "window": lambda: services.get_services_detailed(start, today),
+        # Today's list plus the days before it, kept by the warm-up job: no range call.
+        "window": partial(current_window, clients, start, today),
         "today": lambda: services.get_services_detailed(today, today),
     }
     for name, (first, last) in zip(EARLIER, earlier_windows(start, today), strict=True):

@@ -5,12 +5,14 @@ words are made here, and the page only lays them out.
 """
 
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from dashboard.cache import inspection, telemetry
+from dashboard.cache.request_cache import HELD_ELSEWHERE, MOVED_ON, REFRESH_FAILED, REFRESHED
 from dashboard.loaders.freshness import describe_age
 from dashboard.notify_client import NotifyClients
 
@@ -55,6 +57,8 @@ class CacheInsight:
     latency: pd.DataFrame = field(default_factory=pd.DataFrame)
     totals: Totals | None = None
     error: str | None = None
+    #: The refreshes before expiry over the period, in words (None when Redis was not read).
+    refreshes: str | None = None
 
 
 @dataclass(frozen=True)
@@ -158,18 +162,73 @@ def zones_of(by_hour: pd.DataFrame) -> str:
     return " and ".join(names) if names else "GMT"
 
 
+def _times(count: int) -> str:
+    return "1 value" if count == 1 else f"{count:,} values"
+
+
+def refresh_words(rows: list[dict[str, object]], hours: int) -> str:
+    """The period's refreshes before expiry in a sentence or two: how many values readers'
+    reads refreshed ahead and the warm-up job refreshed, and what became of the rest."""
+    done: Counter[tuple[str, str]] = Counter()
+    for row in rows:
+        count = row["count"]
+        done[(str(row["by"]), str(row["done"]))] += count if isinstance(count, int) else 0
+    period = period_words(hours)
+    ahead = {outcome: n for (by, outcome), n in done.items() if by == telemetry.AHEAD}
+    warm_up = {outcome: n for (by, outcome), n in done.items() if by == telemetry.WARM_UP}
+    if not ahead and not warm_up:
+        return (
+            f"No value was refreshed before it expired in the last {period}: not ahead of a "
+            "read, nor by the warm-up job (python -m dashboard.warm)."
+        )
+    refreshed = ahead.get(REFRESHED, 0)
+    sentences = [
+        f"In the last {period}, {_times(refreshed)} read in the last part of "
+        f"{'its life was' if refreshed == 1 else 'their life were'} refreshed ahead in the "
+        "background, while readers were served the current value."
+    ]
+    sentences += _other_outcomes(ahead, "of these refreshes")
+    warmed = warm_up.get(REFRESHED, 0)
+    sentences.append(
+        f"The warm-up job refreshed {_times(warmed)} before "
+        f"{'it' if warmed == 1 else 'they'} expired."
+    )
+    sentences += _other_outcomes(warm_up, "of its refreshes")
+    return " ".join(sentences)
+
+
+def _other_outcomes(outcomes: dict[str, int], whose: str) -> list[str]:
+    """What became of the refreshes that did not replace their value, in words."""
+    words = []
+    if outcomes.get(REFRESH_FAILED):
+        words.append(
+            f"{outcomes[REFRESH_FAILED]:,} {whose} failed: those values and their last good "
+            "copies stayed as they were."
+        )
+    if outcomes.get(HELD_ELSEWHERE):
+        words.append(
+            f"{outcomes[HELD_ELSEWHERE]:,} {whose} found another reader already loading the "
+            "value, and left it to them."
+        )
+    if outcomes.get(MOVED_ON):
+        words.append(f"{outcomes[MOVED_ON]:,} {whose} were not kept: a service update came first.")
+    return words
+
+
 def load_cache_insight(clients: NotifyClients, description: str, hours: int = 24) -> CacheInsight:
-    """The last `hours` of counters by kind and by hour; says so when Redis is not there."""
+    """The last `hours` of counters by kind and by hour, and the refreshes before expiry in
+    words; says so when Redis is not there."""
     process = _process_counts(clients)
     if not clients.cache.enabled:
         return CacheInsight(description, process, error=CACHE_OFF)
     try:
         rows = inspection.hit_counts(clients.cache, hours)
+        refreshes = refresh_words(inspection.refresh_counts(clients.cache, hours), hours)
     except inspection.InspectionFailed as error:
         return CacheInsight(description, process, error=_unanswered(error))
     counts = pd.DataFrame(rows, columns=list(COUNT_COLUMNS))
     if counts.empty:
-        return CacheInsight(description, process, counts)
+        return CacheInsight(description, process, counts, refreshes=refreshes)
     by_kind = rates(counts, ["kind"]).sort_values("lookups", ascending=False)
     return CacheInsight(
         description,
@@ -179,6 +238,7 @@ def load_cache_insight(clients: NotifyClients, description: str, hours: int = 24
         by_hour=hours_in_london(rates(counts, ["hour"])),
         latency=latency(by_kind),
         totals=totals(by_kind),
+        refreshes=refreshes,
     )
 
 

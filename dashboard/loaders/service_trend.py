@@ -2,10 +2,11 @@
 
 No endpoint gives one service day by day. The detailed list for one day gives every service's
 counts for it (about 1.2 MB and 140 ms at 2,000 services), so each day is read once into a
-small key of its own, every service's requested and failed by channel (`daily-counts-{day}`,
-a fifteenth of the list's size), and a day more than 10 days old, which no longer changes, is
-kept a month: a trend costs one call per day once, then about one a day, and every service's
-page shares the same keys. The whole list is not kept (`services-detailed-day`, 5 minutes).
+small key of its own, every service's requested, delivered and failed by channel
+(`day-counts-{day}`, a tenth of the list's size; the trend reads requested and failed), and
+a day more than 10 days old, which no longer changes, is kept a month: a trend costs one
+call per day once, then about one a day, and every service's page shares the same keys. The
+whole list is not kept (`services-detailed-day`, 5 minutes).
 """
 
 from dataclasses import dataclass

@@ -150,3 +150,26 @@ def test_periods_and_memory_are_in_words(app_environment, redis_client):
     memory = {metric.label: metric.value for metric in at.metric}
     assert re.fullmatch(r"\d+\.\d (KB|MB|GB)", memory["Memory used"])
     assert re.fullmatch(r"\d+\.\d (KB|MB|GB)", memory["Peak memory"])
+
+
+def test_refreshes_before_expiry_are_said_in_words(app_environment, redis_client):
+    pipe = redis_client.pipeline()
+    now = time.time()
+    telemetry.add_to_pipeline(
+        pipe,
+        [
+            *[telemetry.RefreshEvent("services", telemetry.AHEAD, "refreshed", now)] * 3,
+            telemetry.RefreshEvent("services", telemetry.AHEAD, "failed", now),
+            telemetry.RefreshEvent("billing-report", telemetry.WARM_UP, "refreshed", now),
+        ],
+    )
+    pipe.execute()
+
+    at = open_page(PAGE)
+
+    assert not at.exception
+    assert "Refreshed before they expired" in [header.value for header in at.header]
+    (words,) = [text.value for text in at.markdown if "refreshed ahead" in text.value]
+    assert "3 values read in the last part of their life were refreshed ahead" in words
+    assert "1 of these refreshes failed" in words
+    assert "The warm-up job refreshed 1 value before it expired" in words

@@ -78,6 +78,8 @@ def test_fifty_threads_asking_for_one_cold_key_make_one_api_call(redis_client, s
     assert answers == [{"answer": 42}] * THREADS
     expected = {"up": {"miss"}, "down": {"error"}, "off": {"off"}}[state]
     assert {lookup.outcome for lookup in lookups} == expected
+    # One reader led the flight; every other one waited for it, and its lookup says so.
+    assert sorted(lookup.waited_for for lookup in lookups) == [""] + ["flight"] * (THREADS - 1)
     assert script_calls(redis_client) - scripts_before == (2 if state == "up" else 0)
 
 

@@ -76,7 +76,7 @@ def test_a_waiter_reads_the_value_another_process_stored(redis_client):
 
     assert answer == {"from": "first"}
     assert calls == ["first"]
-    assert [lookup.outcome for lookup in lookups] == ["miss"]
+    assert [(lookup.outcome, lookup.waited_for) for lookup in lookups] == [("miss", "lock")]
 
 
 def test_a_batch_waits_for_the_keys_another_process_loads_and_loads_the_rest(redis_client):

@@ -41,6 +41,40 @@ def test_a_view_waited_for_what_was_not_a_hit():
     assert platform.waited_platform and platform.platform_waits == ("services",)
 
 
+def test_a_view_lists_its_misses_slowest_first_with_whose_load_it_waited_for():
+    lookups = [
+        Lookup("service-1", "service", "hit", None, 1.0),
+        Lookup("services", "services", "miss", None, 40.0, waited_for="lock"),
+        Lookup("service-1-statistics-7", "statistics", "miss", None, 90.0),
+    ]
+
+    view = working_day.view_result("service", 120.0, lookups, None)
+
+    assert view.waits == (
+        "statistics miss 90 ms service-1-statistics-7",
+        "services miss 40 ms (lock) services",
+    )
+
+
+def test_a_small_key_made_from_cached_answers_waits_for_the_api_only_through_them():
+    made = Lookup("window-counts-2026-11-20-2026-11-26", "window-counts", "miss", None, 30.0)
+    followed = Lookup(
+        "day-counts-2026-11-20", "daily-counts", "miss", None, 9.0, waited_for="flight"
+    )
+
+    assert not working_day.view_result("all-services", 50.0, [made], None).waited_api
+    assert working_day.view_result("service", 50.0, [followed], None).waited_api
+
+
+def test_the_slowest_one_percent_of_views_are_reported_with_what_they_waited_for():
+    views = [working_day.ViewResult("service", float(ms), False, (), None) for ms in range(199)]
+    slow = working_day.ViewResult("overview", 900.0, True, (), None, ("services miss 800 ms",))
+    day = working_day.DayFigures("warm-up job", [*views, slow], 0, 60.0)
+
+    assert working_day.slowest(day) == [slow, views[-1]]
+    assert "  overview 900 ms: services miss 800 ms" in working_day.slowest_report([day])
+
+
 def test_the_day_is_the_same_for_the_same_seed_and_spread_over_it():
     ids = [f"service-{n}" for n in range(30)]
 

@@ -239,8 +239,9 @@ def test_without_the_services_list_there_is_no_table(requests_mock, clients):
     assert isinstance(section, Failed)
     assert "refused the dashboard's token" in section.message
     # The list, the window's and today's counts, and for each window before, its small counts
-    # and the detailed list they were made from.
-    assert section.freshness.lookups == 11
+    # and the detailed list they were made from; and the window's days before today as a sum,
+    # which (no day kept) gives way to the window's own list.
+    assert section.freshness.lookups == 12
 
 
 def test_counts_of_a_service_the_list_does_not_have_are_listed_not_dropped(requests_mock, clients):

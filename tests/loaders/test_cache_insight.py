@@ -1,5 +1,6 @@
 """The Cache page's numbers: every outcome counted by kind, the totals, the key census."""
 
+import json
 from datetime import UTC, datetime
 from uuid import uuid4
 
@@ -7,10 +8,16 @@ import pandas as pd
 import pytest
 import redis
 
-from dashboard.cache import inspection
+from dashboard.cache import inspection, telemetry
 from dashboard.cache.connection import client_options
 from dashboard.cache.policy import DEFAULT_TTLS
-from dashboard.cache.request_cache import RequestCache
+from dashboard.cache.request_cache import (
+    HELD_ELSEWHERE,
+    MOVED_ON,
+    REFRESHED,
+    CacheRequest,
+    RequestCache,
+)
 from dashboard.loaders.cache_insight import (
     CACHE_OFF,
     bytes_in_words,
@@ -21,6 +28,7 @@ from dashboard.loaders.cache_insight import (
     load_keys,
     period_words,
     rates,
+    refresh_words,
     totals,
     zones_of,
 )
@@ -129,6 +137,63 @@ def test_with_nothing_recorded_there_are_no_rates_and_no_totals(clients):
     insight = load_cache_insight(clients, "test Redis", hours=1)
 
     assert insight.by_kind.empty and insight.totals is None and insight.error is None
+    assert insight.refreshes == (
+        "No value was refreshed before it expired in the last 1 hour: not ahead of a read, "
+        "nor by the warm-up job (python -m dashboard.warm)."
+    )
+
+
+def _near_its_end(client: redis.Redis) -> str:
+    """A current value with 10 s of its 100 s left: past its refresh point (20 s)."""
+    key = f"thing-{uuid4()}"
+    client.set(key, json.dumps({"n": "old"}), px=10_000)
+    return key
+
+
+def test_refreshes_of_every_process_are_counted_in_redis_and_said_in_words(clients, redis_client):
+    def failing() -> object:
+        raise ConnectionError("the API is down")
+
+    processes = [
+        RequestCache(redis_client, {"thing": 100}, refresh_ahead={"thing": 0.2}) for _ in (1, 2)
+    ]
+    for process in processes:
+        for _ in range(2):
+            process.fetch(_near_its_end(redis_client), "thing", lambda: {"n": "new"})
+        process.fetch(_near_its_end(redis_client), "thing", failing)
+        process.wait_for_refreshes()
+        process.refresh(CacheRequest(f"thing-{uuid4()}", "thing", lambda: {"n": "new"}), 0)
+        process.flush_telemetry()  # as its next Redis command would
+    # Refreshes that were not due are not counted.
+    processes[0].refresh(CacheRequest(_near_its_end(redis_client), "thing", dict), 0)
+
+    insight = load_cache_insight(clients, "test Redis", hours=1)
+
+    assert insight.refreshes == (
+        "In the last 1 hour, 4 values read in the last part of their life were refreshed "
+        "ahead in the background, while readers were served the current value. 2 of these "
+        "refreshes failed: those values and their last good copies stayed as they were. "
+        "The warm-up job refreshed 2 values before they expired."
+    )
+    # Refreshes are not lookups: neither in the hit rates nor in the replayable stream.
+    assert insight.by_kind.set_index("kind").loc["thing", "lookups"] == 6
+    assert len(telemetry.read_events(redis_client)) == 6
+
+
+def test_refresh_words_name_refreshes_left_to_others_and_those_an_update_overtook():
+    rows = [
+        {"by": telemetry.AHEAD, "done": REFRESHED, "count": 1},
+        {"by": telemetry.AHEAD, "done": HELD_ELSEWHERE, "count": 3},
+        {"by": telemetry.WARM_UP, "done": MOVED_ON, "count": 2},
+    ]
+
+    assert refresh_words(rows, 24) == (
+        "In the last 24 hours, 1 value read in the last part of its life was refreshed ahead "
+        "in the background, while readers were served the current value. 3 of these "
+        "refreshes found another reader already loading the value, and left it to them. The "
+        "warm-up job refreshed 0 values before they expired. 2 of its refreshes were not "
+        "kept: a service update came first."
+    )
 
 
 def test_with_the_cache_off_the_page_says_so():

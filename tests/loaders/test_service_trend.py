@@ -63,13 +63,13 @@ def test_each_day_is_read_once_for_every_service_and_settled_days_kept_a_month(
 
     assert cold == {"GET /service": 15}  # one call per day, never per service
     assert live_sandbox.request_counts() == {}
-    settled = redis_client.ttl(f"daily-counts-{(today - timedelta(days=14)).isoformat()}")
-    recent = redis_client.ttl(f"daily-counts-{today.isoformat()}")
+    settled = redis_client.ttl(f"day-counts-{(today - timedelta(days=14)).isoformat()}")
+    recent = redis_client.ttl(f"day-counts-{today.isoformat()}")
     assert 30 * DAY - 5 <= settled <= 30 * DAY
     assert recent <= DEFAULT_TTLS["daily-counts"]
     whole = redis_client.ttl(
         f"services-detailed-{today - timedelta(days=14)}-{today - timedelta(days=14)}-False"
     )
     assert whole <= DEFAULT_TTLS["services-detailed-day"]
-    small = len(redis_client.get(f"daily-counts-{today.isoformat()}") or b"")
+    small = len(redis_client.get(f"day-counts-{today.isoformat()}") or b"")
     assert small > 0
