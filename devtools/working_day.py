@@ -11,16 +11,20 @@ for a platform of `--platform-services` (2,000) whatever the size of its own dat
 
 The views follow `devtools.traffic`'s plan (services by a Zipf law, the days slider, Refresh
 now and then, All services and Allowances) with an Overview for one view in six, at random
-times over the day, several at once. The warm-up job (`dashboard.warm`) runs on its schedule
-(every 4 minutes, compressed), and once before the first reader, as it would have overnight.
+times over the day, several at once, in this process. The sandbox and the warm-up job
+(`python -m dashboard.warm`, on its schedule: every 4 minutes, compressed, and once before the
+first reader, as it would have run overnight) each run in a process of their own, as the real
+API and a cron job do, on a `redis-server` of its own: in the readers' process their work
+would hold the readers' interpreter.
 The same day is replayed three ways: with nothing ahead of the readers, with the warm-up
 job, and with the warm-up job and refresh ahead.
 
 For each way: the share of views that waited for an API call (any lookup that was not a hit),
 and for a platform-wide call (with the kinds they waited for); the page time's p50, p95 and
 p99 and the warm views' p99 (views that waited for nothing), as measured: a wait for the API
-is `--compress` times shorter than at real speed, the rest of a page's time is not; and the
-platform-wide API calls made.
+is `--compress` times shorter than at real speed, the rest of a page's time is not; the
+platform-wide API calls made; and what the slowest 1 % of views waited for (each miss, and
+whose load it joined).
 """
 
 import argparse
