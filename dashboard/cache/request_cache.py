@@ -215,6 +215,15 @@ def recording() -> Iterator[list[Lookup]]:
         _recorders.reset(token)
 
 
+_in_refresh: ContextVar[bool] = ContextVar("cache_in_refresh", default=False)
+
+
+def refreshing() -> bool:
+    """Whether the load running in this context refreshes a value before it expires (the
+    warm-up job's, or ahead of a read): nobody waits for it, so it may take a slower way."""
+    return _in_refresh.get()
+
+
 _request_notes: ContextVar[tuple[list[tuple["RequestCache", CacheRequest]], ...]] = ContextVar(
     "cache_request_notes", default=()
 )
@@ -610,7 +619,11 @@ class RequestCache:
         if reply[0] != atomic.REFRESH_LOCKED:
             return NOT_DUE if reply[0] == atomic.NOT_DUE else HELD_ELSEWHERE
         state.generations = [_decode(generation) for generation in reply[1:]]
-        result = timed_call(self._validated_load(state))
+        token = _in_refresh.set(True)
+        try:
+            result = timed_call(self._validated_load(state))
+        finally:
+            _in_refresh.reset(token)
         if result.error is not None:
             logger.warning("Refreshing %s failed; its value stays: %s", request.key, result.error)
             with contextlib.suppress(redis.RedisError):

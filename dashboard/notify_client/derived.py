@@ -20,7 +20,7 @@ from operator import add
 from typing import cast
 
 from dashboard.cache.decorators import register_key_format
-from dashboard.cache.request_cache import CacheRequest
+from dashboard.cache.request_cache import CacheRequest, refreshing
 from dashboard.domain.daily_trend import DAY_COUNT_FIELDS
 from dashboard.domain.settling import is_settled
 from dashboard.domain.statistics import CHANNELS
@@ -285,7 +285,11 @@ class NotKept(LookupError):
 def _derived_only(
     clients: NotifyClients, start: date, end: date, today: date
 ) -> dict[str, list[int]]:
+    """The days summed; a reader with a day missing gets `NotKept` (and reads the window's own
+    list), a refresh, which nobody waits for, reads these days' list instead."""
     summed = _from_kept_days(clients, start, end, today)
-    if summed is None:
-        raise NotKept(f"a day from {start} to {end} is not kept in Redis: not summed")
-    return summed
+    if summed is not None:
+        return summed
+    if refreshing():
+        return _packed_rows(clients.services.get_services_detailed(start, end))
+    raise NotKept(f"a day from {start} to {end} is not kept in Redis: not summed")

@@ -3,11 +3,16 @@ own key by every page that compares, settled windows kept a week."""
 
 from datetime import timedelta
 
-from dashboard.cache.policy import DEFAULT_TTLS
-from dashboard.cache.request_cache import RequestCache, recording
+from dashboard.cache.policy import DEFAULT_REFRESH_AHEAD, DEFAULT_TTLS
+from dashboard.cache.request_cache import REFRESHED, RequestCache, recording
 from dashboard.domain.financial_year import london_today
 from dashboard.notify_client import build_clients
-from dashboard.notify_client.derived import statistics_of, window_counts
+from dashboard.notify_client.derived import (
+    current_window,
+    day_requests,
+    statistics_of,
+    window_counts,
+)
 from tests.conftest import settings_for_tests
 
 WEEK = 7 * 86400
@@ -40,3 +45,31 @@ def test_a_windows_counts_are_the_detailed_lists_and_read_once(live_sandbox, red
     assert len(redis_client.get(f"window-counts-{start}-{end}")) * 5 < len(
         redis_client.get(f"services-detailed-{start}-{end}-False")
     )
+
+
+def test_a_refresh_ahead_of_the_days_before_today_reads_their_list_when_a_day_is_gone(
+    live_sandbox, redis_client
+):
+    """A reader with a day missing reads the window's own list; a refresh ahead, which nobody
+    waits for, reads the days' list instead of failing, so the sum stays current."""
+    cache = RequestCache(redis_client, DEFAULT_TTLS, refresh_ahead=DEFAULT_REFRESH_AHEAD)
+    clients = build_clients(settings_for_tests(api_host_name=live_sandbox.url), cache)
+    today = london_today()
+    start, yesterday = today - timedelta(days=7), today - timedelta(days=1)
+    days = [start + timedelta(days=n) for n in range(7)]
+    cache.fetch_many(day_requests(clients, days, today))
+    current_window(clients, start, today)  # sums the kept days into the window's key
+    redis_client.delete(f"day-counts-{days[3]}")
+    redis_client.pexpire(f"window-counts-{start}-{yesterday}", 10_000)  # near its end
+    live_sandbox.reset_request_counts()
+
+    with recording() as lookups:
+        rows = current_window(clients, start, today)
+    cache.wait_for_refreshes()
+
+    assert {lookup.outcome for lookup in lookups} == {"hit"}
+    assert cache.refresh_counts[REFRESHED] == 1
+    assert live_sandbox.request_counts() == {"GET /service": 1}  # the days' list, in the background
+    assert redis_client.ttl(f"window-counts-{start}-{yesterday}") > 60
+    expected = clients.services.get_services_detailed(start, today)
+    assert {row.id: row.statistics for row in rows} == {row.id: row.statistics for row in expected}
