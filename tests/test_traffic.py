@@ -39,9 +39,7 @@ def runtime(
 
 def test_the_telemetry_counts_every_lookup_the_views_made(runtime, redis_client):
     progress = []
-    summary = run_traffic(
-        runtime, views=80, seed=5, on_progress=progress.append, progress_every=20
-    )
+    summary = run_traffic(runtime, views=80, seed=5, on_progress=progress.append, progress_every=20)
 
     counted = Counter()
     for row in telemetry.read_counts(redis_client, hours=3):
