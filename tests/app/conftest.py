@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from streamlit.components.v2 import manifest_scanner
 from streamlit.testing.v1 import AppTest
 
 from dashboard.runtime import forget_shared_runtime
@@ -14,6 +15,21 @@ from tests.redis_server import RedisServer
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 TIMEOUT = 60
+
+
+@pytest.fixture(scope="session", autouse=True)
+def components_scanned_once() -> Iterator[None]:
+    """Streamlit's scan of the installed packages for components, once per test process as a
+    served app does it (once per server), not on every AppTest run: AppTest rescans all 116
+    distributions' metadata for each new app, which was most of a short page test's time."""
+    original = manifest_scanner.scan_component_manifests
+    found = original()
+    patch = pytest.MonkeyPatch()
+    patch.setattr(
+        manifest_scanner, "scan_component_manifests", lambda max_workers=None: list(found)
+    )
+    yield
+    patch.undo()
 
 
 @pytest.fixture
