@@ -67,6 +67,7 @@ def serve(redis_server: RedisServer, api: str, secrets: Path | None = None) -> s
         "API_HOST_NAME": api,
         "ADMIN_CLIENT_SECRET": TEST_SECRET,
         "REDIS_URL": redis_server.url,
+        "REDIS_SOCKET_TIMEOUT_SECONDS": "5",  # a loaded machine's Redis can take over 0.25 s
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", *arguments],
