@@ -147,6 +147,8 @@ def _clear_what_a_test_left(context: BrowserContext, keeper: Page, origins: set[
             other.close()
     context.clear_cookies()
     context.clear_permissions()
+    if keeper.is_closed():  # the test closed its own page
+        keeper = context.new_page()
     if origins:
         session = context.new_cdp_session(keeper)
         for origin in origins:
