@@ -16,7 +16,7 @@ import pytest
 from tests.redis_server import free_port
 
 # Enough views for every kind of data and every check the notebook makes, in seconds.
-VIEWS = 250
+VIEWS = 100
 UNSET = ("REDIS_URL", "ADMIN_CLIENT_SECRET", "REDIS_ENABLED")
 
 

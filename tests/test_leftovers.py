@@ -40,6 +40,8 @@ def test_a_process_left_by_a_worker_fails_the_run(tmp_path: Path):
                 "-n",
                 "2",
                 "-p",
+                "xdist.plugin",
+                "-p",
                 "tests.leftovers",
                 "-p",
                 "no:cacheprovider",
@@ -48,7 +50,13 @@ def test_a_process_left_by_a_worker_fails_the_run(tmp_path: Path):
                 "test_leaky.py",
             ],
             cwd=tmp_path,
-            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+            # Only the two plugins the check needs: the others (nbmake, Playwright…) would add
+            # seconds to the start of each of the three processes.
+            env={
+                "PYTHONPATH": str(ROOT),
+                "PATH": "/usr/bin:/bin",
+                "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+            },
             capture_output=True,
             text=True,
             timeout=120,

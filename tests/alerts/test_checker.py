@@ -11,6 +11,7 @@ from notifications_python_client.authentication import create_jwt_token
 from dashboard.alerts.__main__ import check_once
 from dashboard.alerts.checker import Checker, CheckFailed
 from dashboard.cache.alert_ledger import AlertLedger
+from dashboard.cache.connection import client_options
 from dashboard.domain.alert_rules import parse_rules
 from dashboard.domain.financial_year import financial_year_of, london_today
 from dashboard.loaders.allowances import load_allowances
@@ -18,7 +19,7 @@ from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.overview import load_overview
 from dashboard.notify_client import NotifyClients
 from dashboard.notify_client.notifications import NotificationsSender
-from dashboard.settings import AlertSettings
+from dashboard.settings import AlertSettings, Settings
 from notify_sandbox.serving import BackgroundSandbox
 from tests.alerts.conftest import SECRET
 from tests.alerts.helpers import (
@@ -130,7 +131,7 @@ def test_redis_down_sends_nothing_and_says_why(
 ) -> None:
     service_id, sent = busy_live_service(alert_clients)
     alert_clients.services.update_service(service_id, email_message_limit=sent)
-    nowhere = redis.Redis(port=1, socket_connect_timeout=0.2)
+    nowhere = redis.Redis(port=1, **client_options(Settings()))
     rules = rules_for(service_id, 80)
     checker = make_checker(rules, alert_clients, AlertLedger(nowhere), sender, alert_settings)
     with pytest.raises(CheckFailed, match="Redis does not answer .*nothing was sent"):

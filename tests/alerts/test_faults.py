@@ -98,7 +98,7 @@ def test_four_checkers_twenty_checks_each_send_every_warning_once(
     environment = checker_environment(sandbox, redis_server.url, rules)
     sandbox.reset_request_counts()
     checkers = [
-        start_checker(environment, "run", "--every", "0.5s", "--checks", "20") for _ in range(4)
+        start_checker(environment, "run", "--every", "0.25s", "--checks", "20") for _ in range(4)
     ]
     lines_of: list[list[str]] = [[] for _ in checkers]
 
@@ -118,7 +118,7 @@ def test_four_checkers_twenty_checks_each_send_every_warning_once(
             time.sleep(0.05)
         for service_id, sent in pushed:
             alert_clients.services.update_service(service_id, email_message_limit=sent)
-            time.sleep(0.6)
+            time.sleep(0.3)
 
     pusher = threading.Thread(target=push_over_limits)
     pusher.start()
@@ -220,7 +220,9 @@ def test_a_failing_send_api_sends_once_when_it_recovers(
         ALERTS_SEND_ATTEMPTS="2",
         ALERTS_BACKOFF_SECONDS="0.05",
     )
-    checker = start_checker(environment, "run", "--every", "0.5s", "--checks", "20")
+    # The ten faults last about three leases (each failed send waits out its lease): 24 checks
+    # a quarter of a second apart leave six.
+    checker = start_checker(environment, "run", "--every", "0.25s", "--checks", "24")
     output, errors = checker.communicate(timeout=120)
     stored = stored_notifications(sandbox.database)
     posts = sum(

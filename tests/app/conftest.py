@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from streamlit.components.v2 import manifest_scanner
 from streamlit.testing.v1 import AppTest
 
 from dashboard.runtime import forget_shared_runtime
@@ -16,6 +17,21 @@ APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 TIMEOUT = 60
 
 
+@pytest.fixture(scope="session", autouse=True)
+def components_scanned_once() -> Iterator[None]:
+    """Streamlit's scan of the installed packages for components, once per test process as a
+    served app does it (once per server), not on every AppTest run: AppTest rescans all 116
+    distributions' metadata for each new app, which was most of a short page test's time."""
+    original = manifest_scanner.scan_component_manifests
+    found = original()
+    patch = pytest.MonkeyPatch()
+    patch.setattr(
+        manifest_scanner, "scan_component_manifests", lambda max_workers=None: list(found)
+    )
+    yield
+    patch.undo()
+
+
 @pytest.fixture
 def app_environment(
     monkeypatch, live_sandbox: BackgroundSandbox, redis_server: RedisServer, redis_client
@@ -24,6 +40,11 @@ def app_environment(
     monkeypatch.setenv("API_HOST_NAME", live_sandbox.url)
     monkeypatch.setenv("ADMIN_CLIENT_SECRET", TEST_SECRET)
     monkeypatch.setenv("REDIS_URL", redis_server.url)
+    # The tests' Redis always answers, but on a loaded machine (three workers, a browser) not
+    # always within the app's 0.25 s: a read that times out goes to the API instead, and a test
+    # of the last good copies then saw none (as bench and working_day do, 5 s; a Redis that is
+    # down is a closed port, refused at once).
+    monkeypatch.setenv("REDIS_SOCKET_TIMEOUT_SECONDS", "5")
     forget_shared_runtime()
     yield
     forget_shared_runtime()

@@ -2,7 +2,6 @@
 
 import subprocess
 import sys
-import time
 
 import psutil
 import pytest
@@ -77,12 +76,13 @@ def test_an_api_host_password_never_reaches_the_embedded_file_name():
 
 
 STARTER = """
-import sys, time
+import sys
 from pathlib import Path
 from dashboard.cache.connection import connect_redis
 from dashboard.settings import PROJECT_ROOT, Settings
-start_at, name = float(sys.argv[2]), sys.argv[3]
-time.sleep(max(0.0, start_at - time.time()))
+name = sys.argv[2]
+print("ready", flush=True)
+sys.stdin.readline()  # the go, sent to both once both are ready
 client = connect_redis(Settings(redis_data_dir=Path(sys.argv[1]))).client
 for n in range(150):
     client.set(f"{name}-{n}", n)
@@ -92,16 +92,21 @@ client.connection_pool.disconnect()
 
 
 def test_two_dashboards_started_at_once_share_one_embedded_server(tmp_path):
-    start_at = time.time() + 8  # both started and waiting, even on a loaded machine
     starters = [
         subprocess.Popen(
-            [sys.executable, "-c", STARTER, str(tmp_path), str(start_at), name],
+            [sys.executable, "-c", STARTER, str(tmp_path), name],
             cwd=PROJECT_ROOT,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
         )
         for name in ("first", "second")
     ]
+    # Both started and waiting (their imports done), then told to connect at the same moment.
+    assert [starter.stdout.readline() for starter in starters] == ["ready\n", "ready\n"]
+    for starter in starters:
+        starter.stdin.write("go\n")
+        starter.stdin.flush()
     server_pids = {int(starter.communicate(timeout=60)[0].split()[-1]) for starter in starters}
 
     assert len(server_pids) == 1

@@ -7,10 +7,10 @@ from pathlib import Path
 import redis
 
 from dashboard.cache.alert_ledger import AlertLedger
-from dashboard.cache.connection import RedisConnection
+from dashboard.cache.connection import RedisConnection, client_options
 from dashboard.loaders.alerts_page import HIDDEN, load_alerts, load_rules, mute_rule
 from dashboard.loaders.sections import Failed, Ready
-from dashboard.settings import AlertSettings
+from dashboard.settings import AlertSettings, Settings
 
 
 def day() -> date:
@@ -21,7 +21,7 @@ def test_without_redis_the_section_fails_and_nothing_can_be_muted() -> None:
     off = RedisConnection(None, "no cache")
     section = load_alerts(off, AlertSettings(), day(), show_addresses=True, api_label="api")
     assert isinstance(section, Failed) and section.message.startswith("Redis is off")
-    down = RedisConnection(redis.Redis(port=1, socket_connect_timeout=0.2), "down")
+    down = RedisConnection(redis.Redis(port=1, **client_options(Settings())), "down")
     section = load_alerts(down, AlertSettings(), day(), show_addresses=True, api_label="api")
     assert isinstance(section, Failed)
     assert section.message == "Cannot read the alerts' record in Redis (LedgerUnavailable)."

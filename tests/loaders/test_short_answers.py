@@ -82,8 +82,8 @@ class Fault:
 
 @pytest.fixture(scope="module")
 def faulty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BackgroundSandbox, Fault]]:
-    """A sandbox of 200 services whose answers a test can cut, one endpoint at a time."""
-    database = build_database(tmp_path_factory.mktemp("short") / "sandbox.sqlite", 5, 200)
+    """A sandbox of 60 services whose answers a test can cut, one endpoint at a time."""
+    database = build_database(tmp_path_factory.mktemp("short") / "sandbox.sqlite", 5, 60)
     sandbox = BackgroundSandbox(database, "notify-admin", TEST_SECRET)
     fault = Fault()
 
