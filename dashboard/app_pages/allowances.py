@@ -24,7 +24,7 @@ from dashboard.app_pages.shared import (
     warn_if_stale,
 )
 from dashboard.app_pages.tables import (
-    WRAPPED_ROW_HEIGHT,
+    FOUR_LINE_ROW_HEIGHT,
     column_settings,
     number_column,
     one_page,
@@ -83,12 +83,12 @@ def service_columns(forecast: bool = False) -> dict[str, Any]:
     column (free left, sheets, sector, the year-end range, billing details)."""
     number = number_column
     columns = {
-        **service_name_columns(width=170, link_width=55),
-        "total_cost": number("Total cost (£)", width=85, format="accounting"),
+        **service_name_columns(width=200, link_width=50),
+        "total_cost": number("Total cost (£)", width=80, format="accounting"),
         "cost": number("Text cost (£)", width=80, format="accounting"),
-        "letter_cost": number("Letter cost (£)", width=85, format="accounting"),
+        "letter_cost": number("Letter cost (£)", width=80, format="accounting"),
         "allowance": number("Allowance", width=70),
-        "used": number("Fragments used", width=85),
+        "used": number("Fragments used", width=80),
         "chargeable": number("Chargeable", width=75),
         "over_allowance": st.column_config.CheckboxColumn("Over", width=45),
         "custom_allowance": st.column_config.CheckboxColumn("Custom", width=55),
@@ -96,14 +96,14 @@ def service_columns(forecast: bool = False) -> dict[str, Any]:
     if forecast:
         columns["year_end_words"] = st.column_config.TextColumn(
             "By 31 March",
-            width=130,
+            width=120,
             help="When the service is expected to go over its free allowance, and its text "
             "cost by 31 March as the 80 % range, low to high (whole pounds, excluding VAT)",
         )
     else:
         columns |= {
-            "remaining": number("Free left", width=75),
-            "letters": number("Letters", width=65),
+            "remaining": number("Free left", width=65),
+            "letters": number("Letters", width=55),
         }
     return columns
 
@@ -125,7 +125,7 @@ def _services(services: pd.DataFrame, year: int, forecast: bool) -> None:
         shown.drop(columns=["link"]),
         f"notify-allowances-by-service-{year}.csv",
         "Download services CSV",
-        row_height=WRAPPED_ROW_HEIGHT,
+        row_height=FOUR_LINE_ROW_HEIGHT,
     )
 
 

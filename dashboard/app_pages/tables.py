@@ -21,6 +21,9 @@ COUNT_FORMAT = "localized"
 #: Streamlit wraps text in a cell only in rows taller than 4rem (64 px): 65 px gives a name
 #: three lines, so names up to about 100 characters read in full in a 280 px column.
 WRAPPED_ROW_HEIGHT = 65
+#: Four lines a name: the longest names (about 110 characters) in full in a 200 px column, for
+#: a table whose figures leave its name no more room (Allowances' services).
+FOUR_LINE_ROW_HEIGHT = 85
 ROW_HEIGHT = 35
 HEADER_HEIGHT = 38
 #: Enough rows to work with in a window about 900 px tall; the rest scroll inside the table.
