@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from dashboard.app_pages.tables import FOUR_LINE_ROW_HEIGHT
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
 from dashboard.domain.allowance_table import ALL, CUSTOM, OVER, share_words
@@ -173,7 +174,7 @@ def test_each_service_forecast_over_shows_its_year_end_range_in_the_by_31_march_
     services = element.value
 
     assert config["label"] == "By 31 March"
-    assert element.proto.row_height == 65  # the words wrap within the column's 150 px
+    assert element.proto.row_height == FOUR_LINE_ROW_HEIGHT  # the words wrap in the column
     over = services[services["expected_over"] != ""]
     assert len(over) > 0
     for _, row in over.iterrows():
