@@ -17,6 +17,8 @@ measured in the same run, interleaved: the machine is shared and noisy.
 - Redis memory per service once every page has been loaded for a sample of services.
 - Single flight: API calls when 50 threads in each of 2 processes ask for one cold key.
 - Server time per warm view, page by page: the page script's own CPU time (`server_time`).
+- Browser settle time per warm page in Chromium, less an empty Streamlit page measured in the
+  same rounds (`browser_settle`).
 - The alerts checker: API calls and time of one cold check of every kind of rule (what it
   reads and evaluates; it sends nothing here).
 - The Overview (with its trend) and a Service page: cold API calls priced with the sandbox's
@@ -54,9 +56,18 @@ from dashboard.domain.financial_year import current_financial_year, london_today
 from dashboard.notify_client import NotifyClients, build_clients
 from dashboard.runtime import build_runtime
 from dashboard.settings import PROJECT_ROOT, Settings
-from devtools import page_calls, page_loads, readers, server_time, single_flight, working_day
+from devtools import (
+    browser_settle,
+    page_calls,
+    page_loads,
+    readers,
+    server_time,
+    single_flight,
+    working_day,
+)
 from devtools.bench_figures import Comparison, scaled
 from devtools.bench_report import SizeFigures, memory_by_kind, report
+from devtools.chromium import find_chromium
 from devtools.redis_memory import MemoryUse, key_uses, memory_use, templates_held
 from notify_sandbox import open_database
 from notify_sandbox.serving import BackgroundSandbox
@@ -384,6 +395,17 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print("Server time per warm view (the page script's CPU time, median; target 50 ms):")
     print(server_time.report({size: server_time.measure(size, DATA_DIR) for size in args.services}))
+    print()
+    chromium = find_chromium()
+    if chromium is None:
+        print("Browser settle time: not measured, no Chromium (`python -m devtools.chromium`).")
+    else:
+        print(
+            "Browser settle time per warm page less an empty Streamlit page (median; the "
+            f"page's own in brackets; target +{browser_settle.TARGET_SECONDS:.1f} s):"
+        )
+        settled = {size: browser_settle.measure(size, DATA_DIR, chromium) for size in args.services}
+        print(browser_settle.report(settled))
     print()
     print("Cold API calls priced at the platform's size, and warm calls (`page_calls`):")
     print(page_calls.report(calls))

@@ -21,6 +21,7 @@ from dashboard.app_pages.tables import (
     WRAPPED_ROW_HEIGHT,
     column_settings,
     number_column,
+    one_page,
     service_name_columns,
 )
 from dashboard.app_pages.url_state import (
@@ -212,14 +213,13 @@ def render() -> None:
     show_missing(result.missing)
     _headline(result)
     show_excluded(result.excluded)
-    shown = sort_table(
-        filter_services(result.table, _choose_filter(result.table)),
-        sort_in_url(st.sidebar, "services_sort", SORTS),
-    )
+    chosen = _choose_filter(result.table)
+    order = sort_in_url(st.sidebar, "services_sort", SORTS)
+    shown = sort_table(filter_services(result.table, chosen), order)
     st.caption(
         f"{describe_window(result.days, result.start, result.end)}, compared with "
         f"{result.previous_words} · "
-        f"{len(shown):,} of {len(result.table):,} services shown · "
+        f"{len(shown):,} of {len(result.table):,} services match the filters · "
         "Limit used: Sent today over the Daily limit of the Tightest channel; "
         "Limit state says when it reaches 80% and 100%"
     )
@@ -230,7 +230,7 @@ def render() -> None:
     view = _choose_view()
     configs = columns()
     table_with_csv(
-        shown,
+        one_page(shown, "services", (chosen, order.key)),
         column_settings({name: configs[name] for name in view}, shown),
         shown.drop(columns=["link"]),
         f"notify-services-{result.end:%Y-%m-%d}-{result.days}-days.csv",

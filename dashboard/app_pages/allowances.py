@@ -24,16 +24,18 @@ from dashboard.app_pages.shared import (
     warn_if_stale,
 )
 from dashboard.app_pages.tables import (
-    ROW_HEIGHT,
-    WRAPPED_ROW_HEIGHT,
+    FOUR_LINE_ROW_HEIGHT,
     column_settings,
     number_column,
+    one_page,
+    service_name_columns,
 )
-from dashboard.app_pages.url_state import keep_in_url, start_from_url
+from dashboard.app_pages.url_state import keep_in_url, sort_in_url, start_from_url
 from dashboard.domain.allowance_table import (
     SERVICE_FILTERS,
     AllowanceTables,
     filter_allowances,
+    service_sorts,
     totals,
     year_notes,
 )
@@ -42,8 +44,8 @@ from dashboard.domain.financial_year import (
     financial_year_label,
 )
 from dashboard.domain.forecast import METHOD
-from dashboard.domain.links import LINK_NAME_PATTERN
 from dashboard.domain.organisation_finance import MONEY_NOTE
+from dashboard.domain.table_sort import sort_table
 from dashboard.loaders.allowances import load_allowances
 from dashboard.loaders.sections import Failed
 
@@ -75,46 +77,56 @@ def sector_columns() -> dict[str, Any]:
 
 
 def service_columns(forecast: bool = False) -> dict[str, Any]:
-    """The name pinned, linking to its Service page, the finance figures next to it, and what
-    the year ahead holds for its allowance: all of them fit a 1,400 px window beside the
-    sidebar. The CSV has every column (free left, sheets, sector, the year-end range, billing
-    details)."""
+    """The full name pinned and wrapped, beside it the link to its Service page (as on the
+    Overview and All services), the finance figures next to them, and what the year ahead holds
+    for its allowance: all of them fit a 1,400 px window beside the sidebar. The CSV has every
+    column (free left, sheets, sector, the year-end range, billing details)."""
     number = number_column
     columns = {
-        "link": st.column_config.LinkColumn(
-            "Service", display_text=LINK_NAME_PATTERN, width=180, pinned=True
-        ),
-        "total_cost": number("Total cost (£)", width=90, format="accounting"),
-        "cost": number("Text cost (£)", width=85, format="accounting"),
-        "letter_cost": number("Letter cost (£)", width=85, format="accounting"),
-        "allowance": number("Allowance", width=75),
-        "used": number("Fragments used", width=90),
-        "chargeable": number("Chargeable", width=80),
+        **service_name_columns(width=200, link_width=50),
+        "total_cost": number("Total cost (£)", width=80, format="accounting"),
+        "cost": number("Text cost (£)", width=80, format="accounting"),
+        "letter_cost": number("Letter cost (£)", width=80, format="accounting"),
+        "allowance": number("Allowance", width=70),
+        "used": number("Fragments used", width=80),
+        "chargeable": number("Chargeable", width=75),
         "over_allowance": st.column_config.CheckboxColumn("Over", width=45),
         "custom_allowance": st.column_config.CheckboxColumn("Custom", width=55),
     }
     if forecast:
         columns["year_end_words"] = st.column_config.TextColumn(
             "By 31 March",
-            width=150,
+            width=120,
             help="When the service is expected to go over its free allowance, and its text "
             "cost by 31 March as the 80 % range, low to high (whole pounds, excluding VAT)",
         )
     else:
         columns |= {
-            "remaining": number("Free left", width=75),
-            "letters": number("Letters", width=65),
+            "remaining": number("Free left", width=65),
+            "letters": number("Letters", width=55),
         }
     return columns
 
 
-def _choosecolumn_settings() -> str:
-    """Every service, or those over or off their sector's allowance, kept in the URL (`?show=`)
-    so a reload or a shared link opens the same list."""
+def _services(services: pd.DataFrame, year: int, forecast: bool) -> None:
+    """Every live service, shown all or only those over or with a custom allowance and sorted
+    as the reader chooses, a page at a time: the filter, the sort and the page are kept in the
+    URL (`?show=&sort=&page=`), as All services keeps its own, so a reload or a shared link
+    opens the same rows. The CSV holds every row the filter keeps, in the chosen order."""
+    choose_shown, choose_order = st.columns([3, 2], vertical_alignment="bottom")
     start_from_url("allowances_show", "show", SERVICE_FILTERS, SERVICE_FILTERS[0])
-    only = st.radio("Show", SERVICE_FILTERS, horizontal=True, key="allowances_show")
+    only = choose_shown.radio("Show", SERVICE_FILTERS, horizontal=True, key="allowances_show")
     keep_in_url("show", only, SERVICE_FILTERS[0])
-    return only
+    order = sort_in_url(choose_order, "allowances_sort", service_sorts(services))
+    shown = sort_table(filter_allowances(services, only), order)
+    table_with_csv(
+        one_page(shown, "allowances", (only, order.key)),
+        column_settings(service_columns(forecast), services),
+        shown.drop(columns=["link"]),
+        f"notify-allowances-by-service-{year}.csv",
+        "Download services CSV",
+        row_height=FOUR_LINE_ROW_HEIGHT,
+    )
 
 
 def _headline(tables: AllowanceTables) -> None:
@@ -241,19 +253,13 @@ def render() -> None:
 
     st.header("By service", anchor=False)
     st.caption(
-        "Most total cost first. Ticked under Over: used more than its allowance · ticked under "
-        "Custom: its allowance differs from its sector's default. Each "
-        "name opens its Service page. The CSV adds the purchase order number, billing "
-        "reference and billing contacts."
+        "Most total cost first unless sorted otherwise. Ticked under Over: used more than its "
+        "allowance · ticked under Custom: its allowance differs from its sector's default. "
+        "Open, beside each name, opens its Service page. The CSV holds every service shown, "
+        "in this order, and adds the purchase order number, billing reference and billing "
+        "contacts."
     )
-    table_with_csv(
-        filter_allowances(services, _choosecolumn_settings()),
-        column_settings(service_columns(forecast), services),
-        services.drop(columns=["link"]),
-        f"notify-allowances-by-service-{year}.csv",
-        "Download services CSV",
-        row_height=WRAPPED_ROW_HEIGHT if forecast else ROW_HEIGHT,
-    )
+    _services(services, year, forecast)
     _not_live(tables)
     caption_freshness(section.freshness)
 

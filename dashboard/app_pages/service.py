@@ -24,6 +24,7 @@ from dashboard.app_pages.shared import (
 from dashboard.app_pages.tables import count_columns_of, number_column
 from dashboard.domain.failure_causes import FAILED_DEFINITION
 from dashboard.domain.financial_year import london_today
+from dashboard.domain.service_search import PICKER_MOST, find_services
 from dashboard.loaders.allowance_by_month import load_allowance_by_month
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.sections import Failed, Ready
@@ -60,17 +61,35 @@ def picker_label(service_id: str, name: str | None) -> str:
 
 
 def _pick_service(choices: dict[str, str], current: str | None) -> None:
-    options = list(choices)
+    """A search box that narrows the services, then the picker of those it finds: at most
+    `PICKER_MOST` options are sent, whatever the number of services (the chosen one is
+    in the URL, `?service_id=`)."""
+    text = st.sidebar.text_input(
+        "Find a service",
+        key="service_find",
+        placeholder="Part of a name, or an id",
+        help="Narrows the list below to the services whose name or id holds these characters",
+    )
+    found = find_services(choices, text, current)
+    options = list(found.ids)
     st.sidebar.selectbox(
         "Service",
         options=options,
         format_func=lambda service_id: picker_label(service_id, choices.get(service_id)),
-        index=options.index(current) if current in choices else None,
+        index=options.index(current) if current in options else None,
         placeholder="Type a name or paste an id",
         filter_mode="contains",
         key="service_picker",
         on_change=_on_service_change,
     )
+    if found.cut:
+        st.sidebar.caption(
+            f"Listing the first {PICKER_MOST:,} of {found.matches:,} services"
+            f"{' that match' if text.strip() else ''}: type part of a name or an id in "
+            "Find a service to narrow the list."
+        )
+    elif text.strip() and not found.matches:
+        st.sidebar.caption("No service's name or id holds that.")
 
 
 def _refresh(context: LoaderContext, service_id: str) -> None:

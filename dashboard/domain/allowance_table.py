@@ -53,6 +53,7 @@ from dashboard.domain.sectors import (
     normalise_organisation_type,
     sector_name,
 )
+from dashboard.domain.table_sort import SortChoice
 
 if TYPE_CHECKING:
     from dashboard.notify_client.schemas.platform import BillingReportRow, ServiceVolumes
@@ -127,6 +128,19 @@ ALL = "All"
 OVER = "Over their allowance"
 CUSTOM = "Custom allowance"
 SERVICE_FILTERS: tuple[str, ...] = (ALL, OVER, CUSTOM)
+#: How the services table can be sorted (`?sort=`). The first whose column the table has is the
+#: page's usual order: most total cost, or most fragments used without the billing report.
+SERVICE_SORTS: tuple[SortChoice, ...] = (
+    SortChoice("total-cost", "Highest total cost", "total_cost"),
+    SortChoice("used", "Most fragments used", "used"),
+    SortChoice("cost", "Highest text cost", "cost"),
+    SortChoice("letter-cost", "Highest letter cost", "letter_cost"),
+    SortChoice("chargeable", "Most chargeable fragments", "chargeable"),
+    SortChoice("year-end", "Highest text cost by 31 March", "year_end_cost"),
+    SortChoice("allowance", "Largest allowance", "allowance"),
+    SortChoice("left", "Most free allowance left", "remaining"),
+    SortChoice("name", "Name, A to Z", "name", descending=False),
+)
 
 
 @dataclass(frozen=True)
@@ -415,6 +429,12 @@ def share_words(share: float | None) -> str:
     if share > 1:
         return f"{share:,.0%} over".replace("%", " %")
     return f"{share:.1%}".replace("%", " %")
+
+
+def service_sorts(services: pd.DataFrame) -> tuple[SortChoice, ...]:
+    """The sorts a services table can offer: those of `SERVICE_SORTS` whose column it has (a
+    past year has no forecast, a page without the billing report no costs)."""
+    return tuple(choice for choice in SERVICE_SORTS if choice.column in services)
 
 
 def filter_allowances(services: pd.DataFrame, shown: str) -> pd.DataFrame:

@@ -58,7 +58,7 @@ def sandbox_db(live_sandbox: BackgroundSandbox) -> Iterator[sqlite3.Connection]:
     connection.close()
 
 
-def open_page(page: str | None = None, **query: str) -> AppTest:
+def open_page(page: str | None = None, /, **query: str) -> AppTest:
     """Run the app (on one of its pages) with these query parameters.
 
     A page is opened directly where AppTest can find it before the first run (by its file

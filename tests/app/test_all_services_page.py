@@ -185,3 +185,44 @@ def test_a_service_is_found_by_its_id(app_environment):
     at = open_page(PAGE, q=wanted["service_id"].upper())
 
     assert list(table(at)["service_id"]) == [wanted["service_id"]]
+
+
+def showing(at) -> list[str]:
+    return [caption.value for caption in at.caption if caption.value.startswith("Showing")]
+
+
+def test_a_page_of_rows_from_the_url_after_the_filters_and_sort_over_every_row(app_environment):
+    everything = table(open_page(PAGE, sort="name"))
+
+    at = open_page(PAGE, sort="name", rows="25", page="2")
+
+    assert not at.exception
+    assert list(table(at)["name"]) == list(everything["name"])[25:50]
+    assert showing(at) == ["Showing 26–50 of 60 services · page 2 of 3"]
+    assert {metric.label: metric.value for metric in at.metric}["Services"] == "60"
+
+    at.button(key="services_next").click().run()
+    assert list(table(at)["name"]) == list(everything["name"])[50:]
+    assert showing(at) == ["Showing 51–60 of 60 services · page 3 of 3"]
+    assert param(at, "page") == "3" and at.button(key="services_next").disabled
+
+    at.sidebar.radio[0].set_value("Live").run()
+    assert "page" not in at.query_params  # a new filter starts at its first page
+    assert showing(at)[0].startswith("Showing 1–25 of ")
+
+
+def test_a_page_past_the_end_shows_the_last_and_says_so(app_environment):
+    at = open_page(PAGE, rows="25", page="99")
+
+    assert not at.exception
+    assert len(table(at)) == 10
+    assert "There is no page 99: 60 services make 3 pages of 25" in at.info[0].value
+    assert param(at, "page") == "3"
+
+
+def test_a_page_that_is_no_number_is_the_first(app_environment):
+    at = open_page(PAGE, rows="7", page="<script>")
+
+    assert not at.exception
+    assert len(table(at)) == 60  # 100 a page: one page
+    assert "page" not in at.query_params and "rows" not in at.query_params

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from dashboard.app_pages.tables import FOUR_LINE_ROW_HEIGHT
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
 from dashboard.domain.allowance_table import ALL, CUSTOM, OVER, share_words
@@ -173,7 +174,7 @@ def test_each_service_forecast_over_shows_its_year_end_range_in_the_by_31_march_
     services = element.value
 
     assert config["label"] == "By 31 March"
-    assert element.proto.row_height == 65  # the words wrap within the column's 150 px
+    assert element.proto.row_height == FOUR_LINE_ROW_HEIGHT  # the words wrap in the column
     over = services[services["expected_over"] != ""]
     assert len(over) > 0
     for _, row in over.iterrows():
@@ -200,3 +201,37 @@ def test_every_service_leaves_the_url_plain_and_a_hostile_show_falls_back(app_en
     assert not at.exception
     assert at.radio(key="allowances_show").value == ALL
     assert "show" not in at.query_params
+
+
+def test_the_sort_comes_from_the_url_stays_there_and_runs_over_every_row_before_the_page(
+    app_environment,
+):
+    everyone = tables(open_page(PAGE))["services"]
+
+    at = open_page(PAGE, sort="name", rows="25", page="2")
+
+    assert not at.exception
+    assert at.selectbox(key="allowances_sort").value == "name"
+    services = tables(at)["services"]
+    assert list(services["name"]) == sorted(everyone["name"])[25:50]
+    assert (param(at, "sort"), param(at, "rows"), param(at, "page")) == ("name", "25", "2")
+    words = [caption.value for caption in at.caption if caption.value.startswith("Showing")]
+    assert len(words) == 1 and words[0].startswith(f"Showing 26–{min(50, len(everyone))} of ")
+
+    at.selectbox(key="allowances_sort").set_value("used").run()
+    services = tables(at)["services"]
+    assert param(at, "sort") == "used" and "page" not in at.query_params  # back to page 1
+    assert list(services["used"]) == sorted(everyone["used"], reverse=True)[:25]
+
+
+def test_a_hostile_sort_falls_back_to_the_most_cost_and_leaves_the_url(app_environment):
+    at = open_page(PAGE, sort="<script>alert(1)</script>")
+
+    assert not at.exception
+    assert at.selectbox(key="allowances_sort").value == "total-cost"
+    assert "sort" not in at.query_params
+
+
+def param(at, name: str) -> str:
+    value = at.query_params[name]
+    return value[0] if isinstance(value, list) else value

@@ -328,3 +328,38 @@ def test_when_the_api_stops_answering_the_last_good_copies_are_shown_and_marked(
     # month and by template: one line for each section.
     assert len(stale) == 9 and all(caption.startswith("As of ") for caption in stale)
     assert [button.label for button in at.sidebar.button] == ["Refresh"]
+
+
+def test_find_narrows_the_picker_by_name_or_id_and_the_choice_goes_in_the_url(app_environment):
+    at = open_page("app_pages/service.py")
+    every = at.sidebar.selectbox[0].options
+    wanted = every[len(every) // 2]  # "name · id"
+    name, service_id = wanted.rsplit(" · ", 1)
+
+    at.sidebar.text_input(key="service_find").input(service_id.upper()).run()
+    assert at.sidebar.selectbox[0].options == [wanted]
+
+    at.sidebar.text_input(key="service_find").input(name[2:8]).run()
+    narrowed = at.sidebar.selectbox[0].options
+    assert wanted in narrowed and len(narrowed) < len(every)
+    assert all(name[2:8].casefold() in option.casefold() for option in narrowed)
+
+    at.sidebar.selectbox[0].select(service_id).run()
+    assert not at.exception
+    assert at.query_params["service_id"] in (service_id, [service_id])
+    assert at.header[0].value == name
+
+
+def test_a_find_that_matches_nothing_says_so_and_keeps_the_service_shown(
+    app_environment, sandbox_db
+):
+    service_id, _ = service_with_longest_retention(sandbox_db)
+    at = open_page(service_id=service_id)
+
+    at.sidebar.text_input(key="service_find").input("no service is called this").run()
+
+    assert [option.rsplit(" · ", 1)[1] for option in at.sidebar.selectbox[0].options] == [
+        service_id
+    ]
+    assert at.sidebar.selectbox[0].value == service_id
+    assert "No service's name or id holds that." in [c.value for c in at.sidebar.caption]

@@ -59,9 +59,10 @@ def choose_option(page: Page, option: str) -> None:
 
 
 def shown(page: Page) -> str:
-    """All services' count of the rows its filters keep, e.g. "26 of 120 services shown"."""
+    """All services' count of the rows its filters keep ("26 of 120 services match the
+    filters")."""
     return page.locator(
-        '[data-testid="stCaptionContainer"]', has_text="services shown"
+        '[data-testid="stCaptionContainer"]', has_text="services match the filters"
     ).inner_text()
 
 
@@ -69,7 +70,8 @@ def wait_for_filter(page: Page, before: str) -> None:
     """Until the page has rerun with the new filter: its count of rows shown has changed."""
     page.wait_for_function(
         """before => [...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
-            .some(c => c.innerText.includes('services shown') && c.innerText !== before)""",
+            .some(c => c.innerText.includes('services match the filters')
+                && c.innerText !== before)""",
         arg=before,
         timeout=60_000,
     )

@@ -22,6 +22,7 @@ PAGES = ["/", "/service", "/services", "/allowances", "/organisations", "/cache"
 #: The columns finance needs, which must be on screen without scrolling sideways.
 FINANCE = [
     "Service",
+    "Service page",
     "Total cost (£)",
     "Text cost (£)",
     "Letter cost (£)",

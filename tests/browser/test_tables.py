@@ -1,16 +1,17 @@
 """The reworked tables in Chromium at 1,400 px: each fits its column, names are whole, links
-open the Service page, filters and the sort live in the URL (a reload and a shared link keep
-them), the picker finds a service by its id, and axe finds no serious barrier.
+open the Service page, filters, the sort and the page live in the URL (a reload and a shared
+link keep them), the picker finds a service by its id, and axe finds no serious barrier.
 
 The grid draws on a canvas; its accessible copy (read here) holds each cell's value, not the
 text drawn, so number formats are checked with AppTest (`tests/app/test_tables.py`)."""
 
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from playwright.sync_api import Page
 
+from dashboard.app_pages.allowances import service_columns
 from tests.browser.axe_check import check
 from tests.browser.conftest import Served, wait_for_app
 from tests.browser.test_platform_pages import first_live_service, open_page, table_widths
@@ -129,4 +130,130 @@ def test_the_cache_page_tables_fit_with_every_column_in_view(page: Page, served:
             .map(scroller => ({visible: scroller.clientWidth, columns: scroller.scrollWidth}))"""
     )  # the tables drawn; those in a closed expander are not
     assert all(width["columns"] <= width["visible"] for width in widths), widths
+    assert_no_serious_barrier(page)
+
+
+#: Lines of text the Allowances services' rows hold (`tables.FOUR_LINE_ROW_HEIGHT`), and the
+#: grid's padding on either side of a cell's text.
+WRAPPED_LINES = 4
+CELL_PADDING = 8
+#: How a wrapped name is laid out: word by word, as the grid wraps it, in the grid's font.
+WRAPPED_LINE_COUNTS = """([names, width]) => {
+    const context = document.createElement('canvas').getContext('2d');
+    const family = getComputedStyle(document.querySelector('[data-testid="stApp"]')).fontFamily;
+    context.font = `14px ${family}`;
+    return names.map(name => {
+        let lines = 1, line = '';
+        for (const word of name.split(' ')) {
+            const longer = line ? `${line} ${word}` : word;
+            if (line && context.measureText(longer).width > width) { lines += 1; line = word; }
+            else line = longer;
+        }
+        return [name, lines, context.measureText(line).width <= width];
+    });
+}"""
+
+
+def showing(page: Page) -> str:
+    """The words over a paged table: "Showing 26–50 of 120 services · page 2 of 5"."""
+    return page.locator('[data-testid="stCaptionContainer"]', has_text="Showing").inner_text()
+
+
+def choose_sort(page: Page, label: str) -> None:
+    sort = page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').filter(
+        has_text="Sort by"
+    )
+    sort.click()
+    page.get_by_role("option", name=label, exact=True).click()
+
+
+def test_allowances_sort_survives_a_reload_and_a_shared_link(page: Page, served: Served):
+    open_page(page, f"{served.url}/allowances", tables=4)
+
+    choose_sort(page, "Name, A to Z")
+    page.wait_for_function("() => location.search.includes('sort=name')", timeout=30_000)
+    wait_for_app(page)
+    shared = page.url
+    page.reload()
+    open_page(page, page.url, tables=4)
+
+    assert query(page)["sort"] == ["name"]
+    sort = page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').filter(
+        has_text="Sort by"
+    )
+    chosen = sort.inner_text() + " " + sort.locator("input").first.input_value()
+    assert "Name, A to Z" in chosen, chosen
+    names = [unquote(text.split("#", 1)[1]) for text in cells(page, 3) if "#" in text]
+    assert len(names) > 1 and names == sorted(names)
+    widths = table_widths(page)
+    assert all(width["columns"] <= width["visible"] for width in widths), widths
+    assert_no_serious_barrier(page)
+
+    other = page.context.new_page()
+    other.set_viewport_size({"width": 1400, "height": 1000})
+    open_page(other, shared, tables=4)
+    assert query(other)["sort"] == ["name"]
+    other.close()
+
+
+def test_allowances_names_are_whole_and_each_has_its_service_page_link(page: Page, served: Served):
+    open_page(page, f"{served.url}/allowances?sort=name", tables=4)
+
+    shown = cells(page, 3)
+    links = [text for text in shown if text.startswith("service?")]
+    assert links
+    for link in links:
+        assert re.fullmatch(r"service\?service_id=[0-9a-f-]{36}&days=7#.+", link), link
+    names = [unquote(link.split("#", 1)[1]) for link in links]
+    assert all(name in shown for name in names)  # each name is in its own cell, beside its link
+    width = service_columns(forecast=True)["name"]["width"] - 2 * CELL_PADDING
+    laid_out = page.evaluate(WRAPPED_LINE_COUNTS, [names, width])
+    cut = [(name, lines) for name, lines, fits in laid_out if lines > WRAPPED_LINES or not fits]
+    assert cut == [], f"names longer than {WRAPPED_LINES} lines of {width} px: {cut}"
+    assert max(len(name) for name in names) > 25  # long names were among those checked
+
+
+@pytest.mark.parametrize(("path", "tables"), [("/services", 1), ("/allowances", 4)])
+def test_page_two_is_in_the_url_and_survives_a_reload(
+    page: Page, served: Served, path: str, tables: int
+):
+    open_page(page, f"{served.url}{path}?rows=25&sort=name", tables=tables)
+    first = showing(page)
+    assert first.startswith("Showing 1–25 of ") and " · page 1 of " in first
+
+    page.get_by_role("button", name="Next page").click()
+    page.wait_for_function("() => location.search.includes('page=2')", timeout=30_000)
+    wait_for_app(page)
+    second = showing(page)
+    assert second.startswith("Showing 26–")
+    page.reload()
+    open_page(page, page.url, tables=tables)
+
+    assert query(page)["page"] == ["2"] and query(page)["rows"] == ["25"]
+    assert showing(page) == second
+    assert page.get_by_role("button", name="Previous page").is_enabled()
+    widths = table_widths(page)
+    assert all(width["columns"] <= width["visible"] for width in widths), widths
+    assert_no_serious_barrier(page)
+
+
+def test_find_narrows_the_picker_to_the_service_of_a_pasted_id(page: Page, served: Served):
+    service_id = first_live_service(served.api_url)
+    open_page(page, f"{served.url}/service")
+
+    find = page.locator('[data-testid="stSidebar"] input[aria-label="Find a service"]')
+    find.fill(service_id)
+    find.press("Enter")
+    wait_for_app(page)
+    picker = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first
+    picker.click()
+    options = page.get_by_role("option")
+    options.first.wait_for(timeout=30_000)
+    assert options.count() == 1 and service_id in options.first.inner_text()
+    options.first.click()
+
+    page.wait_for_function(
+        f"() => location.search.includes('service_id={service_id}')", timeout=30_000
+    )
+    wait_for_app(page, timeout=120_000)
     assert_no_serious_barrier(page)

@@ -2,6 +2,7 @@ import math
 
 import pandas as pd
 
+from dashboard.domain.allowance_table import SERVICE_SORTS, service_sorts
 from dashboard.domain.service_table import SORTS, ServiceFilter, filter_services
 from dashboard.domain.table_sort import SortChoice, choice_by_key, sort_table
 
@@ -48,3 +49,13 @@ def test_search_finds_a_service_by_name_or_by_its_whole_id():
     assert list(filter_services(table, ServiceFilter(search="amm"))["name"]) == ["Gamma"]
     assert list(filter_services(table, ServiceFilter(search=" A-1 "))["name"]) == ["Alpha"]
     assert filter_services(table, ServiceFilter(search="a-")).empty
+
+
+def test_the_allowances_sorts_offered_are_those_the_table_has_columns_for():
+    with_costs = pd.DataFrame(columns=["name", "total_cost", "cost", "used", "allowance"])
+    without_costs = with_costs.drop(columns=["total_cost", "cost"])
+
+    assert service_sorts(with_costs)[0].key == "total-cost"
+    assert service_sorts(without_costs)[0].key == "used"  # the page's order without charges
+    assert "year-end" not in [choice.key for choice in service_sorts(with_costs)]
+    assert {choice.key for choice in SERVICE_SORTS} >= {"total-cost", "used", "name"}
