@@ -2,11 +2,13 @@
 made every view pay for the whole process, and the charts built once per version of their data
 (README, "Fifty readers at once")."""
 
+import ast
 import tomllib
 from collections import OrderedDict
 from pathlib import Path
 
 import pytest
+from streamlit.runtime.scriptrunner import magic
 
 from dashboard.app_pages import chart_specs, charts, platform_charts
 from tests.app.conftest import APP, open_page
@@ -66,3 +68,20 @@ def test_the_service_pages_day_by_day_chart_is_built_once_for_two_readers(
 
     assert not first.exception and not second.exception
     assert day_by_day.calls == 1
+
+
+def test_no_page_writes_a_bare_expression_so_magic_can_stay_off():
+    """With `runner.magicEnabled` off, a bare expression in a page would silently show
+    nothing; with it on, every compile of a page walks its syntax tree."""
+    config = tomllib.loads(CONFIG.read_text())
+    scripts = [Path(APP), *sorted((Path(APP).parent / "app_pages").glob("*.py"))]
+
+    magic_writes = {
+        script.name: ast.unparse(magic.add_magic(script.read_text(), str(script))).count(
+            "transparent_write"
+        )
+        for script in scripts
+    }
+
+    assert config["runner"]["magicEnabled"] is False
+    assert set(magic_writes.values()) == {0}, magic_writes
