@@ -394,7 +394,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nLookups that did not go as planned (these figures are suspect): {failed}")
     print()
     print("Server time per warm view (the page script's CPU time, median; target 50 ms):")
-    print(server_time.report({size: server_time.measure(size, DATA_DIR) for size in args.services}))
+    script_times = {size: server_time.measure(size, DATA_DIR) for size in args.services}
+    print(server_time.report(script_times))
     print()
     chromium = find_chromium()
     if chromium is None:
@@ -413,7 +414,8 @@ def main(argv: list[str] | None = None) -> int:
         for size in args.services:
             print()
             runs = readers.measure(args.readers, size, args.processes, DATA_DIR)
-            print(readers.report(args.readers, size, runs))
+            script_ms = {times.page: times.view_ms for times in script_times[size]}
+            print(readers.report(args.readers, size, runs, script_ms))
     if args.views:
         print()
         print(working_day.main_report(args))

@@ -3,15 +3,22 @@
 `python -m devtools.readers --readers 50 --services 2000 --processes 1,2` serves a sandbox of
 that many services (no latency) and one real Redis, starts `streamlit run dashboard/app.py`
 as one process, then as two on the same Redis, and warms the cache and each process's memos
-by viewing every page the readers will ask for, one at a time. Then `--readers` raw Streamlit
-WebSocket clients (no browser) open their view at the same instant: 60 % Service pages of
-different services, 20 % Overview, 10 % All services and 10 % Allowances. With two processes
-the sessions are dealt to them in turn and each stays on its process, as a load balancer with
-sticky sessions would do. A view lasts from opening the WebSocket to the message that says the
-script has finished; a view that shows an exception fails the measure.
+by viewing every page the readers will ask for, one at a time, twice (a part the cold first
+pass gave up on at the page's deadline is read and kept on the second). Then `--readers` raw
+Streamlit WebSocket clients (no browser) open their view at the same instant: 60 % Service
+pages of different services, 20 % Overview, 10 % All services and 10 % Allowances. With two
+processes the sessions are dealt to them in turn and each stays on its process, as a load
+balancer with sticky sessions would do. A view lasts from opening the WebSocket to the message
+that says the script has finished; a view that shows an exception fails the measure.
 
-The clients run in this process, on the same cores as the servers: on a shared machine the
-figures are noisy, so compare the 1 and 2 process rows of one run, with its load beside them.
+Before the burst each page is viewed alone, new sessions one at a time, and the whole server
+process's CPU per view is reported (psutil, every thread: the script's, the loaders' and the
+event loop's), beside the page script's own when `devtools.bench` has measured it.
+
+The clients run in this process, in one event loop, on the same cores as the servers: their
+own CPU is measured and reported (a few milliseconds a view: they parse Streamlit's messages
+and decode nothing else). On a shared machine the figures are noisy, so compare the 1 and 2
+process rows of one run, with its load beside them.
 """
 
 import argparse
@@ -54,6 +61,13 @@ MIX = (("service", 0.6), ("", 0.2), ("services", 0.1), ("allowances", 0.1))
 #: The issue's target for one process at 2,000 services.
 TARGET_P95_SECONDS = 3.0
 VIEW_TIMEOUT_SECONDS = 300.0
+#: Each page as `devtools.server_time` names it, by its address.
+PAGE_NAMES = {"": "Overview", "service": "Service", "services": "All services"}
+PAGE_NAMES["allowances"] = "Allowances"
+#: Views of each page, one reader at a time, for its CPU per view.
+VIEWS_ALONE = 3
+#: Views of every distinct view on each process before anything is measured.
+WARMING_PASSES = 2
 
 
 class ViewFailed(RuntimeError):
@@ -77,6 +91,18 @@ class View:
 
 
 @dataclass(frozen=True)
+class Alone:
+    """One page viewed by one reader at a time: the median view's seconds, and the CPU seconds
+    per view of the whole dashboard process (every thread: the script's, the loaders', the
+    event loop's) and of this client."""
+
+    page: str
+    seconds: float
+    server_cpu: float
+    client_cpu: float
+
+
+@dataclass(frozen=True)
 class Run:
     """One burst of readers on some processes: each view's seconds, and the machine's load."""
 
@@ -86,6 +112,8 @@ class Run:
     cpu_per_view: float  # the dashboard processes' CPU seconds in the burst, per view
     load_before: str
     load_after: str
+    client_cpu_per_view: float = 0.0  # this client's CPU seconds in the burst, per view
+    by_page: tuple[Alone, ...] = ()
 
     @property
     def p50(self) -> float:
@@ -201,6 +229,15 @@ async def _one_by_one(url: str, views: list[View]) -> list[float]:
     return [await open_view(url, view) for view in views]
 
 
+async def _with_own_cpu(coroutine: Coroutine[Any, Any, T]) -> tuple[T, float]:
+    """What the coroutine gives, and the CPU seconds this client's loop spent on it (every
+    session runs in the loop's one thread): the client shares the servers' cores, so what it
+    costs is measured, not assumed."""
+    started = time.thread_time()
+    value = await coroutine
+    return value, time.thread_time() - started
+
+
 @contextmanager
 def redis_server(directory: Path) -> Iterator[str]:
     """A redis-server on a free loopback port, without persistence, until the block ends."""
@@ -300,20 +337,42 @@ def cpu_seconds(served: list[Served]) -> float:
     return total
 
 
+def alone(served: Served, views: list[View]) -> Alone:
+    """Views of one page, one at a time, each a new session, on a warm process."""
+    cpu = cpu_seconds([served])
+    seconds, client = in_a_loop_of_its_own(_with_own_cpu(_one_by_one(served.url, views)))
+    server = (cpu_seconds([served]) - cpu) / len(views)
+    page = PAGE_NAMES.get(views[0].page, views[0].page)
+    return Alone(page, statistics.median(seconds), server, client / len(views))
+
+
 def burst(served: list[Served], views: list[View]) -> Run:
-    """Warm every process on every distinct view, time a view of each kind alone, then open
-    all the views at once."""
+    """Warm every process on every distinct view, view each page alone (new sessions, one at
+    a time: the CPU each costs the process), then open all the views at once."""
     urls = [one.url for one in served]
     distinct = list(dict.fromkeys(views))
-    for url in urls:
+    # Twice: on the first pass the cache is cold, and a part still unread at the page's
+    # deadline was shown from nothing, so its memo and chart spec were not yet made.
+    for url in urls * WARMING_PASSES:
         in_a_loop_of_its_own(_one_by_one(url, distinct))
-    kinds = list({view.page: view for view in views}.values())
-    alone = in_a_loop_of_its_own(_one_by_one(urls[0], kinds))
+    by_kind: dict[str, list[View]] = {}
+    for view in views:
+        by_kind.setdefault(view.page, []).append(view)
+    by_page = tuple(
+        alone(served[0], (kind * VIEWS_ALONE)[:VIEWS_ALONE]) for kind in by_kind.values()
+    )
     before, cpu = load_average(), cpu_seconds(served)
-    seconds = in_a_loop_of_its_own(_at_once(urls, views))
+    seconds, client = in_a_loop_of_its_own(_with_own_cpu(_at_once(urls, views)))
     cpu_per_view = (cpu_seconds(served) - cpu) / len(views)
     return Run(
-        len(urls), tuple(seconds), statistics.median(alone), cpu_per_view, before, load_average()
+        len(urls),
+        tuple(seconds),
+        statistics.median(page.seconds for page in by_page),
+        cpu_per_view,
+        before,
+        load_average(),
+        client / len(views),
+        by_page,
     )
 
 
@@ -344,21 +403,43 @@ def measure(
         return runs
 
 
-def report(readers: int, services: int, runs: list[Run]) -> str:
-    """A Markdown table: p50 and p95 by number of processes, with the load before and after."""
+def report(
+    readers: int, services: int, runs: list[Run], script_ms: dict[str, float] | None = None
+) -> str:
+    """A Markdown table: p50 and p95 by number of processes, with the load before and after;
+    then each page viewed alone: the whole server process's CPU per view beside the page
+    script's own (`script_ms`, from `devtools.server_time`, when given), and the client's."""
     lines = [
         f"{readers} readers at once, {services:,} services, warm cache "
         f"({os.cpu_count()} cores; target p95 at most {TARGET_P95_SECONDS:g} s on one process):",
         "",
         "| processes | p50 | p95 | slowest | one view alone | server CPU per view "
-        "| load before | load after |",
-        "|---|---|---|---|---|---|---|---|",
+        "| client CPU per view | load before | load after |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     lines += [
         f"| {run.processes} | {run.p50:.2f} s | {run.p95:.2f} s | {max(run.seconds):.2f} s "
-        f"| {run.alone:.2f} s | {run.cpu_per_view:.2f} s | {run.load_before} | {run.load_after} |"
+        f"| {run.alone:.2f} s | {run.cpu_per_view * 1000:.0f} ms "
+        f"| {run.client_cpu_per_view * 1000:.1f} ms | {run.load_before} | {run.load_after} |"
         for run in runs
     ]
+    scripts = script_ms or {}
+    for run in runs[:1]:
+        lines += [
+            "",
+            f"Each page alone (new sessions, one at a time, {VIEWS_ALONE} views), "
+            f"on {run.processes} process{'es' if run.processes > 1 else ''}:",
+            "",
+            "| page | view | server process CPU per view | page script's CPU (server_time) "
+            "| client CPU per view |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {page.page} | {page.seconds:.2f} s | {page.server_cpu * 1000:.0f} ms "
+            f"| {f'{scripts[page.page]:.0f} ms' if page.page in scripts else '–'} "
+            f"| {page.client_cpu * 1000:.1f} ms |"
+            for page in run.by_page
+        ]
     return "\n".join(lines)
 
 

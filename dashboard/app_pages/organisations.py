@@ -6,7 +6,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.app_pages import platform_charts
+from dashboard.app_pages import chart_specs, platform_charts
 from dashboard.app_pages.finance_columns import not_live_columns, year_ahead_columns
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
@@ -244,8 +244,12 @@ def render() -> None:
             "by 31 March, the months not yet happened drawn as the 80 % range (the line) "
             "around its expected value (the tick). The table gives the same figures."
         )
-        st.altair_chart(
-            platform_charts.year_end_range(top, "organisation", "text_cost", "year_end_text_cost"),
+        chart_specs.draw(
+            platform_charts.year_end_range,
+            top,
+            "organisation",
+            "text_cost",
+            "year_end_text_cost",
             width="stretch",
         )
         st.subheader("The year ahead by organisation", anchor=False)

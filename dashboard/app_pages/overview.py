@@ -7,7 +7,7 @@ on to the Service page, so that links shared before still open the same view.
 
 import streamlit as st
 
-from dashboard.app_pages import platform_charts
+from dashboard.app_pages import chart_specs, platform_charts
 from dashboard.app_pages.finance_columns import share_used_column
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
@@ -89,7 +89,7 @@ def _trend(overview: Overview) -> None:
         "colour and dash; today's point is hollow because the day is still in progress. "
         "The figures are also a table below the chart."
     )
-    st.altair_chart(platform_charts.daily_trend(trend.days), width="stretch")
+    chart_specs.draw(platform_charts.daily_trend, trend.days, width="stretch")
     if trend.settling:
         st.caption(trend.settling)
     with st.expander("The last 30 days as a table"):

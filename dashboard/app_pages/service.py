@@ -197,7 +197,7 @@ def _day_by_day(slot: DeltaGenerator, context: LoaderContext, page: ServicePage)
                         "its own colour and dash; today's point is hollow because the day is "
                         "still in progress. The figures are also a table below the chart."
                     )
-                    st.altair_chart(charts.day_by_day(trend.days), width="stretch")
+                    chart_specs.draw(charts.day_by_day, trend.days, width="stretch")
                     with st.expander("Day by day as a table"):
                         st.dataframe(trend.table, hide_index=True)
                 if trend.settling:

@@ -20,8 +20,9 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-#: Enough for every page's outputs at every window and year a few readers look at.
-MAX_ENTRIES = 64
+#: Enough for every platform page's outputs at every window and year a few readers look at,
+#: and the Service page's parts (six or so a service) for a few hundred services.
+MAX_ENTRIES = 2048
 
 
 def same_answer(old: Any, new: Any) -> bool:

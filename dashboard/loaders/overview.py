@@ -112,5 +112,10 @@ def load_overview(context: LoaderContext, today: date) -> Overview:
         platform_today=_platform_today(outcomes, context.api_label),
         services=all_services_from(outcomes, SENDERS_DAYS, today, context.api_label),
         allowances=allowances_from(outcomes, year, context.api_label, today),
-        trend=section_of([outcomes["trend"]], _trend(start, today), context.api_label),
+        trend=section_of(
+            [outcomes["trend"]],
+            _trend(start, today),
+            context.api_label,
+            kept_as=("overview-trend", start, today),
+        ),
     )

@@ -5,12 +5,13 @@ failed, and every section says how fresh it is, failed or not (a failed one may 
 read some of its calls from the cache).
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeAlias, TypeVar
 
 from dashboard.loaders.errors import describe_error
 from dashboard.loaders.freshness import Freshness, freshness_of
+from dashboard.loaders.output_memo import OUTPUTS
 from dashboard.notify_client.calls import Outcome
 
 T = TypeVar("T")
@@ -44,12 +45,23 @@ def merged_freshness(outcomes: Sequence[Outcome]) -> Freshness:
 
 
 def section_of(
-    outcomes: Sequence[Outcome], build: Callable[..., T], api_label: str
+    outcomes: Sequence[Outcome],
+    build: Callable[..., T],
+    api_label: str,
+    *,
+    kept_as: Hashable | None = None,
 ) -> Ready[T] | Failed:
-    """A section from the calls it is made of: the first failure's message, or `build(*values)`."""
+    """A section from the calls it is made of: the first failure's message, or `build(*values)`.
+
+    With `kept_as` (a key naming whatever else `build` depends on: the service, the year), the
+    value is built once per process for the same cached answers (`OUTPUTS`), so a reader who
+    opens a page another has opened since its data last changed does not build it again.
+    """
     freshness = merged_freshness(outcomes)
     for outcome in outcomes:
         if outcome.error is not None:
             return Failed(describe_error(outcome.error, api_label), freshness)
     values: list[Any] = [outcome.value for outcome in outcomes]
-    return Ready(build(*values), freshness)
+    if kept_as is None:
+        return Ready(build(*values), freshness)
+    return Ready(OUTPUTS.build(kept_as, values, lambda: build(*values)), freshness)

@@ -434,7 +434,9 @@ def load_service_page(
         service_id=service_id,
         service=_service_section(service, read["organisation"], service_id, label),
         window=window,
-        counts=section_of([counts], _counts, label),
+        counts=section_of(
+            [counts], _counts, label, kept_as=("service-counts", service_id, days.days)
+        ),
         limits=section_of([service, read["today"]], _limit_bars, label),
         later=_in_own_thread(
             _read_later_parts,
@@ -583,16 +585,36 @@ def _read_later_parts(
     label = context.api_label
     earlier = [read[f"earlier-{number}"] for number in range(len(spans))]
     return LaterParts(
-        allowance=section_of([service, read["allowance"], read["yearly"]], _allowance(year), label),
-        year_by_month=section_of([read["months"]], _year_by_month(year), label),
+        allowance=section_of(
+            [service, read["allowance"], read["yearly"]],
+            _allowance(year),
+            label,
+            kept_as=("service-allowance", service_id, year),
+        ),
+        year_by_month=section_of(
+            [read["months"]],
+            _year_by_month(year),
+            label,
+            kept_as=("service-year-by-month", service_id, year),
+        ),
         checklist=(
             section_of([service, read["templates"], read["reply_to"]], _checklist, label)
             if checklist
             else Ready((), merged_freshness([service]))
         ),
         comparison=_comparison(window, earlier, service_id, label),
-        templates=section_of([read["template_statistics"]], _templates(window), label),
-        template_months=section_of([read["template_months"]], _template_months(year), label),
+        templates=section_of(
+            [read["template_statistics"]],
+            _templates(window),
+            label,
+            kept_as=("service-templates", service_id, window.days, window.today),
+        ),
+        template_months=section_of(
+            [read["template_months"]],
+            _template_months(year),
+            label,
+            kept_as=("service-template-months", service_id, year),
+        ),
     )
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 from dashboard.domain.daily_trend import service_days, service_trend_table
 from dashboard.domain.settling import settling_note
 from dashboard.loaders.context import LoaderContext
+from dashboard.loaders.output_memo import OUTPUTS
 from dashboard.loaders.sections import Section, section_of
 from dashboard.notify_client.derived import DayCounts, day_counts
 
@@ -47,4 +48,12 @@ def load_service_trend(
             start, today, frame, service_trend_table(frame), settling_note(start, today, today)
         )
 
-    return section_of([read], build, context.api_label)
+    def kept(by_day: dict[date, DayCounts]) -> ServiceTrend:
+        # Built once per process for the same answers: the service's counts of each day, the
+        # cache's own objects while Redis holds the same bytes (not the dicts around them,
+        # each reader's own copy, whose thousands of entries would cost more to compare).
+        answers = [by_day[day].get(service_id) for day in dates]
+        key = ("service-trend", service_id, start, today)
+        return OUTPUTS.build(key, answers, lambda: build(by_day))
+
+    return section_of([read], kept, context.api_label)

@@ -81,9 +81,13 @@ def test_four_readers_on_one_process_get_their_pages_and_leave_nothing_running(t
     assert all(0 < seconds < 120 for seconds in run.seconds)
     assert 0 < run.alone < 120
     assert 0 < run.cpu_per_view < 120
+    assert 0 < run.client_cpu_per_view < run.cpu_per_view
     assert run.p50 <= run.p95 == max(run.seconds)
     assert len(run.load_before.split()) == 3
-    table = report(4, 60, [run])
+    assert sorted(page.page for page in run.by_page) == ["All services", "Overview", "Service"]
+    assert all(0 < page.server_cpu < 120 and page.client_cpu > 0 for page in run.by_page)
+    table = report(4, 60, [run], {"Service": 28.3})
     assert "| 1 | " in table and "4 readers at once, 60 services" in table
+    assert "| Service | " in table and "| 28 ms |" in table and "| Overview | " in table
     after = {child.pid for child in psutil.Process().children(recursive=True)}
     assert after <= before

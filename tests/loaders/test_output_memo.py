@@ -1,10 +1,16 @@
 """One build per process for the same cached answers: the memo gives back what the same
 objects built, and builds again for anything else."""
 
+from dashboard.cache.policy import DEFAULT_TTLS
+from dashboard.cache.request_cache import RequestCache
 from dashboard.loaders.all_services import load_all_services
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.output_memo import OutputMemo
-from tests.conftest import TEST_API
+from dashboard.loaders.sections import Ready
+from dashboard.loaders.service_page import ServicePage, load_service_page
+from dashboard.loaders.service_trend import load_service_trend
+from dashboard.notify_client import build_clients
+from tests.conftest import TEST_API, settings_for_tests
 from tests.loaders.test_all_services import TODAY, counts_row, mock, recorded_services
 
 
@@ -92,3 +98,34 @@ def test_a_warm_all_services_page_reuses_the_table_until_an_answer_changes(
     assert warm.freshness != first.freshness  # freshness is the view's own: hits this time
     assert reread.value.table is not first.value.table
     assert reread.value.table.equals(first.value.table)
+
+
+def test_a_service_pages_parts_are_built_once_per_service_until_its_answers_change(
+    live_sandbox, redis_client
+):
+    """Each service keeps its own parts (a reader of another service does not drop them), and
+    an answer read anew from the API builds them again."""
+    clients = build_clients(
+        settings_for_tests(api_host_name=live_sandbox.url),
+        RequestCache(redis_client, DEFAULT_TTLS),
+    )
+    context = LoaderContext(clients, live_sandbox.url)
+    one, other = (service.id for service in clients.services.get_services()[:2])
+
+    def parts(service_id: str) -> list[object]:
+        page = load_service_page(context, service_id, 7, TODAY)
+        assert isinstance(page, ServicePage) and not page.failures()
+        trend = load_service_trend(context, service_id, 7, TODAY)
+        sections = (page.counts, page.allowance, page.year_by_month, page.templates, trend)
+        sections += (page.template_months,)
+        return [section.value for section in sections if isinstance(section, Ready)]
+
+    first = parts(one)
+    parts(other)
+    warm = parts(one)
+    redis_client.flushdb()  # the answers expire: read from the API again
+    reread = parts(one)
+
+    assert len(first) == 6
+    assert all(kept is built for kept, built in zip(warm, first, strict=True))
+    assert not any(new is built for new, built in zip(reread, first, strict=True))

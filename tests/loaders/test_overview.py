@@ -111,3 +111,16 @@ def test_the_trend_is_the_daily_volumes_report_for_thirty_days(live_sandbox, cac
         day: count for day, count in emails.items() if count
     }
     assert trend.table["Day"].iloc[0].endswith("(so far)")
+
+
+def test_the_trend_is_built_once_for_the_same_daily_volumes(live_sandbox, cache, redis_client):
+    context = context_on(live_sandbox, cache)
+    today = london_today()
+
+    first = load_overview(context, today).trend.value
+    warm = load_overview(context, today).trend.value
+    redis_client.flushdb()  # the answer expires: read from the API again
+    reread = load_overview(context, today).trend.value
+
+    assert warm is first
+    assert reread is not first and reread.table.equals(first.table)
