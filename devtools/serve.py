@@ -66,6 +66,20 @@ def start_child(command: list[str], environment: dict[str, str] | None = None) -
     return subprocess.Popen(command, cwd=ROOT, env=environment, preexec_fn=stop_with_parent)
 
 
+def sandbox_environment(
+    environment: dict[str, str], api_port: int, services: int
+) -> dict[str, str]:
+    """The dashboard's environment when `make run` serves the sandbox: its address, the note
+    that the data is generated, and the platform's size (the platform-wide calls' timeouts
+    grow with it) unless one is set."""
+    return {
+        "PLATFORM_SERVICES": str(services),
+        **environment,
+        "API_HOST_NAME": f"http://127.0.0.1:{api_port}",
+        "GENERATED_DATA": "1",
+    }
+
+
 def start_sandbox(port: int, services: int, seed: int, data_dir: Path) -> subprocess.Popen:
     print(f"Starting the sandbox API on port {port} ({services:,} generated services)…", flush=True)
     process = start_child(
@@ -229,8 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if starts_sandbox:
             processes.append(start_sandbox(args.api_port, args.services, args.seed, args.data_dir))
-            environment["API_HOST_NAME"] = f"http://127.0.0.1:{args.api_port}"
-            environment["GENERATED_DATA"] = "1"
+            environment = sandbox_environment(environment, args.api_port, args.services)
         source = (
             "the sandbox's generated data"
             if starts_sandbox

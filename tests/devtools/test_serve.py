@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from devtools.running import running_dashboard
+from devtools.serve import sandbox_environment
 from tests.redis_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -135,3 +136,17 @@ def test_ports_come_from_port_and_api_port_and_one_address_is_printed(tmp_path):
     assert f"Open http://localhost:{port} " in printed
     assert "Generating 20 services" in printed and "Daily counts: 20 of 20 services" in printed
     assert "development server" not in printed
+
+
+def test_the_sandboxs_size_reaches_the_dashboard_unless_the_platforms_is_set():
+    served = sandbox_environment({"PATH": "/usr/bin"}, 6012, 10_000)
+    chosen = sandbox_environment({"PLATFORM_SERVICES": "500", "API_HOST_NAME": "x"}, 6012, 120)
+
+    assert served == {
+        "PATH": "/usr/bin",
+        "PLATFORM_SERVICES": "10000",
+        "API_HOST_NAME": "http://127.0.0.1:6012",
+        "GENERATED_DATA": "1",
+    }
+    assert chosen["PLATFORM_SERVICES"] == "500"
+    assert chosen["API_HOST_NAME"] == "http://127.0.0.1:6012"
