@@ -87,6 +87,7 @@ client = connect_redis(Settings(redis_data_dir=Path(sys.argv[1]))).client
 for n in range(150):
     client.set(f"{name}-{n}", n)
 print(client.info("server")["process_id"], flush=True)
+sys.stdin.readline()  # the end, sent once both have connected: two dashboards, both running
 client.connection_pool.disconnect()
 """
 
@@ -107,7 +108,9 @@ def test_two_dashboards_started_at_once_share_one_embedded_server(tmp_path):
     for starter in starters:
         starter.stdin.write("go\n")
         starter.stdin.flush()
-    server_pids = {int(starter.communicate(timeout=60)[0].split()[-1]) for starter in starters}
+    server_pids = {int(starter.stdout.readline()) for starter in starters}
+    for starter in starters:
+        starter.communicate("end\n", timeout=60)
 
     assert len(server_pids) == 1
     _, alive = psutil.wait_procs(_running(server_pids), timeout=10)
