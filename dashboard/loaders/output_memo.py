@@ -18,23 +18,13 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
+from dashboard.identity import same_answer
+
 T = TypeVar("T")
 
 #: Enough for every platform page's outputs at every window and year a few readers look at,
 #: and the Service page's parts (six or so a service) for a few hundred services.
 MAX_ENTRIES = 2048
-
-
-def same_answer(old: Any, new: Any) -> bool:
-    """The same object, or a fresh list or dict of the same objects (what the cache hands
-    each reader, so that one reader's sort cannot change the next one's)."""
-    if old is new:
-        return True
-    if isinstance(old, list) and isinstance(new, list):
-        return len(old) == len(new) and all(a is b for a, b in zip(old, new, strict=True))
-    if isinstance(old, dict) and isinstance(new, dict):
-        return old.keys() == new.keys() and all(old[key] is new[key] for key in old)
-    return False
 
 
 def _all_same(old: Sequence[Any], new: Sequence[Any]) -> bool:

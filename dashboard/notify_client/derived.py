@@ -24,6 +24,7 @@ from dashboard.cache.request_cache import CacheRequest, refreshing
 from dashboard.domain.daily_trend import DAY_COUNT_FIELDS
 from dashboard.domain.settling import is_settled
 from dashboard.domain.statistics import CHANNELS
+from dashboard.identity import same_answer
 from dashboard.notify_client import NotifyClients
 from dashboard.notify_client.schemas.base import AnswerSchema, Count, Text
 from dashboard.notify_client.schemas.services import (
@@ -195,7 +196,8 @@ _TREND_PLACES = tuple(
     3 * CHANNELS.index(channel) + ("requested", "delivered", "failed").index(measure)
     for channel, measure in DAY_COUNT_FIELDS
 )
-# Each day's trend counts, made once per value this process read (by identity).
+# Each day's trend counts, made once per value this process read (the same objects:
+# `dashboard/identity.py`).
 _trend_counts: dict[str, tuple[object, DayCounts]] = {}
 _trend_lock = threading.Lock()
 _TREND_KEPT = 512
@@ -205,7 +207,7 @@ def _trend_of(key: str, packed: dict[str, Packed]) -> DayCounts:
     """A day's counts in the trend's order, made once for the value Redis gave."""
     with _trend_lock:
         kept = _trend_counts.get(key)
-    if kept is not None and kept[0] is packed:
+    if kept is not None and same_answer(kept[0], packed):
         return kept[1]
     counts = {
         service_id: tuple(values[place] for place in _TREND_PLACES)
@@ -229,7 +231,8 @@ def day_counts(clients: NotifyClients, days: list[date], today: date) -> dict[da
     }
 
 
-# The current window's rows, made once per pair of values this process read (by identity).
+# The current window's rows, made once per pair of values this process read (the same
+# objects).
 _windows: dict[tuple[date, date], tuple[object, object, list[DetailedService]]] = {}
 _windows_lock = threading.Lock()
 _WINDOWS_KEPT = 16
@@ -268,7 +271,7 @@ def current_window(clients: NotifyClients, start: date, today: date) -> list[Det
     todays = clients.services.get_services_detailed(today, today)
     with _windows_lock:
         kept = _windows.get((start, today))
-    if kept is not None and kept[0] is todays and kept[1] is before_counts:
+    if kept is not None and same_answer(kept[0], todays) and same_answer(kept[1], before_counts):
         return kept[2]
     rows = _with_before(todays, before_counts)
     with _windows_lock:

@@ -9,6 +9,7 @@ from dashboard.domain.financial_year import london_today
 from dashboard.notify_client import build_clients
 from dashboard.notify_client.derived import (
     current_window,
+    day_counts,
     day_requests,
     statistics_of,
     window_counts,
@@ -73,3 +74,23 @@ def test_a_refresh_ahead_of_the_days_before_today_reads_their_list_when_a_day_is
     assert redis_client.ttl(f"window-counts-{start}-{yesterday}") > 60
     expected = clients.services.get_services_detailed(start, today)
     assert {row.id: row.statistics for row in rows} == {row.id: row.statistics for row in expected}
+
+
+def test_a_window_and_its_days_read_again_from_redis_are_not_made_again(live_sandbox, redis_client):
+    """Every reader's view of All services and the trend reads the same kept answers: their
+    sums and projections are made once per value (the cache hands each reader a fresh dict of
+    the same objects, which the memos must see as the same answer)."""
+    clients = build_clients(
+        settings_for_tests(api_host_name=live_sandbox.url),
+        RequestCache(redis_client, DEFAULT_TTLS),
+    )
+    today = london_today()
+    start = today - timedelta(days=6)
+    days = [start + timedelta(days=n) for n in range(7)]
+    day_counts(clients, days, today)  # keeps the days, so the window is summed from them
+    first_rows, first_days = current_window(clients, start, today), day_counts(clients, days, today)
+
+    rows, by_day = current_window(clients, start, today), day_counts(clients, days, today)
+
+    assert rows is first_rows
+    assert all(by_day[day] is first_days[day] for day in days)
