@@ -39,9 +39,6 @@ class Settings:
     cache_refresh_ahead: bool = True
     cache_ttl_overrides: Mapping[str, int] = field(default_factory=dict)
     cache_census_max_keys: int = 10_000
-    # How often a serving process collects its whole heap and freezes what is left
-    # (dashboard/heap.py); 0 leaves Python's collector as it is.
-    heap_refreeze_seconds: float = 300.0
     allowed_email_domains: frozenset[str] = frozenset()
     cache_admins: frozenset[str] = frozenset()
     #: Set by `make run` when it starts the sandbox: every page then says, once, that the
@@ -103,9 +100,6 @@ def load_settings(
         cache_ttl_overrides=ttl_overrides,
         cache_census_max_keys=int(
             values.get("CACHE_CENSUS_MAX_KEYS", defaults.cache_census_max_keys)
-        ),
-        heap_refreeze_seconds=float(
-            values.get("HEAP_REFREEZE_SECONDS", defaults.heap_refreeze_seconds)
         ),
         allowed_email_domains=_listed(values.get("ALLOWED_EMAIL_DOMAINS", "")),
         cache_admins=_listed(values.get("CACHE_ADMINS", "")),

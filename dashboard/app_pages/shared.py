@@ -14,7 +14,6 @@ from dashboard.domain.csv_cells import csv_bytes
 from dashboard.domain.excluded import Excluded, exclusion_note
 from dashboard.domain.financial_year import financial_year_label, financial_years
 from dashboard.domain.year_choice import choose_financial_year
-from dashboard.heap import start_refreezing
 from dashboard.loaders.freshness import Freshness
 from dashboard.runtime import Runtime, shared_runtime
 from dashboard.settings import load_settings
@@ -48,11 +47,8 @@ def may_change_cache() -> bool:
 
 def runtime() -> Runtime:
     """One Redis connection and one set of clients per server process, shared by every session
-    and kept outside Streamlit's caches, which any client can clear (`dashboard/runtime.py`);
-    its long-lived objects kept out of Python's full collections (`dashboard/heap.py`)."""
-    shared = shared_runtime()
-    start_refreezing(shared.settings.heap_refreeze_seconds)
-    return shared
+    and kept outside Streamlit's caches, which any client can clear (`dashboard/runtime.py`)."""
+    return shared_runtime()
 
 
 def carry_view() -> None:

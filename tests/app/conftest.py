@@ -45,8 +45,6 @@ def app_environment(
     # of the last good copies then saw none (as bench and working_day do, 5 s; a Redis that is
     # down is a closed port, refused at once).
     monkeypatch.setenv("REDIS_SOCKET_TIMEOUT_SECONDS", "5")
-    # A test process is not a server: its dropped objects are collected as Python does.
-    monkeypatch.setenv("HEAP_REFREEZE_SECONDS", "0")
     forget_shared_runtime()
     yield
     forget_shared_runtime()
