@@ -11,13 +11,10 @@ interleaved page by page, so a figure is what the page adds to Streamlit's own f
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,24 +27,15 @@ from dashboard.cache.request_cache import RequestCache
 from dashboard.notify_client import build_clients
 from dashboard.settings import Settings
 from devtools import page_loads
-from devtools.chromium import Chromium, find_chromium
+from devtools.chromium import HEADLESS_ARGS, Chromium, find_chromium
 from devtools.serve import streamlit_command
+from devtools.served import free_port, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The issue's bound: every warm page within 0.3 s of the empty page.
 TARGET_SECONDS = 0.3
 POLL_MS = 50
 POLLS_IN_A_ROW = 3
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 #: Runs in the page: resolves with the milliseconds since navigation began at which the page
 #: settled (the first of `POLLS_IN_A_ROW` settled polls), or null after `timeout` ms.
 SETTLED = """([every, inARow, timeout]) => new Promise(resolve => {
@@ -84,27 +72,6 @@ class PageSettle:
     def over_empty(self) -> float:
         """The page's median less the empty page's: what the page adds to Streamlit's floor."""
         return statistics.median(self.views) - statistics.median(self.empty)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _healthy(url: str, process: subprocess.Popen, timeout: float = 600) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url} stopped with exit code {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as answer:
-                if answer.read() == b"ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"{url} did not answer in {timeout:.0f} s")
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -152,8 +119,8 @@ def served(services: int, data_dir: Path) -> Iterator[tuple[str, str, str]]:
         empty = subprocess.Popen(command, cwd=ROOT, env=environment, **quiet)
         try:
             url, empty_url = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{empty_port}"
-            _healthy(url, dashboard)
-            _healthy(empty_url, empty)
+            wait_until_healthy(url, dashboard, timeout=600)
+            wait_until_healthy(empty_url, empty, timeout=600)
             yield url, empty_url, f"http://127.0.0.1:{api_port}"
         finally:
             _stop(empty)
@@ -188,7 +155,7 @@ def measure(services: int, data_dir: Path, chromium: Chromium, views: int = 5) -
         }
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path=chromium.executable, args=CHROMIUM_ARGS
+                executable_path=chromium.executable, args=HEADLESS_ARGS
             )
             try:
                 settle_seconds(browser, empty_url)

@@ -119,3 +119,17 @@ def ensure_chromium(
 
 if __name__ == "__main__":
     print(f"Browser tests use {ensure_chromium().description}")
+
+
+#: What headless Chromium needs on this kind of machine (root, no GPU, no network but the
+#: page's own): for every measure and test that starts it.
+HEADLESS_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]

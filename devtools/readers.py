@@ -26,7 +26,6 @@ import asyncio
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,7 +40,6 @@ from typing import Any, TypeVar
 
 import psutil
 import redis
-import requests
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ClientState_pb2 import ClientState
@@ -52,6 +50,7 @@ from dashboard.cache.request_cache import RequestCache
 from dashboard.notify_client import build_clients
 from dashboard.settings import PROJECT_ROOT, Settings
 from devtools.serve import stop_with_parent, streamlit_command
+from devtools.served import free_port, wait_until_healthy
 from notify_sandbox import open_database
 from notify_sandbox.serving import BackgroundSandbox
 
@@ -272,26 +271,6 @@ def redis_server(directory: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 240) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the dashboard stopped with exit code {process.returncode}")
-        try:
-            if requests.get(f"{url}/_stcore/health", timeout=1).text == "ok":
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.25)
-    raise RuntimeError(f"{url} did not become healthy")
 
 
 @contextmanager

