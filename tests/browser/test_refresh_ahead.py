@@ -26,10 +26,11 @@ pytestmark = pytest.mark.browser
 SERVICES = 40
 #: What a value has left once put near its end: in the last 20 % of every kind's life.
 NEAR_END_MS = 12_000
-#: A page read from Redis is this much slower than warm at most, for a busy machine's noise:
-#: less than a wait for the services list alone (5.1 s from this API; a page that waits for
-#: its calls takes about 11 s more than warm here).
-MARGIN_SECONDS = 3.0
+#: A page read from Redis is this much slower than warm at most, for a busy machine's noise
+#: (with three test workers, a page after the end took 3.3 and 4.4 s more than warm): less
+#: than a wait for the services list alone (5.1 s from this API; a page that waits for its
+#: calls takes about 11 s more than warm here).
+MARGIN_SECONDS = 4.5
 
 
 @pytest.fixture(scope="module")
