@@ -5,6 +5,7 @@ filters, the CSV buttons and Refresh are each reached by Tab and worked from the
 """
 
 import io
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
@@ -122,9 +123,15 @@ def test_the_service_page_by_keyboard(page: Page, served: Served):
     requests.delete(f"{served.api_url}/_sandbox/requests", timeout=5).raise_for_status()
     tab_to(page, "Refresh")
     page.keyboard.press("Space")
-    page.wait_for_timeout(500)
+    # Until the rerun has read the service again (on a loaded machine it may start later than
+    # any fixed pause), or 30 s have passed.
+    deadline = time.monotonic() + 30
+    while True:
+        counts = requests.get(f"{served.api_url}/_sandbox/requests", timeout=5).json()["requests"]
+        if counts.get("GET /service/<service_id>", 0) >= 1 or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(200)
     wait_for_app(page)
-    counts = requests.get(f"{served.api_url}/_sandbox/requests", timeout=5).json()["requests"]
     assert counts.get("GET /service/<service_id>", 0) >= 1, counts  # read again, not cached
 
 
