@@ -14,6 +14,7 @@ import requests
 
 from devtools.running import running_dashboard
 from devtools.serve import sandbox_environment
+from devtools.served import wait_until_healthy
 from tests.redis_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,18 +43,6 @@ def serve(data_dir: Path, port: int, api_port: int, parent: str = "") -> subproc
     return subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.DEVNULL)
 
 
-def wait_until_healthy(port: int, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).text == "ok":
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError(f"the dashboard on {port} never answered")
-
-
 def descendants(pid: int) -> list[psutil.Process]:
     return psutil.Process(pid).children(recursive=True)
 
@@ -69,7 +58,7 @@ def assert_all_end(processes: list[psutil.Process]) -> None:
 def test_a_kill_9_leaves_nothing_running_and_the_next_start_works(tmp_path, parent):
     port, api_port = free_port(), free_port()
     first = serve(tmp_path, port, api_port, parent)
-    wait_until_healthy(port)
+    wait_until_healthy(f"http://127.0.0.1:{port}", first, timeout=120)
     children = descendants(first.pid)
     assert len(children) >= 2
 
@@ -78,7 +67,7 @@ def test_a_kill_9_leaves_nothing_running_and_the_next_start_works(tmp_path, pare
     assert_all_end(children)
 
     second = serve(tmp_path, port, api_port)
-    wait_until_healthy(port)
+    wait_until_healthy(f"http://127.0.0.1:{port}", second, timeout=120)
     children = descendants(second.pid)
     second.terminate()
     second.wait(timeout=30)
@@ -116,7 +105,7 @@ def test_ports_come_from_port_and_api_port_and_one_address_is_printed(tmp_path):
     with output.open("w") as out, errors.open("w") as err:
         process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=out, stderr=err)
         try:
-            wait_until_healthy(port)
+            wait_until_healthy(f"http://127.0.0.1:{port}", process, timeout=120)
             deadline = time.monotonic() + 30
             while "Open http" not in output.read_text() and time.monotonic() < deadline:
                 time.sleep(0.2)
