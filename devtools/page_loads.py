@@ -74,6 +74,9 @@ def _first_parts(clients: NotifyClients, service_id: str, api_label: str) -> Ser
         raise PageFailed(page.message)
     for section in (page.service, page.counts, page.limits):
         if isinstance(section, Failed):
+            # The later parts are read whatever the first ones gave: a failed page still
+            # fills the cache, so it is over only when they are (the next measure starts clean).
+            page.later.exception()
             raise PageFailed(section.message)
     return page
 

@@ -34,10 +34,12 @@ def quiet(sandbox, still_for: float = 0.5, at_most: float = 15.0) -> dict[str, i
 
 
 @pytest.fixture
-def page_loads_redis(redis_server) -> Iterator[redis.Redis]:
+def page_loads_redis(redis_server, live_sandbox) -> Iterator[redis.Redis]:
     """A database of the tests' Redis for these counts alone: an earlier test's page (an
     AppTest's later parts, in this worker) may still store what it read in the usual one after
-    this test has emptied it, and a day it keeps would spare this test's page a call."""
+    this test has emptied it, and a day it keeps would spare this test's page a call. Emptied
+    once the sandbox is quiet, so that what an earlier page here still reads is gone too."""
+    quiet(live_sandbox)
     client = redis.Redis.from_url(redis_server.url, db=PAGE_LOADS_DB)
     client.flushdb()
     yield client
@@ -46,7 +48,6 @@ def page_loads_redis(redis_server) -> Iterator[redis.Redis]:
 
 @pytest.fixture
 def sandbox_clients(live_sandbox, page_loads_redis):
-    quiet(live_sandbox)  # what an earlier test's page still reads is not this test's
     live_sandbox.reset_request_counts()
     cache = RequestCache(page_loads_redis, DEFAULT_TTLS, retry_after_seconds=0)
     return build_clients(settings_for_tests(api_host_name=live_sandbox.url), cache)
