@@ -733,12 +733,15 @@ def get_template_statistics(service_id: UUID) -> ResponseReturnValue:
 
 @api.get("/service/<uuid:service_id>/notifications/templates_usage/monthly")
 def get_monthly_template_usage(service_id: UUID) -> ResponseReturnValue:
-    """Each template's notifications (all but cancelled) by month of a financial year so far."""
+    """Each template's notifications (all but cancelled) by month of a financial year so far.
+
+    As in the real API, a year whose dates cannot be held (0, 9999) is the same 400 as one that
+    is not a number: both are a ValueError inside its try (`notifications/monthly` reads the
+    dates outside it, so there they are a 500)."""
     try:
-        year = int(request.args.get("year", "NaN"))
+        first, last = financial_year_dates(int(request.args.get("year", "NaN")))
     except ValueError:
         raise BadRequest("Year must be a number") from None
-    first, last = financial_year_dates(year)
     months = month_stretches(first, min(last, _timeline().today))
     rows = _counts_by_template(service_id, months)
     return jsonify(stats=serialize.template_usage([start for start, _ in months], rows))

@@ -326,8 +326,8 @@ def test_api_errors_become_typed_http_errors(
     assert raised.value.message == message
 
 
-# The 400s recorded from the platform and billing endpoints, and a 404 and a 500, on the new
-# methods: method, arguments, path, recorded answer.
+# The 400s recorded from the platform, billing and template endpoints, and a 404 and a 500, on
+# the new methods: method, arguments, path, recorded answer.
 NEW_ENDPOINT_ERRORS = [
     (
         "platform",
@@ -377,6 +377,13 @@ NEW_ENDPOINT_ERRORS = [
         {"start_date": date(2026, 11, 18), "end_date": date(2026, 12, 1)},
         "/platform-stats/daily-volumes-report",
         "GET_platform_stats_daily_volumes_report_bad_date",
+    ),
+    (
+        "templates",
+        "get_templates_usage_monthly",
+        {"service_id": sample_service_id(), "year": 2026},
+        f"/service/{sample_service_id()}/notifications/templates_usage/monthly",
+        "GET_service_templates_usage_monthly_bad_year",
     ),
     (
         "services",
