@@ -15,6 +15,7 @@ from dashboard.notify_client import build_clients
 from notify_sandbox import build_database
 from notify_sandbox.serving import BackgroundSandbox
 from tests.conftest import TEST_SECRET, settings_for_tests
+from tests.live_sandbox import statuses_today
 
 #: Each route the Overview reads once, except volumes-by-service: the year's allowances and use.
 COLD_CALLS = {
@@ -95,6 +96,61 @@ def test_todays_figures_by_channel_are_the_sum_of_all_services_rows(live_sandbox
             getattr(row.statistics, channel).failed for row in rows
         )
     assert "leaving out validation-failed" in overview.platform_today.value.difference
+
+
+#: /platform-stats' failure fields and the causes they are shown as, written out here.
+PLATFORM_CAUSES = {
+    "permanent_failure": "Permanent failure",
+    "temporary_failure": "Temporary failure",
+    "technical_failure": "Technical failure",
+    "virus_scan_failed": "Virus scan failed (letters)",
+}
+CHANNEL_NAMES = {"email": "Emails", "sms": "Text messages", "letter": "Letters"}
+
+
+def test_todays_causes_are_the_platform_stats_answer(live_sandbox, cache):
+    context = context_on(live_sandbox, cache)
+    today = london_today()
+
+    causes = load_overview(context, today).platform_today.value.causes
+
+    stats = context.clients.platform.get_platform_stats(today, today)
+    expected = {
+        (label, cause): getattr(getattr(stats, channel).failures, field)
+        for channel, label in CHANNEL_NAMES.items()
+        for field, cause in PLATFORM_CAUSES.items()
+        if getattr(getattr(stats, channel).failures, field)
+    }
+    shown = {(row["Channel"], row["Cause"]): row["Failed"] for _, row in causes.iterrows()}
+    assert shown == expected and len(shown) >= 3
+
+
+def test_platform_stats_differ_from_all_services_by_exactly_the_statuses_named(live_sandbox, cache):
+    """Where /platform-stats and the sum of All services' rows differ, the difference is the
+    count of the statuses the page names, read from the sandbox's own file: totals count
+    cancelled ones; the causes leave out validation-failed and the older failed."""
+    context = context_on(live_sandbox, cache)
+    today = london_today()
+
+    platform_today = load_overview(context, today).platform_today.value
+
+    difference = platform_today.difference
+    assert "cancelled" in difference
+    assert "validation-failed" in difference and "the older failed" in difference
+    statuses = statuses_today(live_sandbox.database)
+    by_channel = platform_today.by_channel.set_index("channel")
+    platform = platform_today.platform.set_index("channel")
+    causes = platform_today.causes
+    differing = 0
+    for channel, label in CHANNEL_NAMES.items():
+        counts = statuses[channel]
+        requested = by_channel.loc[channel, "requested"]
+        assert platform.loc[channel, "total"] - requested == counts["cancelled"]
+        in_causes = causes.loc[causes["Channel"] == label, "Failed"].sum()
+        left_out = counts["validation-failed"] + counts["failed"]
+        assert by_channel.loc[channel, "failed"] - in_causes == left_out
+        differing += counts["cancelled"] + left_out
+    assert differing > 0  # the sandbox has statuses that make the two differ
 
 
 def test_the_trend_is_the_daily_volumes_report_for_thirty_days(live_sandbox, cache):

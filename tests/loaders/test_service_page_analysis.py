@@ -227,6 +227,45 @@ def test_this_year_by_template_equals_the_apis_monthly_template_use(api):
     assert table["Total"].sum() == sum(row.count for row in usage.stats) > 0
 
 
+# Each cause's statuses, written out here rather than read from the code under test.
+CAUSE_STATUSES = {
+    "Permanent failure": ("permanent-failure",),
+    "Temporary failure": ("temporary-failure",),
+    "Technical failure": ("technical-failure", "failed"),
+    "Validation failed (letters)": ("validation-failed",),
+    "Virus scan failed (letters)": ("virus-scan-failed",),
+}
+CHANNEL_NAMES = {"email": "Emails", "sms": "Text messages", "letter": "Letters"}
+
+
+def test_this_years_failures_by_cause_equal_the_apis_monthly_statuses(api):
+    service_id = busiest_service(api)
+    year = current_financial_year()
+
+    page = load_service_page(LoaderContext(api, "sandbox"), service_id, "7")
+
+    assert isinstance(page, ServicePage) and isinstance(page.year_by_month, Ready)
+    months = api.services.get_notifications_monthly(service_id, year)
+    expected = {}
+    for channel, label in CHANNEL_NAMES.items():
+        for cause, statuses in CAUSE_STATUSES.items():
+            count = sum(
+                getattr(month, channel).get(status, 0)
+                for month in months.values()
+                for status in statuses
+            )
+            if count:
+                expected[(label, cause)] = count
+    year_by_month = page.year_by_month.value
+    causes = year_by_month.causes
+    shown = {(row["Channel"], row["Cause"]): row["Failed"] for _, row in causes.iterrows()}
+    assert shown == expected and len(shown) >= 3
+    # One figure, one meaning: each channel's causes add up to the failed of its months.
+    for label in CHANNEL_NAMES.values():
+        in_causes = causes.loc[causes["Channel"] == label, "Failed"].sum()
+        assert in_causes == year_by_month.table[f"{label} failed"].sum()
+
+
 def test_cold_a_live_services_page_makes_fourteen_calls_and_warm_none(live_sandbox, redis_client):
     """The 5 first calls, the 9 later ones (the 4 windows before shared with All services), no
     checklist calls for a live service; the day-by-day counts are their own loader."""
