@@ -66,8 +66,10 @@ traffic: $(INSTALLED)
 screenshots: chromium
 	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser -q
 
-## Open notebooks/ in JupyterLab (installed into .venv on first use).
+## Open notebooks/ in JupyterLab (installed into .venv on first use). Jupyter refuses to run as
+## root without --allow-root, so it is added for uid 0 (NOTEBOOK_UID, the user's own by default).
+NOTEBOOK_UID ?= $(shell id -u)
 notebook: $(INSTALLED)
 	@echo "Installing JupyterLab into $(VENV) (once)…"
 	$(BIN)/python -m pip install --quiet -r requirements-notebook.txt
-	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
+	$(BIN)/jupyter lab $(if $(filter 0,$(NOTEBOOK_UID)),--allow-root) notebooks/
