@@ -27,6 +27,7 @@ from dashboard.domain.financial_year import london_today
 from dashboard.domain.service_search import PICKER_MOST, find_services
 from dashboard.loaders.allowance_by_month import load_allowance_by_month
 from dashboard.loaders.context import LoaderContext
+from dashboard.loaders.freshness import Freshness, combined
 from dashboard.loaders.sections import Failed, Ready
 from dashboard.loaders.service_page import (
     Allowance,
@@ -297,8 +298,9 @@ def _limits(page: ServicePage, summary: ServiceSummary) -> None:
             caption_freshness(freshness)
 
 
-def _allowance(page: ServicePage) -> tuple[DeltaGenerator, Allowance] | None:
-    """The allowance's figures, and the placeholder its months will fill (None if it failed)."""
+def _allowance(page: ServicePage) -> tuple[DeltaGenerator, Allowance, Freshness] | None:
+    """The allowance's figures, and the placeholder its months will fill with the section's
+    freshness line (None if it failed)."""
     match page.allowance:
         case Failed(message=message):
             st.subheader("Free text message allowance", anchor=False)
@@ -324,8 +326,7 @@ def _allowance(page: ServicePage) -> tuple[DeltaGenerator, Allowance] | None:
                     f"This service's allowance differs from its sector's default "
                     f"({allowance.sector_default:,})."
                 )
-            caption_freshness(freshness)
-            return st.empty(), allowance
+            return st.empty(), allowance, freshness
 
 
 def _months_table(sent: pd.DataFrame) -> pd.DataFrame:
@@ -342,15 +343,20 @@ def _months_table(sent: pd.DataFrame) -> pd.DataFrame:
 
 
 def _allowance_by_month(
-    slot: DeltaGenerator, context: LoaderContext, service_id: str, allowance: Allowance
+    slot: DeltaGenerator,
+    context: LoaderContext,
+    service_id: str,
+    allowance: Allowance,
+    allowance_freshness: Freshness,
 ) -> None:
+    """The months under the allowance's figures, and the one freshness line of both."""
     with slot.container():
         with st.spinner("Reading the allowance month by month…"):
             section = load_allowance_by_month(context, service_id, allowance)
         match section:
             case Failed(message=message):
                 st.error(plain(message))
-            case Ready(value=months, freshness=freshness):
+            case Ready(value=months):
                 label, value = months.run_out_words()
                 st.metric(label, value)
                 st.caption(
@@ -361,7 +367,7 @@ def _allowance_by_month(
                 st.caption(months.pace_note())
                 with st.expander("The allowance month by month as a table"):
                     st.table(_months_table(months.sent))
-                caption_freshness(freshness)
+        caption_freshness(combined(allowance_freshness, section.freshness))
 
 
 def _year_by_month(page: ServicePage) -> None:
@@ -450,8 +456,8 @@ def render() -> None:
     _checklist(page, summary)
     _day_by_day(trend_slot, context, page)
     if months is not None:
-        slot, allowance = months
-        _allowance_by_month(slot, context, page.service_id, allowance)
+        slot, allowance, freshness = months
+        _allowance_by_month(slot, context, page.service_id, allowance, freshness)
 
 
 render()

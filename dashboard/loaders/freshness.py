@@ -66,3 +66,19 @@ def freshness_of(lookups: Iterable[Lookup], milliseconds: float) -> Freshness:
         lookups=len(lookups),
         stale_since=min(stale) if stale else None,
     )
+
+
+def combined(first: Freshness, second: Freshness) -> Freshness:
+    """Two parts read one after the other and shown as one section, so that it has one
+    freshness line: from the cache only when both were, as old as the older, as long as both."""
+    parts = [part for part in (first, second) if part.lookups]
+    ages = [part.oldest_seconds for part in parts if part.oldest_seconds is not None]
+    stale = [part.stale_since for part in parts if part.stale_since is not None]
+    return Freshness(
+        from_cache=bool(parts) and all(part.from_cache for part in parts),
+        oldest_seconds=max(ages) if ages else None,
+        cache_failed=any(part.cache_failed for part in parts),
+        milliseconds=first.milliseconds + second.milliseconds,
+        lookups=first.lookups + second.lookups,
+        stale_since=min(stale) if stale else None,
+    )

@@ -15,6 +15,8 @@ from tests.app.conftest import open_page
 from tests.conftest import settings_for_tests
 
 ALL_SERVICES = "app_pages/all_services.py"
+#: How every freshness line begins (`Freshness.summary`).
+FRESHNESS_STARTS = ("Just read", "From the cache", "As of ", "Read from the API")
 CHANNELS = ("email", "sms", "letter")
 
 
@@ -178,6 +180,36 @@ def test_each_freshness_line_is_short_with_its_detail_on_hover(app_environment, 
     assert len(fresh) >= 5
     assert all(" ms" not in caption.value for caption in fresh)
     assert all(caption.proto.help.endswith(" ms") for caption in fresh)
+
+
+def in_order(node):
+    """Every element under a block, in the order the page shows them."""
+    children = getattr(node, "children", None)
+    if children is None:
+        yield node
+        return
+    for key in sorted(children):
+        yield from in_order(children[key])
+
+
+def test_each_section_has_one_freshness_line_at_most(app_environment, sandbox_db):
+    """A section runs from its heading to the next; the allowance and its months (read later)
+    are one section, so one line."""
+    service_id = sandbox_db.execute("SELECT id FROM services ORDER BY sid LIMIT 1").fetchone()["id"]
+
+    at = open_page(service_id=service_id)
+
+    lines: dict[str, int] = {}
+    section = None
+    for element in in_order(at.main):
+        if element.type in ("header", "subheader"):
+            section = element.value
+            lines[section] = 0
+        elif element.type == "caption" and element.value.startswith(FRESHNESS_STARTS):
+            lines[section] += 1
+    assert len(lines) >= 8
+    assert {heading: n for heading, n in lines.items() if n > 1} == {}
+    assert sum(lines.values()) >= 8
 
 
 def test_all_services_shows_the_window_before_as_its_own_set_of_columns(app_environment):

@@ -324,9 +324,9 @@ def test_when_the_api_stops_answering_the_last_good_copies_are_shown_and_marked(
     shown = metrics(at)
     assert {label: shown[label] for label in before} == before
     stale = [c.value for c in at.caption if "the API did not answer" in c.value]
-    # The service, counts, comparison, limits, templates, allowance, its months, this year by
-    # month and by template: one line for each section.
-    assert len(stale) == 9 and all(caption.startswith("As of ") for caption in stale)
+    # The service, counts, comparison, limits, templates, the allowance with its months, this
+    # year by month and by template: one line for each section.
+    assert len(stale) == 8 and all(caption.startswith("As of ") for caption in stale)
     assert [button.label for button in at.sidebar.button] == ["Refresh"]
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from dashboard.domain.financial_year import LONDON
 from dashboard.loaders.allowance_by_month import load_allowance_by_month
-from dashboard.loaders.freshness import describe_age, freshness_of
+from dashboard.loaders.freshness import combined, describe_age, freshness_of
 from dashboard.loaders.sections import Ready
 from dashboard.loaders.service_page import ServicePage, load_service_page
 from dashboard.notify_client.calls import Lookup
@@ -25,6 +25,20 @@ def test_a_section_all_from_the_cache_is_as_old_as_its_oldest_number():
     freshness = freshness_of([lookup("hit", 30), lookup("hit", 400)], 2.0)
 
     assert freshness.summary == "From the cache, 6 minutes old"
+
+
+def test_two_parts_shown_as_one_section_have_one_freshness():
+    cached = freshness_of([lookup("hit", 30), lookup("hit", 400)], 2.0)
+    also_cached = freshness_of([lookup("hit", 900)], 3.0)
+    just_read = freshness_of([lookup("miss")], 5.0)
+    stale = freshness_of([lookup("stale", 60, READ_AT)], 1.0)
+
+    assert combined(cached, also_cached).summary == "From the cache, 15 minutes old"
+    assert combined(cached, just_read).summary == "Just read from the API"
+    assert combined(cached, stale).summary == stale.summary
+    both = combined(cached, just_read)
+    assert (both.lookups, both.milliseconds) == (3, 7.0)
+    assert combined(freshness_of([], 0.0), cached) == cached
 
 
 @pytest.mark.parametrize(
