@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
 from dashboard.domain.comparison import earlier_windows, span_words
-from dashboard.domain.financial_year import london_today
+from dashboard.domain.financial_year import current_financial_year, london_today
 from dashboard.domain.retention import SERVICE_PAGE_WINDOW, window_heading
 from dashboard.domain.unusual_failures import UNUSUAL_MEANING, WindowCounts, is_unusual
 from dashboard.notify_client import build_clients
@@ -130,6 +130,43 @@ def test_the_service_page_compares_templates_and_splits_failures(app_environment
     buttons = [button.label for button in at.get("download_button")]
     assert "Download the templates as CSV" in buttons
     assert "Download this year by template as CSV" in buttons
+
+
+#: Each cause's statuses, written out here rather than read from the code under test.
+CAUSE_STATUSES = {
+    "Permanent failure": ("permanent-failure",),
+    "Temporary failure": ("temporary-failure",),
+    "Technical failure": ("technical-failure", "failed"),
+    "Validation failed (letters)": ("validation-failed",),
+    "Virus scan failed (letters)": ("virus-scan-failed",),
+}
+CHANNEL_NAMES = {"email": "Emails", "sms": "Text messages", "letter": "Letters"}
+
+
+def test_this_years_failures_by_cause_are_the_apis_monthly_statuses(app_environment, live_sandbox):
+    clients = api(live_sandbox)
+    service_id = busiest(clients)
+    months = clients.services.get_notifications_monthly(service_id, current_financial_year())
+
+    at = open_page(service_id=service_id, days="7")
+
+    (expander,) = [e for e in at.expander if e.label.startswith("This year's failures by cause")]
+    table = expander.table[0].value
+    shown = {
+        (channel, row["Cause"]): int(row["Failed"].replace(",", ""))
+        for channel, row in table.iterrows()
+    }
+    expected = {}
+    for channel, label in CHANNEL_NAMES.items():
+        for cause, statuses in CAUSE_STATUSES.items():
+            count = sum(
+                getattr(month, channel).get(status, 0)
+                for month in months.values()
+                for status in statuses
+            )
+            if count:
+                expected[(label, cause)] = count
+    assert shown == expected and len(shown) >= 3
 
 
 def test_the_service_page_leads_with_status_organisation_and_sector(app_environment, sandbox_db):
