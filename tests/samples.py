@@ -1,4 +1,5 @@
-"""The responses recorded from the real Notify API (`tests/fixtures/notify-api-samples/`)."""
+"""The responses recorded from the real Notify API (`tests/fixtures/notify-api-samples/`); a
+sample with a "source" field says it was written from the API's source instead."""
 
 import json
 from pathlib import Path
