@@ -27,14 +27,14 @@ def sent_alert(sandbox: BackgroundSandbox, client: redis.Redis) -> str:
     """One alert really sent through the sandbox, recorded as the checker records it."""
     sender = NotificationsSender(SANDBOX_ALERTS_API_KEY, sandbox.url)
     fields = {"count": 1, "warnings": ["A service: emails 9 of 10"], "dashboard_link": "x"}
-    template = SANDBOX_ALERT_TEMPLATES[("daily-limit", "email")]
+    template = SANDBOX_ALERT_TEMPLATES["email"]
     sent = sender.send("email", ADDRESS, template, fields, "dashboard-alert-page-test")
     day = london_today()
     AlertLedger(client).log_sent(
         financial_year_of(day),
         {
             "day": day.isoformat(),
-            "kind": "daily-limit",
+            "kinds": ["daily-limit"],
             "channel": "email",
             "address": ADDRESS,
             "notification_id": sent.id,
@@ -42,6 +42,7 @@ def sent_alert(sandbox: BackgroundSandbox, client: redis.Redis) -> str:
             "warnings": [
                 {
                     "rule_id": "daily-limit-80",
+                    "kind": "daily-limit",
                     "service_id": "d6aa2c68-a2d9-4437-ab19-3ae8eb202553",
                     "service_name": "GOV.UK Notify",
                     "channel": "email",
@@ -78,7 +79,10 @@ def test_rules_sends_and_statuses_with_addresses_for_admins_only(
     assert today.loc[0, "notification_id"] == notification_id
     assert today.loc[0, "status"] == "delivered"
     assert today.loc[0, "recipient"] == ADDRESS
-    assert len(year) == 1
+    assert len(year) == 1 and year.loc[0, "status"] == "delivered"
+    assert AlertLedger(redis_client).statuses(financial_year_of(london_today())) == {
+        notification_id: "delivered"
+    }
     shown_to_reader = [frame.value for frame in reader.dataframe]
     assert ADDRESS not in shown_to_reader[0].to_string()
     assert ADDRESS not in shown_to_reader[1].to_string()
