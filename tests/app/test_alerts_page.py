@@ -54,6 +54,14 @@ def sent_alert(sandbox: BackgroundSandbox, client: redis.Redis) -> str:
     return sent.id
 
 
+def status_reads(sandbox: BackgroundSandbox) -> int:
+    return sum(
+        count
+        for route, count in sandbox.request_counts().items()
+        if route.startswith("GET /v2/notifications")
+    )
+
+
 def setup(monkeypatch, tmp_path: Path, live_sandbox: BackgroundSandbox) -> None:
     rules = tmp_path / "alerts.toml"
     rules.write_text(RULES)
@@ -69,8 +77,12 @@ def test_rules_sends_and_statuses_with_addresses_for_admins_only(
     setup(monkeypatch, tmp_path, live_sandbox)
     notification_id = sent_alert(live_sandbox, redis_client)
 
+    live_sandbox.reset_request_counts()
     admin = run_app(signed_in(f"admin@{DOMAIN}"), PAGE)
+    read_by_admin = status_reads(live_sandbox)
     reader = run_app(signed_in(f"reader@{DOMAIN}"), PAGE)
+    # Its final status was kept: the second view asks Notify nothing.
+    assert (read_by_admin, status_reads(live_sandbox) - read_by_admin) == (1, 0)
 
     assert not admin.exception and not reader.exception
     rules, today, year = (frame.value for frame in admin.dataframe[:3])
