@@ -135,9 +135,7 @@ class AlertSettings:
     rules_file: Path | None = None
     api_key: str = field(default=SANDBOX_ALERTS_API_KEY, repr=False)
     api_url: str = field(default="http://127.0.0.1:6011", repr=False)
-    templates: Mapping[str, str] = field(
-        default_factory=lambda: dict(SANDBOX_ALERT_TEMPLATES)
-    )
+    templates: Mapping[str, str] = field(default_factory=lambda: dict(SANDBOX_ALERT_TEMPLATES))
     dashboard_url: str = "http://localhost:8501"
     lease_seconds: int = 300
     send_attempts: int = 4

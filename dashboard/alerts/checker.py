@@ -28,8 +28,8 @@ from redis import RedisError
 
 from dashboard.cache.alert_ledger import AlertLedger
 from dashboard.domain.alert_checks import (
-    AlertInputs,
     KIND_LABELS,
+    AlertInputs,
     Crossing,
     Message,
     crossings,

@@ -3,10 +3,12 @@
 Exactly once, however many checkers run: before sending, a checker claims each warning for
 each recipient with one atomic script. The claim is a record that lasts the whole period (the
 day, or the financial year for an allowance) holding a short lease and the send's
-`reference`. A record already sent, or under another checker's live lease, is left alone; a
-record whose lease lapsed (its checker died, or could not reach the API) is taken over, and
-the old reference comes back so the taker can ask the API whether that send was accepted
-before sending again. Once the API acknowledges a send the record is marked sent.
+`reference` (fixed by the recipient and the warnings the message covers; a record keeps every
+reference it was claimed or restamped with). A record already sent, or under another checker's
+live lease, is left alone; a record whose lease lapsed (its checker died, or could not reach the
+API) is taken over, and the old references come back so the taker can ask the API whether that
+send was accepted before sending again. Once the API acknowledges a send the record is marked
+sent. The Alerts page keeps here the final delivery statuses it read back.
 
 Unlike the request cache, nothing here fails open: a Redis that is down raises, and the
 checker then sends nothing (a flood of repeats is worse than a late warning).
@@ -192,9 +194,7 @@ class AlertLedger:
         return int(self._stamp(keys=keys, args=[owner, reference])) == 0
 
     @_unavailable_on_error
-    def mark_sent(
-        self, keep: Mapping[str, int], reference: str, notification_id: str
-    ) -> None:
+    def mark_sent(self, keep: Mapping[str, int], reference: str, notification_id: str) -> None:
         """The API accepted the send: each record (key: seconds to keep it) lasts its period
         and is never sent again."""
         record = json.dumps(
@@ -249,7 +249,8 @@ class AlertLedger:
             return
         key = f"{STATUSES_PREFIX}{financial_year}"
         with self.client.pipeline(transaction=True) as pipe:
-            pipe.hset(key, mapping=dict(statuses))
+            for notification_id, status in statuses.items():
+                pipe.hset(key, notification_id, status)
             pipe.expire(key, LOG_TTL_SECONDS)
             pipe.execute()
 

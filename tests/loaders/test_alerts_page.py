@@ -124,7 +124,7 @@ def test_statuses_are_read_at_most_twenty_a_view_kept_once_final_and_never_past_
         second = load_alerts(connection, settings, day(), show_addresses=False, api_label="api")
         second_calls = mock.call_count - first_calls
     assert isinstance(first, Ready) and isinstance(second, Ready)
-    statuses = dict(zip(first.value.year["notification_id"], first.value.year["status"]))
+    statuses = first.value.year.set_index("notification_id")["status"].to_dict()
     assert first_calls == STATUS_LOOKUPS == 20
     newest = [statuses[notification_id(n)] for n in (24, 23, 5)]
     assert newest == ["sending", "delivered", "delivered"]
@@ -133,5 +133,5 @@ def test_statuses_are_read_at_most_twenty_a_view_kept_once_final_and_never_past_
     # The 19 final statuses are kept: the next view reads the one still sending and the 5 left.
     assert second_calls == 6
     assert len(ledger.statuses(2026)) == 24
-    again = dict(zip(second.value.year["notification_id"], second.value.year["status"]))
+    again = second.value.year.set_index("notification_id")["status"].to_dict()
     assert {again[notification_id(n)] for n in range(24)} == {"delivered"}
