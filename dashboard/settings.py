@@ -115,13 +115,10 @@ SANDBOX_NOTIFY_SERVICE_ID = "d6aa2c68-a2d9-4437-ab19-3ae8eb202553"
 SANDBOX_ALERTS_API_KEY = (
     f"dashboard_alerts_test-{SANDBOX_NOTIFY_SERVICE_ID}-a1e7c0de-0000-4000-8000-5a4db0c5a1e7"
 )
+#: One template for each channel, listing every kind of warning (one message per check).
 SANDBOX_ALERT_TEMPLATES = {
-    ("daily-limit", "email"): "4f8a1c2e-1d00-4c6b-9a51-0d1a11e70001",
-    ("daily-limit", "sms"): "4f8a1c2e-1d00-4c6b-9a51-0d1a11e70002",
-    ("allowance", "email"): "4f8a1c2e-1d00-4c6b-9a51-0d1a11e70003",
-    ("allowance", "sms"): "4f8a1c2e-1d00-4c6b-9a51-0d1a11e70004",
-    ("failure-rate", "email"): "4f8a1c2e-1d00-4c6b-9a51-0d1a11e70005",
-    ("failure-rate", "sms"): "4f8a1c2e-1d00-4c6b-9a51-0d1a11e70006",
+    "email": "4f8a1c2e-1d00-4c6b-9a51-0d1a11e70001",
+    "sms": "4f8a1c2e-1d00-4c6b-9a51-0d1a11e70002",
 }
 
 
@@ -129,17 +126,16 @@ SANDBOX_ALERT_TEMPLATES = {
 class AlertSettings:
     """Where the rules are, how to send through Notify, and where the dashboard is.
 
-    `templates` maps (kind, "email" | "sms") to a template id of the sending service:
-    NOTIFY_ALERTS_TEMPLATE_DAILY_LIMIT (email) and NOTIFY_ALERTS_TEMPLATE_DAILY_LIMIT_SMS, and
-    so on for each kind. The API key and templates default to the sandbox's.
+    `templates` maps "email" and "sms" to a template id of the sending service
+    (NOTIFY_ALERTS_TEMPLATE and NOTIFY_ALERTS_TEMPLATE_SMS): one template per channel, since
+    each recipient gets one message per check listing every kind of warning. The API key and
+    templates default to the sandbox's.
     """
 
     rules_file: Path | None = None
     api_key: str = field(default=SANDBOX_ALERTS_API_KEY, repr=False)
     api_url: str = field(default="http://127.0.0.1:6011", repr=False)
-    templates: Mapping[tuple[str, str], str] = field(
-        default_factory=lambda: dict(SANDBOX_ALERT_TEMPLATES)
-    )
+    templates: Mapping[str, str] = field(default_factory=lambda: dict(SANDBOX_ALERT_TEMPLATES))
     dashboard_url: str = "http://localhost:8501"
     lease_seconds: int = 300
     send_attempts: int = 4
@@ -150,15 +146,14 @@ def load_alert_settings(
     environ: Mapping[str, str] | None = None, secrets_file: Path = SECRETS_FILE
 ) -> AlertSettings:
     """ALERTS_FILE, NOTIFY_ALERTS_API_KEY, NOTIFY_ALERTS_API_URL (default: API_HOST_NAME),
-    NOTIFY_ALERTS_TEMPLATE_<KIND>[_SMS], DASHBOARD_URL, ALERTS_LEASE_SECONDS."""
+    NOTIFY_ALERTS_TEMPLATE[_SMS], DASHBOARD_URL, ALERTS_LEASE_SECONDS."""
     values = {**_read_secrets(secrets_file), **(os.environ if environ is None else environ)}
     defaults = AlertSettings()
     templates = dict(defaults.templates)
-    for kind, channel in SANDBOX_ALERT_TEMPLATES:
-        name = "NOTIFY_ALERTS_TEMPLATE_" + kind.upper().replace("-", "_")
-        name += "_SMS" if channel == "sms" else ""
+    for channel in SANDBOX_ALERT_TEMPLATES:
+        name = "NOTIFY_ALERTS_TEMPLATE" + ("_SMS" if channel == "sms" else "")
         if values.get(name):
-            templates[(kind, channel)] = values[name].strip()
+            templates[channel] = values[name].strip()
     api_host = values.get("API_HOST_NAME", Settings().api_host_name)
     return AlertSettings(
         rules_file=Path(values["ALERTS_FILE"]) if values.get("ALERTS_FILE") else None,

@@ -20,50 +20,24 @@ TEST_API_KEY = f"{TEST_KEY_NAME}-{NOTIFY_SERVICE_ID}-{TEST_KEY_SECRET}"
 _WARNING_LIST = "((warnings))"
 _SIGN_OFF = "See them on the dashboard: ((dashboard_link))\n\nGOV.UK Notify dashboard alerts"
 
-#: (template id, channel, name, subject, content), one email and one text per kind of alert.
+#: (template id, channel, name, subject, content): one email and one text template, each
+#: listing every kind of warning, since a recipient gets one message per check.
 ALERT_TEMPLATES: tuple[tuple[str, str, str, str | None, str], ...] = (
     (
         "4f8a1c2e-1d00-4c6b-9a51-0d1a11e70001",
         "email",
-        "Dashboard alert: daily limit",
-        "((count)) daily limit warnings from the Notify dashboard",
-        f"These services are close to or at a daily sending limit today:\n\n{_WARNING_LIST}\n\n"
-        f"A service at its limit has its sends refused until midnight.\n\n{_SIGN_OFF}",
+        "Dashboard alerts",
+        "((count)) warnings from the Notify dashboard",
+        "These services newly crossed a rule of the dashboard's alerts (a daily sending limit, "
+        f"the free text message allowance, or an unusual failure rate):\n\n{_WARNING_LIST}\n\n"
+        "A service at its daily limit has its sends refused until midnight.\n\n"
+        f"{_SIGN_OFF}",
     ),
     (
         "4f8a1c2e-1d00-4c6b-9a51-0d1a11e70002",
         "sms",
-        "Dashboard alert: daily limit (text)",
+        "Dashboard alerts (text)",
         None,
-        "Notify dashboard: ((count)) daily limit warnings. ((warnings)) ((dashboard_link))",
-    ),
-    (
-        "4f8a1c2e-1d00-4c6b-9a51-0d1a11e70003",
-        "email",
-        "Dashboard alert: free allowance",
-        "((count)) free allowance warnings from the Notify dashboard",
-        f"These services have used, or are forecast to use, their free text message "
-        f"allowance before the financial year ends:\n\n{_WARNING_LIST}\n\n{_SIGN_OFF}",
-    ),
-    (
-        "4f8a1c2e-1d00-4c6b-9a51-0d1a11e70004",
-        "sms",
-        "Dashboard alert: free allowance (text)",
-        None,
-        "Notify dashboard: ((count)) free allowance warnings. ((warnings)) ((dashboard_link))",
-    ),
-    (
-        "4f8a1c2e-1d00-4c6b-9a51-0d1a11e70005",
-        "email",
-        "Dashboard alert: failure rate",
-        "((count)) failure rate warnings from the Notify dashboard",
-        f"These services have an unusual failure rate:\n\n{_WARNING_LIST}\n\n{_SIGN_OFF}",
-    ),
-    (
-        "4f8a1c2e-1d00-4c6b-9a51-0d1a11e70006",
-        "sms",
-        "Dashboard alert: failure rate (text)",
-        None,
-        "Notify dashboard: ((count)) failure rate warnings. ((warnings)) ((dashboard_link))",
+        "Notify dashboard: ((count)) warnings. ((warnings)) ((dashboard_link))",
     ),
 )

@@ -2,7 +2,12 @@
 
 import pytest
 
-from dashboard.settings import Settings, load_settings
+from dashboard.settings import (
+    SANDBOX_ALERT_TEMPLATES,
+    Settings,
+    load_alert_settings,
+    load_settings,
+)
 from notify_sandbox.settings import settings_from
 
 
@@ -75,3 +80,13 @@ def test_the_key_census_reads_10000_keys_unless_told_otherwise(tmp_path):
 
     assert load_settings({}, secrets_file=none).cache_census_max_keys == 10_000
     assert load_settings({"CACHE_CENSUS_MAX_KEYS": "500"}, none).cache_census_max_keys == 500
+
+
+def test_alerts_use_one_template_per_channel_defaulting_to_the_sandboxs(tmp_path):
+    defaults = load_alert_settings({}, secrets_file=tmp_path / "none.toml")
+    assert defaults.templates == SANDBOX_ALERT_TEMPLATES
+    chosen = load_alert_settings(
+        {"NOTIFY_ALERTS_TEMPLATE": " email-id ", "NOTIFY_ALERTS_TEMPLATE_SMS": "text-id"},
+        secrets_file=tmp_path / "none.toml",
+    )
+    assert chosen.templates == {"email": "email-id", "sms": "text-id"}

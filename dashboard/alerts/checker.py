@@ -2,8 +2,9 @@
 
 Reads the platform with the pages' own cached client calls (the services list and every
 service's counts for today: two calls, whatever the number of services). For each recipient
-and kind of rule it claims every new warning in the ledger, sends one message listing them
-through Notify's public API, and marks them sent once the API has accepted it.
+it claims every new warning of every kind in the ledger, sends one message listing them
+through Notify's public API, with a `reference` derived from the recipient and the warnings
+it covers, and marks them sent once the API has accepted it.
 
 Sends are retried within the check on a 5xx (or no answer) and on a RateLimitError 429, with
 backoff; before sending again after a 5xx the reference is looked up, in case the API took the
@@ -27,6 +28,7 @@ from redis import RedisError
 
 from dashboard.cache.alert_ledger import AlertLedger
 from dashboard.domain.alert_checks import (
+    KIND_LABELS,
     AlertInputs,
     Crossing,
     Message,
@@ -232,19 +234,27 @@ class Checker:
         report.already_sent += len(message.crossings) - len(new)
         if new:
             report.lines.append(
-                f"Would send {message.kind} {message.channel} to {message.address}: "
-                + "; ".join(crossing.line for crossing in new)
+                f"Would send {message.channel} to {message.address}: "
+                + "; ".join(f"{KIND_LABELS[c.kind]}: {c.line}" for c in new)
             )
 
     def _deliver(
         self, message: Message, ledger: AlertLedger, report: CheckReport, day: date
     ) -> None:
-        reference = f"dashboard-alert-{uuid.uuid4().hex}"
-        keep = record_seconds(message.kind)
+        """Claim the message's warnings, ask Notify about any a dead checker may have sent,
+        then send the rest in one message whose reference is derived from what it covers."""
+        where = f"{message.channel} to {message.address}"
+        keep = {c.warning_id: record_seconds(c.kind) for c in message.crossings}
         claimed: list[tuple[Crossing, str]] = []
         lapsed: dict[tuple[str, ...], list[tuple[Crossing, str]]] = {}
         for crossing in message.crossings:
-            claim = ledger.claim(crossing.warning_id, message.address, reference, self.owner, keep)
+            claim = ledger.claim(
+                crossing.warning_id,
+                message.address,
+                message.reference,
+                self.owner,
+                keep[crossing.warning_id],
+            )
             if claim.outcome == "claimed":
                 claimed.append((crossing, claim.key))
             elif claim.outcome == "lapsed" and claim.previous is not None:
@@ -257,37 +267,40 @@ class Checker:
                 accepted = self._find_any(earlier)
             except _Unknown as unknown:
                 # The claims stay under this checker's lease; a later check asks again.
-                self._failed(
-                    ledger,
-                    report,
-                    f"{message.kind} {message.channel} to {message.address}",
-                    unknown,
-                    retried=True,
-                )
+                self._failed(ledger, report, where, unknown, retried=True)
                 continue
             if accepted is None:
                 claimed.extend(items)
                 continue
-            ledger.mark_sent([key for _, key in items], earlier[-1], accepted, keep)
+            found_id, found_reference = accepted
+            ledger.mark_sent(
+                {key: keep[c.warning_id] for c, key in items}, found_reference, found_id
+            )
             report.recovered += len(items)
             report.lines.append(
                 f"Already sent before a checker stopped: {len(items)} warnings to "
-                f"{message.address} (notification {accepted})."
+                f"{message.address} (notification {found_id})."
             )
         if not claimed:
             return
+        order = {c.warning_id: n for n, c in enumerate(message.crossings)}
+        claimed.sort(key=lambda item: order[item[0].warning_id])
+        sending = replace(message, crossings=tuple(c for c, _ in claimed))
+        keys = [key for _, key in claimed]
+        if sending.reference != message.reference and not ledger.restamp(
+            keys, self.owner, sending.reference
+        ):
+            report.lines.append(
+                f"Not sent {where} in this check: another checker took over a claim."
+            )
+            return
         if self.pause_after_claim:
             self.sleep(self.pause_after_claim)
-        keys = [key for _, key in claimed]
-        sending = Message(
-            message.kind, message.channel, message.address, tuple(c for c, _ in claimed)
-        )
-        template_id = self.settings.templates[(message.kind, message.channel)]
+        template_id = self.settings.templates[message.channel]
         personalisation = sending.personalisation(self.settings.dashboard_url)
-        where = f"{message.kind} {message.channel} to {message.address}"
         try:
             sent = self._send(
-                message.channel, message.address, template_id, personalisation, reference
+                message.channel, message.address, template_id, personalisation, sending.reference
             )
         except _Refused as refused:
             ledger.release(keys, self.owner)
@@ -296,19 +309,22 @@ class Checker:
         except _GaveUp as gave_up:
             self._failed(ledger, report, where, gave_up, retried=True)
             return
-        ledger.mark_sent(keys, reference, sent.id, keep)
+        ledger.mark_sent(
+            {key: keep[c.warning_id] for c, key in claimed}, sending.reference, sent.id
+        )
         ledger.log_sent(
             financial_year_of(day),
             {
                 "day": day.isoformat(),
-                "kind": message.kind,
+                "kinds": sending.kinds,
                 "channel": message.channel,
                 "address": message.address,
                 "notification_id": sent.id,
-                "reference": reference,
+                "reference": sending.reference,
                 "warnings": [
                     {
                         "rule_id": crossing.rule_id,
+                        "kind": crossing.kind,
                         "service_id": crossing.service_id,
                         "service_name": crossing.service_name,
                         "channel": crossing.channel,
@@ -379,17 +395,17 @@ class Checker:
                 except _Unknown as unknown:
                     raise _GaveUp() from unknown.__cause__
                 if accepted is not None:
-                    return SentNotification(id=accepted, reference=reference)
+                    return SentNotification(id=accepted[0], reference=reference)
         raise AssertionError("unreachable")
 
-    def _find_any(self, references: tuple[str, ...]) -> str | None:
-        """The id of a notification the API accepted with any of these references, or None;
-        _Unknown when the API cannot be asked."""
+    def _find_any(self, references: tuple[str, ...]) -> tuple[str, str] | None:
+        """The id and reference of a notification the API accepted with any of these
+        references, or None; _Unknown when the API cannot be asked."""
         for reference in references:
             try:
                 found = self.sender.find_by_reference(reference)
             except (HTTPError, InvalidResponse, ValueError) as error:
                 raise _Unknown() from error
             if found:
-                return found[0].id
+                return found[0].id, reference
         return None

@@ -13,6 +13,7 @@ from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import may_change_cache, reader_access, runtime
 from dashboard.domain.financial_year import london_today
 from dashboard.loaders.alerts_page import (
+    STATUS_LOOKUPS,
     AlertsView,
     load_alerts,
     load_rules,
@@ -27,7 +28,7 @@ from dashboard.settings import load_alert_settings
 
 SENT_LABELS: dict[str, Any] = {
     "sent_at": st.column_config.DatetimeColumn("Sent", format="D MMM YYYY, HH:mm"),
-    "kind": "Kind",
+    "kinds": "Kinds",
     "rules": "Rules",
     "services": "Services (channel)",
     "channel": "Sent by",
@@ -35,6 +36,12 @@ SENT_LABELS: dict[str, Any] = {
     "notification_id": "Notify notification id",
     "status": "Delivery status",
 }
+STATUS_NOTE = (
+    "Delivery status as GOV.UK Notify reports it (GET /v2/notifications/<id>). A final status "
+    "(delivered, or a failure) is kept once read; Notify keeps a notification for 7 days, so an "
+    "older one shows what was read while it was kept, or says it was not. At most {lookups} "
+    "statuses are read from Notify per view."
+)
 
 
 def _rules(rules_section: object, show_addresses: bool) -> None:
@@ -49,7 +56,7 @@ def _rules(rules_section: object, show_addresses: bool) -> None:
         width="stretch",
         column_config={
             "rule": "Rule",
-            "kind": "Kind",
+            "kinds": "Kinds",
             "threshold": "Threshold",
             "services": "Services",
             "recipients": "Recipients",
@@ -60,6 +67,7 @@ def _rules(rules_section: object, show_addresses: bool) -> None:
 
 def _sent(view: AlertsView) -> None:
     st.header("Sent today", anchor=False)
+    st.caption(STATUS_NOTE.format(lookups=STATUS_LOOKUPS))
     for message in view.missing:
         st.warning(plain(message))
     if view.today.empty:
@@ -70,8 +78,7 @@ def _sent(view: AlertsView) -> None:
     if view.year.empty:
         st.info("Nothing has been sent this financial year.")
     else:
-        shown = view.year.drop(columns=["status"])
-        st.dataframe(shown, hide_index=True, width="stretch", column_config=SENT_LABELS)
+        st.dataframe(view.year, hide_index=True, width="stretch", column_config=SENT_LABELS)
     st.header("Not sent", anchor=False)
     if view.failures.empty:
         st.info("No send has been refused or failed.")
@@ -148,7 +155,8 @@ def _mutes(view: AlertsView, rule_ids: list[str]) -> None:
 st.title("Alerts", anchor=False)
 st.caption(
     "Warnings sent through GOV.UK Notify by the alerts checker (python -m dashboard.alerts), "
-    "at most once per rule, service, channel and recipient a day."
+    "at most once per rule, service, channel and recipient a day (a year for an allowance), "
+    "each recipient one message per check listing every kind."
 )
 settings = load_alert_settings()
 show_addresses = may_change_cache()

@@ -3,10 +3,12 @@
 Exactly once, however many checkers run: before sending, a checker claims each warning for
 each recipient with one atomic script. The claim is a record that lasts the whole period (the
 day, or the financial year for an allowance) holding a short lease and the send's
-`reference`. A record already sent, or under another checker's live lease, is left alone; a
-record whose lease lapsed (its checker died, or could not reach the API) is taken over, and
-the old reference comes back so the taker can ask the API whether that send was accepted
-before sending again. Once the API acknowledges a send the record is marked sent.
+`reference` (fixed by the recipient and the warnings the message covers; a record keeps every
+reference it was claimed or restamped with). A record already sent, or under another checker's
+live lease, is left alone; a record whose lease lapsed (its checker died, or could not reach the
+API) is taken over, and the old references come back so the taker can ask the API whether that
+send was accepted before sending again. Once the API acknowledges a send the record is marked
+sent. The Alerts page keeps here the final delivery statuses it read back.
 
 Unlike the request cache, nothing here fails open: a Redis that is down raises, and the
 checker then sends nothing (a flood of repeats is worse than a late warning).
@@ -14,6 +16,8 @@ checker then sends nothing (a flood of repeats is worse than a late warning).
 Keys (under a prefix of their own, never read by the admin app):
 - `dashboard-alert:{period}:{rule}:{service}:{channel}:{recipient hash}`: a claim or send;
 - `dashboard-alert-log:{financial year}`: what was sent, newest first (the Alerts page);
+- `dashboard-alert-statuses:{financial year}`: final delivery statuses read back, by
+  notification id (a final status never changes, and Notify keeps a notification 7 days);
 - `dashboard-alert-failures`: the latest refused or failed sends;
 - `dashboard-alert-mutes:{day}`: rules muted for a service for that day, and why.
 """
@@ -22,7 +26,7 @@ import functools
 import hashlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ParamSpec, TypeVar
@@ -35,6 +39,7 @@ R = TypeVar("R")
 CLAIM_PREFIX = "dashboard-alert:"
 LOG_PREFIX = "dashboard-alert-log:"
 FAILURES_KEY = "dashboard-alert-failures"
+STATUSES_PREFIX = "dashboard-alert-statuses:"
 MUTES_PREFIX = "dashboard-alert-mutes:"
 LOG_TTL_SECONDS = 400 * 24 * 60 * 60
 LOG_LENGTH = 5000
@@ -61,10 +66,37 @@ if old then
 else
   old = ''
 end
-table.insert(references, fresh['reference'])
+local known = false
+for _, reference in ipairs(references) do
+  if reference == fresh['reference'] then known = true end
+end
+if not known then table.insert(references, fresh['reference']) end
 fresh['references'] = references
 redis.call('SET', KEYS[1], cjson.encode(fresh), 'EX', ARGV[3])
 return {outcome, old}
+"""
+
+# KEYS: the records.  ARGV: owner, reference.  Before a send whose reference differs from the one
+# claimed with (some of the warnings were already sent or held): the records this owner still
+# holds get that reference too, keeping their expiry.  Replies how many are no longer held.
+_STAMP = """
+local lost = 0
+for _, key in ipairs(KEYS) do
+  local old = redis.call('GET', key)
+  local record = old and cjson.decode(old)
+  if record and record['state'] == 'claimed' and record['owner'] == ARGV[1] then
+    record['reference'] = ARGV[2]
+    local known = false
+    for _, reference in ipairs(record['references']) do
+      if reference == ARGV[2] then known = true end
+    end
+    if not known then table.insert(record['references'], ARGV[2]) end
+    redis.call('SET', key, cjson.encode(record), 'PX', redis.call('PTTL', key))
+  else
+    lost = lost + 1
+  end
+end
+return lost
 """
 
 # KEYS: the record.  ARGV: owner.  Deletes the claim if this owner still holds it.
@@ -129,6 +161,7 @@ class AlertLedger:
         self.lease_seconds = lease_seconds
         self._claim = client.register_script(_CLAIM)
         self._release = client.register_script(_RELEASE)
+        self._stamp = client.register_script(_STAMP)
 
     @_unavailable_on_error
     def ping(self) -> None:
@@ -155,16 +188,21 @@ class AlertLedger:
         return json.loads(value) if value else None
 
     @_unavailable_on_error
-    def mark_sent(
-        self, keys: list[str], reference: str, notification_id: str, ttl_seconds: int
-    ) -> None:
-        """The API accepted the send: the records last the period and are never sent again."""
+    def restamp(self, keys: list[str], owner: str, reference: str) -> bool:
+        """Give the claims this owner holds the reference it is about to send with; False when
+        any is no longer its own (its lease lapsed and another checker took it over)."""
+        return int(self._stamp(keys=keys, args=[owner, reference])) == 0
+
+    @_unavailable_on_error
+    def mark_sent(self, keep: Mapping[str, int], reference: str, notification_id: str) -> None:
+        """The API accepted the send: each record (key: seconds to keep it) lasts its period
+        and is never sent again."""
         record = json.dumps(
             {"state": "sent", "reference": reference, "notification_id": notification_id}
         )
         with self.client.pipeline(transaction=True) as pipe:
-            for key in keys:
-                pipe.set(key, record, ex=ttl_seconds)
+            for key, seconds in keep.items():
+                pipe.set(key, record, ex=seconds)
             pipe.execute()
 
     @_unavailable_on_error
@@ -197,6 +235,24 @@ class AlertLedger:
         """The year's sends, newest first."""
         key = f"{LOG_PREFIX}{financial_year}"
         return [json.loads(item) for item in self.client.lrange(key, 0, -1)]
+
+    @_unavailable_on_error
+    def statuses(self, financial_year: int) -> dict[str, str]:
+        """The final delivery statuses read back so far, by notification id."""
+        stored = self.client.hgetall(f"{STATUSES_PREFIX}{financial_year}")
+        return {_text(key): _text(value) for key, value in stored.items()}
+
+    @_unavailable_on_error
+    def keep_statuses(self, financial_year: int, statuses: Mapping[str, str]) -> None:
+        """Keep final delivery statuses, so they are never read from Notify again."""
+        if not statuses:
+            return
+        key = f"{STATUSES_PREFIX}{financial_year}"
+        with self.client.pipeline(transaction=True) as pipe:
+            for notification_id, status in statuses.items():
+                pipe.hset(key, notification_id, status)
+            pipe.expire(key, LOG_TTL_SECONDS)
+            pipe.execute()
 
     @_unavailable_on_error
     def failures(self) -> list[dict[str, Any]]:

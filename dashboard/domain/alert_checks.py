@@ -8,7 +8,8 @@ most once per rule, service, channel, recipient and period.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -83,24 +84,57 @@ class Crossing:
         return f"{self.service_name}: {self.summary} {self.link}"
 
 
+#: How each kind of rule is named in a message's list.
+KIND_LABELS = {
+    "daily-limit": "Daily limit",
+    "allowance": "Free allowance",
+    "failure-rate": "Failure rate",
+}
+#: What starts every alert's `reference`.
+REFERENCE_PREFIX = "dashboard-alert-"
+
+
+def message_reference(address: str, warning_ids: Iterable[str]) -> str:
+    """The `reference` of the message telling `address` about these warnings: the same for the
+    same recipient and warnings (so a retry, or a checker after a crash, finds the first send
+    with `GET /v2/notifications?reference=`), and different for any other set. A hash, so no
+    address or service is sent in it: 48 characters."""
+    covered = "\n".join([address.strip().lower(), *sorted(set(warning_ids))])
+    return REFERENCE_PREFIX + hashlib.sha256(covered.encode()).hexdigest()[:32]
+
+
 @dataclass(frozen=True)
 class Message:
-    """One message to one recipient about one kind of rule: every crossing newly found for
+    """One message to one recipient: every crossing of every kind of rule newly found for
     them in this check."""
 
-    kind: str
     channel: str
     address: str
     crossings: tuple[Crossing, ...]
 
+    @property
+    def kinds(self) -> list[str]:
+        """The kinds of rule the message covers, in the rules' order."""
+        return list(dict.fromkeys(crossing.kind for crossing in self.crossings))
+
+    @property
+    def reference(self) -> str:
+        """Its `reference`, from the recipient and the warnings it covers."""
+        return message_reference(self.address, (c.warning_id for c in self.crossings))
+
     def personalisation(self, dashboard_url: str) -> dict[str, object]:
-        """The template's fields: how many, one line each, where to look. A text message
-        names the services only, as many as fit in `SMS_LIST_CHARACTERS` (Notify refuses a
-        text longer than 918 characters), then how many more there are."""
+        """The template's fields: how many, one line each naming its kind, where to look. A
+        text message names the services only, as many as fit in `SMS_LIST_CHARACTERS` (Notify
+        refuses a text longer than 918 characters), then how many more there are."""
         if self.channel == "email":
-            lines = [crossing.line for crossing in self.crossings]
+            lines = [f"{KIND_LABELS[c.kind]}: {c.line}" for c in self.crossings]
         else:
-            lines = _short_list([f"{c.service_name} ({c.channel})" for c in self.crossings])
+            lines = _short_list(
+                [
+                    f"{c.service_name} ({c.channel}, {KIND_LABELS[c.kind].lower()})"
+                    for c in self.crossings
+                ]
+            )
         return {"count": len(self.crossings), "warnings": lines, "dashboard_link": dashboard_url}
 
 
@@ -296,17 +330,16 @@ def _order(crossing: Crossing) -> tuple[str, str, str]:
 def messages(
     new: list[tuple[Rule, Crossing]], is_new: Callable[[Crossing, str], bool] | None = None
 ) -> list[Message]:
-    """One message per recipient and kind, listing everything that crossed for them;
-    `is_new(crossing, address)` leaves out what a recipient was already told."""
-    grouped: dict[tuple[str, str, str], list[Crossing]] = {}
+    """One message per recipient (address and channel), listing everything of every kind that
+    crossed for them; `is_new(crossing, address)` leaves out what a recipient was already told."""
+    grouped: dict[tuple[str, str], list[Crossing]] = {}
     for rule, crossing in new:
         for channel, address in rule.recipients:
             if is_new is not None and not is_new(crossing, address):
                 continue
-            bucket = grouped.setdefault((crossing.kind, channel, address), [])
+            bucket = grouped.setdefault((channel, address), [])
             if all(crossing.warning_id != known.warning_id for known in bucket):
                 bucket.append(crossing)
     return [
-        Message(kind, channel, address, tuple(found))
-        for (kind, channel, address), found in grouped.items()
+        Message(channel, address, tuple(found)) for (channel, address), found in grouped.items()
     ]

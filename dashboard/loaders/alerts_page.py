@@ -27,11 +27,20 @@ from dashboard.notify_client.notifications import NotificationsSender
 from dashboard.settings import AlertSettings
 
 HIDDEN = "Shown to cache admins only"
-#: Delivery statuses read back per page view at most (today's newest first).
+#: Delivery statuses read back from Notify per page view at most, newest first: only of
+#: messages Notify still keeps whose final status is not yet in the ledger.
 STATUS_LOOKUPS = 20
+#: How long Notify keeps a notification (and so can say where it got to).
+NOTIFY_KEEPS_DAYS = 7
+#: Statuses that never change once reached (email and text messages); others are read again.
+FINAL_STATUSES = frozenset(
+    {"delivered", "permanent-failure", "temporary-failure", "technical-failure", "sent"}
+)
+NOT_KEPT = f"not kept by Notify after {NOTIFY_KEEPS_DAYS} days"
+NOT_READ = f"not read yet (at most {STATUS_LOOKUPS} are read per view; reload)"
 SENT_COLUMNS = (
     "sent_at",
-    "kind",
+    "kinds",
     "status",
     "notification_id",
     "channel",
@@ -116,9 +125,12 @@ def _sent_rows(entries: list[dict[str, Any]], show_addresses: bool) -> list[dict
         warnings = entry.get("warnings", [])
         rows.append(
             {
+                "at": float(entry.get("at", 0)),
                 "sent_at": _moment(float(entry.get("at", 0))),
                 "day": entry.get("day"),
-                "kind": entry.get("kind"),
+                "kinds": ", ".join(
+                    dict.fromkeys(str(w.get("kind", entry.get("kind"))) for w in warnings)
+                ),
                 "rules": ", ".join(sorted({str(w.get("rule_id")) for w in warnings})),
                 "services": ", ".join(
                     dict.fromkeys(f"{w.get('service_name')} ({w.get('channel')})" for w in warnings)
@@ -136,6 +148,51 @@ def _status_call(sender: NotificationsSender, notification_id: str) -> Callable[
     return lambda: sender.status(notification_id)
 
 
+def read_statuses(
+    rows: list[dict[str, Any]],
+    kept: dict[str, str],
+    sender: NotificationsSender,
+    api_label: str,
+    now: float,
+) -> tuple[dict[str, str], dict[str, str], list[str]]:
+    """Each sent message's delivery status: the final one kept in the ledger; else, for a
+    message Notify still keeps, read from `GET /v2/notifications/<id>` (at most
+    `STATUS_LOOKUPS` per view, newest first); else why there is none. Returns the statuses
+    by id, the newly read final ones to keep, and what could not be read."""
+    statuses: dict[str, str] = {}
+    wanted: list[str] = []
+    for row in rows:
+        notification_id = str(row["notification_id"] or "")
+        if not notification_id or notification_id in statuses:
+            continue
+        if notification_id in kept:
+            statuses[notification_id] = kept[notification_id]
+        elif now - row["at"] > NOTIFY_KEEPS_DAYS * 24 * 60 * 60:
+            statuses[notification_id] = NOT_KEPT
+        elif len(wanted) < STATUS_LOOKUPS:
+            wanted.append(notification_id)
+        else:
+            statuses[notification_id] = NOT_READ
+    calls = {notification_id: _status_call(sender, notification_id) for notification_id in wanted}
+    outcomes = gather(calls, deadline_seconds=10) if calls else {}
+    final: dict[str, str] = {}
+    missing: list[str] = []
+    for notification_id, outcome in outcomes.items():
+        if outcome.error is None:
+            status = str(outcome.value.status)
+            statuses[notification_id] = status
+            if status in FINAL_STATUSES:
+                final[notification_id] = status
+        else:
+            statuses[notification_id] = "not known"
+            if not missing:
+                missing.append(
+                    "Some delivery statuses could not be read from Notify: "
+                    + describe_error(outcome.error, api_label)
+                )
+    return statuses, final, missing
+
+
 def load_alerts(
     connection: RedisConnection,
     settings: AlertSettings,
@@ -144,7 +201,8 @@ def load_alerts(
     show_addresses: bool,
     api_label: str,
 ) -> Section[AlertsView]:
-    """The ledger's sends, failures and mutes, with today's delivery statuses from Notify."""
+    """The ledger's sends, failures and mutes, with their delivery statuses (`read_statuses`:
+    at most `STATUS_LOOKUPS` calls to Notify per view)."""
     started = time.perf_counter()
     client = connection.client
     if client is None:
@@ -158,39 +216,21 @@ def load_alerts(
         sent = ledger.sent_log(year)
         failures = ledger.failures()
         mutes = ledger.mutes(day)
+        kept = ledger.statuses(year)
     except (LedgerUnavailable, ValueError) as error:
         return Failed(
             f"Cannot read the alerts' record in Redis ({type(error).__name__}).",
             _now_freshness(started),
         )
     rows = _sent_rows(sent, show_addresses)
+    sender = NotificationsSender(settings.api_key, settings.api_url)
+    statuses, final, missing = read_statuses(rows, kept, sender, api_label, time.time())
+    try:
+        ledger.keep_statuses(year, final)
+    except LedgerUnavailable as error:
+        missing.append(f"The statuses read could not be kept in Redis ({type(error).__name__}).")
+    rows = [row | {"status": statuses.get(str(row["notification_id"]), "")} for row in rows]
     today_rows = [row for row in rows if row["day"] == day.isoformat()]
-    missing: list[str] = []
-    wanted = [
-        row["notification_id"] for row in today_rows[:STATUS_LOOKUPS] if row["notification_id"]
-    ]
-    if wanted:
-        sender = NotificationsSender(settings.api_key, settings.api_url)
-        outcomes = gather(
-            {
-                str(notification_id): _status_call(sender, str(notification_id))
-                for notification_id in wanted
-            },
-            deadline_seconds=10,
-        )
-        statuses: dict[str, str] = {}
-        for notification_id, outcome in outcomes.items():
-            if outcome.error is None:
-                statuses[notification_id] = outcome.value.status
-            else:
-                statuses[notification_id] = "not known"
-                if not missing:
-                    missing.append(
-                        "Some delivery statuses could not be read from Notify: "
-                        + describe_error(outcome.error, api_label)
-                    )
-        for row in today_rows:
-            row["status"] = statuses.get(row["notification_id"], "not read (older)")
     columns = list(SENT_COLUMNS)
     failure_rows = [
         {

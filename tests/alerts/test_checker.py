@@ -12,6 +12,7 @@ from dashboard.alerts.__main__ import check_once
 from dashboard.alerts.checker import Checker, CheckFailed
 from dashboard.cache.alert_ledger import AlertLedger
 from dashboard.cache.connection import client_options
+from dashboard.domain.alert_checks import message_reference
 from dashboard.domain.alert_rules import parse_rules
 from dashboard.domain.financial_year import financial_year_of, london_today
 from dashboard.loaders.allowances import load_allowances
@@ -75,7 +76,11 @@ def test_a_service_pushed_over_80_then_100_percent_gets_one_message_at_each(
     assert f"emails {sent:,} of the daily limit of {sent:,} today (100%; warns at 100 %)" in at_100
     link = f"https://dashboard.test/service?service_id={service_id}&days=7"
     assert at_80.endswith(link) and at_100.endswith(link)
-    assert all(row["reference"].startswith("dashboard-alert-") for row in stored)
+    warning = f"daily-limit-{{}}/{service_id}/email/{day.isoformat()}"
+    assert [row["reference"] for row in stored] == [
+        message_reference("operations@example.gov.uk", [warning.format(percent)])
+        for percent in (80, 100)
+    ]
     log = ledger.sent_log(financial_year_of(day))
     assert [entry["notification_id"] for entry in log] == [row["id"] for row in reversed(stored)]
 
@@ -230,11 +235,11 @@ def test_a_send_accepted_before_its_checker_died_is_not_sent_again(
     rules = rules_for(service_id, 100)
     checker = make_checker(rules, alert_clients, ledger, sender, alert_settings)
     (dry,) = checker.check(london_today(), dry_run=True).lines
-    assert dry.startswith("Would send daily-limit email to operations@example.gov.uk")
+    assert dry.startswith("Would send email to operations@example.gov.uk: Daily limit: ")
     # A checker that claimed, sent, and died before marking the send.
     warning = f"daily-limit-100/{service_id}/email/{london_today().isoformat()}"
     ledger.claim(warning, "operations@example.gov.uk", "dashboard-alert-died", "gone", 3600)
-    template = alert_settings.templates[("daily-limit", "email")]
+    template = alert_settings.templates["email"]
     fields = {"count": 1, "warnings": ["sent by the checker that died"], "dashboard_link": "x"}
     sender.send("email", "operations@example.gov.uk", template, fields, "dashboard-alert-died")
     time.sleep(1.1)
@@ -265,7 +270,7 @@ def test_the_senders_own_daily_limit_and_a_bad_template_are_not_retried_but_show
     report = checker.check(london_today())
     assert report.messages_sent == 0
     assert report.failures == [
-        "Not sent daily-limit email to operations@example.gov.uk: 429 TooManyRequestsError "
+        "Not sent email to operations@example.gov.uk: 429 TooManyRequestsError "
         "Exceeded send limits (email: 0) for today (not retried)."
     ]
     assert sandbox.request_counts()["POST /v2/notifications/email"] == 1
@@ -273,7 +278,7 @@ def test_the_senders_own_daily_limit_and_a_bad_template_are_not_retried_but_show
     assert len(checker.check(london_today()).failures) == 1
     bad = AlertSettings(
         api_url=sandbox.url,
-        templates={("daily-limit", "email"): "00000000-0000-4000-8000-000000000000"},
+        templates={"email": "00000000-0000-4000-8000-000000000000"},
     )
     test_key = NotificationsSender(bad.api_key, sandbox.url)
     refused = make_checker(rules, alert_clients, ledger, test_key, bad).check(london_today())
@@ -285,7 +290,7 @@ def admin_headers() -> dict[str, str]:
     return {"Authorization": f"Bearer {create_jwt_token(SECRET, 'notify-admin')}"}
 
 
-def test_every_kind_together_costs_nine_calls_and_warns_once(
+def test_every_kind_together_costs_nine_calls_and_warns_once_in_one_message(
     sandbox: BackgroundSandbox,
     alert_clients: NotifyClients,
     ledger: AlertLedger,
@@ -304,8 +309,15 @@ def test_every_kind_together_costs_nine_calls_and_warns_once(
     sends = sum(count for route, count in calls.items() if route.startswith("POST /v2"))
     reads = {route: count for route, count in calls.items() if not route.startswith("POST /v2")}
     assert reads == {"GET /service": 7, "GET /platform-stats/volumes-by-service": 2}
-    kinds = {row["template_id"] for row in stored_notifications(sandbox.database)}
-    assert sends == first.messages_sent == len(kinds)  # one message per kind, one recipient
+    (message,) = stored_notifications(sandbox.database)  # one recipient: one message
+    assert sends == first.messages_sent == 1
+    lines = message["personalisation"]["warnings"]
+    assert message["personalisation"]["count"] == len(lines) == first.warnings_sent
+    assert {line.split(": ")[0] for line in lines} == {
+        "Daily limit",
+        "Free allowance",
+        "Failure rate",
+    }
     assert first.failures == []
     assert checker.check(london_today()).messages_sent == 0
 
@@ -350,3 +362,40 @@ def test_a_check_with_warm_first_leaves_the_platform_pages_nothing_to_read(
     load_overview(context, today)
     load_allowances(context, financial_year_of(today))
     assert sandbox.request_counts() == {}
+
+
+def test_a_message_covering_part_of_a_check_is_sent_under_its_own_reference(
+    sandbox: BackgroundSandbox,
+    alert_clients: NotifyClients,
+    redis_client: redis.Redis,
+    sender: NotificationsSender,
+    alert_settings: AlertSettings,
+) -> None:
+    service_id, sent = busy_live_service(alert_clients)
+    alert_clients.services.update_service(service_id, email_message_limit=sent)
+    day = london_today()
+    address = "operations@example.gov.uk"
+    at_80, at_100 = (f"daily-limit-{p}/{service_id}/email/{day.isoformat()}" for p in (80, 100))
+    # Another checker holds the 80 % warning under a live lease: this one sends the 100 % one.
+    AlertLedger(redis_client, lease_seconds=3600).claim(at_80, address, "other", "other", 3600)
+    ledger = AlertLedger(redis_client, lease_seconds=1)
+    rules = rules_for(service_id, 80, 100)
+    checker = make_checker(rules, alert_clients, ledger, sender, alert_settings)
+    own = message_reference(address, [at_100])
+    # The send fails: the claim already holds the reference it was sent with, for a taker.
+    faults(sandbox, 500, alert_settings.send_attempts)
+    assert checker.check(day).messages_sent == 0
+    assert ledger.peek(at_100, address)["references"] == [
+        message_reference(address, [at_80, at_100]),
+        own,
+    ]
+    time.sleep(1.1)
+    report = checker.check(day)
+    assert (report.messages_sent, report.warnings_sent, report.already_sent) == (1, 1, 1)
+    (row,) = stored_notifications(sandbox.database)
+    assert row["reference"] == own
+    assert ledger.peek(at_100, address) == {
+        "state": "sent",
+        "reference": own,
+        "notification_id": row["id"],
+    }

@@ -27,14 +27,14 @@ def sent_alert(sandbox: BackgroundSandbox, client: redis.Redis) -> str:
     """One alert really sent through the sandbox, recorded as the checker records it."""
     sender = NotificationsSender(SANDBOX_ALERTS_API_KEY, sandbox.url)
     fields = {"count": 1, "warnings": ["A service: emails 9 of 10"], "dashboard_link": "x"}
-    template = SANDBOX_ALERT_TEMPLATES[("daily-limit", "email")]
+    template = SANDBOX_ALERT_TEMPLATES["email"]
     sent = sender.send("email", ADDRESS, template, fields, "dashboard-alert-page-test")
     day = london_today()
     AlertLedger(client).log_sent(
         financial_year_of(day),
         {
             "day": day.isoformat(),
-            "kind": "daily-limit",
+            "kinds": ["daily-limit"],
             "channel": "email",
             "address": ADDRESS,
             "notification_id": sent.id,
@@ -42,6 +42,7 @@ def sent_alert(sandbox: BackgroundSandbox, client: redis.Redis) -> str:
             "warnings": [
                 {
                     "rule_id": "daily-limit-80",
+                    "kind": "daily-limit",
                     "service_id": "d6aa2c68-a2d9-4437-ab19-3ae8eb202553",
                     "service_name": "GOV.UK Notify",
                     "channel": "email",
@@ -51,6 +52,14 @@ def sent_alert(sandbox: BackgroundSandbox, client: redis.Redis) -> str:
         },
     )
     return sent.id
+
+
+def status_reads(sandbox: BackgroundSandbox) -> int:
+    return sum(
+        count
+        for route, count in sandbox.request_counts().items()
+        if route.startswith("GET /v2/notifications")
+    )
 
 
 def setup(monkeypatch, tmp_path: Path, live_sandbox: BackgroundSandbox) -> None:
@@ -68,8 +77,12 @@ def test_rules_sends_and_statuses_with_addresses_for_admins_only(
     setup(monkeypatch, tmp_path, live_sandbox)
     notification_id = sent_alert(live_sandbox, redis_client)
 
+    live_sandbox.reset_request_counts()
     admin = run_app(signed_in(f"admin@{DOMAIN}"), PAGE)
+    read_by_admin = status_reads(live_sandbox)
     reader = run_app(signed_in(f"reader@{DOMAIN}"), PAGE)
+    # Its final status was kept: the second view asks Notify nothing.
+    assert (read_by_admin, status_reads(live_sandbox) - read_by_admin) == (1, 0)
 
     assert not admin.exception and not reader.exception
     rules, today, year = (frame.value for frame in admin.dataframe[:3])
@@ -78,7 +91,10 @@ def test_rules_sends_and_statuses_with_addresses_for_admins_only(
     assert today.loc[0, "notification_id"] == notification_id
     assert today.loc[0, "status"] == "delivered"
     assert today.loc[0, "recipient"] == ADDRESS
-    assert len(year) == 1
+    assert len(year) == 1 and year.loc[0, "status"] == "delivered"
+    assert AlertLedger(redis_client).statuses(financial_year_of(london_today())) == {
+        notification_id: "delivered"
+    }
     shown_to_reader = [frame.value for frame in reader.dataframe]
     assert ADDRESS not in shown_to_reader[0].to_string()
     assert ADDRESS not in shown_to_reader[1].to_string()

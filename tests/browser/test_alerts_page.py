@@ -64,7 +64,7 @@ def test_the_alerts_page_after_a_check_is_accessible(page: Page, tmp_path: Path)
             timeout=120,
         )
         assert checked.returncode == 0, checked.stderr
-        assert "Sent daily-limit email to operations@example.gov.uk" in checked.stdout
+        assert "Sent email to operations@example.gov.uk" in checked.stdout
         page.goto(f"{url}/alerts")
         page.wait_for_selector('[data-testid="stMain"] h1', timeout=120_000)
         wait_for_app(page, timeout=120_000)

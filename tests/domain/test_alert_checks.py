@@ -1,5 +1,5 @@
 """The daily-limit rule at its thresholds, which services a rule watches, and one message per
-recipient and kind."""
+recipient, and its reference."""
 
 from dataclasses import replace
 from datetime import date
@@ -10,6 +10,7 @@ from dashboard.domain.alert_checks import (
     AlertInputs,
     crossings,
     failure_windows,
+    message_reference,
     messages,
     watches,
 )
@@ -118,7 +119,7 @@ def test_one_message_per_recipient_lists_every_crossing() -> None:
     ]
     personalisation = sent[0].personalisation("https://dashboard.example")
     assert personalisation["count"] == 3
-    assert personalisation["warnings"][0].startswith("Another: emails 1,000 of")
+    assert personalisation["warnings"][0].startswith("Daily limit: Another: emails 1,000 of")
 
 
 def test_what_a_recipient_was_told_is_left_out() -> None:
@@ -248,6 +249,18 @@ def test_a_text_message_lists_what_fits_then_how_many_more() -> None:
     fields = message.personalisation("https://dashboard.example")
     listed = fields["warnings"]
     assert fields["count"] == 100
-    assert listed[0] == "Service 0 (email)"
+    assert listed[0] == "Service 0 (email, daily limit)"
     assert listed[-1].startswith("and ") and listed[-1].endswith(" more")
     assert sum(len(item) + 2 for item in listed) <= 700
+
+
+def test_a_messages_reference_is_fixed_by_what_it_covers_and_holds_no_personal_data() -> None:
+    first = limited()
+    found = crossings((rule(80),), inputs(first, today_with(email=900, sms=900)))
+    (message,) = messages(found)
+    ids = [crossing.warning_id for crossing in message.crossings]
+    assert message.reference == message_reference("OPS@example.gov.uk ", reversed(ids))
+    assert message.reference != message_reference("ops@example.gov.uk", ids[:1])
+    assert message.reference != message_reference("boss@example.gov.uk", ids)
+    assert message.reference.startswith("dashboard-alert-") and len(message.reference) == 48
+    assert "ops" not in message.reference and first.id not in message.reference

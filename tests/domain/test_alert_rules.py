@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.domain.alert_rules import AlertRulesError, ServiceSelection, parse_rules
+from dashboard.domain.alert_rules import KINDS, AlertRulesError, ServiceSelection, parse_rules
 
 DOCUMENTED = """
 [[rules]]
@@ -118,8 +118,15 @@ def test_broken_toml_and_an_empty_file_are_refused() -> None:
         parse_rules('rule = "x"\n' + DOCUMENTED)
 
 
-def test_the_example_file_of_make_alerts_is_valid() -> None:
+def test_the_example_file_of_make_alerts_is_valid_with_a_rule_of_each_kind() -> None:
     example = Path(__file__).resolve().parents[2] / "docs" / "alerts.example.toml"
     rules = parse_rules(example.read_text())
     ids = [rule.rule_id for rule in rules]
-    assert ids == ["daily-limit-80", "daily-limit-100", "daily-limit-90"]
+    assert ids == [
+        "daily-limit-80",
+        "daily-limit-100",
+        "daily-limit-90",
+        "allowance-100",
+        "failure-rate-5",
+    ]
+    assert {rule.kind for rule in rules} == set(KINDS)

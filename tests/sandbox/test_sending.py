@@ -15,11 +15,11 @@ from tests.samples import load_sample
 from tests.sandbox.helpers import bearer, notify_service_id, post, unknown_id
 
 
-def daily_limit_template() -> str:
+def alerts_template() -> str:
     return own_service.ALERT_TEMPLATES[0][0]
 
 
-def daily_limit_text_template() -> str:
+def alerts_text_template() -> str:
     return own_service.ALERT_TEMPLATES[1][0]
 
 
@@ -36,7 +36,7 @@ def personalisation(**changes: object) -> dict:
 def send_email(client: FlaskClient, headers: dict | None = None, **body: object) -> TestResponse:
     payload = {
         "email_address": "ops@example.gov.uk",
-        "template_id": daily_limit_template(),
+        "template_id": alerts_template(),
         "personalisation": personalisation(),
     } | body
     return client.post("/v2/notifications/email", json=payload, headers=headers or key_headers())
@@ -61,8 +61,8 @@ def test_an_email_is_sent_with_the_documented_test_key_and_read_back(
     assert set(body) == {"id", "reference", "content", "uri", "template", "scheduled_for"}
     assert body["reference"] == "alert-1"
     assert "* A service: emails 800 of 1,000" in body["content"]["body"]
-    assert body["content"]["subject"] == "1 daily limit warnings from the Notify dashboard"
-    assert body["template"]["id"] == daily_limit_template()
+    assert body["content"]["subject"] == "1 warnings from the Notify dashboard"
+    assert body["template"]["id"] == alerts_template()
 
     read = writable_client.get(f"/v2/notifications/{body['id']}", headers=key_headers())
     assert read.status_code == 200
@@ -104,7 +104,7 @@ def test_unknown_fields_and_templates_are_refused(writable_client: FlaskClient) 
     }
     unknown = send_email(writable_client, template_id=unknown_id())
     assert unknown.get_json()["errors"][0]["message"] == "Template not found"
-    wrong_kind = send_email(writable_client, template_id=daily_limit_text_template())
+    wrong_kind = send_email(writable_client, template_id=alerts_text_template())
     assert wrong_kind.get_json()["errors"][0]["message"] == (
         "sms template is not suitable for email notification"
     )
@@ -238,7 +238,7 @@ def test_send_faults_answer_500_then_429_then_send(writable_client: FlaskClient)
 def test_a_text_message_over_918_characters_is_refused(writable_client: FlaskClient) -> None:
     body = {
         "phone_number": "07700 900123",
-        "template_id": daily_limit_text_template(),
+        "template_id": alerts_text_template(),
         "personalisation": personalisation(warnings=["x" * 900]),
     }
     answer = writable_client.post("/v2/notifications/sms", json=body, headers=key_headers())
