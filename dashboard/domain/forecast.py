@@ -347,6 +347,47 @@ def sum_forecasts(forecasts: Iterable[ServiceForecast]) -> GroupForecast:
     )
 
 
+def forecast_fields(
+    forecast: ServiceForecast | GroupForecast, cost: str = "year_end_cost"
+) -> dict[str, int | float]:
+    """A forecast's year-end fragments, chargeable fragments and text cost (named `cost`),
+    each with its 80 % range as `_low` and `_high`: the columns every finance table and CSV
+    gives a service, a sector or an organisation, so the pages cannot name them apart."""
+    fields: dict[str, int | float] = {}
+    for name, figure in (
+        ("year_end_fragments", forecast.fragments),
+        ("year_end_chargeable", forecast.chargeable),
+    ):
+        fields |= {name: figure.expected, f"{name}_low": figure.low, f"{name}_high": figure.high}
+    money = forecast.cost
+    fields |= {
+        cost: float(money.expected),
+        f"{cost}_low": float(money.low),
+        f"{cost}_high": float(money.high),
+    }
+    return fields
+
+
+def forecast_columns(cost: str = "year_end_cost") -> tuple[str, ...]:
+    """The names `forecast_fields` gives, in their order."""
+    return tuple(
+        f"{name}{end}"
+        for name in ("year_end_fragments", "year_end_chargeable", cost)
+        for end in ("", "_low", "_high")
+    )
+
+
+def group_words(group: GroupForecast) -> str:
+    """A group's year end in one line, each figure with its 80 % range, as both finance pages'
+    headlines say it: "1,234,567 text fragments (1,100,000 to 1,400,000), 234,567 chargeable
+    (200,000 to 300,000)"."""
+    fragments, chargeable = group.fragments, group.chargeable
+    return (
+        f"{fragments.expected:,} text fragments ({fragments.low:,} to {fragments.high:,}), "
+        f"{chargeable.expected:,} chargeable ({chargeable.low:,} to {chargeable.high:,})"
+    )
+
+
 def over_words(forecast: ServiceForecast) -> str:
     """What a table says about a service and its allowance this year, in a few words."""
     if forecast.already_over:
