@@ -99,7 +99,7 @@ def service_columns(forecast: bool = False) -> dict[str, Any]:
     sheets, sector, the year-end ranges, billing details)."""
     number = number_column
     columns = {
-        **service_name_columns(width=185, link_width=45),
+        **service_name_columns(width=180, link_width=45),
         "total_cost": number("Total cost (£)", width=80, format="accounting"),
         "cost": number("Text cost (£)", width=80, format="accounting"),
         "letter_cost": number("Letter cost (£)", width=80, format="accounting"),
@@ -119,7 +119,7 @@ def service_columns(forecast: bool = False) -> dict[str, Any]:
         )
     else:
         columns |= {
-            "remaining": number("Free left", width=60),
+            "remaining": number("Free left", width=55),
             "letter_sheets": number("Letter sheets", width=55),
         }
     return columns
