@@ -389,11 +389,12 @@ def sector_totals(
             )
             for kind in grouped["organisation_type"]
         }
-        fields = pd.DataFrame(
+        columns = list(forecast_columns())
+        grouped[columns] = pd.DataFrame(
             [forecast_fields(ranges[kind]) for kind in grouped["organisation_type"]],
             index=grouped.index,
+            columns=columns,
         )
-        grouped[list(fields)] = fields
         grouped["expected_over"] = [
             ranges[kind].expected_over for kind in grouped["organisation_type"]
         ]
