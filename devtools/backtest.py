@@ -4,8 +4,9 @@ For each financial year that has ended and that the sandbox has whole, it reads 
 service's texts month by month (volumes-by-service for each month: 12 platform-wide calls a
 year, plus the year's allowances), then, as the year stood at the end of each month from April
 to February, forecasts each service's year end and compares it with how the year ended. Both
-forecasts the dashboard shows are scored: `forecast_from_total` (the year's total so far and a
-typical service's spread: Allowances, Organisations and the allowance alert) and
+forecasts the dashboard shows are scored: `forecast_from_total` (the year's total so far, one
+spread for every service, groups summed with `TOTAL_CORRELATION`: Allowances, Organisations and
+the allowance alert) and
 `forecast_service` (the months so far and the service's own spread: the Service page). Each is
 scored on the three figures it gives: year-end fragments, chargeable fragments and text cost
 (the year's actual chargeable fragments and cost are its months priced with its allowance at
@@ -47,6 +48,8 @@ from dashboard.domain.financial_year import (
     month_start,
 )
 from dashboard.domain.forecast import (
+    CORRELATION,
+    TOTAL_CORRELATION,
     GroupForecast,
     ServiceForecast,
     forecast_from_total,
@@ -76,6 +79,8 @@ class YearOfTexts:
 PAGES = "pages"
 SERVICE_PAGE = "service page"
 METHODS: tuple[str, ...] = (PAGES, SERVICE_PAGE)
+#: How each forecast's services are summed (as the pages that show it sum them).
+CORRELATIONS: Mapping[str, float] = {PAGES: TOTAL_CORRELATION, SERVICE_PAGE: CORRELATION}
 #: The figures each forecast gives, each with its 80 % range.
 FIGURES: tuple[str, ...] = ("fragments", "chargeable", "cost")
 
@@ -219,7 +224,7 @@ def score(years: Sequence[YearOfTexts]) -> Backtest:
                         hit = low <= actual[name] + 1e-9 and actual[name] <= high + 1e-9
                         tallies[method][name].inside[month].append(hit)
             for method, forecasts_made in made.items():
-                platform = sum_forecasts(forecasts_made)
+                platform = sum_forecasts(forecasts_made, CORRELATIONS[method])
                 for name in FIGURES:
                     low, expected, high = _figure(platform, name)
                     total = sum(actual[name] for actual in actuals.values())

@@ -31,6 +31,7 @@ import pandas as pd
 from dashboard.domain.excluded import Excluded
 from dashboard.domain.financial_year import financial_year_bounds, financial_year_label
 from dashboard.domain.forecast import (
+    TOTAL_CORRELATION,
     GroupForecast,
     ServiceForecast,
     forecast_columns,
@@ -271,7 +272,11 @@ def allowance_tables(
         excluded=tuple(excluded),
         has_charges=charges is not None,
         not_live=not_live_services(by_id, live_ids, charges or ()),
-        year_end=sum_forecasts(customer_forecasts.values()) if today is not None else None,
+        year_end=(
+            sum_forecasts(customer_forecasts.values(), TOTAL_CORRELATION)
+            if today is not None
+            else None
+        ),
         has_data=bool(
             any(
                 entry.sms_chargeable_units or entry.letter_totals or entry.email_totals
@@ -384,8 +389,13 @@ def sector_totals(
     if forecasts:
         ranges = {
             kind: sum_forecasts(
-                forecasts[service_id]
-                for service_id in services.loc[services["organisation_type"] == kind, "service_id"]
+                (
+                    forecasts[service_id]
+                    for service_id in services.loc[
+                        services["organisation_type"] == kind, "service_id"
+                    ]
+                ),
+                TOTAL_CORRELATION,
             )
             for kind in grouped["organisation_type"]
         }

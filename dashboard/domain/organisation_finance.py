@@ -29,6 +29,7 @@ import pandas as pd
 
 from dashboard.domain.excluded import Excluded
 from dashboard.domain.forecast import (
+    TOTAL_CORRELATION,
     GroupForecast,
     ServiceForecast,
     forecast_columns,
@@ -270,9 +271,12 @@ def organisation_finance(
             )
         ),
         year_end=sum_forecasts(
-            forecast
-            for service_id, forecast in forecasts.items()
-            if not is_platform_service(service_id)
+            (
+                forecast
+                for service_id, forecast in forecasts.items()
+                if not is_platform_service(service_id)
+            ),
+            TOTAL_CORRELATION,
         ),
     )
 
@@ -295,7 +299,8 @@ def organisation_totals(
     table["services_over"] = table["services_over"].astype(int)
     members = groups["service_id"].agg(list)
     ranges = [
-        sum_forecasts(forecasts[sid] for sid in members[oid]) for oid in table["organisation_id"]
+        sum_forecasts((forecasts[sid] for sid in members[oid]), TOTAL_CORRELATION)
+        for oid in table["organisation_id"]
     ]
     fields = pd.DataFrame(
         [forecast_fields(item, "year_end_text_cost") for item in ranges],
