@@ -9,7 +9,7 @@ from dashboard.app_pages import chart_specs, platform_charts
 from dashboard.app_pages.finance_columns import (
     not_live_columns,
     share_used_column,
-    year_ahead_columns,
+    year_ahead_tables,
 )
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
@@ -29,6 +29,7 @@ from dashboard.app_pages.tables import (
     number_column,
     one_page,
     service_name_columns,
+    table_height,
 )
 from dashboard.app_pages.url_state import keep_in_url, sort_in_url, start_from_url
 from dashboard.domain.allowance_table import (
@@ -43,7 +44,7 @@ from dashboard.domain.financial_year import (
     current_financial_year,
     financial_year_label,
 )
-from dashboard.domain.forecast import METHOD
+from dashboard.domain.forecast import METHOD, group_words
 from dashboard.domain.organisation_finance import MONEY_NOTE
 from dashboard.domain.table_sort import sort_table
 from dashboard.loaders.allowances import load_allowances
@@ -76,34 +77,50 @@ def sector_columns() -> dict[str, Any]:
     }
 
 
+def sector_letter_columns() -> dict[str, Any]:
+    """Letters by sector: count, sheets and cost, with the total of texts and letters (the
+    sectors table has no room for them at 1,400 px; the sectors CSV holds them too)."""
+    number = number_column
+    return {
+        "sector": st.column_config.TextColumn("Sector", width=200, pinned=True),
+        "letters": number("Letters", width=110),
+        "letter_sheets": number("Letter sheets", width=110),
+        "letter_cost": number("Letter cost (£)", width=120, format="accounting"),
+        "cost": number("Text cost (£)", width=120, format="accounting"),
+        "total_cost": number("Total cost (£)", width=120, format="accounting"),
+    }
+
+
 def service_columns(forecast: bool = False) -> dict[str, Any]:
     """The full name pinned and wrapped, beside it the link to its Service page (as on the
-    Overview and All services), the finance figures next to them, and what the year ahead holds
-    for its allowance: all of them fit a 1,400 px window beside the sidebar. The CSV has every
-    column (free left, sheets, sector, the year-end range, billing details)."""
+    Overview and All services), the finance figures next to them with the letters sent, and what
+    the year ahead holds for its allowance (a past year: free left and letter sheets instead):
+    all of them fit a 1,400 px window beside the sidebar. The CSV has every column (free left,
+    sheets, sector, the year-end ranges, billing details)."""
     number = number_column
     columns = {
-        **service_name_columns(width=200, link_width=50),
+        **service_name_columns(width=180, link_width=45),
         "total_cost": number("Total cost (£)", width=80, format="accounting"),
         "cost": number("Text cost (£)", width=80, format="accounting"),
         "letter_cost": number("Letter cost (£)", width=80, format="accounting"),
-        "allowance": number("Allowance", width=70),
-        "used": number("Fragments used", width=80),
-        "chargeable": number("Chargeable", width=75),
-        "over_allowance": st.column_config.CheckboxColumn("Over", width=45),
-        "custom_allowance": st.column_config.CheckboxColumn("Custom", width=55),
+        "letters": number("Letters", width=55),
+        "allowance": number("Allowance", width=65),
+        "used": number("Fragments used", width=75),
+        "chargeable": number("Chargeable", width=70),
+        "over_allowance": st.column_config.CheckboxColumn("Over", width=40),
+        "custom_allowance": st.column_config.CheckboxColumn("Custom", width=50),
     }
     if forecast:
         columns["year_end_words"] = st.column_config.TextColumn(
             "By 31 March",
-            width=120,
+            width=110,
             help="When the service is expected to go over its free allowance, and its text "
             "cost by 31 March as the 80 % range, low to high (whole pounds, excluding VAT)",
         )
     else:
         columns |= {
-            "remaining": number("Free left", width=65),
-            "letters": number("Letters", width=55),
+            "remaining": number("Free left", width=55),
+            "letter_sheets": number("Letter sheets", width=55),
         }
     return columns
 
@@ -132,7 +149,11 @@ def _services(services: pd.DataFrame, year: int, forecast: bool) -> None:
 def _headline(tables: AllowanceTables) -> None:
     figures = totals(tables)
     columns = st.columns(4)
-    columns[0].metric("Live services", f"{figures['services']:,}")
+    current = tables.financial_year == current_financial_year()
+    # volumes-by-service lists today's live services, whatever the year (see `year_notes`).
+    columns[0].metric(
+        "Live services" if current else "Services live today", f"{figures['services']:,}"
+    )
     columns[0].caption(f"{figures['used']:,} text fragments used")
     columns[1].metric("Services over their allowance", f"{figures['services_over']:,}")
     if tables.has_charges:
@@ -140,27 +161,28 @@ def _headline(tables: AllowanceTables) -> None:
         columns[2].metric("Cost of texts and letters", pounds(figures["total_cost"]))
         columns[2].caption(
             f"Texts {pounds(figures['cost'])} · {figures['letters']:,} letters "
-            f"{pounds(figures['letter_cost'])}. With services not live and GOV.UK Notify's "
-            f"own: {pounds(tables.platform_total_cost)}"
+            f"({figures['letter_sheets']:,} sheets) {pounds(figures['letter_cost'])}. With "
+            f"services not live and GOV.UK Notify's own: {pounds(tables.platform_total_cost)}"
         )
-    if tables.year_end is not None and tables.financial_year == current_financial_year():
+    if tables.year_end is not None and current:
         cost = tables.year_end.cost
         columns[3].metric("Text cost by 31 March", pounds(float(cost.expected)))
         columns[3].caption(
             f"80 % range {pounds(float(cost.low))} to {pounds(float(cost.high))}; "
-            f"{tables.year_end.expected_over:,} services over their allowance by then"
+            f"{group_words(tables.year_end)}; {tables.year_end.expected_over:,} services over "
+            "their allowance by then"
         )
 
 
 def _year_ahead(sectors: pd.DataFrame, year: int) -> None:
     st.subheader("The year ahead by sector", anchor=False)
-    columns = year_ahead_columns("sector", "Sector", "cost", "year_end_cost")
-    table_with_csv(
+    year_ahead_tables(
         sectors,
-        columns,
-        sectors[list(columns)],
+        "sector",
+        "Sector",
+        ("used", "cost"),
+        "year_end_cost",
         f"notify-year-ahead-by-sector-{year}.csv",
-        "Download the year ahead by sector CSV",
     )
 
 
@@ -194,7 +216,7 @@ def _not_live(tables: AllowanceTables) -> None:
     table_with_csv(
         tables.not_live,
         not_live_columns(tables.not_live),
-        tables.not_live,
+        tables.not_live.drop(columns=["link"]),
         f"notify-not-live-services-with-costs-{tables.financial_year}.csv",
         "Download not-live services CSV",
     )
@@ -233,6 +255,16 @@ def render() -> None:
         sectors,
         f"notify-allowances-by-sector-{year}.csv",
         "Download sectors CSV",
+    )
+    letters = column_settings(sector_letter_columns(), sectors)
+    st.caption("Letters by sector: count, sheets and cost. The sectors CSV holds them too.")
+    st.dataframe(
+        sectors,
+        hide_index=True,
+        width="stretch",
+        height=table_height(len(sectors.index)),
+        column_config=letters,
+        column_order=list(letters),
     )
     st.caption(
         "Fragments used beside the sum of the sector's free allowances, one chart per sector, "

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.app_pages import chart_specs, platform_charts
-from dashboard.app_pages.finance_columns import not_live_columns, year_ahead_columns
+from dashboard.app_pages.finance_columns import not_live_columns, year_ahead_tables
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     caption_freshness,
@@ -26,7 +26,7 @@ from dashboard.domain.financial_year import (
     current_financial_year,
     financial_year_label,
 )
-from dashboard.domain.forecast import METHOD
+from dashboard.domain.forecast import METHOD, group_words
 from dashboard.domain.links import LINK_NAME_PATTERN
 from dashboard.domain.organisation_finance import (
     DEFAULT_SORT,
@@ -137,7 +137,8 @@ def _headline(finance: OrganisationFinance) -> None:
         boxes[3].metric("Text cost by 31 March, expected", pounds(float(cost.expected)))
         boxes[3].caption(
             f"80 % range {pounds(float(cost.low))} to {pounds(float(cost.high))}; "
-            f"{finance.year_end.expected_over:,} services over their allowance by then"
+            f"{group_words(finance.year_end)}; {finance.year_end.expected_over:,} services over "
+            "their allowance by then"
         )
 
 
@@ -184,7 +185,7 @@ def _apart(finance: OrganisationFinance) -> None:
         table_with_csv(
             finance.not_live,
             not_live_columns(finance.not_live),
-            finance.not_live,
+            finance.not_live.drop(columns=["link"]),
             f"notify-not-live-services-with-costs-{finance.financial_year}.csv",
             "Download not-live services CSV",
         )
@@ -253,15 +254,13 @@ def render() -> None:
             width="stretch",
         )
         st.subheader("The year ahead by organisation", anchor=False)
-        ahead = year_ahead_columns(
-            "organisation", "Organisation", "text_cost", "year_end_text_cost"
-        )
-        table_with_csv(
+        year_ahead_tables(
             shown,
-            ahead,
-            shown[list(ahead)],
+            "organisation",
+            "Organisation",
+            ("fragments", "text_cost"),
+            "year_end_text_cost",
             f"notify-year-ahead-by-organisation-{year}.csv",
-            "Download the year ahead by organisation CSV",
         )
     _organisation_services(finance, shown)
     _apart(finance)

@@ -31,8 +31,11 @@ import pandas as pd
 from dashboard.domain.excluded import Excluded
 from dashboard.domain.financial_year import financial_year_bounds, financial_year_label
 from dashboard.domain.forecast import (
+    TOTAL_CORRELATION,
     GroupForecast,
     ServiceForecast,
+    forecast_columns,
+    forecast_fields,
     forecast_from_total,
     over_range_words,
     over_words,
@@ -80,12 +83,7 @@ SERVICE_COLUMNS: tuple[str, ...] = (
     "over_allowance",
     "expected_over",
     "year_end_words",
-    "year_end_fragments",
-    "year_end_fragments_low",
-    "year_end_fragments_high",
-    "year_end_cost",
-    "year_end_cost_low",
-    "year_end_cost_high",
+    *forecast_columns(),
     *BILLING_COLUMNS,
 )
 SECTOR_COLUMNS: tuple[str, ...] = (
@@ -97,6 +95,7 @@ SECTOR_COLUMNS: tuple[str, ...] = (
     "chargeable",
     "cost",
     "letters",
+    "letter_sheets",
     "letter_cost",
     "total_cost",
     "default_allowance",
@@ -105,24 +104,13 @@ SECTOR_COLUMNS: tuple[str, ...] = (
     "share_used",
     "share_used_words",
     "remaining",
-    "year_end_cost",
-    "year_end_cost_low",
-    "year_end_cost_high",
+    *forecast_columns(),
     "expected_over",
 )
 #: The columns that come from the billing report, absent when it could not be read.
 CHARGE_COLUMNS: tuple[str, ...] = ("chargeable", "cost", "total_cost", *BILLING_COLUMNS)
 #: The year-end forecast's columns, present when the tables are made with a `today`.
-FORECAST_COLUMNS: tuple[str, ...] = (
-    "expected_over",
-    "year_end_words",
-    "year_end_fragments",
-    "year_end_fragments_low",
-    "year_end_fragments_high",
-    "year_end_cost",
-    "year_end_cost_low",
-    "year_end_cost_high",
-)
+FORECAST_COLUMNS: tuple[str, ...] = ("expected_over", "year_end_words", *forecast_columns())
 
 ALL = "All"
 OVER = "Over their allowance"
@@ -284,7 +272,11 @@ def allowance_tables(
         excluded=tuple(excluded),
         has_charges=charges is not None,
         not_live=not_live_services(by_id, live_ids, charges or ()),
-        year_end=sum_forecasts(customer_forecasts.values()) if today is not None else None,
+        year_end=(
+            sum_forecasts(customer_forecasts.values(), TOTAL_CORRELATION)
+            if today is not None
+            else None
+        ),
         has_data=bool(
             any(
                 entry.sms_chargeable_units or entry.letter_totals or entry.email_totals
@@ -358,12 +350,7 @@ def _service_row(
         row |= {
             "expected_over": over_words(forecast),
             "year_end_words": over_range_words(forecast),
-            "year_end_fragments": forecast.fragments.expected,
-            "year_end_fragments_low": forecast.fragments.low,
-            "year_end_fragments_high": forecast.fragments.high,
-            "year_end_cost": float(forecast.cost.expected),
-            "year_end_cost_low": float(forecast.cost.low),
-            "year_end_cost_high": float(forecast.cost.high),
+            **forecast_fields(forecast),
         }
     return row
 
@@ -374,9 +361,11 @@ def sector_totals(
     """Totals by sector, in the sectors' usual order, without pooling: how many services went
     over their own allowance and how many stayed under, what those over are charged, letters,
     and, as a secondary figure, fragments used against the sum of the sector's allowances
-    (`share_used`, above 1 when over it; empty for a sector with no allowance). With
-    `forecasts`, the year-end text cost's range summed from its services'."""
-    summed = ("chargeable", "cost", "letters", "letter_cost", "total_cost")
+    (`share_used`, above 1 when over it; empty for a sector with no allowance). Letters are
+    counts, sheets and cost. With
+    `forecasts`, the year-end fragments, chargeable fragments and text cost, each with its
+    range, summed from its services' (`forecast.sum_forecasts`)."""
+    summed = ("chargeable", "cost", "letters", "letter_sheets", "letter_cost", "total_cost")
     sums = {
         "services": ("service_id", "count"),
         "services_over": ("over_allowance", "sum"),
@@ -400,20 +389,22 @@ def sector_totals(
     if forecasts:
         ranges = {
             kind: sum_forecasts(
-                forecasts[service_id]
-                for service_id in services.loc[services["organisation_type"] == kind, "service_id"]
+                (
+                    forecasts[service_id]
+                    for service_id in services.loc[
+                        services["organisation_type"] == kind, "service_id"
+                    ]
+                ),
+                TOTAL_CORRELATION,
             )
             for kind in grouped["organisation_type"]
         }
-        grouped["year_end_cost"] = [
-            float(ranges[kind].cost.expected) for kind in grouped["organisation_type"]
-        ]
-        grouped["year_end_cost_low"] = [
-            float(ranges[kind].cost.low) for kind in grouped["organisation_type"]
-        ]
-        grouped["year_end_cost_high"] = [
-            float(ranges[kind].cost.high) for kind in grouped["organisation_type"]
-        ]
+        columns = list(forecast_columns())
+        grouped[columns] = pd.DataFrame(
+            [forecast_fields(ranges[kind]) for kind in grouped["organisation_type"]],
+            index=grouped.index,
+            columns=columns,
+        )
         grouped["expected_over"] = [
             ranges[kind].expected_over for kind in grouped["organisation_type"]
         ]
@@ -447,14 +438,16 @@ def filter_allowances(services: pd.DataFrame, shown: str) -> pd.DataFrame:
 
 
 def totals(tables: AllowanceTables) -> dict[str, float]:
-    """The headline figures: live services, fragments used, and (with the billing report)
-    chargeable fragments and cost, all without the platform's own service."""
+    """The headline figures: live services, fragments used, letters (count, sheets and cost)
+    and (with the billing report) chargeable fragments and cost, all without the platform's
+    own service."""
     sectors = tables.sectors
     figures: dict[str, float] = {
         "services": int(sectors["services"].sum()),
         "used": int(sectors["used"].sum()),
         "services_over": int(sectors["services_over"].sum()),
         "letters": int(sectors["letters"].sum()),
+        "letter_sheets": int(sectors["letter_sheets"].sum()),
         "letter_cost": float(sectors["letter_cost"].sum()),
     }
     if tables.has_charges:

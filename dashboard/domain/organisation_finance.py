@@ -14,7 +14,8 @@ Services with costs that are not live (trial or inactive ones in the billing rep
 apart in `not_live` and counted in the platform's total, as is GOV.UK Notify's own service
 (`platform`), which every other total leaves out. Services with no organisation are one row,
 ``NO_ORGANISATION``. Money is pounds excluding VAT. For the current year each service's texts
-are also forecast to 31 March (`forecast.forecast_from_total`), summed by organisation.
+are also forecast to 31 March (`forecast.forecast_from_total`): fragments, chargeable
+fragments and text cost, each with its 80 % range, summed by organisation.
 """
 
 from __future__ import annotations
@@ -28,8 +29,11 @@ import pandas as pd
 
 from dashboard.domain.excluded import Excluded
 from dashboard.domain.forecast import (
+    TOTAL_CORRELATION,
     GroupForecast,
     ServiceForecast,
+    forecast_columns,
+    forecast_fields,
     forecast_from_total,
     over_range_words,
     over_words,
@@ -61,14 +65,7 @@ SUMMED: tuple[str, ...] = (
     "total_cost",
 )
 #: The year-end forecast's columns (the current year only).
-FORECAST_COLUMNS: tuple[str, ...] = (
-    "year_end_fragments",
-    "year_end_fragments_low",
-    "year_end_fragments_high",
-    "year_end_text_cost",
-    "year_end_text_cost_low",
-    "year_end_text_cost_high",
-)
+FORECAST_COLUMNS: tuple[str, ...] = forecast_columns("year_end_text_cost")
 #: The columns that come from the billing report, absent when it could not be read.
 CHARGE_COLUMNS: tuple[str, ...] = ("chargeable", "text_cost", "total_cost")
 #: The window a service's link opens its Service page on.
@@ -104,9 +101,7 @@ ORGANISATION_COLUMNS: tuple[str, ...] = (
     "services",
     *SUMMED,
     "services_over",
-    "year_end_text_cost",
-    "year_end_text_cost_low",
-    "year_end_text_cost_high",
+    *FORECAST_COLUMNS,
     "expected_over",
 )
 
@@ -140,12 +135,7 @@ def _forecast_fields(forecast: ServiceForecast) -> dict[str, Any]:
     return {
         "expected_over": over_words(forecast),
         "year_end_words": over_range_words(forecast),
-        "year_end_fragments": forecast.fragments.expected,
-        "year_end_fragments_low": forecast.fragments.low,
-        "year_end_fragments_high": forecast.fragments.high,
-        "year_end_text_cost": float(forecast.cost.expected),
-        "year_end_text_cost_low": float(forecast.cost.low),
-        "year_end_text_cost_high": float(forecast.cost.high),
+        **forecast_fields(forecast, "year_end_text_cost"),
     }
 
 
@@ -184,6 +174,7 @@ def _live_row(
 def _not_live_row(row: BillingReportRow, service: Service | None) -> dict[str, Any]:
     return {
         "service_id": row.service_id,
+        "link": service_page_link(row.service_id, SERVICE_PAGE_DAYS, row.service_name),
         "name": row.service_name,
         "organisation_id": row.organisation_id or "",
         "organisation": row.organisation_name or NO_ORGANISATION,
@@ -200,6 +191,7 @@ def _not_live_row(row: BillingReportRow, service: Service | None) -> dict[str, A
 
 NOT_LIVE_COLUMNS: tuple[str, ...] = (
     "service_id",
+    "link",
     "name",
     "organisation_id",
     "organisation",
@@ -279,9 +271,12 @@ def organisation_finance(
             )
         ),
         year_end=sum_forecasts(
-            forecast
-            for service_id, forecast in forecasts.items()
-            if not is_platform_service(service_id)
+            (
+                forecast
+                for service_id, forecast in forecasts.items()
+                if not is_platform_service(service_id)
+            ),
+            TOTAL_CORRELATION,
         ),
     )
 
@@ -290,8 +285,9 @@ def organisation_totals(
     services: pd.DataFrame, forecasts: Mapping[str, ServiceForecast]
 ) -> pd.DataFrame:
     """One row per organisation (those with none as one row), most total cost first: its
-    services' figures added up, how many went over their allowance, and the year-end text
-    cost's range summed from its services' forecasts as `forecast.sum_forecasts` does."""
+    services' figures added up, how many went over their allowance, and the year-end
+    fragments, chargeable fragments and text cost, each with its range, summed from its
+    services' forecasts as `forecast.sum_forecasts` does."""
     summed_columns = [column for column in SUMMED if column in services]
     groups = services.groupby("organisation_id", sort=False)
     table = groups.agg(
@@ -303,11 +299,15 @@ def organisation_totals(
     table["services_over"] = table["services_over"].astype(int)
     members = groups["service_id"].agg(list)
     ranges = [
-        sum_forecasts(forecasts[sid] for sid in members[oid]) for oid in table["organisation_id"]
+        sum_forecasts((forecasts[sid] for sid in members[oid]), TOTAL_CORRELATION)
+        for oid in table["organisation_id"]
     ]
-    table["year_end_text_cost"] = [float(item.cost.expected) for item in ranges]
-    table["year_end_text_cost_low"] = [float(item.cost.low) for item in ranges]
-    table["year_end_text_cost_high"] = [float(item.cost.high) for item in ranges]
+    fields = pd.DataFrame(
+        [forecast_fields(item, "year_end_text_cost") for item in ranges],
+        index=table.index,
+        columns=list(FORECAST_COLUMNS),
+    )
+    table[list(FORECAST_COLUMNS)] = fields
     table["expected_over"] = [item.expected_over for item in ranges]
     table = table[[column for column in ORGANISATION_COLUMNS if column in table]]
     return sort_table(table, DEFAULT_SORT, descending=True)

@@ -8,8 +8,9 @@ from datetime import date
 
 from dashboard.domain.financial_year import london_today
 from dashboard.domain.organisation_finance import OrganisationFinance, organisation_finance
-from dashboard.loaders.allowances import allowance_calls, finance_answers
+from dashboard.loaders.allowances import REQUIRED_CALLS, allowance_calls, finance_answers
 from dashboard.loaders.context import LoaderContext
+from dashboard.loaders.output_memo import OUTPUTS
 from dashboard.loaders.sections import Failed, Ready, Section
 from dashboard.notify_client.calls import Outcome
 
@@ -26,7 +27,8 @@ def organisations_from(
     outcomes: Mapping[str, Outcome], year: int, today: date, api_label: str
 ) -> Section[Organisations]:
     """Failed without any of the three required calls; ready without the billing report,
-    saying that chargeable fragments and costs are missing."""
+    saying that chargeable fragments and costs are missing. The tables and every forecast are
+    built once per process for the same cached answers (`OUTPUTS`), as the Allowances page's."""
     read = finance_answers(
         outcomes,
         api_label,
@@ -35,13 +37,18 @@ def organisations_from(
     if isinstance(read, Failed):
         return read
     freshness, charged, missing = read
-    finance = organisation_finance(
-        year,
-        outcomes["services"].value,
-        outcomes["allowances"].value,
-        outcomes["volumes"].value,
-        charged,
-        today,
+    answers = [outcomes[name].value for name in REQUIRED_CALLS]
+    finance = OUTPUTS.build(
+        ("organisations", year, today),
+        [*answers, charged],
+        lambda: organisation_finance(
+            year,
+            outcomes["services"].value,
+            outcomes["allowances"].value,
+            outcomes["volumes"].value,
+            charged,
+            today,
+        ),
     )
     return Ready(Organisations(finance, missing), freshness)
 

@@ -1,6 +1,7 @@
 """The Allowances page: its tables are the API's billing, totals leave out the platform's own
 service and say what they exclude, a part that fails is said, and the URL's year is text."""
 
+import json
 import re
 
 import pytest
@@ -235,3 +236,45 @@ def test_a_hostile_sort_falls_back_to_the_most_cost_and_leaves_the_url(app_envir
 def param(at, name: str) -> str:
     value = at.query_params[name]
     return value[0] if isinstance(value, list) else value
+
+
+def test_letters_by_sector_are_counts_sheets_and_cost_of_its_services(app_environment):
+    at = open_page(PAGE)
+
+    letters = shown_table(at, "letter_sheets").value
+    services = tables(at)["services"]
+
+    assert shown_config(at, "letter_sheets")["label"] == "Letter sheets"
+    for _, sector in letters.iterrows():
+        members = services[services["sector"] == sector["sector"]]
+        for column in ("letters", "letter_sheets", "letter_cost"):
+            assert sector[column] == pytest.approx(members[column].sum()), column
+    assert letters["letter_sheets"].sum() > 0
+    assert shown_config(at, "letters")["label"] == "Letters"  # this year's services table too
+    assert "letters" in json.loads(shown_table(at, "year_end_words").proto.columns)
+    words = "\n".join(caption.value for caption in at.caption)
+    assert f"({services['letter_sheets'].sum():,} sheets)" in words
+
+
+def test_the_year_ahead_shows_fragments_chargeable_and_cost_each_with_its_range(
+    app_environment,
+):
+    at = open_page(PAGE)
+
+    fragments = shown_table(at, "year_end_chargeable")
+    shown = json.loads(fragments.proto.columns)
+    sectors = fragments.value
+
+    for figure in ("year_end_fragments", "year_end_chargeable"):
+        assert {figure, f"{figure}_low", f"{figure}_high"} <= set(shown), figure
+        assert (sectors[f"{figure}_low"] <= sectors[figure]).all()
+        assert (sectors[figure] <= sectors[f"{figure}_high"]).all()
+    assert {"year_end_cost", "year_end_cost_low", "year_end_cost_high"} <= set(
+        json.loads(shown_table(at, "year_end_cost_low").proto.columns)
+    )
+    # The headline's platform figures are the sectors' expected values added up.
+    words = "\n".join(caption.value for caption in at.caption)
+    assert f"{sectors['year_end_fragments'].sum():,} text fragments (" in words
+    assert f"{sectors['year_end_chargeable'].sum():,} chargeable (" in words
+    metrics = {metric.label: metric.value for metric in at.metric}
+    assert metrics["Text cost by 31 March"] == f"£{round(sectors['year_end_cost'].sum(), 2):,.2f}"

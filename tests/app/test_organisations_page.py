@@ -96,3 +96,20 @@ def test_hostile_url_values_fall_back_and_break_nothing(app_environment, query):
     assert not at.exception
     organisations = frames(at)["organisations"]
     assert list(organisations["total_cost"]) == sorted(organisations["total_cost"], reverse=True)
+
+
+def test_the_year_ahead_by_organisation_adds_up_to_the_headline(app_environment):
+    at = open_page(PAGE)
+
+    table = shown_table(at, "year_end_chargeable")
+    shown = json.loads(table.proto.columns)
+    organisations = table.value
+
+    for figure in ("year_end_fragments", "year_end_chargeable"):
+        assert {figure, f"{figure}_low", f"{figure}_high"} <= set(shown), figure
+    words = captions(at)
+    assert f"{organisations['year_end_fragments'].sum():,} text fragments (" in words
+    assert f"{organisations['year_end_chargeable'].sum():,} chargeable (" in words
+    metrics = {metric.label: metric.value for metric in at.metric}
+    expected = round(organisations["year_end_text_cost"].sum(), 2)
+    assert metrics["Text cost by 31 March, expected"] == f"£{expected:,.2f}"

@@ -37,6 +37,22 @@ ORGANISATION_COLUMNS = [
 ]
 SERVICE_COLUMNS = ["Service", "Total cost (£)", "Text cost (£)", "Letter cost (£)", "Allowance"]
 YEAR_AHEAD = ["So far (£)", "31 March, expected (£)", "Low, 80 % (£)", "High, 80 % (£)"]
+YEAR_AHEAD_FRAGMENTS = [
+    "Fragments so far",
+    "Fragments, 31 March",
+    "Fragments low",
+    "Fragments high",
+    "Chargeable so far",
+    "Chargeable, 31 March",
+    "Chargeable low",
+    "Chargeable high",
+]
+#: The year ahead's CSV holds both of its tables' figures, each with its range.
+YEAR_AHEAD_CSV = {
+    f"year_end_{figure}{end}"
+    for figure in ("fragments", "chargeable")
+    for end in ("", "_low", "_high")
+}
 
 
 def download(page: Page, label: str) -> pd.DataFrame:
@@ -57,23 +73,26 @@ def organisations_of(served: Served):
 
 
 def test_at_1400_px_the_organisations_tables_fit_with_their_key_columns(page: Page, served: Served):
-    open_page(page, f"{served.url}/organisations", tables=3)
+    open_page(page, f"{served.url}/organisations", tables=4)
 
     widths = table_widths(page)
-    assert len(widths) >= 3  # organisations, the year ahead, the first organisation's services
+    # organisations, the year ahead's two, the first organisation's services
+    assert len(widths) >= 4
     assert all(width["columns"] <= width["visible"] for width in widths), widths
     assert headers(page, 0) == ORGANISATION_COLUMNS
-    assert set(YEAR_AHEAD) <= set(headers(page, 1))
-    assert headers(page, 2)[: len(SERVICE_COLUMNS)] == SERVICE_COLUMNS
+    assert headers(page, 1)[1:] == YEAR_AHEAD_FRAGMENTS
+    assert set(YEAR_AHEAD) <= set(headers(page, 2))
+    assert headers(page, 3)[: len(SERVICE_COLUMNS)] == SERVICE_COLUMNS
     screenshot(page, "organisations")
 
 
 def test_the_organisations_csvs_hold_the_figures_unclipped(page: Page, served: Served):
-    open_page(page, f"{served.url}/organisations", tables=3)
+    open_page(page, f"{served.url}/organisations", tables=4)
     finance = organisations_of(served)
 
     organisations = download(page, "Download organisations CSV")
     services = download(page, "Download this organisation's services CSV")
+    ahead = download(page, "Download the year ahead by organisation CSV")
 
     expected = finance.organisations
     assert list(organisations["organisation"]) == list(expected["organisation"])
@@ -84,20 +103,30 @@ def test_the_organisations_csvs_hold_the_figures_unclipped(page: Page, served: S
     assert sorted(services["service_id"]) == sorted(mine["service_id"])
     assert {"purchase_order_number", "billing_reference", "contact_names"} <= set(services)
     assert services["total_cost"].sum() == pytest.approx(expected.iloc[0]["total_cost"])
+    assert set(ahead) >= YEAR_AHEAD_CSV
+    for column in sorted(YEAR_AHEAD_CSV):
+        assert ahead[column].tolist() == expected[column].tolist(), column
 
 
 def test_at_1400_px_the_allowances_year_ahead_fits_and_its_csv_is_unclipped(
     page: Page, served: Served
 ):
-    open_page(page, f"{served.url}/allowances", tables=4)
+    open_page(page, f"{served.url}/allowances", tables=6)
 
     widths = table_widths(page)
     assert all(width["columns"] <= width["visible"] for width in widths), widths
     assert headers(page, 0)[:4] == ["Sector", "Services", "Over", "Under"]
-    assert set(YEAR_AHEAD) <= set(headers(page, 1))
+    assert headers(page, 1)[:4] == ["Sector", "Letters", "Letter sheets", "Letter cost (£)"]
+    assert headers(page, 2)[1:] == YEAR_AHEAD_FRAGMENTS
+    assert set(YEAR_AHEAD) <= set(headers(page, 3))
     sectors = download(page, "Download sectors CSV")
+    ahead = download(page, "Download the year ahead by sector CSV")
+    assert set(ahead) >= YEAR_AHEAD_CSV
+    assert ahead["year_end_chargeable"].tolist() == sectors["year_end_chargeable"].tolist()
+
     services = download(page, "Download services CSV")
     assert sectors["services_over"].sum() == services["over_allowance"].sum()
+    assert sectors["letter_sheets"].sum() == services["letter_sheets"].sum() > 0
     shares = services["used"] / services["allowance"].where(services["allowance"] > 0)
     assert shares.max() > 1  # a share over 100 % stays over in the CSV
     assert services["total_cost"].tolist() == sorted(services["total_cost"], reverse=True)

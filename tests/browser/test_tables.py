@@ -23,6 +23,12 @@ from tests.browser.test_platform_pages import first_live_service, open_page, tab
 pytestmark = pytest.mark.browser
 
 
+#: The Allowances page's tables before its services: sectors, letters by sector, the year
+#: ahead's two and GOV.UK Notify's own service; the services table is the next.
+ALLOWANCES_SERVICES = 5
+ALLOWANCES_TABLES = ALLOWANCES_SERVICES + 1
+
+
 def cells(page: Page, index: int) -> list[str]:
     """The cells a table draws (its accessible copy holds the rows on screen)."""
     table = page.locator('[data-testid="stDataFrame"]').nth(index)
@@ -190,14 +196,14 @@ def choose_sort(page: Page, label: str) -> None:
 
 
 def test_allowances_sort_survives_a_reload_and_a_shared_link(page: Page, served: Served):
-    open_page(page, f"{served.url}/allowances", tables=4)
+    open_page(page, f"{served.url}/allowances", tables=ALLOWANCES_TABLES)
 
     choose_sort(page, "Name, A to Z")
     page.wait_for_function("() => location.search.includes('sort=name')", timeout=30_000)
     wait_for_app(page)
     shared = page.url
     page.reload()
-    open_page(page, page.url, tables=4)
+    open_page(page, page.url, tables=ALLOWANCES_TABLES)
 
     assert query(page)["sort"] == ["name"]
     sort = page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').filter(
@@ -205,7 +211,9 @@ def test_allowances_sort_survives_a_reload_and_a_shared_link(page: Page, served:
     )
     chosen = sort.inner_text() + " " + sort.locator("input").first.input_value()
     assert "Name, A to Z" in chosen, chosen
-    names = [unquote(text.split("#", 1)[1]) for text in cells(page, 3) if "#" in text]
+    names = [
+        unquote(text.split("#", 1)[1]) for text in cells(page, ALLOWANCES_SERVICES) if "#" in text
+    ]
     assert len(names) > 1 and names == sorted(names)
     widths = table_widths(page)
     assert all(width["columns"] <= width["visible"] for width in widths), widths
@@ -213,15 +221,15 @@ def test_allowances_sort_survives_a_reload_and_a_shared_link(page: Page, served:
 
     other = page.context.new_page()
     other.set_viewport_size({"width": 1400, "height": 1000})
-    open_page(other, shared, tables=4)
+    open_page(other, shared, tables=ALLOWANCES_TABLES)
     assert query(other)["sort"] == ["name"]
     other.close()
 
 
 def test_allowances_names_are_whole_and_each_has_its_service_page_link(page: Page, served: Served):
-    open_page(page, f"{served.url}/allowances?sort=name", tables=4)
+    open_page(page, f"{served.url}/allowances?sort=name", tables=ALLOWANCES_TABLES)
 
-    shown = cells(page, 3)
+    shown = cells(page, ALLOWANCES_SERVICES)
     links = [text for text in shown if text.startswith("service?")]
     assert links
     for link in links:
@@ -235,7 +243,7 @@ def test_allowances_names_are_whole_and_each_has_its_service_page_link(page: Pag
     assert max(len(name) for name in names) > 25  # long names were among those checked
 
 
-@pytest.mark.parametrize(("path", "tables"), [("/services", 1), ("/allowances", 4)])
+@pytest.mark.parametrize(("path", "tables"), [("/services", 1), ("/allowances", ALLOWANCES_TABLES)])
 def test_page_two_is_in_the_url_and_survives_a_reload(
     page: Page, served: Served, path: str, tables: int
 ):

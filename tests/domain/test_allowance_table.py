@@ -241,6 +241,7 @@ def test_empty_answers_give_empty_tables():
         "used": 0,
         "services_over": 0,
         "letters": 0,
+        "letter_sheets": 0,
         "letter_cost": 0.0,
         "chargeable": 0,
         "cost": 0.0,
@@ -384,10 +385,32 @@ def test_with_today_each_service_has_a_year_end_range_summed_by_sector():
     )
     assert rows.loc["Two", "year_end_words"] == ""
     assert rows.loc["Two", "year_end_fragments_low"] < rows.loc["Two", "year_end_fragments"]
+    assert rows.loc["One", "year_end_chargeable"] == rows.loc["One", "year_end_fragments"] - 10_000
+    assert rows.loc["Two", "year_end_chargeable_high"] == 0
     (sector,) = tables.sectors.to_dict("records")
     assert sector["expected_over"] == 1
-    assert sector["year_end_cost_low"] <= sector["year_end_cost"] <= sector["year_end_cost_high"]
+    for figure in ("year_end_fragments", "year_end_chargeable", "year_end_cost"):
+        assert sector[f"{figure}_low"] <= sector[figure] <= sector[f"{figure}_high"], figure
+        assert sector[figure] == pytest.approx(rows[figure].sum()), figure
     assert tables.year_end is not None and tables.year_end.services == 2
+    assert sector["year_end_chargeable"] == tables.year_end.chargeable.expected > 0
+
+
+def test_a_sector_sums_its_services_letters_sheets_and_cost():
+    one, two = str(uuid4()), str(uuid4())
+    tables = allowance_tables(
+        2026,
+        [service(one, "One", "local"), service(two, "Two", "local")],
+        [volumes(one, "One", allowance=10_000), volumes(two, "Two", allowance=10_000)],
+        [volumes(one, "One", 0, 9_000), volumes(two, "Two", 0, 1_000)],
+        [],
+    )
+
+    (sector,) = tables.sectors.to_dict("records")
+    for column in ("letters", "letter_sheets", "letter_cost"):
+        assert sector[column] == pytest.approx(tables.services[column].sum()), column
+    assert sector["letter_sheets"] > 0
+    assert totals(tables)["letter_sheets"] == sector["letter_sheets"]
 
 
 def test_a_year_with_no_data_says_so_and_a_past_year_says_what_it_holds():

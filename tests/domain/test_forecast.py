@@ -6,6 +6,7 @@ import pytest
 from dashboard.domain.allowance_usage import allowance_run_out_date, allowance_totals
 from dashboard.domain.forecast import (
     METHOD,
+    TOTAL_CORRELATION,
     Range,
     expected_run_out,
     forecast_from_total,
@@ -198,6 +199,23 @@ def test_a_group_range_is_wider_than_independent_services_would_make_it():
     independent = 5 * (one.high - one.expected)  # root of 25 equal squares
     together = 25 * (one.high - one.expected)
     assert independent < group.high - group.expected < together
+
+
+def test_forecasts_from_totals_alone_are_wider_and_summed_nearer_to_moving_together():
+    """One spread for every service misses that the biggest vary most: the pages' forecasts
+    (from the year's total) are wider than a service's own months would make them, and their
+    group's range adds their distances nearer to all at once (both from the backtest)."""
+    months = dict.fromkeys(("April", "May", "June", "July", "August", "September"), 500)
+    steady = forecast_service(months, 0, YEAR, END_OF_SEPTEMBER).fragments
+    total = forecast_from_total(3_000, 0, YEAR, END_OF_SEPTEMBER)
+    assert total.fragments.expected == steady.expected
+    assert total.fragments.high - total.fragments.low > steady.high - steady.low
+
+    forecasts = [total] * 25
+    pages = sum_forecasts(forecasts, TOTAL_CORRELATION).fragments
+    service_page = sum_forecasts(forecasts).fragments
+    together = 25 * (total.fragments.high - total.fragments.expected)
+    assert service_page.high < pages.high < service_page.expected + together
 
 
 def test_a_service_expected_to_stay_within_its_allowance_has_no_range_words():

@@ -8,6 +8,7 @@ import pytest
 
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
+from dashboard.domain.allowance_table import totals
 from dashboard.domain.financial_year import current_financial_year, financial_year_bounds
 from dashboard.domain.organisation_finance import (
     NO_ORGANISATION,
@@ -16,6 +17,7 @@ from dashboard.domain.organisation_finance import (
     services_of,
 )
 from dashboard.domain.platform_service import NOTIFY_SERVICE_ID
+from dashboard.loaders.allowances import load_allowances
 from dashboard.loaders.organisations import load_organisations
 from dashboard.loaders.sections import Ready
 from dashboard.notify_client import build_clients
@@ -121,3 +123,41 @@ def test_the_platforms_total_with_and_without_its_own_service(live_sandbox, cach
     assert with_own["total_cost"] - without_own["total_cost"] == pytest.approx(own)
     assert NOTIFY_SERVICE_ID not in set(finance.services["service_id"])
     assert without_own["not_live_cost"] == pytest.approx(finance.not_live["total_cost"].sum())
+
+
+@YEARS
+def test_sectors_organisations_and_the_platform_agree_on_letters_and_the_year_end(
+    live_sandbox, cache, years_ago
+):
+    """One forecast and one count of letters, whichever page sums them: Allowances' sectors,
+    Organisations' organisations and each page's platform figure are the same services'."""
+    year = current_financial_year() - years_ago
+    context = sandbox_context(live_sandbox, cache)
+
+    allowances = load_allowances(context, year)
+    organisations = load_organisations(context, year)
+
+    assert isinstance(allowances, Ready) and isinstance(organisations, Ready)
+    tables, finance = allowances.value.tables, organisations.value.finance
+    assert set(tables.services["service_id"]) == set(finance.services["service_id"])
+    sectors, groups = tables.sectors, finance.organisations
+    for column in ("letters", "letter_sheets", "letter_cost"):
+        assert sectors[column].sum() == pytest.approx(groups[column].sum()), column
+        assert sectors[column].sum() == pytest.approx(tables.services[column].sum()), column
+    assert totals(tables)["letter_sheets"] == int(groups["letter_sheets"].sum()) > 0
+    assert tables.year_end == finance.year_end
+    platform = finance.year_end
+    # Each figure's column on the sectors table and on the organisations table.
+    columns = {
+        "fragments": ("year_end_fragments", "year_end_fragments"),
+        "chargeable": ("year_end_chargeable", "year_end_chargeable"),
+        "cost": ("year_end_cost", "year_end_text_cost"),
+    }
+    for name, (by_sector, by_organisation) in columns.items():
+        expected = float(getattr(platform, name).expected)
+        assert sectors[by_sector].sum() == pytest.approx(expected), name
+        assert groups[by_organisation].sum() == pytest.approx(expected), name
+        for table, column in ((sectors, by_sector), (groups, by_organisation)):
+            assert (table[f"{column}_low"] <= table[column]).all(), name
+            assert (table[column] <= table[f"{column}_high"]).all(), name
+    assert platform.chargeable.expected > 0
