@@ -83,74 +83,152 @@ def monthly_counts(monthly: pd.DataFrame, title: str) -> alt.Chart:
     return chart
 
 
+#: What each layer of the allowance chart is, in words: its legend (the caption under the
+#: chart says the same, for those who cannot tell the colours apart).
+SENT_LABEL = "Sent"
+MONTH_RANGE_LABEL = "Month ahead: 80 % range"
+RUNNING_LABEL = "Running total"
+RUNNING_RANGE_LABEL = "Running total ahead: 80 % range"
+ALLOWANCE_LABEL = "Allowance"
+GREY, PALE_ORANGE = "#505a5f", "#fbc9a8"
+ALLOWANCE_LEGEND = alt.Scale(
+    domain=[SENT_LABEL, MONTH_RANGE_LABEL, RUNNING_LABEL, RUNNING_RANGE_LABEL, ALLOWANCE_LABEL],
+    range=[BLUE, GREY, ORANGE, PALE_ORANGE, RED],
+)
+
+
+def _what(chart: alt.Chart, label: str) -> alt.Chart:
+    """A layer coloured by what it is (`label`), under the one legend that names them all."""
+    legend = alt.Legend(title=None, orient="bottom", columns=3)
+    named: alt.Chart = chart.transform_calculate(what=f"'{label}'").encode(
+        color=alt.Color("what:N", scale=ALLOWANCE_LEGEND, legend=legend)
+    )
+    return named
+
+
 def allowance_by_month(view: AllowanceByMonth) -> alt.LayerChart:
-    """Fragments sent each month as bars, the rest of the year projected as dashed outlines,
-    the running total (dashed where projected), the allowance to cross and the run-out day."""
+    """Fragments sent each month as solid bars; each month ahead as its 80 % range only (a pale
+    band from low to high, a line at the pace so far), never a bar; the running total (solid
+    where sent, its 80 % range as a band around a dashed expected line ahead), the allowance
+    to cross and the run-out day."""
     sent = _dated(view.sent, "start", "end")
     projected = _dated(view.projected, "start", "end")
     cumulative = _dated(view.cumulative, "day")
+    so_far = cumulative[cumulative["kind"] == SENT]
+    ahead = cumulative[cumulative["kind"] == PROJECTED]
     x = alt.X("start:T", title=None, axis=alt.Axis(format="%b", tickCount="month"))
     y = alt.Y("bottom:Q", title="Fragments", axis=COUNT_AXIS)
-    sent_bars = (
+    sent_bars = _what(
         alt.Chart(sent)
-        .mark_bar(color=BLUE)
+        .mark_bar()
         .encode(
             x=x,
             x2="end:T",
             y=y,
             y2="top:Q",
             tooltip=[
-                "month",
+                "month:N",
                 alt.Tooltip("fragments:Q", format=",", title="sent"),
                 alt.Tooltip("free_used:Q", format=",", title="free"),
                 alt.Tooltip("chargeable:Q", format=","),
                 alt.Tooltip("cost:Q", format=",.2f", title="cost (£)"),
             ],
-        )
+        ),
+        SENT_LABEL,
     )
-    projected_bars = (
+    ahead_tooltip = [
+        "month:N",
+        alt.Tooltip("low:Q", format=",", title="more, low (80 %)"),
+        alt.Tooltip("fragments:Q", format=",", title="more at the pace so far"),
+        alt.Tooltip("high:Q", format=",", title="more, high (80 %)"),
+    ]
+    month_ranges = _what(
         alt.Chart(projected)
-        .mark_bar(color=BLUE, fillOpacity=0.12, stroke=BLUE, strokeDash=[4, 3])
+        .mark_rect(opacity=0.35, stroke=GREY, strokeWidth=1)
         .encode(
             x=x,
             x2="end:T",
-            y=y,
-            y2="top:Q",
-            tooltip=["month", alt.Tooltip("fragments:Q", format=",", title="projected")],
-        )
+            y=alt.Y("top_low:Q"),
+            y2="top_high:Q",
+            tooltip=ahead_tooltip,
+        ),
+        MONTH_RANGE_LABEL,
     )
-    running = (
-        alt.Chart(cumulative)
-        .mark_line(point=alt.OverlayMarkDef(color=ORANGE), color=ORANGE)
+    month_paces = _what(
+        alt.Chart(projected)
+        .mark_rule(strokeWidth=2)
+        .encode(
+            x=x,
+            x2="end:T",
+            y=alt.Y("top:Q"),
+            tooltip=ahead_tooltip,
+        ),
+        MONTH_RANGE_LABEL,
+    )
+    day = alt.Tooltip("day:T", format="%-d %B %Y", title="by")
+    running = _what(
+        alt.Chart(so_far)
+        .mark_line(point=True)
         .encode(
             x=alt.X("day:T"),
             y=alt.Y("fragments:Q"),
-            strokeDash=alt.StrokeDash(
-                "kind:N",
-                title="Running total",
-                scale=alt.Scale(domain=[SENT, PROJECTED], range=[[1, 0], [6, 4]]),
-            ),
+            tooltip=[day, alt.Tooltip("fragments:Q", format=",", title="sent")],
+        ),
+        RUNNING_LABEL,
+    )
+    running_range = _what(
+        alt.Chart(ahead)
+        .mark_area(opacity=0.6)
+        .encode(
+            x=alt.X("day:T"),
+            y=alt.Y("low:Q"),
+            y2="high:Q",
+        ),
+        RUNNING_RANGE_LABEL,
+    )
+    running_pace = _what(
+        alt.Chart(ahead)
+        .mark_line(strokeDash=[6, 4])
+        .encode(
+            x=alt.X("day:T"),
+            y=alt.Y("fragments:Q"),
             tooltip=[
-                alt.Tooltip("day:T", format="%-d %B %Y", title="by"),
-                "kind",
-                alt.Tooltip("fragments:Q", format=","),
+                day,
+                alt.Tooltip("low:Q", format=",", title="low (80 %)"),
+                alt.Tooltip("fragments:Q", format=",", title="at the pace so far"),
+                alt.Tooltip("high:Q", format=",", title="high (80 %)"),
             ],
-        )
+        ),
+        RUNNING_LABEL,
     )
-    limit = (
+    limit = _what(
         alt.Chart(pd.DataFrame({"allowance": [view.allowance]}))
-        .mark_rule(color=RED, strokeDash=[6, 4])
-        .encode(y="allowance:Q", tooltip=[alt.Tooltip("allowance:Q", format=",")])
+        .mark_rule(strokeDash=[6, 4])
+        .encode(
+            y="allowance:Q",
+            tooltip=[alt.Tooltip("allowance:Q", format=",")],
+        ),
+        ALLOWANCE_LABEL,
     )
-    layers = [sent_bars, projected_bars, running, limit]
+    layers = [
+        sent_bars,
+        month_ranges,
+        month_paces,
+        running_range,
+        running,
+        running_pace,
+        limit,
+    ]
     if view.run_out is not None:
-        day = pd.DataFrame({"day": [pd.Timestamp(view.run_out.day)]})
+        day_out = pd.DataFrame({"day": [pd.Timestamp(view.run_out.day)]})
         layers.append(
-            alt.Chart(day)
+            alt.Chart(day_out)
             .mark_rule(color=RED)
-            .encode(x="day:T", tooltip=[alt.Tooltip("day:T", format="%-d %B %Y", title="runs out")])
+            .encode(
+                x="day:T", tooltip=[alt.Tooltip("day:T", format="%-d %B %Y", title="runs out")]
+            )
         )
-    return alt.LayerChart(layer=layers, height=280)
+    return alt.LayerChart(layer=layers, height=300)
 
 
 #: Channels told apart by hue and by dash, for readers who cannot tell the colours apart.
