@@ -55,7 +55,7 @@ def organisation_columns() -> dict[str, Any]:
     beside the sidebar (the year ahead is a table of its own)."""
     number = st.column_config.NumberColumn
     return {
-        "organisation": st.column_config.TextColumn("Organisation", width=190, pinned=True),
+        "organisation": st.column_config.TextColumn("Organisation", width=160, pinned=True),
         "total_cost": number("Total cost (£)", width=90, format="accounting"),
         "text_cost": number("Text cost (£)", width=85, format="accounting"),
         "letter_cost": number("Letter cost (£)", width=85, format="accounting"),
