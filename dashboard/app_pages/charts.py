@@ -99,7 +99,9 @@ ALLOWANCE_LEGEND = alt.Scale(
 
 def _what(chart: alt.Chart, label: str) -> alt.Chart:
     """A layer coloured by what it is (`label`), under the one legend that names them all."""
-    legend = alt.Legend(title=None, orient="bottom", columns=3)
+    legend = alt.Legend(
+        title=None, orient="bottom", columns=3, labelLimit=320, symbolOpacity=1, symbolType="square"
+    )
     named: alt.Chart = chart.transform_calculate(what=f"'{label}'").encode(
         color=alt.Color("what:N", scale=ALLOWANCE_LEGEND, legend=legend)
     )

@@ -96,9 +96,7 @@ def share_of_allowance(sectors: pd.DataFrame) -> alt.LayerChart:
         .mark_rule(color="#0b0c0c", strokeWidth=2, strokeDash=[4, 3])
         .encode(x=x, tooltip=[alt.Tooltip("label:N", title="the sum of allowances")])
     )
-    layered: alt.LayerChart = (bars + hundred + figures).properties(
-        height=max(120, 30 * len(data))
-    )
+    layered: alt.LayerChart = (bars + hundred + figures).properties(height=alt.Step(30))
     return layered
 
 
