@@ -226,9 +226,7 @@ def allowance_by_month(view: AllowanceByMonth) -> alt.LayerChart:
         layers.append(
             alt.Chart(day_out)
             .mark_rule(color=RED)
-            .encode(
-                x="day:T", tooltip=[alt.Tooltip("day:T", format="%-d %B %Y", title="runs out")]
-            )
+            .encode(x="day:T", tooltip=[alt.Tooltip("day:T", format="%-d %B %Y", title="runs out")])
         )
     return alt.LayerChart(layer=layers, height=300)
 

@@ -80,9 +80,7 @@ def share_of_allowance(sectors: pd.DataFrame) -> alt.LayerChart:
         .encode(
             x=x,
             y=y,
-            color=alt.Color(
-                "side:N", title=None, scale=SHARES, legend=alt.Legend(orient="top")
-            ),
+            color=alt.Color("side:N", title=None, scale=SHARES, legend=alt.Legend(orient="top")),
             tooltip=tooltip,
         )
     )

@@ -406,7 +406,8 @@ def test_the_months_ahead_are_drawn_as_their_range_never_as_bars(app_environment
     # Every month ahead is a range from low to high around the pace so far.
     (ranges,) = [data for layer, data in layers if layer["mark"]["type"] == "rect"]
     assert len(ranges) > 0 and (ranges["end"] > today).all()
-    assert (ranges["top_low"] <= ranges["top"]).all() and (ranges["top"] <= ranges["top_high"]).all()
+    assert (ranges["top_low"] <= ranges["top"]).all()
+    assert (ranges["top"] <= ranges["top_high"]).all()
     assert (ranges["top_high"] > ranges["top_low"]).any()
     (table,) = [element.value for element in at.table if "Month" in element.value.index.names]
     ahead = table["Still to come: expected (80 % range)"]
