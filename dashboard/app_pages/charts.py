@@ -97,15 +97,19 @@ ALLOWANCE_LEGEND = alt.Scale(
 )
 
 
-def _what(chart: alt.Chart, label: str) -> alt.Chart:
-    """A layer coloured by what it is (`label`), under the one legend that names them all."""
-    legend = alt.Legend(
+#: Each layer's colour by what it is (its frame's `what`), under the one legend for all.
+WHAT = alt.Color(
+    "what:N",
+    scale=ALLOWANCE_LEGEND,
+    legend=alt.Legend(
         title=None, orient="bottom", columns=3, labelLimit=320, symbolOpacity=1, symbolType="square"
-    )
-    named: alt.Chart = chart.transform_calculate(what=f"'{label}'").encode(
-        color=alt.Color("what:N", scale=ALLOWANCE_LEGEND, legend=legend)
-    )
-    return named
+    ),
+)
+
+
+def _named(frame: pd.DataFrame, label: str) -> pd.DataFrame:
+    """A layer's rows, named for the legend."""
+    return frame.assign(what=label)
 
 
 def allowance_by_month(view: AllowanceByMonth) -> alt.LayerChart:
@@ -120,10 +124,11 @@ def allowance_by_month(view: AllowanceByMonth) -> alt.LayerChart:
     ahead = cumulative[cumulative["kind"] == PROJECTED]
     x = alt.X("start:T", title=None, axis=alt.Axis(format="%b", tickCount="month"))
     y = alt.Y("bottom:Q", title="Fragments", axis=COUNT_AXIS)
-    sent_bars = _what(
-        alt.Chart(sent)
+    sent_bars = (
+        alt.Chart(_named(sent, SENT_LABEL))
         .mark_bar()
         .encode(
+            color=WHAT,
             x=x,
             x2="end:T",
             y=y,
@@ -135,8 +140,7 @@ def allowance_by_month(view: AllowanceByMonth) -> alt.LayerChart:
                 alt.Tooltip("chargeable:Q", format=","),
                 alt.Tooltip("cost:Q", format=",.2f", title="cost (£)"),
             ],
-        ),
-        SENT_LABEL,
+        )
     )
     ahead_tooltip = [
         "month:N",
@@ -144,54 +148,55 @@ def allowance_by_month(view: AllowanceByMonth) -> alt.LayerChart:
         alt.Tooltip("fragments:Q", format=",", title="more at the pace so far"),
         alt.Tooltip("high:Q", format=",", title="more, high (80 %)"),
     ]
-    month_ranges = _what(
-        alt.Chart(projected)
+    month_ranges = (
+        alt.Chart(_named(projected, MONTH_RANGE_LABEL))
         .mark_rect(opacity=0.35, stroke=GREY, strokeWidth=1)
         .encode(
+            color=WHAT,
             x=x,
             x2="end:T",
             y=alt.Y("top_low:Q"),
             y2="top_high:Q",
             tooltip=ahead_tooltip,
-        ),
-        MONTH_RANGE_LABEL,
+        )
     )
-    month_paces = _what(
-        alt.Chart(projected)
+    month_paces = (
+        alt.Chart(_named(projected, MONTH_RANGE_LABEL))
         .mark_rule(strokeWidth=2)
         .encode(
+            color=WHAT,
             x=x,
             x2="end:T",
             y=alt.Y("top:Q"),
             tooltip=ahead_tooltip,
-        ),
-        MONTH_RANGE_LABEL,
+        )
     )
     day = alt.Tooltip("day:T", format="%-d %B %Y", title="by")
-    running = _what(
-        alt.Chart(so_far)
+    running = (
+        alt.Chart(_named(so_far, RUNNING_LABEL))
         .mark_line(point=True)
         .encode(
+            color=WHAT,
             x=alt.X("day:T"),
             y=alt.Y("fragments:Q"),
             tooltip=[day, alt.Tooltip("fragments:Q", format=",", title="sent")],
-        ),
-        RUNNING_LABEL,
+        )
     )
-    running_range = _what(
-        alt.Chart(ahead)
+    running_range = (
+        alt.Chart(_named(ahead, RUNNING_RANGE_LABEL))
         .mark_area(opacity=0.6)
         .encode(
+            color=WHAT,
             x=alt.X("day:T"),
             y=alt.Y("low:Q"),
             y2="high:Q",
-        ),
-        RUNNING_RANGE_LABEL,
+        )
     )
-    running_pace = _what(
-        alt.Chart(ahead)
+    running_pace = (
+        alt.Chart(_named(ahead, RUNNING_LABEL))
         .mark_line(strokeDash=[6, 4])
         .encode(
+            color=WHAT,
             x=alt.X("day:T"),
             y=alt.Y("fragments:Q"),
             tooltip=[
@@ -200,17 +205,16 @@ def allowance_by_month(view: AllowanceByMonth) -> alt.LayerChart:
                 alt.Tooltip("fragments:Q", format=",", title="at the pace so far"),
                 alt.Tooltip("high:Q", format=",", title="high (80 %)"),
             ],
-        ),
-        RUNNING_LABEL,
+        )
     )
-    limit = _what(
-        alt.Chart(pd.DataFrame({"allowance": [view.allowance]}))
+    limit = (
+        alt.Chart(_named(pd.DataFrame({"allowance": [view.allowance]}), ALLOWANCE_LABEL))
         .mark_rule(strokeDash=[6, 4])
         .encode(
+            color=WHAT,
             y="allowance:Q",
             tooltip=[alt.Tooltip("allowance:Q", format=",")],
-        ),
-        ALLOWANCE_LABEL,
+        )
     )
     layers = [
         sent_bars,

@@ -369,10 +369,11 @@ def test_a_find_that_matches_nothing_says_so_and_keeps_the_service_shown(
 
 
 def chart_layers(at) -> list[tuple[dict, pd.DataFrame]]:
-    """Each layer of the allowance chart (the chart whose legend names "Sent") with its data."""
+    """Each layer of the allowance chart (the chart whose legend names the months ahead) with
+    its data."""
     for chart in at.get("vega_lite_chart"):
         spec = json.loads(chart.proto.spec)
-        if "Sent" not in json.dumps(spec.get("layer", [])):
+        if "Month ahead: 80 % range" not in json.dumps(spec.get("layer", [])):
             continue
         data = {
             dataset.name: dataframe_util.convert_arrow_bytes_to_pandas_df(dataset.data.data)
@@ -382,9 +383,9 @@ def chart_layers(at) -> list[tuple[dict, pd.DataFrame]]:
     raise AssertionError("No allowance chart")
 
 
-def what(layer: dict) -> str:
-    """The legend's words for a layer (its calculated `what`), or "" for an unnamed one."""
-    return next((step["calculate"].strip("'") for step in layer.get("transform", [])), "")
+def what(data: pd.DataFrame) -> str:
+    """The legend's words for a layer's rows (their `what`), or "" for an unnamed layer."""
+    return str(data["what"].iloc[0]) if "what" in data and len(data) else ""
 
 
 def test_the_months_ahead_are_drawn_as_their_range_never_as_bars(app_environment, live_sandbox):
@@ -397,7 +398,7 @@ def test_the_months_ahead_are_drawn_as_their_range_never_as_bars(app_environment
 
     assert not at.exception
     layers = chart_layers(at)
-    marks = {(layer["mark"]["type"], what(layer)) for layer, _ in layers}
+    marks = {(layer["mark"]["type"], what(data)) for layer, data in layers}
     assert ("rect", "Month ahead: 80 % range") in marks
     assert ("area", "Running total ahead: 80 % range") in marks
     # Bars are months that have begun: none starts after today.
@@ -405,6 +406,7 @@ def test_the_months_ahead_are_drawn_as_their_range_never_as_bars(app_environment
     assert len(bars) == 1 and (bars[0]["start"] <= today).all()
     # Every month ahead is a range from low to high around the pace so far.
     (ranges,) = [data for layer, data in layers if layer["mark"]["type"] == "rect"]
+    assert {what(data) for layer, data in layers if layer["mark"]["type"] == "bar"} == {"Sent"}
     assert len(ranges) > 0 and (ranges["end"] > today).all()
     assert (ranges["top_low"] <= ranges["top"]).all()
     assert (ranges["top"] <= ranges["top_high"]).all()
