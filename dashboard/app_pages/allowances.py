@@ -273,6 +273,12 @@ def render() -> None:
         "table's Over column counts them. The sectors table above gives the same figures."
     )
     chart_specs.draw(platform_charts.used_against_allowance, sectors)
+    st.caption(
+        "The same sum as a share, one bar per sector on one scale: the dashed line is 100 % "
+        "(the sum of the sector's allowances) and each bar's figure is written beside it, never "
+        "stopped at 100 %. The sectors table's Used of the sum column gives the same figures."
+    )
+    chart_specs.draw(platform_charts.share_of_allowance, sectors, width="stretch")
     if forecast and tables.has_charges:
         st.caption(
             "Text cost so far (solid) and by 31 March: the months not yet happened are the "

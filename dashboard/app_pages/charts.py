@@ -83,24 +83,58 @@ def monthly_counts(monthly: pd.DataFrame, title: str) -> alt.Chart:
     return chart
 
 
+#: What each layer of the allowance chart is, in words: its legend (the caption under the
+#: chart says the same, for those who cannot tell the colours apart).
+SENT_LABEL = "Sent"
+MONTH_RANGE_LABEL = "Month ahead: 80 % range"
+RUNNING_LABEL = "Running total"
+RUNNING_RANGE_LABEL = "Running total ahead: 80 % range"
+ALLOWANCE_LABEL = "Allowance"
+GREY, PALE_ORANGE = "#505a5f", "#fbc9a8"
+ALLOWANCE_LEGEND = alt.Scale(
+    domain=[SENT_LABEL, MONTH_RANGE_LABEL, RUNNING_LABEL, RUNNING_RANGE_LABEL, ALLOWANCE_LABEL],
+    range=[BLUE, GREY, ORANGE, PALE_ORANGE, RED],
+)
+
+
+#: Each layer's colour by what it is (its frame's `what`), under the one legend for all.
+WHAT = alt.Color(
+    "what:N",
+    scale=ALLOWANCE_LEGEND,
+    legend=alt.Legend(
+        title=None, orient="bottom", columns=3, labelLimit=320, symbolOpacity=1, symbolType="square"
+    ),
+)
+
+
+def _named(frame: pd.DataFrame, label: str) -> pd.DataFrame:
+    """A layer's rows, named for the legend."""
+    return frame.assign(what=label)
+
+
 def allowance_by_month(view: AllowanceByMonth) -> alt.LayerChart:
-    """Fragments sent each month as bars, the rest of the year projected as dashed outlines,
-    the running total (dashed where projected), the allowance to cross and the run-out day."""
+    """Fragments sent each month as solid bars; each month ahead as its 80 % range only (a pale
+    band from low to high, a line at the pace so far), never a bar; the running total (solid
+    where sent, its 80 % range as a band around a dashed expected line ahead), the allowance
+    to cross and the run-out day."""
     sent = _dated(view.sent, "start", "end")
     projected = _dated(view.projected, "start", "end")
     cumulative = _dated(view.cumulative, "day")
+    so_far = cumulative[cumulative["kind"] == SENT]
+    ahead = cumulative[cumulative["kind"] == PROJECTED]
     x = alt.X("start:T", title=None, axis=alt.Axis(format="%b", tickCount="month"))
     y = alt.Y("bottom:Q", title="Fragments", axis=COUNT_AXIS)
     sent_bars = (
-        alt.Chart(sent)
-        .mark_bar(color=BLUE)
+        alt.Chart(_named(sent, SENT_LABEL))
+        .mark_bar()
         .encode(
+            color=WHAT,
             x=x,
             x2="end:T",
             y=y,
             y2="top:Q",
             tooltip=[
-                "month",
+                "month:N",
                 alt.Tooltip("fragments:Q", format=",", title="sent"),
                 alt.Tooltip("free_used:Q", format=",", title="free"),
                 alt.Tooltip("chargeable:Q", format=","),
@@ -108,49 +142,97 @@ def allowance_by_month(view: AllowanceByMonth) -> alt.LayerChart:
             ],
         )
     )
-    projected_bars = (
-        alt.Chart(projected)
-        .mark_bar(color=BLUE, fillOpacity=0.12, stroke=BLUE, strokeDash=[4, 3])
+    ahead_tooltip = [
+        "month:N",
+        alt.Tooltip("low:Q", format=",", title="more, low (80 %)"),
+        alt.Tooltip("fragments:Q", format=",", title="more at the pace so far"),
+        alt.Tooltip("high:Q", format=",", title="more, high (80 %)"),
+    ]
+    month_ranges = (
+        alt.Chart(_named(projected, MONTH_RANGE_LABEL))
+        .mark_rect(opacity=0.35, stroke=GREY, strokeWidth=1)
         .encode(
+            color=WHAT,
             x=x,
             x2="end:T",
-            y=y,
-            y2="top:Q",
-            tooltip=["month", alt.Tooltip("fragments:Q", format=",", title="projected")],
+            y=alt.Y("top_low:Q"),
+            y2="top_high:Q",
+            tooltip=ahead_tooltip,
         )
     )
-    running = (
-        alt.Chart(cumulative)
-        .mark_line(point=alt.OverlayMarkDef(color=ORANGE), color=ORANGE)
+    month_paces = (
+        alt.Chart(_named(projected, MONTH_RANGE_LABEL))
+        .mark_rule(strokeWidth=2)
         .encode(
+            color=WHAT,
+            x=x,
+            x2="end:T",
+            y=alt.Y("top:Q"),
+            tooltip=ahead_tooltip,
+        )
+    )
+    day = alt.Tooltip("day:T", format="%-d %B %Y", title="by")
+    running = (
+        alt.Chart(_named(so_far, RUNNING_LABEL))
+        .mark_line(point=True)
+        .encode(
+            color=WHAT,
             x=alt.X("day:T"),
             y=alt.Y("fragments:Q"),
-            strokeDash=alt.StrokeDash(
-                "kind:N",
-                title="Running total",
-                scale=alt.Scale(domain=[SENT, PROJECTED], range=[[1, 0], [6, 4]]),
-            ),
+            tooltip=[day, alt.Tooltip("fragments:Q", format=",", title="sent")],
+        )
+    )
+    running_range = (
+        alt.Chart(_named(ahead, RUNNING_RANGE_LABEL))
+        .mark_area(opacity=0.6)
+        .encode(
+            color=WHAT,
+            x=alt.X("day:T"),
+            y=alt.Y("low:Q"),
+            y2="high:Q",
+        )
+    )
+    running_pace = (
+        alt.Chart(_named(ahead, RUNNING_LABEL))
+        .mark_line(strokeDash=[6, 4])
+        .encode(
+            color=WHAT,
+            x=alt.X("day:T"),
+            y=alt.Y("fragments:Q"),
             tooltip=[
-                alt.Tooltip("day:T", format="%-d %B %Y", title="by"),
-                "kind",
-                alt.Tooltip("fragments:Q", format=","),
+                day,
+                alt.Tooltip("low:Q", format=",", title="low (80 %)"),
+                alt.Tooltip("fragments:Q", format=",", title="at the pace so far"),
+                alt.Tooltip("high:Q", format=",", title="high (80 %)"),
             ],
         )
     )
     limit = (
-        alt.Chart(pd.DataFrame({"allowance": [view.allowance]}))
-        .mark_rule(color=RED, strokeDash=[6, 4])
-        .encode(y="allowance:Q", tooltip=[alt.Tooltip("allowance:Q", format=",")])
+        alt.Chart(_named(pd.DataFrame({"allowance": [view.allowance]}), ALLOWANCE_LABEL))
+        .mark_rule(strokeDash=[6, 4])
+        .encode(
+            color=WHAT,
+            y="allowance:Q",
+            tooltip=[alt.Tooltip("allowance:Q", format=",")],
+        )
     )
-    layers = [sent_bars, projected_bars, running, limit]
+    layers = [
+        sent_bars,
+        month_ranges,
+        month_paces,
+        running_range,
+        running,
+        running_pace,
+        limit,
+    ]
     if view.run_out is not None:
-        day = pd.DataFrame({"day": [pd.Timestamp(view.run_out.day)]})
+        day_out = pd.DataFrame({"day": [pd.Timestamp(view.run_out.day)]})
         layers.append(
-            alt.Chart(day)
+            alt.Chart(day_out)
             .mark_rule(color=RED)
             .encode(x="day:T", tooltip=[alt.Tooltip("day:T", format="%-d %B %Y", title="runs out")])
         )
-    return alt.LayerChart(layer=layers, height=280)
+    return alt.LayerChart(layer=layers, height=300)
 
 
 #: Channels told apart by hue and by dash, for readers who cannot tell the colours apart.

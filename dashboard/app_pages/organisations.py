@@ -42,6 +42,10 @@ from dashboard.loaders.organisations import load_organisations
 from dashboard.loaders.sections import Failed
 
 ORDERS = ("Highest first", "Lowest first")
+#: The organisations table's row selection, the drop-down that does the same, the organisation
+#: chosen (None for none yet: the first row's), and the rows and organisation the last run showed.
+ROW_KEY, CHOICE_KEY = "organisation_row", "organisation_choice"
+CHOSEN_KEY, SHOWN_KEY = "organisation_chosen", "organisation_shown"
 #: Organisations drawn in the year-end chart: the first ones in the table's order.
 CHARTED = 15
 
@@ -51,7 +55,7 @@ def organisation_columns() -> dict[str, Any]:
     beside the sidebar (the year ahead is a table of its own)."""
     number = st.column_config.NumberColumn
     return {
-        "organisation": st.column_config.TextColumn("Organisation", width=190, pinned=True),
+        "organisation": st.column_config.TextColumn("Organisation", width=160, pinned=True),
         "total_cost": number("Total cost (£)", width=90, format="accounting"),
         "text_cost": number("Text cost (£)", width=85, format="accounting"),
         "letter_cost": number("Letter cost (£)", width=85, format="accounting"),
@@ -142,10 +146,63 @@ def _headline(finance: OrganisationFinance) -> None:
         )
 
 
-def _organisation_services(finance: OrganisationFinance, organisations: pd.DataFrame) -> None:
-    """The services of the organisation chosen (kept in the URL as `?organisation=`)."""
-    ids = list(organisations["organisation_id"])
-    if not ids:
+def _selected_row(state: Any) -> int | None:
+    """The row position a table's selection state holds, if it holds one (it may be anything a
+    session was given)."""
+    try:
+        rows = state["selection"]["rows"]
+    except (KeyError, TypeError):
+        return None
+    return rows[0] if isinstance(rows, list) and rows and isinstance(rows[0], int) else None
+
+
+def _choose_organisation(finance: OrganisationFinance, shown: pd.DataFrame) -> str | None:
+    """The organisation whose services are listed, and the table's row and the drop-down set
+    to it. It is the one last chosen by its row in the table or in the drop-down (each is
+    compared with what the last run showed, to tell which the reader changed), first from the
+    URL's `?organisation=`, where it is kept; with none chosen, the table's first row. An id in
+    the URL that is no organisation's is said, and dropped."""
+    known = set(finance.organisations["organisation_id"])
+    if CHOSEN_KEY not in st.session_state:
+        asked = st.query_params.get("organisation")  # "" is "No organisation"'s own id
+        if asked is not None and asked not in known:
+            st.warning(
+                f"No organisation has the id “{plain(asked[:100])}” in "
+                f"{financial_year_label(finance.financial_year)}: the link may be from another "
+                "year or mistyped. The first organisation's services are listed below; choose "
+                "another by its row in the table.",
+                icon="⚠️",
+            )
+        st.session_state[CHOSEN_KEY] = asked if asked in known else None
+    before = st.session_state.get(SHOWN_KEY)
+    if before is not None:
+        rows, listed = before
+        row = _selected_row(st.session_state.get(ROW_KEY))
+        picked = st.session_state.get(CHOICE_KEY)
+        if row is not None and 0 <= row < len(rows) and rows[row] != listed:
+            st.session_state[CHOSEN_KEY] = rows[row]
+        elif picked in known and picked != listed:
+            st.session_state[CHOSEN_KEY] = picked
+    chosen = st.session_state[CHOSEN_KEY] if st.session_state[CHOSEN_KEY] in known else None
+    if chosen is not None:
+        st.query_params["organisation"] = chosen
+    elif "organisation" in st.query_params:
+        del st.query_params["organisation"]
+    ids = list(shown["organisation_id"])
+    listed = chosen if chosen is not None else (ids[0] if ids else None)
+    st.session_state[ROW_KEY] = {
+        "selection": {"rows": [ids.index(listed)] if listed in ids else [], "columns": []}
+    }
+    st.session_state[SHOWN_KEY] = (tuple(ids), listed)
+    return listed
+
+
+def _organisation_services(
+    finance: OrganisationFinance, organisations: pd.DataFrame, chosen: str | None
+) -> None:
+    """The services of the organisation chosen, with a drop-down that chooses it from the
+    keyboard as its row in the table does."""
+    if chosen is None:
         return
     names = dict(
         zip(
@@ -154,16 +211,18 @@ def _organisation_services(finance: OrganisationFinance, organisations: pd.DataF
             strict=True,
         )
     )
-    chosen = st.selectbox(
+    ids = list(organisations["organisation_id"])
+    st.session_state[CHOICE_KEY] = chosen
+    st.selectbox(
         "Organisation",
-        ids,
-        index=ids.index(_from_url("organisation", ids, ids[0])),
+        ids if chosen in ids else [*ids, chosen],
         format_func=names.__getitem__,
-        help="Its services are listed below, most total cost first.",
+        key=CHOICE_KEY,
+        help="Its services are listed below, most total cost first. Choosing its row in the "
+        "table above does the same.",
     )
-    st.query_params["organisation"] = chosen
     services = services_of(finance, chosen)
-    st.subheader(f"Services of {names[chosen]}", anchor=False)
+    st.subheader(f"Services of {plain(names[chosen])}", anchor=False)
     columns = column_settings(service_columns(finance.forecast), services)
     table_with_csv(
         services,
@@ -231,12 +290,18 @@ def render() -> None:
     words = st.text_input("Search organisations", value=st.query_params.get("search", ""))
     st.query_params["search"] = words
     shown = sort_table(search(finance.organisations, words, "organisation"), column, descending)
+    chosen = _choose_organisation(finance, shown)
+    st.caption(
+        "Choose an organisation's row (the box at its left) to list its services below the "
+        "year ahead; the link then opens the same organisation."
+    )
     table_with_csv(
         shown,
         columns,
         shown,
         f"notify-organisations-{year}.csv",
         "Download organisations CSV",
+        select_key=ROW_KEY,
     )
     if finance.forecast and finance.has_charges and year == current_financial_year():
         top = shown.head(CHARTED)
@@ -262,7 +327,7 @@ def render() -> None:
             "year_end_text_cost",
             f"notify-year-ahead-by-organisation-{year}.csv",
         )
-    _organisation_services(finance, shown)
+    _organisation_services(finance, shown, chosen)
     _apart(finance)
     caption_freshness(section.freshness)
 

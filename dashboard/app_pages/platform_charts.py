@@ -46,6 +46,58 @@ def used_against_allowance(sectors: pd.DataFrame) -> alt.FacetChart:
     return faceted
 
 
+#: Bars under 100 % and over it, told apart by hue and by the figure written beside each.
+SHARES = alt.Scale(domain=["Within the sum", "Over the sum"], range=["#1d70b8", "#d4351c"])
+
+
+def share_of_allowance(sectors: pd.DataFrame) -> alt.LayerChart:
+    """Per sector, fragments used as a share of the sum of its services' allowances: a bar on
+    one linear axis, never stopped at 100 %, a rule at 100 % and the figure written beside the
+    bar ("258 % over"), so 258 % and 1,617 % look as different as they are. A sector with no
+    allowance has no share and no bar."""
+    data = sectors.loc[sectors["share_used"].notna(), ["sector", "share_used", "share_used_words"]]
+    data = data.assign(
+        side=["Over the sum" if share > 1 else "Within the sum" for share in data["share_used"]]
+    )
+    # Room to the right of the longest bar for its figure.
+    widest = max(1.0, float(data["share_used"].max()) if len(data) else 1.0) * 1.3
+    y = alt.Y(
+        "sector:N",
+        title=None,
+        sort=list(data["sector"]),
+        axis=alt.Axis(labelLimit=260, labelOverlap=False),
+    )
+    x = alt.X(
+        "share_used:Q",
+        title="Fragments used, as a share of the sum of the sector's allowances",
+        scale=alt.Scale(domain=[0, widest], nice=False),
+        axis=alt.Axis(format="~%"),
+    )
+    tooltip = ["sector", alt.Tooltip("share_used_words:N", title="used of the sum")]
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color("side:N", title=None, scale=SHARES, legend=alt.Legend(orient="top")),
+            tooltip=tooltip,
+        )
+    )
+    figures = (
+        alt.Chart(data)
+        .mark_text(align="left", baseline="middle", dx=4, color="#0b0c0c")
+        .encode(x=x, y=y, text="share_used_words:N", tooltip=tooltip)
+    )
+    hundred = (
+        alt.Chart(pd.DataFrame({"share_used": [1.0], "label": ["100 %"]}))
+        .mark_rule(color="#0b0c0c", strokeWidth=2, strokeDash=[4, 3])
+        .encode(x=x, tooltip=[alt.Tooltip("label:N", title="the sum of allowances")])
+    )
+    layered: alt.LayerChart = (bars + hundred + figures).properties(height=alt.Step(30))
+    return layered
+
+
 def year_end_range(
     frame: pd.DataFrame, name: str = "sector", cost: str = "cost", ahead: str = "year_end_cost"
 ) -> alt.LayerChart:

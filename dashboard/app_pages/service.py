@@ -22,6 +22,7 @@ from dashboard.app_pages.shared import (
     table_with_csv,
 )
 from dashboard.app_pages.tables import count_columns_of, number_column
+from dashboard.domain.allowance_projection import AllowanceByMonth
 from dashboard.domain.failure_causes import FAILED_DEFINITION
 from dashboard.domain.financial_year import london_today
 from dashboard.domain.service_search import PICKER_MOST, find_services
@@ -329,9 +330,12 @@ def _allowance(page: ServicePage) -> tuple[DeltaGenerator, Allowance, Freshness]
             return st.empty(), allowance, freshness
 
 
-def _months_table(sent: pd.DataFrame) -> pd.DataFrame:
-    """The months sent as a plain HTML table (screen readers read it row by row)."""
-    return pd.DataFrame(
+def _months_table(months: AllowanceByMonth) -> pd.DataFrame:
+    """The months sent, then the months ahead as their 80 % range, as a plain HTML table
+    (screen readers read it row by row); a month under way has both."""
+    sent, ahead = months.sent, months.projected
+    names = list(dict.fromkeys([*sent["month"], *ahead["month"]]))
+    table = pd.DataFrame(
         {
             "Month": sent["month"],
             "Fragments sent": sent["fragments"].map("{:,}".format),
@@ -340,6 +344,18 @@ def _months_table(sent: pd.DataFrame) -> pd.DataFrame:
             "Cost": sent["cost"].map(pounds),
         }
     ).set_index("Month")
+    to_come = pd.Series(
+        [
+            f"{expected:,} ({low:,} to {high:,})"
+            for expected, low, high in zip(
+                ahead["fragments"], ahead["low"], ahead["high"], strict=True
+            )
+        ],
+        index=ahead["month"],
+    )
+    table = table.reindex(names).fillna("")
+    table["Still to come: expected (80 % range)"] = to_come.reindex(names).fillna("")
+    return table
 
 
 def _allowance_by_month(
@@ -360,13 +376,16 @@ def _allowance_by_month(
                 label, value = months.run_out_words()
                 st.metric(label, value)
                 st.caption(
-                    "Fragments sent each month (bars), the running total (orange line) and the "
-                    "allowance (red dashed line); the months are also a table below the chart."
+                    "Fragments sent each month (blue bars), the running total (orange line) "
+                    "and the allowance (red dashed line). Months not yet happened are never "
+                    "bars: each is its 80 % range (grey band, its line at the pace so far), and "
+                    "the running total ahead is its 80 % range (pale orange band). The months "
+                    "are also a table below the chart."
                 )
                 chart_specs.draw(charts.allowance_by_month, months, width="stretch")
                 st.caption(months.pace_note())
                 with st.expander("The allowance month by month as a table"):
-                    st.table(_months_table(months.sent))
+                    st.table(_months_table(months))
         caption_freshness(combined(allowance_freshness, section.freshness))
 
 

@@ -125,8 +125,12 @@ def table_with_csv(
     file_name: str,
     button: str,
     row_height: int = ROW_HEIGHT,
+    select_key: str | None = None,
 ) -> None:
     """A table as read on screen, and every row and column of its data as CSV beneath it.
+
+    With `select_key`, the reader can choose one row (a rerun follows; the choice is
+    `st.session_state[select_key]["selection"]["rows"]`, positions in `shown`).
 
     `column_config` gives each shown column its label and width; columns it does not name are
     not shown (their data is still in the CSV). The table is as tall as its rows, up to
@@ -136,6 +140,11 @@ def table_with_csv(
     are neutralised (`domain/csv_cells.py`); Streamlit's own table download, which writes them
     raw, is off (`client.disableDataExport`).
     """
+    selection: dict[str, Any] = (
+        {}
+        if select_key is None
+        else {"key": select_key, "on_select": "rerun", "selection_mode": "single-row"}
+    )
     st.dataframe(
         shown,
         hide_index=True,
@@ -144,6 +153,7 @@ def table_with_csv(
         row_height=row_height,
         column_config=column_config,
         column_order=list(column_config),
+        **selection,
     )
     st.download_button(
         button, partial(csv_bytes, data), file_name=file_name, mime="text/csv", on_click="ignore"

@@ -7,10 +7,18 @@ allowance (`forecast.expected_run_out`, the year-end forecast's own), so the pro
 crosses the allowance on that date. An allowance already used up ran out in the month where
 the months sent crossed it; the day within that month assumes its texts were spread evenly
 over it, which is where the chart's line crosses too.
+
+Months not yet happened are never drawn as if they had been sent: each month ahead, and the
+running total ahead, carries the year-end forecast's 80 % range (`forecast.forecast_service`)
+as well as the pace so far. The fragments still to come at the range's low (or high) end are
+spread evenly over the days left, as the pace is, so the running total's range ends on 31 March
+at exactly the forecast's range.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -37,10 +45,24 @@ SENT_COLUMNS = (
     "bottom",
     "top",
 )
-#: Columns of the projected months: a bar from `bottom` to `top` of `fragments`.
-PROJECTED_COLUMNS = ("month", "start", "end", "fragments", "bottom", "top")
-#: Columns of the running total: fragments used by the start of `day`, sent or projected.
-CUMULATIVE_COLUMNS = ("day", "fragments", "kind")
+#: Columns of the months ahead: `fragments` more at the pace so far (on top of what the month
+#: has sent, `bottom`, to `top`), and the 80 % range of them, `low` to `high` (drawn from
+#: `top_low` to `top_high`).
+PROJECTED_COLUMNS = (
+    "month",
+    "start",
+    "end",
+    "fragments",
+    "low",
+    "high",
+    "bottom",
+    "top",
+    "top_low",
+    "top_high",
+)
+#: Columns of the running total: fragments used by the start of `day`, sent or projected, and
+#: the 80 % range of a projected total (`low` to `high`; a sent one is what was sent).
+CUMULATIVE_COLUMNS = ("day", "fragments", "low", "high", "kind")
 
 
 @dataclass(frozen=True)
@@ -72,11 +94,13 @@ class AllowanceByMonth:
         return run_out_words(self.run_out, self.allowance)
 
     def pace_note(self) -> str:
-        """What the chart's bars and dashes are, in a sentence under it."""
+        """What the chart's bars and ranges are, in a sentence under it."""
         note = (
-            "Bars up to today are the fragments sent; dashed ones continue the pace so far "
-            f"({self.per_day:,.1f} a day) to 31 March. A day within a month assumes its texts "
-            "were spread evenly over it."
+            "Bars up to today are the fragments sent. The months ahead have not happened, so "
+            "they are no bars but each month's 80 % range (the grey band), its line at the pace "
+            f"so far ({self.per_day:,.1f} a day) to 31 March; the running total ahead is its "
+            "80 % range (the orange band) around a dashed line at that pace. A day within a "
+            "month assumes its texts were spread evenly over it."
         )
         forecast = self.year_end
         if forecast is None or forecast.final or forecast.used == 0:
@@ -157,9 +181,31 @@ def run_out_words(run_out: RunOut | None, allowance: int) -> tuple[str, str]:
     return "Allowance runs out", "No free allowance" if allowance <= 0 else "Not this year"
 
 
+def _range_ahead(
+    forecast: ServiceForecast, used: int, counted_until: date, end: date
+) -> tuple[Callable[[date], int], Callable[[date], int]]:
+    """The running total by the start of a day ahead at the forecast range's low and high end:
+    the fragments still to come at each end, spread evenly over the days left."""
+    days_left = (end + timedelta(days=1) - counted_until).days
+    more_low = forecast.fragments.low - forecast.used
+    more_high = forecast.fragments.high - forecast.used
+
+    def share(day: date) -> float:
+        return (day - counted_until).days / days_left if days_left > 0 else 0.0
+
+    def low(day: date) -> int:
+        return used + math.floor(more_low * share(day))
+
+    def high(day: date) -> int:
+        return used + math.ceil(more_high * share(day))
+
+    return low, high
+
+
 def allowance_by_month(usage: AllowanceUsage, financial_year: int, today: date) -> AllowanceByMonth:
-    """The months up to today as sent, the rest of the year at the pace so far, a running total
-    of each, and the run-out; a projected total is rounded down to whole fragments."""
+    """The months up to today as sent, the rest of the year at the pace so far and as the
+    forecast's 80 % range, a running total of each, and the run-out; a projected total is
+    rounded down to whole fragments, its range outwards."""
     start, end = financial_year_bounds(financial_year)
     counted_until = max(start, min(today, end) + timedelta(days=1))  # the first day not counted
     days_counted = (counted_until - start).days
@@ -167,10 +213,23 @@ def allowance_by_month(usage: AllowanceUsage, financial_year: int, today: date) 
     def projected_total(day: date) -> int:
         return usage.used * (day - start).days // days_counted if days_counted else 0
 
+    months = _months(usage)
+    so_far = {month.month: month.fragments for month in months if month.start < counted_until}
+    forecast = forecast_service(so_far, usage.allowance, financial_year, today)
+    range_low, range_high = _range_ahead(forecast, usage.used, counted_until, end)
+
+    def total_low(day: date) -> int:
+        return min(range_low(day), projected_total(day))
+
+    def total_high(day: date) -> int:
+        return max(range_high(day), projected_total(day))
+
     sent: list[dict[str, Any]] = []
     projected: list[dict[str, Any]] = []
-    cumulative: list[dict[str, Any]] = [{"day": start, "fragments": 0, "kind": SENT}]
-    for month in _months(usage):
+    cumulative: list[dict[str, Any]] = [
+        {"day": start, "fragments": 0, "low": 0, "high": 0, "kind": SENT}
+    ]
+    for month in months:
         sent_in_month = 0
         if month.start < counted_until:
             sent_in_month = month.fragments
@@ -188,26 +247,53 @@ def allowance_by_month(usage: AllowanceUsage, financial_year: int, today: date) 
                 }
             )
             upto = min(month.end, counted_until)
-            cumulative.append({"day": upto, "fragments": month.cumulative, "kind": SENT})
+            cumulative.append(
+                {
+                    "day": upto,
+                    "fragments": month.cumulative,
+                    "low": month.cumulative,
+                    "high": month.cumulative,
+                    "kind": SENT,
+                }
+            )
         if month.end > counted_until:
             first = max(month.start, counted_until)
             more = projected_total(month.end) - projected_total(first)
+            low = total_low(month.end) - total_low(first)
+            high = total_high(month.end) - total_high(first)
             projected.append(
                 {
                     "month": month.month,
                     "start": month.start,
                     "end": month.end,
                     "fragments": more,
+                    "low": low,
+                    "high": high,
                     "bottom": sent_in_month,
                     "top": sent_in_month + more,
+                    "top_low": sent_in_month + low,
+                    "top_high": sent_in_month + high,
                 }
             )
             if first == counted_until:
-                cumulative.append({"day": first, "fragments": usage.used, "kind": PROJECTED})
+                cumulative.append(
+                    {
+                        "day": first,
+                        "fragments": usage.used,
+                        "low": usage.used,
+                        "high": usage.used,
+                        "kind": PROJECTED,
+                    }
+                )
             cumulative.append(
-                {"day": month.end, "fragments": projected_total(month.end), "kind": PROJECTED}
+                {
+                    "day": month.end,
+                    "fragments": projected_total(month.end),
+                    "low": total_low(month.end),
+                    "high": total_high(month.end),
+                    "kind": PROJECTED,
+                }
             )
-    so_far = {row["month"]: row["fragments"] for row in sent}
     return AllowanceByMonth(
         allowance=usage.allowance,
         used=usage.used,
@@ -216,5 +302,5 @@ def allowance_by_month(usage: AllowanceUsage, financial_year: int, today: date) 
         projected=pd.DataFrame(projected, columns=list(PROJECTED_COLUMNS)),
         cumulative=pd.DataFrame(cumulative, columns=list(CUMULATIVE_COLUMNS)),
         run_out=run_out(usage, financial_year, today),
-        year_end=forecast_service(so_far, usage.allowance, financial_year, today),
+        year_end=forecast,
     )

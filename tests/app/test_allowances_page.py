@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from streamlit import dataframe_util
 
 from dashboard.app_pages.tables import FOUR_LINE_ROW_HEIGHT
 from dashboard.cache.policy import DEFAULT_TTLS
@@ -278,3 +279,36 @@ def test_the_year_ahead_shows_fragments_chargeable_and_cost_each_with_its_range(
     assert f"{sectors['year_end_chargeable'].sum():,} chargeable (" in words
     metrics = {metric.label: metric.value for metric in at.metric}
     assert metrics["Text cost by 31 March"] == f"£{round(sectors['year_end_cost'].sum(), 2):,.2f}"
+
+
+def test_the_sectors_share_is_a_bar_with_a_rule_at_100_percent_and_its_figure_beside(
+    app_environment,
+):
+    at = open_page(PAGE)
+    sectors = shown_table(at, "share_used_words").value
+
+    (chart,) = [
+        element
+        for element in at.get("vega_lite_chart")
+        if "share_used_words" in element.proto.spec and "layer" in json.loads(element.proto.spec)
+    ]
+    spec = json.loads(chart.proto.spec)
+    data = {
+        dataset.name: dataframe_util.convert_arrow_bytes_to_pandas_df(dataset.data.data)
+        for dataset in chart.proto.datasets
+    }
+    layers = {layer["mark"]["type"]: layer for layer in spec["layer"]}
+    assert set(layers) == {"bar", "rule", "text"}
+    assert list(data[layers["rule"]["data"]["name"]]["share_used"]) == [1.0]
+    bars = data[layers["bar"]["data"]["name"]]
+    has_share = sectors[sectors["share_used"].notna()]
+    # Unclipped: every bar is its sector's share, over 100 % too, and says so beside it.
+    assert list(bars["sector"]) == list(has_share["sector"])
+    assert list(bars["share_used"]) == pytest.approx(list(has_share["share_used"]))
+    assert layers["text"]["encoding"]["text"]["field"] == "share_used_words"
+    assert list(data[layers["text"]["data"]["name"]]["share_used_words"]) == list(
+        has_share["share_used_words"]
+    )
+    assert (bars["share_used"] > 1).any() and (bars["share_used"] < 1).any()
+    # The axis runs past the longest bar, leaving room for its figure.
+    assert layers["bar"]["encoding"]["x"]["scale"]["domain"][1] > bars["share_used"].max()

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from dashboard.app_pages.plain_text import plain
 from dashboard.domain.financial_year import current_financial_year
 from dashboard.domain.forecast import METHOD
 from dashboard.domain.organisation_finance import MONEY_NOTE
@@ -113,3 +114,63 @@ def test_the_year_ahead_by_organisation_adds_up_to_the_headline(app_environment)
     metrics = {metric.label: metric.value for metric in at.metric}
     expected = round(organisations["year_end_text_cost"].sum(), 2)
     assert metrics["Text cost by 31 March, expected"] == f"£{expected:,.2f}"
+
+
+def organisation_in_url(at) -> str | None:
+    value = at.query_params.get("organisation")
+    return value[0] if isinstance(value, list) else value
+
+
+def test_choosing_an_organisations_row_opens_its_services_and_a_link_opens_the_same(
+    app_environment,
+):
+    at = open_page(PAGE)
+    organisations = frames(at)["organisations"]
+    assert at.session_state["organisation_row"]["selection"]["rows"] == [0]
+    assert organisation_in_url(at) is None  # the first row's, and a plain link
+    row = next(n for n, key in enumerate(organisations["organisation_id"]) if n > 0 and key)
+    chosen = organisations.iloc[row]
+
+    at.session_state["organisation_row"] = {"selection": {"rows": [row], "columns": []}}
+    at.run()
+
+    assert not at.exception
+    services = frames(at)["services"]
+    assert len(services) == chosen["services"]
+    assert services["total_cost"].sum() == pytest.approx(chosen["total_cost"])
+    assert organisation_in_url(at) == chosen["organisation_id"]
+    assert at.selectbox(key="organisation_choice").value == chosen["organisation_id"]
+
+    shared = open_page(PAGE, organisation=chosen["organisation_id"])
+
+    assert shared.session_state["organisation_row"]["selection"]["rows"] == [row]
+    assert list(frames(shared)["services"]["service_id"]) == list(services["service_id"])
+
+
+def test_the_drop_down_chooses_as_the_row_does_and_moves_the_rows_selection(app_environment):
+    at = open_page(PAGE)
+    organisations = frames(at)["organisations"]
+    chosen = organisations.iloc[3]
+
+    at.selectbox(key="organisation_choice").set_value(chosen["organisation_id"]).run()
+
+    assert not at.exception
+    services = frames(at)["services"]
+    assert services["total_cost"].sum() == pytest.approx(chosen["total_cost"])
+    assert organisation_in_url(at) == chosen["organisation_id"]
+    assert at.session_state["organisation_row"]["selection"]["rows"] == [3]
+
+
+@pytest.mark.parametrize("asked", ["not-an-organisation", "[x](https://evil.example)"])
+def test_an_organisation_id_in_the_url_that_is_none_is_said_and_the_first_listed(
+    app_environment, asked
+):
+    at = open_page(PAGE, organisation=asked)
+
+    assert not at.exception
+    (warning,) = [w for w in at.warning if "No organisation has the id" in w.value]
+    assert plain(asked) in warning.value  # the URL's text as text, never a link
+    organisations, services = frames(at)["organisations"], frames(at)["services"]
+    assert len(services) == organisations.iloc[0]["services"]
+    assert organisation_in_url(at) is None
+    assert at.session_state["organisation_row"]["selection"]["rows"] == [0]

@@ -1,9 +1,12 @@
 """The Service page in AppTest: its numbers are the API's, its window follows retention."""
 
+import json
 from datetime import date, datetime
 from uuid import uuid4
 
+import pandas as pd
 import pytest
+from streamlit import dataframe_util
 
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
@@ -363,3 +366,52 @@ def test_a_find_that_matches_nothing_says_so_and_keeps_the_service_shown(
     ]
     assert at.sidebar.selectbox[0].value == service_id
     assert "No service's name or id holds that." in [c.value for c in at.sidebar.caption]
+
+
+def chart_layers(at) -> list[tuple[dict, pd.DataFrame]]:
+    """Each layer of the allowance chart (the chart whose legend names the months ahead) with
+    its data."""
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        if "Month ahead: 80 % range" not in json.dumps(spec.get("layer", [])):
+            continue
+        data = {
+            dataset.name: dataframe_util.convert_arrow_bytes_to_pandas_df(dataset.data.data)
+            for dataset in chart.proto.datasets
+        }
+        return [(layer, data[layer["data"]["name"]]) for layer in spec["layer"]]
+    raise AssertionError("No allowance chart")
+
+
+def what(data: pd.DataFrame) -> str:
+    """The legend's words for a layer's rows (their `what`), or "" for an unnamed layer."""
+    return str(data["what"].iloc[0]) if "what" in data and len(data) else ""
+
+
+def test_the_months_ahead_are_drawn_as_their_range_never_as_bars(app_environment, live_sandbox):
+    client = api(live_sandbox)
+    totals = {s.id: monthly_totals(client, s.id) for s in live_services(live_sandbox)}
+    under = next(sid for sid, t in totals.items() if 0 < t.used < t.allowance)
+    today = pd.Timestamp(london_today())
+
+    at = open_page(service_id=under)
+
+    assert not at.exception
+    layers = chart_layers(at)
+    marks = {(layer["mark"]["type"], what(data)) for layer, data in layers}
+    assert ("rect", "Month ahead: 80 % range") in marks
+    assert ("area", "Running total ahead: 80 % range") in marks
+    # Bars are months that have begun: none starts after today.
+    bars = [data for layer, data in layers if layer["mark"]["type"] == "bar"]
+    assert len(bars) == 1 and (bars[0]["start"] <= today).all()
+    # Every month ahead is a range from low to high around the pace so far.
+    (ranges,) = [data for layer, data in layers if layer["mark"]["type"] == "rect"]
+    assert {what(data) for layer, data in layers if layer["mark"]["type"] == "bar"} == {"Sent"}
+    assert len(ranges) > 0 and (ranges["end"] > today).all()
+    assert (ranges["top_low"] <= ranges["top"]).all()
+    assert (ranges["top"] <= ranges["top_high"]).all()
+    assert (ranges["top_high"] > ranges["top_low"]).any()
+    (table,) = [element.value for element in at.table if "Month" in element.value.index.names]
+    ahead = table["Still to come: expected (80 % range)"]
+    assert (ahead != "").sum() == len(ranges)
+    assert all(" to " in cell for cell in ahead if cell)

@@ -70,6 +70,21 @@ def test_the_service_pages_day_by_day_chart_is_built_once_for_two_readers(
     assert day_by_day.calls == 1
 
 
+def test_the_service_pages_allowance_chart_with_its_range_is_built_once_for_two_readers(
+    app_environment, no_specs_yet, monkeypatch, sandbox_db
+):
+    """Its input carries the year-end forecast and the months ahead's range: equal for two
+    readers of the same data, so one build."""
+    service_id = sandbox_db.execute("SELECT id FROM services ORDER BY sid LIMIT 1").fetchone()[0]
+    allowance_chart = Counted(charts.allowance_by_month)
+    monkeypatch.setattr(charts, "allowance_by_month", allowance_chart)
+
+    first, second = (open_page(service_id=service_id) for _ in range(2))
+
+    assert not first.exception and not second.exception
+    assert allowance_chart.calls == 1
+
+
 def test_no_page_writes_a_bare_expression_so_magic_can_stay_off():
     """With `runner.magicEnabled` off, a bare expression in a page would silently show
     nothing; with it on, every compile of a page walks its syntax tree."""

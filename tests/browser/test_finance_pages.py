@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page
 
+from dashboard.app_pages.tables import HEADER_HEIGHT, ROW_HEIGHT
 from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
 from dashboard.domain.financial_year import current_financial_year
@@ -16,7 +17,7 @@ from dashboard.loaders.organisations import load_organisations
 from dashboard.loaders.sections import Ready
 from dashboard.notify_client import build_clients
 from dashboard.settings import Settings
-from tests.browser.conftest import Served, screenshot
+from tests.browser.conftest import Served, screenshot, wait_for_app
 from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_platform_pages import headers, open_page, table_widths
 
@@ -141,3 +142,26 @@ def test_at_1400_px_the_allowances_year_ahead_fits_and_its_csv_is_unclipped(
 )
 def test_the_finance_pages_have_no_serious_violation(page: Page, served: Served, path: str):
     assert_accessible(page, served.url + path)
+
+
+def test_choosing_an_organisations_row_lists_its_services_and_puts_it_in_the_url(
+    page: Page, served: Served
+):
+    """A click on a row's box (AppTest cannot click): the services below are that
+    organisation's, the URL names it, and the row stays chosen after the rerun."""
+    open_page(page, f"{served.url}/organisations", tables=3)
+    chosen = organisations_of(served).organisations.iloc[1]
+    table = page.locator('[data-testid="stDataFrame"]').first
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    assert box is not None
+
+    # The second row's selection box, at the table's left edge.
+    page.mouse.click(box["x"] + 16, box["y"] + HEADER_HEIGHT + ROW_HEIGHT * 1.5)
+
+    page.wait_for_url(f"**organisation={chosen['organisation_id']}**", timeout=60_000)
+    wait_for_app(page, timeout=60_000)
+    heading = page.get_by_role("heading", name=f"Services of {chosen['organisation']}")
+    heading.wait_for(timeout=60_000)
+    services = download(page, "Download this organisation's services CSV")
+    assert services["total_cost"].sum() == pytest.approx(chosen["total_cost"])

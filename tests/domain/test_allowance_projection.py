@@ -130,6 +130,8 @@ def test_a_year_that_has_ended_has_no_projection():
     assert view.cumulative.iloc[-1].to_dict() == {
         "day": date(2027, 4, 1),
         "fragments": 3_000,
+        "low": 3_000,
+        "high": 3_000,
         "kind": SENT,
     }
     assert view.run_out is None
@@ -173,3 +175,34 @@ def test_a_past_year_has_no_forecast_in_its_note():
 
     assert view.year_end is not None and view.year_end.final
     assert "By 31 March" not in view.pace_note()
+
+
+def test_the_months_ahead_carry_the_forecasts_range_ending_on_its_year_end():
+    """Months not yet happened are a range around the pace so far, never a single figure: the
+    running total's range ends on 31 March at the year-end forecast's own."""
+    view = by_month(20_000, {"April": 7_500, "May": 2_500})
+    ahead = view.cumulative[view.cumulative["kind"] == PROJECTED]
+    forecast = view.year_end
+
+    assert forecast is not None
+    last = ahead.iloc[-1]
+    assert (last["low"], last["high"]) == (forecast.fragments.low, forecast.fragments.high)
+    assert (ahead["low"] <= ahead["fragments"]).all()
+    assert (ahead["fragments"] <= ahead["high"]).all()
+    assert ahead["high"].iloc[-1] - ahead["low"].iloc[-1] > 0
+    # Each month ahead: its range around the pace so far, drawn on top of what it has sent.
+    months = view.projected
+    assert (months["low"] <= months["fragments"]).all()
+    assert (months["fragments"] <= months["high"]).all()
+    assert (months["top_low"] == months["bottom"] + months["low"]).all()
+    assert (months["top_high"] == months["bottom"] + months["high"]).all()
+    # The months' ranges add up to the running total's.
+    assert view.used + months["low"].sum() == last["low"]
+    assert view.used + months["high"].sum() == last["high"]
+
+
+def test_a_year_that_has_ended_has_no_range():
+    view = by_month(20_000, {"April": 1_000, "March": 2_000}, today=date(2027, 6, 1))
+
+    assert (view.cumulative["low"] == view.cumulative["fragments"]).all()
+    assert (view.cumulative["high"] == view.cumulative["fragments"]).all()
