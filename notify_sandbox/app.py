@@ -7,6 +7,11 @@ malformed ids, 400 with field messages for bad updates and bad dates, 500 "Inter
 error" for anything unexpected (such as `limit_days=abc`, or a report without its dates, which
 the real API fails on too).
 
+`/_sandbox/no-allowance-row` (not in the real API) makes a service have no annual_billing row,
+as a live service whose row was never made: volumes-by-service then leaves it out, as the API's
+inner join does, and the other platform-wide answers give its sector's default (the service's
+own free-sms-fragment-limit still gives its row).
+
 Every request is counted by route (read at /_sandbox/requests), and with `latency="real"` each
 answer takes at least the real API's median for its endpoint (see `real_latency.py`); with
 `latency="platform"`, what it costs on a platform of 2,000 services, scaled by the services
@@ -61,6 +66,8 @@ OPEN_ENDPOINTS = {
     "sandbox.reset_request_counts",
     "sandbox.add_send_faults",
     "sandbox.clear_send_faults",
+    "sandbox.remove_allowance_row",
+    "sandbox.restore_allowance_rows",
 }
 API_KEY_TYPES = ("normal", "team", "test")
 NOT_FOUND_BODY = {"message": "No result found", "result": "error"}
@@ -139,6 +146,7 @@ def create_app(
     app.before_request(_count_request)
     app.after_request(_take_real_time)
     app.extensions["sandbox-send-faults"] = SendFaults()
+    app.extensions["sandbox-no-allowance-row"] = set()
     app.register_blueprint(api)
     app.register_blueprint(v2)
     app.register_error_handler(AuthError, _auth_failed)
@@ -283,6 +291,37 @@ def clear_send_faults() -> ResponseReturnValue:
     return jsonify(pending=0)
 
 
+@api.post("/_sandbox/no-allowance-row")
+def remove_allowance_row() -> ResponseReturnValue:
+    """Unauthenticated: from now on the service has no annual_billing row (`service_id`)."""
+    body = request.get_json(silent=True) or {}
+    service_id = body.get("service_id")
+    if not isinstance(service_id, str) or queries.service(_db(), service_id) is None:
+        raise BadRequest("service_id must be the id of a service")
+    _no_allowance_row().add(service_id)
+    return jsonify(services=sorted(_no_allowance_row()))
+
+
+@api.delete("/_sandbox/no-allowance-row")
+def restore_allowance_rows() -> ResponseReturnValue:
+    """Unauthenticated: every service has its annual_billing rows again."""
+    _no_allowance_row().clear()
+    return jsonify(services=[])
+
+
+def _no_allowance_row() -> set[str]:
+    """The services `/_sandbox/no-allowance-row` has taken the allowance rows of."""
+    return current_app.extensions["sandbox-no-allowance-row"]
+
+
+def _with_rows(allowances: dict[str, int]) -> dict[str, int]:
+    """Stored allowances by service id, without those of the services with no row."""
+    removed = _no_allowance_row()
+    return {
+        service_id: value for service_id, value in allowances.items() if service_id not in removed
+    }
+
+
 @api.post("/service/<uuid:service_id>/api-key")
 def create_api_key(service_id: UUID) -> ResponseReturnValue:
     """A new API key for a service; the answer is its secret, shown only this once."""
@@ -345,7 +384,7 @@ def get_live_services_data() -> ResponseReturnValue:
     year = financial_year_of(timeline.today)
     oldest = timeline.days_ago(date(year, 4, 1))
     sent = queries.sent_by_service(_db(), oldest)
-    allowances = queries.allowances(_db(), year)
+    allowances = _with_rows(queries.allowances(_db(), year))
     return jsonify(
         data=[
             serialize.live_service(
@@ -570,7 +609,7 @@ def get_volumes_by_service() -> ResponseReturnValue:
     as in the API."""
     start, end = _report_date("start_date"), _report_date("end_date")
     usages = _usages(_stored_months(start, end))
-    latest = queries.latest_allowances(_db(), end.year)
+    latest = _with_rows(queries.latest_allowances(_db(), end.year))
     entries = []
     for row in queries.live_services(_db()):
         if row["id"] not in latest:
@@ -594,7 +633,7 @@ def get_data_for_billing_report() -> ResponseReturnValue:
     year_start, _ = financial_year_dates(year)
     before = _stored_months(year_start, start - timedelta(days=1))
     usages = _usages(before + _stored_months(start, end), channels=("sms", "letter"))
-    stored = queries.allowances(_db(), year)
+    stored = _with_rows(queries.allowances(_db(), year))
     entries = []
     for row in queries.services(_db()):
         if row["sid"] not in usages:
@@ -622,7 +661,7 @@ def get_organisation_services_usage(organisation_id: UUID) -> ResponseReturnValu
     until its hourly billing task has run."""
     year = _year_argument()
     stretches = _stored_months(*financial_year_dates(year))
-    stored = queries.allowances(_db(), year)
+    stored = _with_rows(queries.allowances(_db(), year))
     entries = []
     for row in queries.organisation_services(_db(), str(organisation_id)):
         allowance = stored.get(row["id"], 0)  # no row for the year: 0, as the API's outer join

@@ -7,8 +7,9 @@ Rows are plain dicts keyed by database column; `volumes.py` generates the daily 
 
 Every database, whatever its size, has GOV.UK Notify's own service and a few services that
 are not live although they look it (active but not counted as live, or live once but now
-inactive). With `hostile_names`, a few live services are named with markup payloads, so the
-dashboard can be tested for showing names as text.
+inactive). With `hostile_names`, a few live services (and the first template of each) are named
+with markup and spreadsheet formula payloads, so the dashboard can be tested for showing names
+as text and writing them into CSVs as data.
 """
 
 import json
@@ -178,6 +179,8 @@ def generate_reference_data(
         plan_templates, plan_versions = generate_templates(seed, plan, anchor, creators[plan.id])
         templates.extend(plan_templates)
         versions.extend(plan_versions)
+    if hostile_names:
+        versions = with_hostile_template_names(plans, templates, versions)
     alert_templates, alert_versions = alert_template_rows(anchor)
     templates.extend(alert_templates)
     versions.extend(alert_versions)
@@ -435,6 +438,23 @@ def with_hostile_names(plans: list[ServicePlan]) -> list[ServicePlan]:
     return [
         replace(plan, name=names_by_sid[plan.sid]) if plan.sid in names_by_sid else plan
         for plan in plans
+    ]
+
+
+def with_hostile_template_names(
+    plans: list[ServicePlan], templates: list[dict], versions: list[dict]
+) -> list[dict]:
+    """Versions with the first template of each hostile-named service named as the service:
+    template names come from the API too, and the Service page writes them into its CSVs."""
+    hostile = {plan.id: plan.name for plan in plans if plan.name in HOSTILE_NAMES}
+    first: dict[str, str] = {}
+    for row in templates:
+        if row["service_id"] in hostile:
+            first.setdefault(row["service_id"], row["id"])
+    names = {template_id: hostile[service_id] for service_id, template_id in first.items()}
+    return [
+        {**row, "name": names[row["template_id"]]} if row["template_id"] in names else row
+        for row in versions
     ]
 
 

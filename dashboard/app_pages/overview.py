@@ -51,6 +51,8 @@ def _platform_today(overview: Overview) -> None:
         for box, row in zip(boxes, today.by_channel.to_dict("records"), strict=True):
             box.metric(f"{row['label']} requested today", f"{row['requested']:,}")
             box.caption(f"{row['failed']:,} failed ({percent(row['failure_rate'])})")
+        if today.left_out:
+            st.warning(plain(today.left_out))
         if today.causes_missing:
             st.warning(plain(today.causes_missing))
         if today.causes is not None and not today.causes.empty:
@@ -89,6 +91,8 @@ def _trend(overview: Overview) -> None:
         "colour and dash; today's point is hollow because the day is still in progress. "
         "The figures are also a table below the chart."
     )
+    if trend.missing:
+        st.warning(plain(trend.missing))
     chart_specs.draw(platform_charts.daily_trend, trend.days, width="stretch")
     if trend.settling:
         st.caption(trend.settling)

@@ -33,7 +33,9 @@ def trend_start(today: date, days: int = TREND_DAYS) -> date:
 
 def platform_days(rows: Sequence[DailyVolumes], start: date, today: date) -> pd.DataFrame:
     """Long form for a line per channel: day, channel label, count and whether the day is
-    still in progress (today). A day the report leaves out had nothing billable: 0."""
+    still in progress (today). A day the report leaves out has no count (None), not 0: the
+    whole platform sends every day, so a missing day is more likely a short answer than a
+    quiet day (`missing_days` names them)."""
     by_day = {row.day: row for row in rows}
     records = []
     day = start
@@ -44,7 +46,7 @@ def platform_days(rows: Sequence[DailyVolumes], start: date, today: date) -> pd.
                 {
                     "day": day,
                     "label": CHANNEL_LABELS[channel],
-                    "count": getattr(row, field) if row is not None else 0,
+                    "count": getattr(row, field) if row is not None else None,
                     "progress": TODAY_SO_FAR if day == today else WHOLE_DAY,
                 }
             )
@@ -52,9 +54,31 @@ def platform_days(rows: Sequence[DailyVolumes], start: date, today: date) -> pd.
     return pd.DataFrame(records, columns=["day", "label", "count", "progress"])
 
 
+def missing_days(rows: Sequence[DailyVolumes], start: date, today: date) -> str | None:
+    """The sentence naming the days from `start` to today that the report has no row for
+    (blank in the chart and table, never 0); None when it has every day."""
+    listed = {row.day for row in rows}
+    missing = [
+        start + timedelta(days=offset)
+        for offset in range((today - start).days + 1)
+        if start + timedelta(days=offset) not in listed
+    ]
+    if not missing:
+        return None
+    shown = ", ".join(f"{day:%a %-d %b}" for day in missing[:5])
+    more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+    days = "1 day" if len(missing) == 1 else f"{len(missing)} days"
+    return (
+        f"The API's daily report has no row for {days} ({shown}{more}): they are left blank, "
+        "not counted as 0, because the platform sends every day and a missing day more likely "
+        "means the answer was cut short."
+    )
+
+
 def trend_table(days: pd.DataFrame) -> pd.DataFrame:
     """The same figures as text beside the chart: one row per day, newest first, today named."""
-    wide = days.pivot_table(index="day", columns="label", values="count", aggfunc="sum")
+    counts = days.assign(count=pd.to_numeric(days["count"]))  # a missing day is NaN, not 0
+    wide = counts.pivot(index="day", columns="label", values="count")
     wide = wide[[label for label in CHANNEL_LABELS.values() if label in wide.columns]]
     wide = wide.sort_index(ascending=False)
     progress = days.drop_duplicates("day").set_index("day")["progress"]
@@ -62,7 +86,7 @@ def trend_table(days: pd.DataFrame) -> pd.DataFrame:
         f"{day:%a %-d %b} (so far)" if progress[day] == TODAY_SO_FAR else f"{day:%a %-d %b}"
         for day in wide.index
     ]
-    table = wide.reset_index(drop=True).astype(int)
+    table = wide.reset_index(drop=True).astype("Int64")  # a missing day stays blank
     table.insert(0, "Day", names)
     return table
 
@@ -122,7 +146,7 @@ def service_trend_table(days: pd.DataFrame) -> pd.DataFrame:
         f"{day:%a %-d %b} (so far)" if progress[day] == TODAY_SO_FAR else f"{day:%a %-d %b}"
         for day in wide.index
     ]
-    table = wide.reset_index(drop=True).astype(int)
+    table = wide.reset_index(drop=True).astype("Int64")  # a missing day stays blank
     table.columns.name = None
     table.insert(0, "Day", names)
     return table

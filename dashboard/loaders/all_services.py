@@ -50,6 +50,9 @@ PARTS = {
     EARLIER[0]: "The window before is not shown: ",
 }
 WHICH_COUNTS = {"today": "today", "window": "the window"}
+#: The columns the unusual rule fills: it needs all four earlier windows.
+UNUSUAL_COLUMNS = ("failure_unusual", "unusual_channels")
+NOT_FLAGGED = "Unusual failure rates are not flagged (the rule needs four earlier windows): "
 
 
 @dataclass(frozen=True)
@@ -192,6 +195,17 @@ def _earlier_read(outcomes: Mapping[str, Outcome]) -> list[dict[str, Packed]]:
     return read
 
 
+def _unusual_error(
+    outcomes: Mapping[str, Outcome], earlier: list[dict[str, Packed]]
+) -> Exception | None:
+    """Why the unusual rule cannot run when the window before was read but a further earlier
+    window was not (with fewer windows it would flag other services, in silence)."""
+    if not earlier or len(earlier) == len(EARLIER):
+        return None
+    unread = outcomes.get(EARLIER[len(earlier)])
+    return None if unread is None else unread.error
+
+
 def _unplaced(outcomes: Mapping[str, Outcome], known: set[str]) -> tuple[Excluded, ...]:
     """Services with counts that the services list does not have, once each."""
     found: dict[str, DetailedService] = {}
@@ -274,12 +288,14 @@ def _all_services(
         for service in services
     ]
     has_earlier = bool(earlier) and counts["window"] is not None
+    unusual_error = _unusual_error(outcomes, earlier)
     columns = [
         column
         for column in COLUMNS
         if (column not in LIMIT_COLUMNS or counts["today"] is not None)
         and (column not in WINDOW_COLUMNS or counts["window"] is not None)
         and (column not in EARLIER_COLUMNS or has_earlier)
+        and (column not in UNUSUAL_COLUMNS or unusual_error is None)
     ]
     table = pd.DataFrame(rows, columns=columns)
     order = "limit_used" if "limit_used" in table else "requested" if "requested" in table else None
@@ -291,6 +307,8 @@ def _all_services(
         for (name, lead), error in zip(PARTS.items(), errors.values(), strict=True)
         if error is not None
     )
+    if has_earlier and unusual_error is not None:
+        missing += (NOT_FLAGGED + describe_error(unusual_error, api_label),)
     return AllServices(
         table.reset_index(drop=True),
         days,

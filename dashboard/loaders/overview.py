@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard.domain.daily_trend import platform_days, trend_start, trend_table
+from dashboard.domain.daily_trend import missing_days, platform_days, trend_start, trend_table
 from dashboard.domain.failure_causes import causes_by_channel
 from dashboard.domain.financial_year import financial_year_of
 from dashboard.domain.platform_today import (
@@ -29,6 +29,7 @@ from dashboard.loaders.errors import describe_error
 from dashboard.loaders.sections import Failed, Ready, Section, merged_freshness, section_of
 from dashboard.notify_client.calls import Outcome
 from dashboard.notify_client.schemas.platform import DailyVolumes
+from dashboard.notify_client.schemas.services import DetailedService
 
 #: The window of the biggest senders: today and the 7 days before, as All services opens.
 SENDERS_DAYS = 7
@@ -45,17 +46,20 @@ class PlatformToday:
     platform: pd.DataFrame | None
     causes_missing: str | None
     difference: str = PLATFORM_STATS_DIFFERENCE
+    left_out: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
 class Trend:
-    """The platform's last 30 days by channel: long for the chart, wide as text beside it."""
+    """The platform's last 30 days by channel: long for the chart, wide as text beside it;
+    `missing` names the days the report left out (blank, not 0)."""
 
     start: date
     today: date
     days: pd.DataFrame
     table: pd.DataFrame
     settling: str | None
+    missing: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,26 +74,53 @@ class Overview:
     trend: Section[Trend]
 
 
+def _left_out(today: list[DetailedService], services: Outcome) -> str | None:
+    """The sentence saying how many services of the services list today's counts leave out
+    (a short answer: the list holds every service), so the sums exclude them; None if none."""
+    if services.error is not None:
+        return None
+    listed = {row.id for row in today}
+    count = sum(1 for service in services.value if service.id not in listed)
+    if not count:
+        return None
+    named = "1 service" if count == 1 else f"{count:,} services"
+    return (
+        f"These figures exclude {named} that today's counts from the API leave out (named "
+        "under the services nearest their daily limits)."
+    )
+
+
 def _platform_today(outcomes: Mapping[str, Outcome], api_label: str) -> Section[PlatformToday]:
-    """Requested and failed from today's detailed list; causes from the platform statistics,
-    left out (and said) when those fail."""
+    """Requested and failed from today's detailed list (saying which services it leaves out);
+    causes from the platform statistics, left out (and said) when those fail."""
     today, platform = outcomes["today"], outcomes["platform"]
     freshness = merged_freshness([today, platform])
     if today.error is not None:
         return Failed(describe_error(today.error, api_label), freshness)
     by_channel = requested_by_channel(today.value)
+    left_out = _left_out(today.value, outcomes["services"])
     if platform.error is not None:
         missing = "Failures by cause are not shown: " + describe_error(platform.error, api_label)
-        return Ready(PlatformToday(by_channel, None, None, missing), freshness)
+        return Ready(PlatformToday(by_channel, None, None, missing, left_out=left_out), freshness)
     stats = platform.value
     causes = causes_by_channel(failures_by_status(stats))
-    return Ready(PlatformToday(by_channel, causes, platform_by_channel(stats), None), freshness)
+    return Ready(
+        PlatformToday(by_channel, causes, platform_by_channel(stats), None, left_out=left_out),
+        freshness,
+    )
 
 
 def _trend(start: date, today: date) -> Callable[[list[DailyVolumes]], Trend]:
     def build(rows: list[DailyVolumes]) -> Trend:
         days = platform_days(rows, start, today)
-        return Trend(start, today, days, trend_table(days), settling_note(start, today, today))
+        return Trend(
+            start,
+            today,
+            days,
+            trend_table(days),
+            settling_note(start, today, today),
+            missing_days(rows, start, today),
+        )
 
     return build
 

@@ -11,6 +11,7 @@ whole list is not kept (`services-detailed-day`, 5 minutes).
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 import pandas as pd
 
@@ -19,7 +20,8 @@ from dashboard.domain.settling import settling_note
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.output_memo import OUTPUTS
 from dashboard.loaders.sections import Section, section_of
-from dashboard.notify_client.derived import DayCounts, day_counts
+from dashboard.notify_client.calls import Assembled
+from dashboard.notify_client.derived import DayCounts, day_counts, day_counts_from
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,7 +41,11 @@ def load_service_trend(
     """The service's requested and failed by channel for each day of today and `days` before."""
     start = today - timedelta(days=days)
     dates = [start + timedelta(days=n) for n in range(days + 1)]
-    read = context.gather({"days": lambda: day_counts(context.clients, dates, today)})["days"]
+    # Late, the days' last good copies, each day's own (not the first day's for them all).
+    days_read = Assembled(
+        partial(day_counts, context.clients, dates, today), partial(day_counts_from, dates)
+    )
+    read = context.gather({"days": days_read})["days"]
 
     def build(by_day: dict[date, DayCounts]) -> ServiceTrend:
         mine = {day: counts[service_id] for day, counts in by_day.items() if service_id in counts}

@@ -54,7 +54,10 @@ class NotifyAdminClient(BaseAPIClient):
     def _create_request_objects(
         self, url: str, data: Any, params: Any
     ) -> tuple[str, dict[str, Any]]:
-        """The library's request, with the timeout of the kind the cache is loading, if any."""
+        """The library's request, with the timeout of the kind the cache is loading, if any;
+        none at all after the page's deadline (`load_timeout.after_the_deadline`)."""
+        if load_timeout.past_deadline():
+            raise TimeoutError("the page's deadline has passed")
         url, options = super()._create_request_objects(url, data, params)
         seconds = load_timeout.current()
         if seconds is not None:

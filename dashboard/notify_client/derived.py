@@ -13,6 +13,7 @@ cache themselves.
 """
 
 import threading
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 from functools import partial
@@ -229,6 +230,15 @@ def day_counts(clients: NotifyClients, days: list[date], today: date) -> dict[da
         day: _trend_of(request.key, result.unwrap())
         for day, request, result in zip(days, requests, results, strict=True)
     }
+
+
+def day_counts_from(
+    days: list[date], answers: Mapping[str, dict[str, Packed]]
+) -> dict[date, DayCounts]:
+    """`day_counts` made from the days' answers by key (their last good copies, for a read
+    past the page's deadline); `KeyError` when a day has none."""
+    keys = {day: DAILY_COUNTS_KEY.format(day=day.isoformat()) for day in days}
+    return {day: _trend_of(key, answers[key]) for day, key in keys.items()}
 
 
 # The current window's rows, made once per pair of values this process read (the same

@@ -3,6 +3,7 @@ from datetime import date
 from dashboard.domain.daily_trend import (
     TODAY_SO_FAR,
     WHOLE_DAY,
+    missing_days,
     platform_days,
     service_days,
     service_trend_table,
@@ -24,12 +25,12 @@ def test_thirty_days_end_today():
     assert trend_start(TODAY, 1) == TODAY
 
 
-def test_every_day_and_channel_is_a_row_today_in_progress_and_missing_days_zero():
+def test_every_day_and_channel_is_a_row_today_in_progress_and_missing_days_blank():
     days = platform_days(recorded(), date(2026, 11, 16), TODAY)
 
     assert len(days) == 16 * 3
     first = days[days["day"] == date(2026, 11, 16)]
-    assert first["count"].tolist() == [0, 0, 0]  # before the recorded report starts
+    assert first["count"].isna().all()  # before the recorded report starts: blank, not 0
     today = days[days["day"] == TODAY]
     assert set(today["progress"]) == {TODAY_SO_FAR}
     assert set(days[days["day"] < TODAY]["progress"]) == {WHOLE_DAY}
@@ -71,3 +72,16 @@ def test_a_services_days_keep_the_channels_it_used_with_zero_days_filled():
 def test_a_service_that_sent_nothing_has_no_lines():
     days = service_days({}, date(2026, 11, 29), TODAY)
     assert days.empty and list(service_trend_table(days).columns) == ["Day"]
+
+
+def test_a_day_the_report_leaves_out_is_named_and_blank_in_the_table_not_zero():
+    start = date(2026, 11, 16)
+    rows = recorded()
+
+    note = missing_days(rows, start, TODAY)
+    table = trend_table(platform_days(rows, start, TODAY))
+
+    assert note is not None
+    assert note.startswith("The API's daily report has no row for 2 days (Mon 16 Nov, Tue 17 Nov)")
+    assert table.iloc[-1].isna().tolist() == [False, True, True, True]
+    assert missing_days(rows, date(2026, 11, 18), TODAY) is None

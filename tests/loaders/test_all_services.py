@@ -7,11 +7,23 @@ from uuid import uuid4
 
 import pytest
 
+from dashboard.cache.policy import DEFAULT_TTLS
+from dashboard.cache.request_cache import RequestCache
+from dashboard.concurrency import TookTooLong
 from dashboard.domain.daily_limits import LEVEL_WORDS, WARNING_FRACTION
-from dashboard.loaders.all_services import load_all_services
+from dashboard.loaders.all_services import EARLIER as EARLIER_CALLS
+from dashboard.loaders.all_services import (
+    NOT_FLAGGED,
+    all_services_calls,
+    all_services_from,
+    load_all_services,
+)
 from dashboard.loaders.context import LoaderContext
+from dashboard.loaders.errors import describe_error
 from dashboard.loaders.sections import Failed, Ready
-from tests.conftest import TEST_API
+from dashboard.notify_client import build_clients
+from dashboard.notify_client.calls import Outcome, gather
+from tests.conftest import TEST_API, settings_for_tests
 from tests.samples import sample_body
 
 TODAY = date(2026, 11, 27)
@@ -255,3 +267,30 @@ def test_counts_of_a_service_the_list_does_not_have_are_listed_not_dropped(reque
     assert (excluded.service_id, excluded.name) == (stranger["id"], "Stranger")
     assert "not in the services list" in excluded.reason
     assert len(section.value.table) == 2
+
+
+def test_without_a_further_earlier_window_no_service_is_flagged_unusual_and_it_is_said(
+    live_sandbox, redis_client
+):
+    """The window before is read, the third window back is not: the comparison stands, but
+    the unusual rule, which needs all four earlier windows, flags nothing (its columns are
+    left out) and the page says why, instead of flagging against fewer windows in silence."""
+    today = date.today()
+    clients = build_clients(
+        settings_for_tests(api_host_name=live_sandbox.url),
+        RequestCache(redis_client, DEFAULT_TTLS, retry_after_seconds=0),
+    )
+    outcomes = gather(all_services_calls(clients, 7, today))
+    whole = all_services_from(outcomes, 7, today, live_sandbox.url)
+    late = Outcome(None, TookTooLong(15), (), 0.0)
+
+    cut = all_services_from({**outcomes, EARLIER_CALLS[2]: late}, 7, today, live_sandbox.url)
+
+    assert isinstance(whole, Ready) and isinstance(cut, Ready)
+    assert "failure_unusual" in whole.value.table and whole.value.missing == ()
+    assert "failure_unusual" not in cut.value.table
+    assert "unusual_channels" not in cut.value.table
+    assert list(cut.value.table["previous_requested"]) == list(
+        whole.value.table["previous_requested"]
+    )
+    assert cut.value.missing == (NOT_FLAGGED + describe_error(late.error, live_sandbox.url),)

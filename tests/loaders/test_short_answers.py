@@ -1,7 +1,10 @@
 """Short and doubled platform answers never change a total in silence.
 
 Every platform endpoint the Overview, All services and Allowances read is cut in the sandbox
-(half its rows, its rows twice, its first row only, none), one at a time, and each page's
+(half its rows, its rows twice, its first row only, none; for `/platform-stats`, an object,
+half its channels, the same, its first channel only, none), one at a time: the services
+list, the counts for the window (with the four earlier windows), for today, volumes-by-service
+twice, the billing report, the daily volumes report and the platform statistics. Each page's
 loader is run on it with no cache (so no last good copy hides the answer). A load whose totals
 differ from the whole answers' must say so: the section failed, a part is named missing, or the
 services its totals exclude are not those of the whole answers. Silently wrong loads: 0.
@@ -13,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+import pandas as pd
 import pytest
 from flask import Response, request
 
@@ -24,7 +28,7 @@ from dashboard.domain.service_table import headline_counts
 from dashboard.loaders.all_services import AllServices, load_all_services
 from dashboard.loaders.allowances import Allowances, load_allowances
 from dashboard.loaders.context import LoaderContext
-from dashboard.loaders.overview import load_overview
+from dashboard.loaders.overview import PlatformToday, Trend, load_overview
 from dashboard.loaders.sections import Failed, Section
 from dashboard.notify_client import build_clients
 from notify_sandbox import build_database
@@ -37,15 +41,24 @@ MUTATIONS: dict[str, Callable[[list], list]] = {
     "first row only": lambda rows: rows[:1],
     "empty": lambda rows: [],
 }
+#: The same cuts of an object (`/platform-stats`, by channel): JSON cannot name a key twice.
+OBJECT_MUTATIONS: dict[str, Callable[[dict], dict]] = {
+    "half": lambda body: dict(list(body.items())[: len(body) // 2]),
+    "doubled": lambda body: body,
+    "first row only": lambda body: dict(list(body.items())[:1]),
+    "empty": lambda body: {},
+}
 
 
 def _dates() -> tuple[str | None, str | None]:
     return request.args.get("start_date"), request.args.get("end_date")
 
 
-#: Each list endpoint the platform pages read, told apart by its path and dates.
+#: Each platform endpoint the platform pages read, told apart by its path and dates.
 ENDPOINTS: dict[str, Callable[[], bool]] = {
     "services list": lambda: request.path == "/service" and "detailed" not in request.args,
+    # The window's list and the four earlier windows' lists, cut together: an earlier window
+    # cut on its own is not yet said (see the README, "Answers checked against each other").
     "counts for the window": lambda: (
         request.path == "/service" and "detailed" in request.args and len(set(_dates())) == 2
     ),
@@ -59,6 +72,8 @@ ENDPOINTS: dict[str, Callable[[], bool]] = {
         request.path.endswith("/volumes-by-service") and len(set(_dates())) == 2
     ),
     "data-for-billing-report": lambda: request.path.endswith("/data-for-billing-report"),
+    "daily-volumes-report": lambda: request.path.endswith("/daily-volumes-report"),
+    "platform-stats": lambda: request.path == "/platform-stats",
 }
 PAGE_ENDPOINTS = {
     "All services": ("services list", "counts for the window", "counts for today"),
@@ -92,6 +107,9 @@ def faulty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Backgroun
         if fault.endpoint is None or not ENDPOINTS[fault.endpoint]() or response.status_code != 200:
             return response
         body = response.get_json()
+        if fault.endpoint == "platform-stats":
+            response.set_data(json.dumps(OBJECT_MUTATIONS[fault.mutation](body)))
+            return response
         wrapped = isinstance(body, dict)
         rows = MUTATIONS[fault.mutation](body["data"] if wrapped else body)
         response.set_data(json.dumps({**body, "data": rows} if wrapped else rows))
@@ -103,15 +121,37 @@ def faulty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Backgroun
 
 
 def _services_figures(section: Section[AllServices]) -> dict[str, object]:
+    """The headline counts, the window's and the window before's sums, and the services the
+    unusual rule flags."""
     table = section.value.table
+    summed = ("requested", "failed", "sent_today", "previous_requested", "previous_failed")
     return {
         **headline_counts(table),
-        **{
-            f"sum of {column}": float(table[column].sum())
-            for column in ("requested", "failed", "sent_today")
-            if column in table
-        },
+        **{f"sum of {column}": float(table[column].sum()) for column in summed if column in table},
+        "unusual": (
+            sorted(table.loc[table["failure_unusual"].astype(bool), "service_id"])
+            if "failure_unusual" in table
+            else None
+        ),
     }
+
+
+def _trend_figures(section: Section[Trend]) -> dict[str, object]:
+    """Each day's count by channel, a blank day as None."""
+    days = section.value.days
+    return {
+        f"{row['day']} {row['label']}": None if pd.isna(row["count"]) else int(row["count"])
+        for row in days.to_dict("records")
+    }
+
+
+def _today_figures(section: Section[PlatformToday]) -> dict[str, object]:
+    """Today by channel, and the failures by cause and test-key sends when shown."""
+    today = section.value
+    figures = {"by channel": today.by_channel.to_dict("records")}
+    for name, frame in (("causes", today.causes), ("platform", today.platform)):
+        figures[name] = None if frame is None else frame.to_dict("records")
+    return figures
 
 
 def _allowance_figures(section: Section[Allowances]) -> dict[str, object]:
@@ -135,14 +175,17 @@ def _said(section: Section, whole: Section) -> bool:
     if isinstance(section, Failed):
         return True
     value, whole_value = section.value, whole.value
+    if section.freshness.stale_since is not None:
+        return True
+    if isinstance(value, Trend):
+        return value.missing is not None and value.missing != whole_value.missing
+    if isinstance(value, PlatformToday):
+        return value.causes_missing is not None or value.left_out is not None
     tables = getattr(value, "tables", value)
     whole_tables = getattr(whole_value, "tables", whole_value)
-    return (
-        bool(value.missing)
-        or {item.service_id for item in tables.excluded}
-        != {item.service_id for item in whole_tables.excluded}
-        or section.freshness.stale_since is not None
-    )
+    return bool(value.missing) or {item.service_id for item in tables.excluded} != {
+        item.service_id for item in whole_tables.excluded
+    }
 
 
 def _loads(context: LoaderContext, today: date) -> dict[str, Callable[[], dict[str, Section]]]:
@@ -151,12 +194,22 @@ def _loads(context: LoaderContext, today: date) -> dict[str, Callable[[], dict[s
         "All services": lambda: {"services": load_all_services(context, 7, today)},
         "Allowances": lambda: {"allowances": load_allowances(context, year, today)},
         "Overview": lambda: (
-            lambda overview: {"services": overview.services, "allowances": overview.allowances}
+            lambda overview: {
+                "services": overview.services,
+                "allowances": overview.allowances,
+                "trend": overview.trend,
+                "today": overview.platform_today,
+            }
         )(load_overview(context, today)),
     }
 
 
-FIGURES = {"services": _services_figures, "allowances": _allowance_figures}
+FIGURES = {
+    "services": _services_figures,
+    "allowances": _allowance_figures,
+    "trend": _trend_figures,
+    "today": _today_figures,
+}
 
 
 def test_no_mutated_answer_changes_a_total_in_silence(faulty, capsys):
@@ -193,5 +246,5 @@ def test_no_mutated_answer_changes_a_total_in_silence(faulty, capsys):
     with capsys.disabled():
         print(f"\nshort answers: {tried} loads, {wrong} totals differ, {len(silent)} silently")
     assert silent == [], "\n".join(silent)
-    assert tried == 4 * (3 + 4 + 6)
+    assert tried == 4 * (3 + 4 + len(ENDPOINTS))
     assert wrong >= tried  # every cut changes a figure of at least one part, and each is said

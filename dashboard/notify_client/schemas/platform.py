@@ -104,4 +104,6 @@ VOLUMES_BY_SERVICE: AnswerSchema[list[ServiceVolumes]] = AnswerSchema(
 BILLING_REPORT: AnswerSchema[list[BillingReportRow]] = AnswerSchema(
     list[BillingReportRow], wrapped=False, unique="service_id"
 )
-DAILY_VOLUMES: AnswerSchema[list[DailyVolumes]] = AnswerSchema(list[DailyVolumes], wrapped=False)
+DAILY_VOLUMES: AnswerSchema[list[DailyVolumes]] = AnswerSchema(
+    list[DailyVolumes], wrapped=False, unique="day"
+)
