@@ -163,9 +163,13 @@ def _comparison(page: ServicePage) -> None:
                         "Requested before": number_column("Requested before", width=80),
                         "Requested: change": st.column_config.TextColumn(width=125),
                         "Delivered": number_column("Delivered", width=80),
+                        "Delivered before": number_column("Delivered before", width=80),
                         "Failed": number_column("Failed", width=65),
                         "Failed before": number_column("Failed before", width=75),
                         "Failure rate": number_column("Failure rate", width=75, format="percent"),
+                        "Failure rate before": number_column(
+                            "Failure rate before", width=80, format="percent"
+                        ),
                         "Failure rate: change": st.column_config.TextColumn(width=125),
                         "Failure rate unusual": st.column_config.TextColumn(width=110),
                     },

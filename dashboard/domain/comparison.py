@@ -159,16 +159,19 @@ COMPARISON_COLUMNS: tuple[str, ...] = (
     "Requested before",
     "Requested: change",
     "Delivered",
+    "Delivered before",
     "Failed",
     "Failed before",
     "Failure rate",
+    "Failure rate before",
     "Failure rate: change",
     "Failure rate unusual",
 )
 
 
 def comparison_table(comparisons: Sequence[ChannelComparison]) -> pd.DataFrame:
-    """The used channels' comparison as a table whose every cell reads as text or a number."""
+    """The used channels' comparison as a table whose every cell reads as text or a number:
+    each figure of the window beside the same figure for the window before."""
     rows = [
         {
             "Channel": item.label,
@@ -176,9 +179,11 @@ def comparison_table(comparisons: Sequence[ChannelComparison]) -> pd.DataFrame:
             "Requested before": item.previous_requested,
             "Requested: change": item.requested_change,
             "Delivered": item.delivered,
+            "Delivered before": item.previous_delivered,
             "Failed": item.failed,
             "Failed before": item.previous_failed,
             "Failure rate": item.failure_rate,
+            "Failure rate before": item.previous_failure_rate,
             "Failure rate: change": item.rate_change,
             "Failure rate unusual": "Yes: " + item.verdict.reason if item.verdict.unusual else "No",
         }

@@ -10,7 +10,40 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.domain.liveness import LIVE
+from dashboard.domain.statistics import CHANNEL_LABELS, CHANNELS
 from dashboard.domain.table_sort import SortChoice
+
+#: What the comparison with the window before is shown for: every channel together, or one.
+ALL_CHANNELS = "all"
+SCOPES: tuple[str, ...] = (ALL_CHANNELS, *CHANNELS)
+SCOPE_LABELS: dict[str, str] = {ALL_CHANNELS: "All channels", **CHANNEL_LABELS}
+#: One scope's figures for the window and the window before, and the change in words.
+NOW_FIGURES: tuple[str, ...] = ("requested", "delivered", "failed", "failure_rate")
+BEFORE_FIGURES: tuple[str, ...] = (
+    "previous_requested",
+    "previous_delivered",
+    "previous_failed",
+    "previous_failure_rate",
+    "requested_change",
+)
+
+
+def scope_column(scope: str, figure: str) -> str:
+    """A figure's column for a scope: "requested" for every channel, "sms_requested" for one."""
+    return figure if scope == ALL_CHANNELS else f"{scope}_{figure}"
+
+
+def choose_scope(requested: str | None) -> tuple[str, str | None]:
+    """The scope a `?channel=` value names, and a message when it names none (every channel
+    is shown instead, so a shared link never breaks)."""
+    if requested is None or requested in SCOPES:
+        return requested or ALL_CHANNELS, None
+    shown = requested if len(requested) <= 40 else requested[:39] + "…"
+    return ALL_CHANNELS, (
+        f"“{shown}” is not a channel: showing all channels. "
+        f"Choose {', '.join(SCOPES[:-1])} or {SCOPES[-1]}."
+    )
+
 
 #: Columns that need today's counts, and those that need the window's.
 LIMIT_COLUMNS: tuple[str, ...] = (
@@ -30,16 +63,11 @@ WINDOW_COLUMNS: tuple[str, ...] = (
     "failed",
     "sending",
     "failure_rate",
-    "email_requested",
-    "sms_requested",
-    "letter_requested",
+    *(scope_column(channel, figure) for channel in CHANNELS for figure in NOW_FIGURES),
 )
 #: Columns that need the window before (and the earlier ones, for the unusual rule).
 EARLIER_COLUMNS: tuple[str, ...] = (
-    "previous_requested",
-    "previous_failed",
-    "previous_failure_rate",
-    "requested_change",
+    *(scope_column(scope, figure) for scope in SCOPES for figure in BEFORE_FIGURES),
     "failure_unusual",
     "unusual_channels",
 )
