@@ -36,7 +36,7 @@ def scope_column(scope: str, figure: str) -> str:
 def choose_scope(requested: str | None) -> tuple[str, str | None]:
     """The scope a `?channel=` value names, and a message when it names none (every channel
     is shown instead, so a shared link never breaks)."""
-    if requested is None or requested in SCOPES:
+    if not requested or requested in SCOPES:
         return requested or ALL_CHANNELS, None
     shown = requested if len(requested) <= 40 else requested[:39] + "…"
     return ALL_CHANNELS, (
