@@ -62,7 +62,9 @@ MAX_DAYS = 90
 
 def comparison_columns(scope: str) -> dict[str, Any]:
     """One scope's figures for the window and the window before, headed alike for every
-    scope (the caption above the table and each header's help name the channel)."""
+    scope (the caption above the table and each header's help name the channel). Narrow, so
+    that nine figures fit beside the name at 1,400 px: a header cut short reads in full in
+    its help."""
     words = SCOPE_LABELS[scope].lower()
 
     def column(figure: str) -> str:
@@ -70,32 +72,32 @@ def comparison_columns(scope: str) -> dict[str, Any]:
 
     return {
         column("requested"): number_column(
-            "Requested", width=80, help=f"Requested in the window, {words}"
+            "Requested", width=70, help=f"Requested in the window, {words}"
         ),
         column("previous_requested"): number_column(
-            "Requested before", width=80, help=f"Requested in the window before, {words}"
+            "Requested before", width=70, help=f"Requested in the window before, {words}"
         ),
         column("requested_change"): st.column_config.TextColumn(
             "Change",
-            width=120,
+            width=100,
             help=f"Requested, against the window of the same length before, {words}",
         ),
         column("delivered"): number_column(
-            "Delivered", width=75, help=f"Delivered in the window, {words}"
+            "Delivered", width=70, help=f"Delivered in the window, {words}"
         ),
         column("previous_delivered"): number_column(
-            "Delivered before", width=75, help=f"Delivered in the window before, {words}"
+            "Delivered before", width=70, help=f"Delivered in the window before, {words}"
         ),
-        column("failed"): number_column("Failed", width=60, help=f"Failed in the window, {words}"),
+        column("failed"): number_column("Failed", width=55, help=f"Failed in the window, {words}"),
         column("previous_failed"): number_column(
-            "Failed before", width=60, help=f"Failed in the window before, {words}"
+            "Failed before", width=55, help=f"Failed in the window before, {words}"
         ),
         column("failure_rate"): st.column_config.NumberColumn(
-            "Failure rate", width=65, format="percent", help=f"Failed over requested, {words}"
+            "Failure rate", width=60, format="percent", help=f"Failed over requested, {words}"
         ),
         column("previous_failure_rate"): st.column_config.NumberColumn(
             "Failure rate before",
-            width=70,
+            width=60,
             format="percent",
             help=f"Failed over requested in the window before, {words}",
         ),
@@ -109,7 +111,7 @@ def columns(scope: str = ALL_CHANNELS) -> dict[str, Any]:
     They fit a 1,400 px window beside the sidebar; the sector is a filter, and in the CSV.
     """
     return {
-        **service_name_columns(width=200, link_width=70),
+        **service_name_columns(width=190, link_width=55),
         "status": st.column_config.TextColumn("Status", width=75),
         "tightest_channel": st.column_config.TextColumn(
             "Tightest channel",
@@ -129,7 +131,7 @@ def columns(scope: str = ALL_CHANNELS) -> dict[str, Any]:
         ),
         "unusual_channels": st.column_config.TextColumn(
             "Failure rate unusual",
-            width=110,
+            width=65,
             help="The channels whose failure rate is unusual for the service: " + UNUSUAL_MEANING,
         ),
         **comparison_columns(ALL_CHANNELS),

@@ -7,6 +7,7 @@ from dashboard.domain.comparison import (
     compare_channels,
     comparison_table,
     earlier_windows,
+    rate_change_line,
     rate_change_words,
     span_words,
     unused_channels_line,
@@ -145,3 +146,16 @@ def test_the_table_puts_every_figure_beside_the_same_figure_before():
         "Failure rate before": 0.05,
     }
     assert row["Requested: change"] == "up 100 % on 1 November"
+
+
+def test_the_failure_rates_change_is_one_line_of_words_for_the_used_channels():
+    items = compare_channels(
+        stats(email=(200, 180, 20), sms=(100, 100, 0)),
+        [stats(email=(100, 95, 5), sms=(100, 100, 0))],
+        (date(2026, 11, 17), date(2026, 11, 24)),
+    )
+    assert rate_change_line(items) == (
+        "Emails: failure rate up 5 points on 17 to 24 November (5.0%). "
+        "Text messages: failure rate the same as on 17 to 24 November (0.0%)."
+    )
+    assert rate_change_line(compare_channels(stats(), [], (date(2026, 11, 1),) * 2)) is None
