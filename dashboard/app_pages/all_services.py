@@ -46,12 +46,12 @@ from dashboard.domain.service_table import (
     SORTS,
     ServiceFilter,
     choose_scope,
-    filter_services,
+    filtered_and_sorted,
     headline_counts,
     scope_column,
 )
 from dashboard.domain.settling import settling_note
-from dashboard.domain.table_sort import SortChoice, sort_table
+from dashboard.domain.table_sort import SortChoice
 from dashboard.domain.unusual_failures import UNUSUAL_MEANING
 from dashboard.domain.window_words import describe_window
 from dashboard.loaders.all_services import AllServices, load_all_services
@@ -303,7 +303,7 @@ def render() -> None:
     picked = _choose_scope(view)
     scope = picked if view == "window" else ALL_CHANNELS
     order = _scoped_sort(order, scope)
-    shown = sort_table(filter_services(result.table, chosen), order)
+    shown = filtered_and_sorted(result.table, chosen, order)
     st.caption(
         f"{describe_window(result.days, result.start, result.end)}, compared with "
         f"{result.previous_words} · "
@@ -325,10 +325,11 @@ def render() -> None:
     table_with_csv(
         one_page(shown, "services", (chosen, order)),
         column_settings({name: configs[name] for name in shown_columns}, shown),
-        shown.drop(columns=["link"]),
+        shown,
         f"notify-services-{result.end:%Y-%m-%d}-{result.days}-days.csv",
         "Download CSV",
         row_height=WRAPPED_ROW_HEIGHT,
+        leave_out=("link",),
     )
     caption_freshness(section.freshness)
 

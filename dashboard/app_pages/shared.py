@@ -118,6 +118,10 @@ def percent(fraction: float) -> str:
     return f"{fraction:.1%}"
 
 
+def _csv_without(data: pd.DataFrame, leave_out: tuple[str, ...]) -> bytes:
+    return csv_bytes(data.drop(columns=list(leave_out)) if leave_out else data)
+
+
 def table_with_csv(
     shown: pd.DataFrame,
     column_config: Mapping[str, Any],
@@ -125,8 +129,10 @@ def table_with_csv(
     file_name: str,
     button: str,
     row_height: int = ROW_HEIGHT,
+    leave_out: Sequence[str] = (),
 ) -> None:
-    """A table as read on screen, and every row and column of its data as CSV beneath it.
+    """A table as read on screen, and every row and column of its data as CSV beneath it
+    (but the columns named in `leave_out`, dropped only when the CSV is built).
 
     `column_config` gives each shown column its label and width; columns it does not name are
     not shown (their data is still in the CSV). The table is as tall as its rows, up to
@@ -146,7 +152,11 @@ def table_with_csv(
         column_order=list(column_config),
     )
     st.download_button(
-        button, partial(csv_bytes, data), file_name=file_name, mime="text/csv", on_click="ignore"
+        button,
+        partial(_csv_without, data, tuple(leave_out)),
+        file_name=file_name,
+        mime="text/csv",
+        on_click="ignore",
     )
 
 
