@@ -48,6 +48,7 @@ from dashboard.domain.service_table import (
     choose_scope,
     filtered_and_sorted,
     headline_counts,
+    other_channels_columns,
     scope_column,
 )
 from dashboard.domain.settling import settling_note
@@ -322,8 +323,10 @@ def render() -> None:
         )
     configs = columns(scope)
     shown_columns = window_view(scope) if view == "window" else LIMIT_VIEW
+    rows = one_page(shown, "services", (chosen, order))
+    left_out = other_channels_columns(scope)
     table_with_csv(
-        one_page(shown, "services", (chosen, order)),
+        rows[[name for name in rows.columns if name not in left_out]],
         column_settings({name: configs[name] for name in shown_columns}, shown),
         shown,
         f"notify-services-{result.end:%Y-%m-%d}-{result.days}-days.csv",

@@ -124,6 +124,17 @@ def filter_services(table: pd.DataFrame, chosen: ServiceFilter) -> pd.DataFrame:
     return table[mask]
 
 
+def other_channels_columns(scope: str) -> frozenset[str]:
+    """The figures of the channels a view does not show (but each channel's requested, which
+    the page always had): a page of rows leaves them out, the CSV keeps them."""
+    return frozenset(
+        scope_column(channel, figure)
+        for channel in CHANNELS
+        if channel != scope
+        for figure in (*NOW_FIGURES[1:], *BEFORE_FIGURES)
+    )
+
+
 #: The columns the filters read (with the sort's, all a view needs to choose its rows).
 FILTER_COLUMNS: tuple[str, ...] = (
     "name",

@@ -239,6 +239,8 @@ def test_the_channel_compared_is_in_the_url_and_picks_its_figures(app_environmen
     ]
     shown = at.dataframe[0].value
     assert list(shown["sms_requested"]) == sorted(shown["sms_requested"], reverse=True)
+    # A page of rows sends the chosen channel's figures, not the others' (the CSV has them).
+    assert "sms_previous_delivered" in shown and "email_previous_delivered" not in shown
     assert any("text messages only" in caption.value for caption in at.caption)
 
     channel.set_value("letter").run()

@@ -10,6 +10,7 @@ from dashboard.domain.service_table import (
     filter_services,
     headline_counts,
     nearest_daily_limits,
+    other_channels_columns,
     scope_column,
 )
 
@@ -90,3 +91,12 @@ def test_a_channel_from_the_url_is_one_of_the_four_or_every_channel_with_a_messa
 def test_a_scopes_columns_are_the_channels_own_or_every_channels():
     assert scope_column(ALL_CHANNELS, "previous_delivered") == "previous_delivered"
     assert scope_column("letter", "previous_delivered") == "letter_previous_delivered"
+
+
+def test_a_view_leaves_out_only_the_other_channels_figures():
+    left_out = other_channels_columns("sms")
+    assert "email_previous_delivered" in left_out and "letter_failure_rate" in left_out
+    assert not any(name.startswith("sms_") for name in left_out)
+    assert "email_requested" not in left_out  # every channel's requested, as before
+    assert "previous_delivered" not in other_channels_columns(ALL_CHANNELS)
+    assert len(other_channels_columns(ALL_CHANNELS)) == 3 * 8
