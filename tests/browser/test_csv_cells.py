@@ -10,10 +10,10 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, WebSocket
 
+from dashboard.domain.service_table import BEFORE_FIGURES, NOW_FIGURES, SCOPES, scope_column
 from notify_sandbox import build_database
 from notify_sandbox.generate import HOSTILE_NAMES
 from notify_sandbox.serving import BackgroundSandbox
-from dashboard.domain.service_table import BEFORE_FIGURES, NOW_FIGURES, SCOPES, scope_column
 from tests.browser.conftest import Served, serving, wait_for_app
 from tests.conftest import TEST_SECRET
 
