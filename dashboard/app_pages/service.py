@@ -23,6 +23,7 @@ from dashboard.app_pages.shared import (
 )
 from dashboard.app_pages.tables import count_columns_of, number_column
 from dashboard.domain.allowance_projection import AllowanceByMonth
+from dashboard.domain.comparison import rate_change_line
 from dashboard.domain.failure_causes import FAILED_DEFINITION
 from dashboard.domain.financial_year import london_today
 from dashboard.domain.service_search import PICKER_MOST, find_services
@@ -165,13 +166,19 @@ def _comparison(page: ServicePage) -> None:
                         "Requested before": number_column("Requested before", width=80),
                         "Requested: change": st.column_config.TextColumn(width=125),
                         "Delivered": number_column("Delivered", width=80),
+                        "Delivered before": number_column("Delivered before", width=80),
                         "Failed": number_column("Failed", width=65),
                         "Failed before": number_column("Failed before", width=75),
                         "Failure rate": number_column("Failure rate", width=75, format="percent"),
-                        "Failure rate: change": st.column_config.TextColumn(width=125),
+                        "Failure rate before": number_column(
+                            "Failure rate before", width=75, format="percent"
+                        ),
                         "Failure rate unusual": st.column_config.TextColumn(width=110),
                     },
                 )
+            rate_changes = rate_change_line(comparison.items)
+            if rate_changes:
+                st.markdown(rate_changes)
             if comparison.unused:
                 st.markdown(comparison.unused)
             st.caption(f"{comparison.meaning} {FAILED_DEFINITION}")

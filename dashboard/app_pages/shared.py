@@ -118,6 +118,10 @@ def percent(fraction: float) -> str:
     return f"{fraction:.1%}"
 
 
+def _csv_without(data: pd.DataFrame, leave_out: tuple[str, ...]) -> bytes:
+    return csv_bytes(data.drop(columns=list(leave_out)) if leave_out else data)
+
+
 def table_with_csv(
     shown: pd.DataFrame,
     column_config: Mapping[str, Any],
@@ -126,8 +130,10 @@ def table_with_csv(
     button: str,
     row_height: int = ROW_HEIGHT,
     select_key: str | None = None,
+    leave_out: Sequence[str] = (),
 ) -> None:
-    """A table as read on screen, and every row and column of its data as CSV beneath it.
+    """A table as read on screen, and every row and column of its data as CSV beneath it
+    (but the columns named in `leave_out`, dropped only when the CSV is built).
 
     With `select_key`, the reader can choose one row (a rerun follows; the choice is
     `st.session_state[select_key]["selection"]["rows"]`, positions in `shown`).
@@ -156,7 +162,11 @@ def table_with_csv(
         **selection,
     )
     st.download_button(
-        button, partial(csv_bytes, data), file_name=file_name, mime="text/csv", on_click="ignore"
+        button,
+        partial(_csv_without, data, tuple(leave_out)),
+        file_name=file_name,
+        mime="text/csv",
+        on_click="ignore",
     )
 
 

@@ -10,7 +10,40 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard.domain.liveness import LIVE
-from dashboard.domain.table_sort import SortChoice
+from dashboard.domain.statistics import CHANNEL_LABELS, CHANNELS
+from dashboard.domain.table_sort import SortChoice, sort_table
+
+#: What the comparison with the window before is shown for: every channel together, or one.
+ALL_CHANNELS = "all"
+SCOPES: tuple[str, ...] = (ALL_CHANNELS, *CHANNELS)
+SCOPE_LABELS: dict[str, str] = {ALL_CHANNELS: "All channels", **CHANNEL_LABELS}
+#: One scope's figures for the window and the window before, and the change in words.
+NOW_FIGURES: tuple[str, ...] = ("requested", "delivered", "failed", "failure_rate")
+BEFORE_FIGURES: tuple[str, ...] = (
+    "previous_requested",
+    "previous_delivered",
+    "previous_failed",
+    "previous_failure_rate",
+    "requested_change",
+)
+
+
+def scope_column(scope: str, figure: str) -> str:
+    """A figure's column for a scope: "requested" for every channel, "sms_requested" for one."""
+    return figure if scope == ALL_CHANNELS else f"{scope}_{figure}"
+
+
+def choose_scope(requested: str | None) -> tuple[str, str | None]:
+    """The scope a `?channel=` value names, and a message when it names none (every channel
+    is shown instead, so a shared link never breaks)."""
+    if not requested or requested in SCOPES:
+        return requested or ALL_CHANNELS, None
+    shown = requested if len(requested) <= 40 else requested[:39] + "…"
+    return ALL_CHANNELS, (
+        f"“{shown}” is not a channel: showing all channels. "
+        f"Choose {', '.join(SCOPES[:-1])} or {SCOPES[-1]}."
+    )
+
 
 #: Columns that need today's counts, and those that need the window's.
 LIMIT_COLUMNS: tuple[str, ...] = (
@@ -30,16 +63,11 @@ WINDOW_COLUMNS: tuple[str, ...] = (
     "failed",
     "sending",
     "failure_rate",
-    "email_requested",
-    "sms_requested",
-    "letter_requested",
+    *(scope_column(channel, figure) for channel in CHANNELS for figure in NOW_FIGURES),
 )
 #: Columns that need the window before (and the earlier ones, for the unusual rule).
 EARLIER_COLUMNS: tuple[str, ...] = (
-    "previous_requested",
-    "previous_failed",
-    "previous_failure_rate",
-    "requested_change",
+    *(scope_column(scope, figure) for scope in SCOPES for figure in BEFORE_FIGURES),
     "failure_unusual",
     "unusual_channels",
 )
@@ -94,6 +122,42 @@ def filter_services(table: pd.DataFrame, chosen: ServiceFilter) -> pd.DataFrame:
             found |= table["service_id"].str.lower() == search.lower()
         mask &= found
     return table[mask]
+
+
+def other_channels_columns(scope: str) -> frozenset[str]:
+    """The figures of the channels a view does not show (but each channel's requested, which
+    the page always had): a page of rows leaves them out, the CSV keeps them."""
+    return frozenset(
+        scope_column(channel, figure)
+        for channel in CHANNELS
+        if channel != scope
+        for figure in (*NOW_FIGURES[1:], *BEFORE_FIGURES)
+    )
+
+
+#: The columns the filters read (with the sort's, all a view needs to choose its rows).
+FILTER_COLUMNS: tuple[str, ...] = (
+    "name",
+    "service_id",
+    "sector",
+    "status",
+    "limit_level",
+    "failure_unusual",
+)
+
+
+def filtered_and_sorted(
+    table: pd.DataFrame, chosen: ServiceFilter, order: SortChoice
+) -> pd.DataFrame:
+    """The rows the filters keep, in the order chosen, with every column; a new frame.
+
+    Each view runs this over every row: the filters and the sort copy only the columns they
+    read, and the whole rows (every channel's figures now and before) are taken once, so a
+    wider table costs a view one copy, not three.
+    """
+    keys = [name for name in dict.fromkeys((*FILTER_COLUMNS, order.column)) if name in table]
+    kept = sort_table(filter_services(table[keys], chosen), order)
+    return table.loc[kept.index]
 
 
 def headline_counts(table: pd.DataFrame) -> dict[str, int | None]:

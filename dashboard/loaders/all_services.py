@@ -14,7 +14,13 @@ from dashboard.domain.excluded import Excluded
 from dashboard.domain.links import service_page_link
 from dashboard.domain.liveness import service_status
 from dashboard.domain.sectors import normalise_organisation_type, sector_name
-from dashboard.domain.service_table import EARLIER_COLUMNS, LIMIT_COLUMNS, WINDOW_COLUMNS
+from dashboard.domain.service_table import (
+    ALL_CHANNELS,
+    EARLIER_COLUMNS,
+    LIMIT_COLUMNS,
+    WINDOW_COLUMNS,
+    scope_column,
+)
 from dashboard.domain.statistics import CHANNEL_LABELS, CHANNELS, totals
 from dashboard.domain.unusual_failures import WindowCounts, is_unusual
 from dashboard.loaders.context import LoaderContext
@@ -115,35 +121,63 @@ def _limit_columns(service: Service, today: Statistics) -> dict[str, object]:
     }
 
 
+def _rate(failed: int, requested: int) -> float:
+    return failed / requested if requested else 0.0
+
+
 def _window_columns(window: Statistics) -> dict[str, object]:
+    """The window's counts over every channel and for each: requested, delivered, failed and
+    failure rate (the CSV holds each channel's; the page shows the chosen one's)."""
     counts = totals(window)
-    return {
+    row: dict[str, object] = {
         **counts,
-        "failure_rate": counts["failed"] / counts["requested"] if counts["requested"] else 0.0,
-        **{f"{channel}_requested": getattr(window, channel).requested for channel in CHANNELS},
+        "failure_rate": _rate(counts["failed"], counts["requested"]),
+    }
+    for channel in CHANNELS:
+        now = getattr(window, channel)
+        row[scope_column(channel, "requested")] = now.requested
+        row[scope_column(channel, "delivered")] = now.delivered
+        row[scope_column(channel, "failed")] = now.failed
+        row[scope_column(channel, "failure_rate")] = _rate(now.failed, now.requested)
+    return row
+
+
+def _before_columns(
+    scope: str, requested: int, before: tuple[int, ...], span: str
+) -> dict[str, object]:
+    """One scope's window before (requested, delivered, failed) and the change in words."""
+    before_requested, before_delivered, before_failed = before
+    return {
+        scope_column(scope, "previous_requested"): before_requested,
+        scope_column(scope, "previous_delivered"): before_delivered,
+        scope_column(scope, "previous_failed"): before_failed,
+        scope_column(scope, "previous_failure_rate"): _rate(before_failed, before_requested),
+        scope_column(scope, "requested_change"): change_words(requested, before_requested, span),
     }
 
 
 def _earlier_columns(window: Statistics, earlier: list[Packed], span: str) -> dict[str, object]:
-    """The window before's totals, the change in words, and the channels whose failure rate
-    the unusual rule flags against the earlier windows (nine numbers each: requested,
-    delivered and failed by channel)."""
-    now = totals(window)
-    before_requested = sum(earlier[0][0::3])
-    before_failed = sum(earlier[0][2::3])
+    """The window before's figures over every channel and for each, the change in words, and
+    the channels whose failure rate the unusual rule flags against the earlier windows (nine
+    numbers each: requested, delivered and failed by channel)."""
+    before = earlier[0]
+    row = _before_columns(
+        ALL_CHANNELS,
+        totals(window)["requested"],
+        (sum(before[0::3]), sum(before[1::3]), sum(before[2::3])),
+        span,
+    )
     flagged = []
     for index, channel in enumerate(CHANNELS):
         counts = getattr(window, channel)
+        row |= _before_columns(channel, counts.requested, before[3 * index : 3 * index + 3], span)
         earlier_windows_counts = [
             WindowCounts(packed[3 * index], packed[3 * index + 2]) for packed in earlier
         ]
         if is_unusual(WindowCounts(counts.requested, counts.failed), earlier_windows_counts):
             flagged.append(CHANNEL_LABELS[channel])
     return {
-        "previous_requested": before_requested,
-        "previous_failed": before_failed,
-        "previous_failure_rate": before_failed / before_requested if before_requested else 0.0,
-        "requested_change": change_words(now["requested"], before_requested, span),
+        **row,
         "failure_unusual": bool(flagged),
         "unusual_channels": ", ".join(flagged),
     }

@@ -18,6 +18,18 @@ ALL_SERVICES = "app_pages/all_services.py"
 #: How every freshness line begins (`Freshness.summary`).
 FRESHNESS_STARTS = ("Just read", "From the cache", "As of ", "Read from the API")
 CHANNELS = ("email", "sms", "letter")
+#: One channel's figures in the window view, in their order.
+COMPARED = (
+    "requested",
+    "previous_requested",
+    "requested_change",
+    "delivered",
+    "previous_delivered",
+    "failed",
+    "previous_failed",
+    "failure_rate",
+    "previous_failure_rate",
+)
 
 
 def api(live_sandbox):
@@ -50,9 +62,15 @@ def test_all_services_shows_the_window_before_as_the_api_reports_it(app_environm
     table = at.dataframe[0].value
     for _, row in table.iterrows():
         statistics = before.get(service_id_of(row["link"]))
-        requested = sum(getattr(statistics, c).requested for c in CHANNELS) if statistics else 0
-        failed = sum(getattr(statistics, c).failed for c in CHANNELS) if statistics else 0
-        assert (row["previous_requested"], row["previous_failed"]) == (requested, failed)
+        requested, delivered, failed = (
+            sum(getattr(getattr(statistics, c), count) for c in CHANNELS) if statistics else 0
+            for count in ("requested", "delivered", "failed")
+        )
+        assert (row["previous_requested"], row["previous_delivered"], row["previous_failed"]) == (
+            requested,
+            delivered,
+            failed,
+        )
         assert f" on {span}" in row["requested_change"]
     captions = " ".join(caption.value for caption in at.caption)
     assert UNUSUAL_MEANING in captions and SERVICE_PAGE_WINDOW in captions
@@ -262,11 +280,58 @@ def test_all_services_shows_the_window_before_as_its_own_set_of_columns(app_envi
     assert list(shown) == [
         "name",
         "link",
-        "status",
         "requested",
         "previous_requested",
         "requested_change",
+        "delivered",
+        "previous_delivered",
+        "failed",
+        "previous_failed",
         "failure_rate",
         "previous_failure_rate",
         "unusual_channels",
     ]
+
+
+def test_the_channel_compared_is_in_the_url_and_picks_its_figures(app_environment):
+    at = open_page(ALL_SERVICES, columns="window", channel="sms", sort="requested")
+
+    assert not at.exception and not at.warning
+    (channel,) = [radio for radio in at.sidebar.radio if radio.label == "Channel compared"]
+    assert channel.value == "sms" and not channel.disabled
+    assert at.query_params["channel"] == "sms"
+    assert list(at.dataframe[0].proto.column_order) == [
+        "name",
+        "link",
+        *(f"sms_{figure}" for figure in COMPARED),
+        "unusual_channels",
+    ]
+    shown = at.dataframe[0].value
+    assert list(shown["sms_requested"]) == sorted(shown["sms_requested"], reverse=True)
+    # A page of rows sends the chosen channel's figures, not the others' (the CSV has them).
+    assert "sms_previous_delivered" in shown and "email_previous_delivered" not in shown
+    assert any("text messages only" in caption.value for caption in at.caption)
+
+    channel.set_value("letter").run()
+    assert at.query_params["channel"] == "letter"
+    assert "letter_previous_delivered" in at.dataframe[0].proto.column_order
+
+    channel.set_value("all").run()
+    assert "channel" not in at.query_params
+    assert "previous_delivered" in at.dataframe[0].proto.column_order
+
+
+def test_a_channel_the_url_cannot_name_says_so_and_shows_every_channel(app_environment):
+    at = open_page(ALL_SERVICES, columns="window", channel="[fax](https://evil.example)")
+
+    assert not at.exception
+    (warning,) = [w.value for w in at.warning if "is not a channel" in w.value]
+    # Shown as text: markdown escaped, and a word joiner so that no address becomes a link.
+    assert warning.replace("\\", "").replace("\u2060", "") == (
+        "“[fax](https://evil.example)” is not a channel: showing all channels. "
+        "Choose all, email, sms or letter."
+    )
+    (channel,) = [radio for radio in at.sidebar.radio if radio.label == "Channel compared"]
+    assert channel.value == "all"
+    assert "channel" not in at.query_params
+    assert "previous_delivered" in at.dataframe[0].proto.column_order

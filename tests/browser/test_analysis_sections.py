@@ -16,6 +16,7 @@ from dashboard.notify_client import build_clients
 from dashboard.settings import Settings
 from tests.browser.axe_check import check
 from tests.browser.conftest import Served, wait_for_app
+from tests.browser.test_platform_pages import headers, table_widths
 
 pytestmark = pytest.mark.browser
 
@@ -68,6 +69,11 @@ def test_the_service_pages_new_sections_render_with_their_figures_as_text(
     assert page.get_by_text("Who can act").count() >= 1
     assert page.get_by_text("Download the templates as CSV").count() == 1
     assert page.get_by_text("A failure rate is unusual when").count() >= 1
+    # Every table fits its column, the comparison's now and before figures among them.
+    tables = page.locator('[data-testid="stDataFrame"]').count()
+    assert any("Failure rate before" in headers(page, index) for index in range(tables))
+    widths = table_widths(page)
+    assert all(width["columns"] <= width["visible"] for width in widths), widths
     assert_no_serious_violation(page)
 
 
@@ -82,12 +88,20 @@ def test_the_overviews_trend_and_unusual_list_render(page: Page, served: Served)
     assert_no_serious_violation(page)
 
 
-def test_all_services_has_the_unusual_filter(page: Page, served: Served):
+def test_all_services_has_the_unusual_filter_and_a_channels_window_before(
+    page: Page, served: Served
+):
     page.set_viewport_size({"width": 1400, "height": 1000})
-    open_settled(page, served.url + "/services")
+    open_settled(page, served.url + "/services?columns=window&channel=sms")
     page.get_by_text("Download CSV").wait_for(timeout=60_000)
 
     sidebar = page.locator('[data-testid="stSidebar"]')
     assert sidebar.get_by_text("Failure rate unusual", exact=True).count() == 1
+    assert sidebar.get_by_text("Channel compared", exact=True).count() == 1
     assert page.get_by_text("A failure rate is unusual when").count() == 1
+    assert page.get_by_text("text messages only").count() == 1
+    # A channel's figures now and before fit beside the sidebar, the name pinned and whole.
+    (width,) = table_widths(page)
+    assert width["columns"] <= width["visible"], width
+    assert "Failure rate before" in headers(page, 0)
     assert_no_serious_violation(page)

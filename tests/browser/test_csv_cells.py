@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, WebSocket
 
+from dashboard.domain.service_table import BEFORE_FIGURES, NOW_FIGURES, SCOPES, scope_column
 from notify_sandbox import build_database
 from notify_sandbox.generate import HOSTILE_NAMES
 from notify_sandbox.serving import BackgroundSandbox
@@ -89,7 +90,15 @@ def test_the_all_services_csv_writes_formulas_as_text(page: Page, formulas: Serv
     page.wait_for_selector('[data-testid="stDownloadButton"]')
     assert not any(MEDIA_CSV.search(frame) for frame in frames)  # nothing built before a click
 
-    assert assert_neutralised(download_rows(page, "Download CSV"), "name") == len(PAYLOADS)
+    rows = download_rows(page, "Download CSV")
+    assert assert_neutralised(rows, "name") == len(PAYLOADS)
+    # Every channel's figures now and before, whichever the page shows; no link column.
+    every_figure = {
+        scope_column(scope, figure)
+        for scope in SCOPES
+        for figure in (*NOW_FIGURES, *BEFORE_FIGURES)
+    }
+    assert every_figure <= set(rows[0]) and "link" not in rows[0]
 
 
 def test_both_allowances_csvs_write_formulas_as_text(page: Page, formulas: Served):

@@ -7,6 +7,7 @@ from dashboard.domain.comparison import (
     compare_channels,
     comparison_table,
     earlier_windows,
+    rate_change_line,
     rate_change_words,
     span_words,
     unused_channels_line,
@@ -115,3 +116,46 @@ def test_every_channel_used_needs_no_line():
         stats(email=(1, 1, 0), sms=(1, 1, 0), letter=(1, 1, 0)), [], (date(2026, 11, 1),) * 2
     )
     assert unused_channels_line(items) is None
+
+
+def test_the_table_puts_every_figure_beside_the_same_figure_before():
+    items = compare_channels(
+        stats(email=(200, 180, 20)), [stats(email=(100, 95, 5))], (date(2026, 11, 1),) * 2
+    )
+    (row,) = comparison_table(items).to_dict("records")
+    assert {
+        name: row[name]
+        for name in (
+            "Requested",
+            "Requested before",
+            "Delivered",
+            "Delivered before",
+            "Failed",
+            "Failed before",
+            "Failure rate",
+            "Failure rate before",
+        )
+    } == {
+        "Requested": 200,
+        "Requested before": 100,
+        "Delivered": 180,
+        "Delivered before": 95,
+        "Failed": 20,
+        "Failed before": 5,
+        "Failure rate": 0.1,
+        "Failure rate before": 0.05,
+    }
+    assert row["Requested: change"] == "up 100 % on 1 November"
+
+
+def test_the_failure_rates_change_is_one_line_of_words_for_the_used_channels():
+    items = compare_channels(
+        stats(email=(200, 180, 20), sms=(100, 100, 0)),
+        [stats(email=(100, 95, 5), sms=(100, 100, 0))],
+        (date(2026, 11, 17), date(2026, 11, 24)),
+    )
+    assert rate_change_line(items) == (
+        "Emails: failure rate up 5 points on 17 to 24 November (5.0%). "
+        "Text messages: failure rate the same as on 17 to 24 November (0.0%)."
+    )
+    assert rate_change_line(compare_channels(stats(), [], (date(2026, 11, 1),) * 2)) is None

@@ -3,11 +3,15 @@
 import pandas as pd
 
 from dashboard.domain.service_table import (
+    ALL_CHANNELS,
     ServiceFilter,
     biggest_senders,
+    choose_scope,
     filter_services,
     headline_counts,
     nearest_daily_limits,
+    other_channels_columns,
+    scope_column,
 )
 
 
@@ -69,3 +73,30 @@ def test_rankings_take_the_most_first_and_leave_the_table_alone():
     assert names(nearest_daily_limits(rows, 2)) == ["Bins", "Parking"]
     assert names(biggest_senders(rows, 3)) == ["Bins", "Parking", "Fines"]
     assert names(rows) == ["Parking", "Fines", "Bins", "Tax"]
+
+
+def test_a_channel_from_the_url_is_one_of_the_four_or_every_channel_with_a_message():
+    assert choose_scope(None) == (ALL_CHANNELS, None)
+    assert choose_scope("") == (ALL_CHANNELS, None)
+    assert choose_scope("sms") == ("sms", None)
+    scope, message = choose_scope("SMS")
+    assert scope == ALL_CHANNELS
+    assert message == (
+        "“SMS” is not a channel: showing all channels. Choose all, email, sms or letter."
+    )
+    scope, message = choose_scope("x" * 5000)
+    assert scope == ALL_CHANNELS and message is not None and len(message) < 150
+
+
+def test_a_scopes_columns_are_the_channels_own_or_every_channels():
+    assert scope_column(ALL_CHANNELS, "previous_delivered") == "previous_delivered"
+    assert scope_column("letter", "previous_delivered") == "letter_previous_delivered"
+
+
+def test_a_view_leaves_out_only_the_other_channels_figures():
+    left_out = other_channels_columns("sms")
+    assert "email_previous_delivered" in left_out and "letter_failure_rate" in left_out
+    assert not any(name.startswith("sms_") for name in left_out)
+    assert "email_requested" not in left_out  # every channel's requested, as before
+    assert "previous_delivered" not in other_channels_columns(ALL_CHANNELS)
+    assert len(other_channels_columns(ALL_CHANNELS)) == 3 * 8

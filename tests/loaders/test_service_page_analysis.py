@@ -186,8 +186,31 @@ def test_the_previous_window_equals_the_apis_counts_for_those_days(api, days):
     now = api.services.get_service_statistics(service_id, days)
     for item in page.comparison.value.items:
         before, current = getattr(expected, item.channel), getattr(now, item.channel)
-        assert (item.previous_requested, item.previous_failed) == (before.requested, before.failed)
-        assert (item.requested, item.failed) == (current.requested, current.failed)
+        assert (item.previous_requested, item.previous_delivered, item.previous_failed) == (
+            before.requested,
+            before.delivered,
+            before.failed,
+        )
+        assert (item.requested, item.delivered, item.failed) == (
+            current.requested,
+            current.delivered,
+            current.failed,
+        )
+    table = page.comparison.value.table.set_index("Channel")
+    for item in page.comparison.value.items:
+        if item.used:
+            shown = table.loc[item.label]
+            assert (
+                shown["Requested before"],
+                shown["Delivered before"],
+                shown["Failed before"],
+                shown["Failure rate before"],
+            ) == (
+                item.previous_requested,
+                item.previous_delivered,
+                item.previous_failed,
+                pytest.approx(item.previous_failure_rate),
+            )
 
 
 def test_the_templates_equal_the_apis_template_statistics(api):
