@@ -33,6 +33,8 @@ AnyChart = (
 )
 #: Specs of every chart on the pages for a few hundred services' data.
 MAX_SPECS = 512
+#: Where a spec holds its data: Altair names an empty dataset for a chart built without any.
+DATA_KEYS = ("data", "datasets")
 
 _lock = threading.Lock()
 _specs: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
@@ -83,3 +85,18 @@ def draw(
     """`st.altair_chart(build(*inputs), width=width)` (in `where`, if given), from a spec made
     once."""
     (st if where is None else where).vega_lite_chart(spec_of(build, *inputs), width=width)
+
+
+def draw_figures(
+    build: Callable[..., AnyChart],
+    figures: pd.DataFrame,
+    *inputs: Any,
+    width: Literal["stretch", "content"] | None = None,
+) -> None:
+    """A chart whose form `build(*inputs)` (an Altair chart without data) is made once per
+    version of `inputs`, drawn with this view's `figures`: for figures that change on nearly
+    every view, as the Cache page's counters do (each view's own lookups add to them), where a
+    spec kept per version of its data would be built again every time."""
+    spec = spec_of(build, *inputs)
+    form = {key: value for key, value in spec.items() if key not in DATA_KEYS}
+    st.vega_lite_chart(figures, form, width=width)
