@@ -2,7 +2,9 @@
 month. It lays out what the loaders give; the allowance month by month, the slowest call of
 all, fills its placeholder after everything else is drawn."""
 
+from collections.abc import Hashable
 from functools import partial
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -22,6 +24,7 @@ from dashboard.app_pages.shared import (
     table_with_csv,
 )
 from dashboard.app_pages.tables import count_columns_of, number_column
+from dashboard.app_pages.view_memo import once
 from dashboard.domain.failure_causes import FAILED_DEFINITION
 from dashboard.domain.financial_year import london_today
 from dashboard.domain.service_search import PICKER_MOST, find_services
@@ -34,6 +37,7 @@ from dashboard.loaders.service_page import (
     ServicePage,
     ServiceSummary,
     Window,
+    YearByMonth,
     forget_service,
     load_service_choices,
     load_service_page,
@@ -119,7 +123,7 @@ def _counts(page: ServicePage) -> None:
         case Failed(message=message):
             st.error(plain(message))
         case Ready(value=counts, freshness=freshness):
-            rows = counts.by_channel.to_dict("records")
+            rows = once(_channel_rows, counts.by_channel)
             unused = [row["label"].lower() for row in rows if row["requested"] == 0]
             for row in rows:
                 if row["requested"] == 0:
@@ -139,6 +143,10 @@ def _counts(page: ServicePage) -> None:
             )
             chart_specs.draw(charts.counts_by_channel, counts.by_status, width="stretch")
             caption_freshness(freshness)
+
+
+def _channel_rows(by_channel: pd.DataFrame) -> list[dict[Hashable, Any]]:
+    return by_channel.to_dict("records")
 
 
 def _comparison(page: ServicePage) -> None:
@@ -241,14 +249,16 @@ def _templates(page: ServicePage) -> None:
 
 def _causes_table(causes: pd.DataFrame) -> None:
     """Failures by cause as a plain table: screen readers read it row by row."""
-    st.table(
-        causes.assign(
-            **{
-                "Failed": causes["Failed"].map("{:,}".format),
-                "Share of failed": causes["Share of failed"].map(percent),
-            }
-        ).set_index("Channel")
-    )
+    st.table(once(_causes_shown, causes))
+
+
+def _causes_shown(causes: pd.DataFrame) -> pd.DataFrame:
+    return causes.assign(
+        **{
+            "Failed": causes["Failed"].map("{:,}".format),
+            "Share of failed": causes["Share of failed"].map(percent),
+        }
+    ).set_index("Channel")
 
 
 def _template_months(page: ServicePage) -> None:
@@ -360,7 +370,7 @@ def _allowance_by_month(
                 chart_specs.draw(charts.allowance_by_month, months, width="stretch")
                 st.caption(months.pace_note())
                 with st.expander("The allowance month by month as a table"):
-                    st.table(_months_table(months.sent))
+                    st.table(once(_months_table, months.sent))
                 caption_freshness(freshness)
 
 
@@ -375,7 +385,8 @@ def _year_by_month(page: ServicePage) -> None:
                 "Each channel's messages month by month: delivered solid, sending pale with a "
                 "dashed outline, failed with a dotted outline. The table below gives the figures."
             )
-            for column, (label, monthly) in zip(st.columns(3), year.channels(), strict=True):
+            channels = once(YearByMonth.channels, year)
+            for column, (label, monthly) in zip(st.columns(3), channels, strict=True):
                 chart_specs.draw(
                     charts.monthly_counts, monthly, label, where=column, width="stretch"
                 )
