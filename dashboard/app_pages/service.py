@@ -24,7 +24,7 @@ from dashboard.app_pages.shared import (
     table_with_csv,
 )
 from dashboard.app_pages.tables import count_columns_of, number_column
-from dashboard.app_pages.view_memo import once
+from dashboard.app_pages.view_memo import arrow_of, once
 from dashboard.domain.failure_causes import FAILED_DEFINITION
 from dashboard.domain.financial_year import london_today
 from dashboard.domain.service_search import PICKER_MOST, find_services
@@ -207,7 +207,7 @@ def _day_by_day(slot: DeltaGenerator, context: LoaderContext, page: ServicePage)
                     )
                     chart_specs.draw(charts.day_by_day, trend.days, width="stretch")
                     with st.expander("Day by day as a table"):
-                        st.dataframe(trend.table, hide_index=True)
+                        st.dataframe(arrow_of(trend.table), hide_index=True)
                 if trend.settling:
                     st.caption(trend.settling)
                 caption_freshness(freshness)
@@ -226,7 +226,7 @@ def _templates(page: ServicePage) -> None:
                 st.markdown("No template was used over these days.")
             else:
                 table_with_csv(
-                    templates.table,
+                    arrow_of(templates.table),
                     {
                         "Template": st.column_config.TextColumn("Template", width=260),
                         "Channel": st.column_config.TextColumn("Channel"),
@@ -249,7 +249,7 @@ def _templates(page: ServicePage) -> None:
 
 def _causes_table(causes: pd.DataFrame) -> None:
     """Failures by cause as a plain table: screen readers read it row by row."""
-    st.table(once(_causes_shown, causes))
+    st.table(arrow_of(once(_causes_shown, causes)))
 
 
 def _causes_shown(causes: pd.DataFrame) -> pd.DataFrame:
@@ -278,7 +278,7 @@ def _template_months(page: ServicePage) -> None:
                     for column in months.table.columns[2:-1]
                 }
                 table_with_csv(
-                    months.table,
+                    arrow_of(months.table),
                     {
                         "Template": st.column_config.TextColumn("Template", width=170, pinned=True),
                         "Channel": st.column_config.TextColumn("Channel", width=65),
@@ -370,7 +370,7 @@ def _allowance_by_month(
                 chart_specs.draw(charts.allowance_by_month, months, width="stretch")
                 st.caption(months.pace_note())
                 with st.expander("The allowance month by month as a table"):
-                    st.table(once(_months_table, months.sent))
+                    st.table(arrow_of(once(_months_table, months.sent)))
                 caption_freshness(freshness)
 
 
@@ -391,7 +391,7 @@ def _year_by_month(page: ServicePage) -> None:
                     charts.monthly_counts, monthly, label, where=column, width="stretch"
                 )
             st.dataframe(
-                year.table,
+                arrow_of(year.table),
                 hide_index=True,
                 column_config=count_columns_of(year.table, width=MONTH_TABLE_COUNT_WIDTH),
             )
