@@ -249,7 +249,9 @@ def _templates(page: ServicePage) -> None:
 
 def _causes_table(causes: pd.DataFrame) -> None:
     """Failures by cause as a plain table: screen readers read it row by row."""
-    st.table(arrow_of(once(_causes_shown, causes)))
+    # Its index, the channel, is shown (said, or Streamlit turns the Arrow back into a frame to
+    # see whether the index is a plain count).
+    st.table(arrow_of(once(_causes_shown, causes)), hide_index=False)
 
 
 def _causes_shown(causes: pd.DataFrame) -> pd.DataFrame:
@@ -370,7 +372,7 @@ def _allowance_by_month(
                 chart_specs.draw(charts.allowance_by_month, months, width="stretch")
                 st.caption(months.pace_note())
                 with st.expander("The allowance month by month as a table"):
-                    st.table(arrow_of(once(_months_table, months.sent)))
+                    st.table(arrow_of(once(_months_table, months.sent)), hide_index=False)
                 caption_freshness(freshness)
 
 
