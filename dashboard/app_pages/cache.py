@@ -6,10 +6,10 @@ Only layout: the numbers, totals and words come from `loaders.cache_insight`.
 import os
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
+from dashboard.app_pages import cache_charts, chart_specs
 from dashboard.app_pages.plain_text import plain
 from dashboard.app_pages.shared import (
     may_change_cache,
@@ -17,6 +17,7 @@ from dashboard.app_pages.shared import (
     show_cache_warning,
 )
 from dashboard.app_pages.tables import number_column
+from dashboard.domain.service_search import PICKER_MOST, find_services
 from dashboard.loaders.cache_insight import (
     NO_CENSUS,
     CacheInsight,
@@ -35,9 +36,6 @@ from dashboard.runtime import Runtime
 
 #: Hours a line needs: with one, the chart would be a lone dot.
 MIN_HOURS = 2
-#: A hit rate runs from none to every lookup: the axis shows the whole range, so 80 % fills
-#: four fifths of it.
-WHOLE_RANGE = alt.Scale(domain=[0.0, 1.0])
 
 
 def kind_columns() -> dict[str, Any]:
@@ -84,16 +82,7 @@ def _hit_rates(insight: CacheInsight) -> None:
         "Each kind's share of lookups answered from Redis, highest first; the table below the "
         "chart gives every figure."
     )
-    st.altair_chart(
-        alt.Chart(by_kind)
-        .mark_bar(color="#1d70b8")
-        .encode(
-            x=alt.X("hit_rate:Q", axis=alt.Axis(format="%"), scale=WHOLE_RANGE, title="Hit rate"),
-            y=alt.Y("kind:N", sort="-x", title=None),
-            tooltip=["kind", "lookups", "hit", "miss", alt.Tooltip("hit_rate:Q", format=".1%")],
-        ),
-        width="stretch",
-    )
+    chart_specs.draw_figures(cache_charts.hit_rate_by_kind, by_kind, width="stretch")
     st.dataframe(
         by_kind,
         hide_index=True,
@@ -132,18 +121,10 @@ def _hit_rate_by_hour(by_hour: pd.DataFrame) -> None:
         f"Each hour's share of lookups answered from Redis, in London time ({zones}); each "
         "point marks one hour."
     )
-    st.altair_chart(
-        alt.Chart(by_hour[["london_hour", "hour_label", "lookups", "hit_rate"]])
-        .mark_line(point=alt.OverlayMarkDef(size=50, filled=True))
-        .encode(
-            x=alt.X("london_hour:T", title=f"Hour, London time ({zones})"),
-            y=alt.Y("hit_rate:Q", axis=alt.Axis(format="%"), scale=WHOLE_RANGE, title="Hit rate"),
-            tooltip=[
-                alt.Tooltip("hour_label:N", title="Hour"),
-                alt.Tooltip("lookups:Q", format=","),
-                alt.Tooltip("hit_rate:Q", format=".1%"),
-            ],
-        ),
+    chart_specs.draw_figures(
+        cache_charts.hit_rate_by_hour,
+        by_hour[["london_hour", "hour_label", "lookups", "hit_rate"]],
+        zones,
         width="stretch",
     )
     with st.expander("Hit rate by hour as a table"):
@@ -151,19 +132,36 @@ def _hit_rate_by_hour(by_hour: pd.DataFrame) -> None:
 
 
 def _forget_one_service(app: Runtime) -> None:
+    """A search box that narrows the services, then the picker of those it finds: at most
+    `PICKER_MOST` options are sent, whatever the number of services, as on the Service page."""
     st.header("Empty one service's keys", anchor=False)
     try:
         choices = service_choices(app.clients)
     except Exception as error:  # the list comes from the API, which may be down
         st.error(describe_error(error, app.settings.api_host_name))
         return
+    text = st.text_input(
+        "Find a service",
+        key="empty_find",
+        placeholder="Part of a name, or an id",
+        help="Narrows the list below to the services whose name or id holds these characters",
+    )
+    found = find_services(choices, text)
     service_id = st.selectbox(
         "Service",
-        list(choices),
+        found.ids,
         index=None,
         format_func=lambda chosen: choices.get(chosen, chosen),
         placeholder="Type to search services",
     )
+    if found.cut:
+        st.caption(
+            f"Listing the first {PICKER_MOST:,} of {found.matches:,} services"
+            f"{' that match' if text.strip() else ''}: type part of a name or an id in "
+            "Find a service to narrow the list."
+        )
+    elif text.strip() and not found.matches:
+        st.caption("No service's name or id holds that.")
     emptied = st.button("Empty its cache", key="empty_service", disabled=service_id is None)
     if emptied and service_id is not None:
         empty_service_cache(app.clients, service_id)
@@ -187,16 +185,15 @@ def _keys(app: Runtime) -> None:
         return
     st.caption(keys.summary)
     st.dataframe(
-        keys.census.style.format(
-            {"keys": "{:,}", "bytes_per_key": "{:,.0f}", "estimated_bytes": "{:,.0f}"}
-        ),
+        keys.census,
         hide_index=True,
         width="stretch",
         column_config={
             "kind": "Kind",
-            "keys": "Keys",
-            "bytes_per_key": "Bytes per key",
-            "estimated_bytes": "Estimated bytes",
+            "keys": number_column("Keys"),
+            # Whole bytes, thousands separated, by the browser (`step=1`: no decimals).
+            "bytes_per_key": number_column("Bytes per key", step=1),
+            "estimated_bytes": number_column("Estimated bytes"),
         },
     )
     st.caption("Bytes per key from MEMORY USAGE on a sample of up to 50 keys of each kind.")

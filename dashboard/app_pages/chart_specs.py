@@ -33,19 +33,19 @@ AnyChart = (
 )
 #: Specs of every chart on the pages for a few hundred services' data.
 MAX_SPECS = 512
+#: Where a spec holds its data: Altair names an empty dataset for a chart built without any.
+DATA_KEYS = ("data", "datasets")
 
 _lock = threading.Lock()
 _specs: OrderedDict[Hashable, dict[str, Any]] = OrderedDict()
+#: Each frame's fingerprint by the frame's id, with the frame.
+_frames: OrderedDict[int, tuple[pd.DataFrame, Hashable]] = OrderedDict()
 
 
 def fingerprint(value: Any) -> Hashable:
     """What a chart input is, as a hashable key: equal for equal data, whatever the object."""
     if isinstance(value, pd.DataFrame):
-        # The values themselves: exact (a key is compared, not only hashed), and for a chart's
-        # few dozen rows cheaper than hashing them with pandas.
-        values = tuple(tuple(value[column].tolist()) for column in value.columns)
-        types = tuple(map(str, value.dtypes))
-        return ("frame", tuple(map(str, value.columns)), types, tuple(value.index), values)
+        return _frame_fingerprint(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = dataclasses.fields(value)
         return (type(value).__qualname__, *(fingerprint(getattr(value, f.name)) for f in fields))
@@ -56,6 +56,27 @@ def fingerprint(value: Any) -> Hashable:
     if isinstance(value, Hashable):
         return (type(value).__qualname__, value)
     raise TypeError(f"No fingerprint for a chart input of type {type(value).__name__}")
+
+
+def _frame_fingerprint(frame: pd.DataFrame) -> Hashable:
+    """A frame's values themselves: exact (a key is compared, not only hashed), and for a
+    chart's few dozen rows cheaper than hashing them with pandas. Taken once per frame object:
+    a loader's output is the same object on every warm view, and no frame shown is changed
+    in place (`loaders/output_memo.py`), so reading its every value again would find them the
+    same."""
+    with _lock:
+        seen = _frames.get(id(frame))
+        if seen is not None and seen[0] is frame:
+            _frames.move_to_end(id(frame))
+            return seen[1]
+    values = tuple(tuple(frame[column].tolist()) for column in frame.columns)
+    types = tuple(map(str, frame.dtypes))
+    found = ("frame", tuple(map(str, frame.columns)), types, tuple(frame.index), values)
+    with _lock:
+        _frames[id(frame)] = (frame, found)  # held, so that its id is not another frame's
+        while len(_frames) > MAX_SPECS:
+            _frames.popitem(last=False)
+    return found
 
 
 def spec_of(build: Callable[..., AnyChart], *inputs: Any) -> dict[str, Any]:
@@ -83,3 +104,18 @@ def draw(
     """`st.altair_chart(build(*inputs), width=width)` (in `where`, if given), from a spec made
     once."""
     (st if where is None else where).vega_lite_chart(spec_of(build, *inputs), width=width)
+
+
+def draw_figures(
+    build: Callable[..., AnyChart],
+    figures: pd.DataFrame,
+    *inputs: Any,
+    width: Literal["stretch", "content"] | None = None,
+) -> None:
+    """A chart whose form `build(*inputs)` (an Altair chart without data) is made once per
+    version of `inputs`, drawn with this view's `figures`: for figures that change on nearly
+    every view, as the Cache page's counters do (each view's own lookups add to them), where a
+    spec kept per version of its data would be built again every time."""
+    spec = spec_of(build, *inputs)
+    form = {key: value for key, value in spec.items() if key not in DATA_KEYS}
+    st.vega_lite_chart(figures, form, width=width)

@@ -2,7 +2,9 @@
 month. It lays out what the loaders give; the allowance month by month, the slowest call of
 all, fills its placeholder after everything else is drawn."""
 
+from collections.abc import Hashable
 from functools import partial
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -22,6 +24,7 @@ from dashboard.app_pages.shared import (
     table_with_csv,
 )
 from dashboard.app_pages.tables import count_columns_of, number_column
+from dashboard.app_pages.view_memo import arrow_of, once
 from dashboard.domain.allowance_projection import AllowanceByMonth
 from dashboard.domain.comparison import rate_change_line
 from dashboard.domain.failure_causes import FAILED_DEFINITION
@@ -37,6 +40,7 @@ from dashboard.loaders.service_page import (
     ServicePage,
     ServiceSummary,
     Window,
+    YearByMonth,
     forget_service,
     load_service_choices,
     load_service_page,
@@ -122,7 +126,7 @@ def _counts(page: ServicePage) -> None:
         case Failed(message=message):
             st.error(plain(message))
         case Ready(value=counts, freshness=freshness):
-            rows = counts.by_channel.to_dict("records")
+            rows = once(_channel_rows, counts.by_channel)
             unused = [row["label"].lower() for row in rows if row["requested"] == 0]
             for row in rows:
                 if row["requested"] == 0:
@@ -142,6 +146,10 @@ def _counts(page: ServicePage) -> None:
             )
             chart_specs.draw(charts.counts_by_channel, counts.by_status, width="stretch")
             caption_freshness(freshness)
+
+
+def _channel_rows(by_channel: pd.DataFrame) -> list[dict[Hashable, Any]]:
+    return by_channel.to_dict("records")
 
 
 def _comparison(page: ServicePage) -> None:
@@ -208,7 +216,7 @@ def _day_by_day(slot: DeltaGenerator, context: LoaderContext, page: ServicePage)
                     )
                     chart_specs.draw(charts.day_by_day, trend.days, width="stretch")
                     with st.expander("Day by day as a table"):
-                        st.dataframe(trend.table, hide_index=True)
+                        st.dataframe(arrow_of(trend.table), hide_index=True)
                 if trend.settling:
                     st.caption(trend.settling)
                 caption_freshness(freshness)
@@ -227,7 +235,7 @@ def _templates(page: ServicePage) -> None:
                 st.markdown("No template was used over these days.")
             else:
                 table_with_csv(
-                    templates.table,
+                    arrow_of(templates.table),
                     {
                         "Template": st.column_config.TextColumn("Template", width=260),
                         "Channel": st.column_config.TextColumn("Channel"),
@@ -250,14 +258,18 @@ def _templates(page: ServicePage) -> None:
 
 def _causes_table(causes: pd.DataFrame) -> None:
     """Failures by cause as a plain table: screen readers read it row by row."""
-    st.table(
-        causes.assign(
-            **{
-                "Failed": causes["Failed"].map("{:,}".format),
-                "Share of failed": causes["Share of failed"].map(percent),
-            }
-        ).set_index("Channel")
-    )
+    # Its index, the channel, is shown (said, or Streamlit turns the Arrow back into a frame to
+    # see whether the index is a plain count).
+    st.table(arrow_of(once(_causes_shown, causes)), hide_index=False)
+
+
+def _causes_shown(causes: pd.DataFrame) -> pd.DataFrame:
+    return causes.assign(
+        **{
+            "Failed": causes["Failed"].map("{:,}".format),
+            "Share of failed": causes["Share of failed"].map(percent),
+        }
+    ).set_index("Channel")
 
 
 def _template_months(page: ServicePage) -> None:
@@ -277,7 +289,7 @@ def _template_months(page: ServicePage) -> None:
                     for column in months.table.columns[2:-1]
                 }
                 table_with_csv(
-                    months.table,
+                    arrow_of(months.table),
                     {
                         "Template": st.column_config.TextColumn("Template", width=170, pinned=True),
                         "Channel": st.column_config.TextColumn("Channel", width=65),
@@ -392,7 +404,7 @@ def _allowance_by_month(
                 chart_specs.draw(charts.allowance_by_month, months, width="stretch")
                 st.caption(months.pace_note())
                 with st.expander("The allowance month by month as a table"):
-                    st.table(_months_table(months))
+                    st.table(arrow_of(once(_months_table, months)), hide_index=False)
         caption_freshness(combined(allowance_freshness, section.freshness))
 
 
@@ -407,12 +419,13 @@ def _year_by_month(page: ServicePage) -> None:
                 "Each channel's messages month by month: delivered solid, sending pale with a "
                 "dashed outline, failed with a dotted outline. The table below gives the figures."
             )
-            for column, (label, monthly) in zip(st.columns(3), year.channels(), strict=True):
+            channels = once(YearByMonth.channels, year)
+            for column, (label, monthly) in zip(st.columns(3), channels, strict=True):
                 chart_specs.draw(
                     charts.monthly_counts, monthly, label, where=column, width="stretch"
                 )
             st.dataframe(
-                year.table,
+                arrow_of(year.table),
                 hide_index=True,
                 column_config=count_columns_of(year.table, width=MONTH_TABLE_COUNT_WIDTH),
             )

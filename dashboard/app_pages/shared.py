@@ -5,6 +5,7 @@ from functools import partial
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from dashboard.app_pages.plain_text import plain
@@ -123,7 +124,7 @@ def _csv_without(data: pd.DataFrame, leave_out: tuple[str, ...]) -> bytes:
 
 
 def table_with_csv(
-    shown: pd.DataFrame,
+    shown: pd.DataFrame | pa.Table,
     column_config: Mapping[str, Any],
     data: pd.DataFrame,
     file_name: str,
@@ -140,7 +141,8 @@ def table_with_csv(
 
     `column_config` gives each shown column its label and width; columns it does not name are
     not shown (their data is still in the CSV). The table is as tall as its rows, up to
-    `tables.MOST_ROWS_SHOWN`, and scrolls beyond.
+    `tables.MOST_ROWS_SHOWN`, and scrolls beyond. `shown` may be the frame already in Arrow
+    (`view_memo.arrow_of`), as Streamlit sends it.
     The CSV is built only when the reader clicks (a callable): until then no file exists
     under Streamlit's `/media` route, which any client can read without signing in. Its cells
     are neutralised (`domain/csv_cells.py`); Streamlit's own table download, which writes them
@@ -155,7 +157,7 @@ def table_with_csv(
         shown,
         hide_index=True,
         width="stretch",
-        height=table_height(len(shown.index), row_height),
+        height=table_height(len(shown), row_height),
         row_height=row_height,
         column_config=column_config,
         column_order=list(column_config),

@@ -42,5 +42,7 @@ def load_allowance_by_month(
     monthly = context.gather({"monthly": lambda: billing.get_monthly_usage(service_id, year)})[
         "monthly"
     ]
-    build = _by_month(allowance, today or london_today())
-    return section_of([monthly], build, context.api_label)
+    today = today or london_today()
+    # Built once per process for the same cached months, the same allowance and day.
+    kept_as = ("allowance-by-month", service_id, year, allowance.totals.allowance, today)
+    return section_of([monthly], _by_month(allowance, today), context.api_label, kept_as=kept_as)

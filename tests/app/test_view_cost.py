@@ -3,6 +3,7 @@ made every view pay for the whole process, and the charts built once per version
 (README, "Fifty readers at once")."""
 
 import ast
+import json
 import tomllib
 from collections import OrderedDict
 from pathlib import Path
@@ -10,8 +11,10 @@ from pathlib import Path
 import pytest
 from streamlit.runtime.scriptrunner import magic
 
-from dashboard.app_pages import chart_specs, charts, platform_charts
+from dashboard.app_pages import cache_charts, chart_specs, charts, platform_charts
 from tests.app.conftest import APP, open_page
+from tests.app.test_cache_page import PAGE as CACHE_PAGE
+from tests.app.test_cache_page import record_lookups
 
 CONFIG = Path(APP).parents[1] / ".streamlit" / "config.toml"
 
@@ -83,6 +86,32 @@ def test_the_service_pages_allowance_chart_with_its_range_is_built_once_for_two_
 
     assert not first.exception and not second.exception
     assert allowance_chart.calls == 1
+
+
+def test_the_cache_pages_charts_are_built_once_while_their_figures_change(
+    app_environment, no_specs_yet, monkeypatch, redis_client
+):
+    """The Cache page's counters change with every lookup, its own views' too: its charts'
+    forms are built once, and each view draws them with its own figures."""
+    record_lookups(redis_client, hours_ago=2)
+    record_lookups(redis_client, hours_ago=3)
+    by_kind = Counted(cache_charts.hit_rate_by_kind)
+    by_hour = Counted(cache_charts.hit_rate_by_hour)
+    monkeypatch.setattr(cache_charts, "hit_rate_by_kind", by_kind)
+    monkeypatch.setattr(cache_charts, "hit_rate_by_hour", by_hour)
+
+    first = open_page(CACHE_PAGE)
+    record_lookups(redis_client, hours_ago=2)
+    second = open_page(CACHE_PAGE)
+
+    assert not first.exception and not second.exception
+    assert (by_kind.calls, by_hour.calls) == (1, 1)
+    first_charts, second_charts = first.get("vega_lite_chart"), second.get("vega_lite_chart")
+    assert len(first_charts) == len(second_charts) == 2
+    for before, after in zip(first_charts, second_charts, strict=True):
+        assert before.proto.spec == after.proto.spec
+        assert not {"data", "datasets"} & set(json.loads(after.proto.spec))
+        assert before.proto.data.data != after.proto.data.data
 
 
 def test_no_page_writes_a_bare_expression_so_magic_can_stay_off():

@@ -41,14 +41,13 @@ from tests.samples import sample_body
 HOUR = datetime(2026, 11, 27, 10, tzinfo=UTC)
 
 
-def counts_frame(rows: list[tuple[str, str, int, float]]) -> pd.DataFrame:
-    """Counter rows of one hour: kind, outcome, count, milliseconds."""
-    return pd.DataFrame(
-        [
-            {"hour": HOUR, "kind": kind, "outcome": outcome, "count": count, "milliseconds": ms}
-            for kind, outcome, count, ms in rows
-        ]
-    )
+def counter_rows(rows: list[tuple[str, str, int, float]]) -> list[dict[str, object]]:
+    """Counter rows of one hour, as `telemetry.read_counts` gives them: kind, outcome, count,
+    milliseconds."""
+    return [
+        {"hour": HOUR, "kind": kind, "outcome": outcome, "count": count, "milliseconds": ms}
+        for kind, outcome, count, ms in rows
+    ]
 
 
 def census(counted: int, capped: bool, total: int, taken_at: float) -> inspection.Census:
@@ -57,7 +56,7 @@ def census(counted: int, capped: bool, total: int, taken_at: float) -> inspectio
 
 
 def test_rates_count_every_outcome_and_latency_per_kind():
-    counts = counts_frame(
+    counts = counter_rows(
         [
             ("service", "hit", 3, 3.0),
             ("service", "miss", 1, 40.0),
@@ -66,7 +65,7 @@ def test_rates_count_every_outcome_and_latency_per_kind():
         ]
     )
 
-    by_kind = rates(counts, ["kind"]).set_index("kind")
+    by_kind = rates(counts, "kind").set_index("kind")
 
     assert by_kind.loc["service", "lookups"] == 5
     assert by_kind.loc["service", "hit_rate"] == pytest.approx(3 / 5)
@@ -77,7 +76,7 @@ def test_rates_count_every_outcome_and_latency_per_kind():
 
 
 def test_totals_are_hits_over_every_lookup_of_every_kind():
-    counts = counts_frame(
+    counts = counter_rows(
         [
             ("service", "hit", 6, 6.0),
             ("service", "corrupt", 1, 2.0),
@@ -86,14 +85,14 @@ def test_totals_are_hits_over_every_lookup_of_every_kind():
         ]
     )
 
-    found = totals(rates(counts, ["kind"]))
+    found = totals(rates(counts, "kind"))
 
     assert found.hit_rate == pytest.approx(6 / 10)
     assert (found.api_calls_saved, found.errors, found.corrupt) == (6, 1, 1)
 
 
 def test_latency_lists_only_kinds_with_hits_and_misses_and_the_speed_up():
-    counts = counts_frame(
+    counts = counter_rows(
         [
             ("service", "hit", 2, 4.0),
             ("service", "miss", 1, 50.0),
@@ -101,7 +100,7 @@ def test_latency_lists_only_kinds_with_hits_and_misses_and_the_speed_up():
         ]
     )
 
-    found = latency(rates(counts, ["kind"]))
+    found = latency(rates(counts, "kind"))
 
     assert found.to_dict("records") == [
         {"kind": "service", "hit_ms": 2.0, "miss_ms": 50.0, "speed_up": 25.0}
@@ -273,3 +272,21 @@ def test_hours_are_named_in_london_time_in_winter_and_summer():
     assert list(london["london_hour"].dt.hour) == [9, 10]
     assert zones_of(by_hour) == "GMT and BST"
     assert "hour_label" not in by_hour
+
+
+def test_rates_by_hour_are_in_time_order_with_whole_counts_and_no_unknown_outcome():
+    later = datetime(2026, 11, 27, 11, tzinfo=UTC)
+    rows = [
+        {"hour": later, "kind": "service", "outcome": "hit", "count": 4, "milliseconds": 8.0},
+        {"hour": HOUR, "kind": "service", "outcome": "miss", "count": 1, "milliseconds": 30.0},
+        {"hour": HOUR, "kind": "statistics", "outcome": "hit", "count": 1, "milliseconds": 1.0},
+        {"hour": HOUR, "kind": "service", "outcome": "unheard-of", "count": 9, "milliseconds": 0.0},
+    ]
+
+    by_hour = rates(rows, "hour")
+
+    assert list(by_hour["hour"]) == [HOUR, later]
+    assert list(by_hour["lookups"]) == [2, 4]
+    assert list(by_hour["hit_rate"]) == [0.5, 1.0]
+    assert list(by_hour["miss_ms"].fillna(-1)) == [30.0, -1]
+    assert all(pd.api.types.is_integer_dtype(by_hour[name]) for name in telemetry.OUTCOMES)
