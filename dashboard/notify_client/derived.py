@@ -21,6 +21,7 @@ from operator import add
 from typing import cast
 
 from dashboard.cache.decorators import register_key_format
+from dashboard.cache.load_timeout import past_deadline
 from dashboard.cache.request_cache import CacheRequest, InvalidAnswer, refreshing
 from dashboard.domain.daily_trend import DAY_COUNT_FIELDS
 from dashboard.domain.settling import is_settled
@@ -104,6 +105,19 @@ def _packed_rows(rows: list[DetailedService]) -> dict[str, list[int]]:
     return {row.id: list(packed) for row in rows if any(packed := packed_of(row.statistics))}
 
 
+def _listed(clients: NotifyClients) -> dict[str, str]:
+    """The services list's services (the picker's names). Past the page's deadline only what
+    Redis holds: waiting for another reader's read of the list would outlast the deadline, and
+    `TimeoutError` makes the cache serve the last good copy instead."""
+    if not past_deadline():
+        return service_choices(clients)
+    kept = clients.cache.peek([service_names_request(clients)])
+    if kept is None:
+        raise TimeoutError("the services list is not in Redis and the page's deadline has passed")
+    names: dict[str, str] = kept[0]
+    return names
+
+
 def _whole_rows(clients: NotifyClients, start: date, end: date) -> dict[str, list[int]]:
     """`_packed_rows` of the detailed list from `start` to `end`, which must name every service
     of the services list: the small key leaves out services that sent nothing, so a service
@@ -112,7 +126,7 @@ def _whole_rows(clients: NotifyClients, start: date, end: date) -> dict[str, lis
     there with zeros), so a list that leaves one out is short: `InvalidAnswer`, never kept."""
     rows = clients.services.get_services_detailed(start, end)
     named = {row.id for row in rows}
-    listed = service_choices(clients)
+    listed = _listed(clients)
     left_out = [service_id for service_id in listed if service_id not in named]
     if left_out:
         raise InvalidAnswer(
