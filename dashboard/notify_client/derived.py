@@ -21,7 +21,8 @@ from operator import add
 from typing import cast
 
 from dashboard.cache.decorators import register_key_format
-from dashboard.cache.request_cache import CacheRequest, refreshing
+from dashboard.cache.load_timeout import past_deadline
+from dashboard.cache.request_cache import CacheRequest, InvalidAnswer, refreshing
 from dashboard.domain.daily_trend import DAY_COUNT_FIELDS
 from dashboard.domain.settling import is_settled
 from dashboard.domain.statistics import CHANNELS
@@ -104,6 +105,39 @@ def _packed_rows(rows: list[DetailedService]) -> dict[str, list[int]]:
     return {row.id: list(packed) for row in rows if any(packed := packed_of(row.statistics))}
 
 
+def _listed(clients: NotifyClients) -> dict[str, str]:
+    """The services list's services (the picker's names). Past the page's deadline only what
+    Redis holds: waiting for another reader's read of the list would outlast the deadline, and
+    `TimeoutError` makes the cache serve the last good copy instead."""
+    if not past_deadline():
+        return service_choices(clients)
+    kept = clients.cache.peek([service_names_request(clients)])
+    if kept is None:
+        raise TimeoutError("the services list is not in Redis and the page's deadline has passed")
+    names: dict[str, str] = kept[0]
+    return names
+
+
+def _whole_rows(clients: NotifyClients, start: date, end: date) -> dict[str, list[int]]:
+    """`_packed_rows` of the detailed list from `start` to `end`, which must name every service
+    of the services list: the small key leaves out services that sent nothing, so a service
+    the list left out would read as "sent nothing" for as long as the key is kept. The API's
+    detailed list joins every service to its counts (a service created since the window is
+    there with zeros), so a list that leaves one out is short: `InvalidAnswer`, never kept."""
+    rows = clients.services.get_services_detailed(start, end)
+    named = {row.id for row in rows}
+    listed = _listed(clients)
+    left_out = [service_id for service_id in listed if service_id not in named]
+    if left_out:
+        raise InvalidAnswer(
+            "services-detailed",
+            f"services-detailed-{start.isoformat()}-{end.isoformat()}",
+            f"it leaves out {len(left_out)} of the services list's {len(listed)} services"
+            f" (the first: {left_out[0]})",
+        )
+    return _packed_rows(rows)
+
+
 def _summed(by_day: list[dict[str, Packed]]) -> dict[str, list[int]]:
     """Each service's nine numbers added up over the days."""
     total: dict[str, list[int]] = {}
@@ -133,7 +167,7 @@ def _packed(clients: NotifyClients, start: date, end: date, today: date) -> dict
     summed = _from_kept_days(clients, start, end, today)
     if summed is not None:
         return summed
-    return _packed_rows(clients.services.get_services_detailed(start, end))
+    return _whole_rows(clients, start, end)
 
 
 def window_counts_request(
@@ -174,8 +208,8 @@ register_key_format(DAILY_COUNTS_KEY, "daily-counts")
 
 def _day_counts(clients: NotifyClients, day: date) -> dict[str, list[int]]:
     """Every service's counts on one day, from that day's detailed list (services that sent
-    nothing are left out)."""
-    return _packed_rows(clients.services.get_services_detailed(day, day))
+    nothing are left out; a list that leaves out a service of the services list is refused)."""
+    return _whole_rows(clients, day, day)
 
 
 def day_requests(clients: NotifyClients, days: list[date], today: date) -> list[CacheRequest]:
@@ -304,5 +338,5 @@ def _derived_only(
     if summed is not None:
         return summed
     if refreshing():
-        return _packed_rows(clients.services.get_services_detailed(start, end))
+        return _whole_rows(clients, start, end)
     raise NotKept(f"a day from {start} to {end} is not kept in Redis: not summed")

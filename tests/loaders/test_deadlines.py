@@ -138,6 +138,7 @@ def test_a_page_opened_while_the_api_hangs_is_whole_from_last_good_copies_in_tim
     assert len(sections) == SECTIONS
     assert [type(section).__name__ for section in sections] == ["Ready"] * SECTIONS
     fresh = [number for number, section in enumerate(sections) if not section.freshness.stale_since]
+    print("DEBUG", sections[0].freshness)
     assert fresh == []
     assert all(section.freshness.summary.startswith("As of ") for section in sections)
 

@@ -69,7 +69,14 @@ def mock_everything_for(requests_mock, service_id: str) -> None:
         f"{base}/notifications/templates_usage/monthly",
         json=sample_body("GET_service_templates_usage_monthly"),
     )
-    requests_mock.get(f"{TEST_API}/service", json=sample_body("GET_service_list_detailed"))
+    requests_mock.get(f"{TEST_API}/service", json=sample_body("GET_service_list"))
+    mock_detailed(requests_mock, sample_body("GET_service_list_detailed"))
+
+
+def mock_detailed(requests_mock, body: dict) -> None:
+    """Every detailed list (the windows before) answers this body; the services list keeps its
+    own, which the windows' counts are checked against."""
+    requests_mock.get(re.compile(re.escape(f"{TEST_API}/service?detailed=True")), json=body)
 
 
 def load(clients: NotifyClients, days: str | None = "7", **context: float) -> ServicePage:

@@ -14,10 +14,10 @@ from dashboard.domain.financial_year import current_financial_year, london_today
 from dashboard.domain.statistics import grouped_counts
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.sections import Ready
-from dashboard.loaders.service_page import ServicePage, load_service_page
+from dashboard.loaders.service_page import ServicePage, load_service_choices, load_service_page
 from dashboard.notify_client import NotifyClients, build_clients
 from tests.conftest import TEST_API, settings_for_tests
-from tests.loaders.test_service_page import load, mock_everything_for
+from tests.loaders.test_service_page import load, mock_detailed, mock_everything_for
 from tests.samples import sample_body, sample_service_id
 
 
@@ -67,7 +67,7 @@ def test_the_window_is_compared_with_the_four_before_it(requests_mock, clients):
 def test_a_failure_rate_far_above_the_earlier_windows_is_flagged(requests_mock, clients):
     mock_everything_for(requests_mock, sample_service_id())
     # Texts: 61 of 547 failed in the window (11 %), 10 of 1,000 in each earlier one (1 %).
-    requests_mock.get(f"{TEST_API}/service", json=detailed_with(1000, 10))
+    mock_detailed(requests_mock, detailed_with(1000, 10))
 
     page = load(clients, "30")
 
@@ -83,7 +83,7 @@ def test_a_failure_rate_far_above_the_earlier_windows_is_flagged(requests_mock, 
 
 def test_a_failure_rate_like_the_earlier_windows_is_not_flagged(requests_mock, clients):
     mock_everything_for(requests_mock, sample_service_id())
-    requests_mock.get(f"{TEST_API}/service", json=detailed_with(1000, 110))
+    mock_detailed(requests_mock, detailed_with(1000, 110))
 
     page = load(clients, "30")
 
@@ -291,12 +291,15 @@ def test_this_years_failures_by_cause_equal_the_apis_monthly_statuses(api):
 
 def test_cold_a_live_services_page_makes_fourteen_calls_and_warm_none(live_sandbox, redis_client):
     """The 5 first calls, the 9 later ones (the 4 windows before shared with All services), no
-    checklist calls for a live service; the day-by-day counts are their own loader."""
+    checklist calls for a live service; the day-by-day counts are their own loader. The page
+    reads the picker's names (from the services list) before the page, and the windows before
+    are checked against them, so the services list is the picker's call, not the page's."""
     cache = RequestCache(redis_client, DEFAULT_TTLS)
     clients = build_clients(settings_for_tests(api_host_name=live_sandbox.url), cache)
     context = LoaderContext(clients, live_sandbox.url)
     service_id = next(row.service_id for row in clients.services.get_live_services_data())
     redis_client.flushdb()
+    assert isinstance(load_service_choices(context), Ready)
     live_sandbox.reset_request_counts()
 
     page = load_service_page(context, service_id, "7")

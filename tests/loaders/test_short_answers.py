@@ -3,10 +3,11 @@
 Every platform endpoint the Overview, All services and Allowances read is cut in the sandbox
 (half its rows, its rows twice, its first row only, none; for `/platform-stats`, an object,
 half its channels, the same, its first channel only, none), one at a time: the services
-list, the counts for the window (with the four earlier windows), for today, volumes-by-service
-twice, the billing report, the daily volumes report and the platform statistics. Each page's
-loader is run on it with no cache (so no last good copy hides the answer). A load whose totals
-differ from the whole answers' must say so: the section failed, a part is named missing, or the
+list, the counts for the window (with the four earlier windows), for the window before on its
+own, for the three windows before that on their own, for today, volumes-by-service twice, the
+billing report, the daily volumes report and the platform statistics. Each page's loader is
+run on it with no cache (so no last good copy hides the answer). A load whose totals differ
+from the whole answers' must say so: the section failed, a part is named missing, or the
 services its totals exclude are not those of the whole answers. Silently wrong loads: 0.
 """
 
@@ -14,7 +15,7 @@ import json
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
@@ -54,13 +55,33 @@ def _dates() -> tuple[str | None, str | None]:
     return request.args.get("start_date"), request.args.get("end_date")
 
 
+#: The last day of the window before All services' week (`earlier_windows`: 8 days each).
+WINDOW_BEFORE_END = london_today() - timedelta(days=8)
+
+
+def _earlier(ends: Callable[[date], bool]) -> bool:
+    """A detailed list of an earlier window whose last day `ends` accepts."""
+    start, end = _dates()
+    return (
+        request.path == "/service"
+        and "detailed" in request.args
+        and start != end
+        and end is not None
+        and ends(date.fromisoformat(end))
+    )
+
+
 #: Each platform endpoint the platform pages read, told apart by its path and dates.
 ENDPOINTS: dict[str, Callable[[], bool]] = {
     "services list": lambda: request.path == "/service" and "detailed" not in request.args,
-    # The window's list and the four earlier windows' lists, cut together: an earlier window
-    # cut on its own is not yet said (see the README, "Answers checked against each other").
+    # The window's list (a week to today) and the four earlier windows' lists, together, then
+    # the window before on its own and the three before it on their own.
     "counts for the window": lambda: (
         request.path == "/service" and "detailed" in request.args and len(set(_dates())) == 2
+    ),
+    "counts for the window before": lambda: _earlier(lambda end: end == WINDOW_BEFORE_END),
+    "counts for the three windows before that": lambda: _earlier(
+        lambda end: end < WINDOW_BEFORE_END
     ),
     "counts for today": lambda: (
         request.path == "/service" and "detailed" in request.args and len(set(_dates())) == 1
@@ -76,7 +97,13 @@ ENDPOINTS: dict[str, Callable[[], bool]] = {
     "platform-stats": lambda: request.path == "/platform-stats",
 }
 PAGE_ENDPOINTS = {
-    "All services": ("services list", "counts for the window", "counts for today"),
+    "All services": (
+        "services list",
+        "counts for the window",
+        "counts for the window before",
+        "counts for the three windows before that",
+        "counts for today",
+    ),
     "Allowances": (
         "services list",
         "volumes-by-service, 1 April probe",
@@ -246,5 +273,5 @@ def test_no_mutated_answer_changes_a_total_in_silence(faulty, capsys):
     with capsys.disabled():
         print(f"\nshort answers: {tried} loads, {wrong} totals differ, {len(silent)} silently")
     assert silent == [], "\n".join(silent)
-    assert tried == 4 * (3 + 4 + len(ENDPOINTS))
+    assert tried == 4 * (5 + 4 + len(ENDPOINTS))
     assert wrong >= tried  # every cut changes a figure of at least one part, and each is said

@@ -36,7 +36,11 @@ def test_a_windows_counts_are_the_detailed_lists_and_read_once(live_sandbox, red
     for row in rows:
         assert statistics_of(counts.get(row.id, (0,) * 9)) == row.statistics
     assert again == counts
+    # The list is checked against the picker's names (made from the services list, which
+    # every page reads anyway): a list that leaves out a service is refused.
     assert sorted(lookup.kind for lookup in cold) == [
+        "services",
+        "services",
         "services-detailed-settled",
         "window-counts-settled",
     ]

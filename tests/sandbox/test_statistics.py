@@ -6,6 +6,7 @@ own status lists, so a mistake in the sandbox's SQL cannot hide in a shared cons
 
 import sqlite3
 from datetime import date, timedelta
+from email.utils import parsedate_to_datetime
 
 import pytest
 from flask.testing import FlaskClient
@@ -275,3 +276,28 @@ def test_platform_stats_of_a_range_ending_before_it_starts_are_zeros(client: Fla
     response = get(client, "/platform-stats", start_date="2026-06-01", end_date="2026-05-01")
 
     assert {totals["total"] for totals in response.get_json().values()} == {0}
+
+
+def test_the_detailed_list_of_a_past_window_names_services_created_since_with_zeros(
+    client: FlaskClient,
+) -> None:
+    """The API's detailed list joins every service to its counts, so a service created after
+    the window is there with zeros: the dashboard refuses a list that leaves a service out."""
+    every = get(client, "/service").get_json()["data"]
+    today = get(client, "/service", detailed="True").get_json()["data"]
+    newest = max(today, key=lambda service: parsedate_to_datetime(service["created_at"]))
+    created = parsedate_to_datetime(newest["created_at"]).date()
+    end = created - timedelta(days=2)  # before it existed, whatever the time zone
+
+    response = get(
+        client,
+        "/service",
+        detailed="True",
+        start_date=(end - timedelta(days=7)).isoformat(),
+        end_date=end.isoformat(),
+    )
+
+    past = {service["id"]: service for service in response.get_json()["data"]}
+    assert set(past) == {service["id"] for service in every}
+    zero = {"requested": 0, "delivered": 0, "failed": 0}
+    assert past[newest["id"]]["statistics"] == {"email": zero, "sms": zero, "letter": zero}
