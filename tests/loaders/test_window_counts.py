@@ -1,6 +1,7 @@
 """Each earlier window's counts kept small: read once from the detailed list, then from their
 own key by every page that compares, settled windows kept a week."""
 
+import json
 from datetime import timedelta
 
 from dashboard.cache.policy import DEFAULT_REFRESH_AHEAD, DEFAULT_TTLS
@@ -11,6 +12,7 @@ from dashboard.notify_client.derived import (
     current_window,
     day_counts,
     day_requests,
+    service_choices,
     statistics_of,
     window_counts,
 )
@@ -98,3 +100,34 @@ def test_a_window_and_its_days_read_again_from_redis_are_not_made_again(live_san
 
     assert rows is first_rows
     assert all(by_day[day] is first_days[day] for day in days)
+
+
+def test_a_kept_list_read_before_a_service_existed_is_read_again_not_refused(
+    live_sandbox, redis_client
+):
+    """A settled window's list is kept a week and the services list an hour, so the list may
+    predate a service the services list names: it is read once more, and the counts stand."""
+    clients = build_clients(
+        settings_for_tests(api_host_name=live_sandbox.url),
+        RequestCache(redis_client, DEFAULT_TTLS),
+    )
+    today = london_today()
+    start, end = today - timedelta(days=30), today - timedelta(days=23)
+    whole = clients.services.get_services_detailed(start, end)
+    key = f"services-detailed-{start}-{end}-False"
+    kept = json.loads(redis_client.get(key))
+    rows = kept["data"] if isinstance(kept, dict) else kept
+    newest = rows.pop()  # as if the list had been read before this service was made
+    redis_client.set(key, json.dumps(kept), keepttl=True)
+    service_choices(clients)  # the services list, which every page reads anyway
+    live_sandbox.reset_request_counts()
+
+    counts = window_counts(clients, start, end, today)
+
+    assert live_sandbox.request_counts() == {"GET /service": 1}  # the list, once more
+    for row in whole:
+        assert statistics_of(counts.get(row.id, (0,) * 9)) == row.statistics
+    again = json.loads(redis_client.get(key))
+    assert newest["id"] in {
+        row["id"] for row in (again["data"] if isinstance(again, dict) else again)
+    }
