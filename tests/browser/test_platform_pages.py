@@ -127,9 +127,7 @@ def test_at_1400_px_the_allowances_tables_fit_with_the_finance_columns(page: Pag
     assert len(widths) >= 4
     assert all(width["columns"] <= width["visible"] for width in widths), widths
     assert FINANCE in [shown[: len(FINANCE)] for shown in every_table]
-    assert {"Over", "Under", "Chargeable", "Text cost (£)", "Total cost (£)"} <= set(
-        every_table[0]
-    )
+    assert {"Over", "Under", "Chargeable", "Text cost (£)", "Total cost (£)"} <= set(every_table[0])
 
 
 def test_at_1400_px_the_all_services_table_fits(page: Page, served: Served):
