@@ -109,6 +109,9 @@ def browser_context(browser: Browser) -> Iterator[BrowserContext]:
     which halves the browser's CPU time per page load. The `page` fixture clears what a test
     leaves (cookies, storage, other pages) after it."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    # A page's first, cold view reads everything from the sandbox; with three workers' tests
+    # beside it on two cores it has taken over Playwright's 30 s default.
+    context.set_default_timeout(60_000)
     yield context
     context.close()
 

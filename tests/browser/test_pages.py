@@ -59,14 +59,14 @@ def test_service_page_slider_changes_the_counts_and_the_url(page: Page, served: 
     box = track.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.95, box["y"] + box["height"] / 2)
     page.wait_for_function(
-        "() => new URL(location.href).searchParams.get('days') !== null", timeout=30_000
+        "() => new URL(location.href).searchParams.get('days') !== null", timeout=60_000
     )
     wait_for_app(page)
     page.wait_for_function(
         f"""() => [...document.querySelectorAll('[data-testid="stMetric"]')]
             .find(m => m.innerText.includes('Text messages requested'))
             ?.querySelector('[data-testid="stMetricValue"]').innerText !== {before!r}""",
-        timeout=30_000,
+        timeout=60_000,
     )
 
     days = int(page.url.split("days=")[1].split("&")[0])

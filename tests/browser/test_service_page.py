@@ -90,7 +90,7 @@ def open_and_check(page: Page, url: str, ready: str) -> str:
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(url)
     wait_for_app(page)
-    page.get_by_text(re.compile(ready)).first.wait_for(timeout=30_000)
+    page.get_by_text(re.compile(ready)).first.wait_for(timeout=60_000)
     assert page.locator('a[href*="evil.example"]').count() == 0
     assert page.locator('img[src="x"]').count() == 0
     assert page.locator("strong", has_text="bold").count() == 0
@@ -141,7 +141,7 @@ def test_the_rest_of_the_page_is_drawn_before_the_allowance_month_by_month(
     monthly_usage_gate.clear()
     try:
         page.goto(f"{hostile.url}/?{urlencode({'service_id': service_id})}")
-        page.get_by_text("Reading the allowance month by month").wait_for(timeout=30_000)
+        page.get_by_text("Reading the allowance month by month").wait_for(timeout=60_000)
         # The months are held back for as long as the gate is shut, so the parts above and
         # below them may take their time to arrive: each is waited for, not polled once.
         for shown in (
@@ -155,6 +155,6 @@ def test_the_rest_of_the_page_is_drawn_before_the_allowance_month_by_month(
     finally:
         monthly_usage_gate.set()
 
-    page.get_by_text(re.compile("Allowance r(uns|an) out")).wait_for(timeout=30_000)
+    page.get_by_text(re.compile("Allowance r(uns|an) out")).wait_for(timeout=60_000)
     wait_for_app(page)
     assert page.get_by_text("Reading the allowance month by month").count() == 0

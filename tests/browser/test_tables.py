@@ -66,11 +66,11 @@ def test_all_services_filters_and_sort_survive_a_reload_and_a_shared_link(
     sidebar = page.locator('[data-testid="stSidebar"]')
 
     sidebar.get_by_text("Trial", exact=True).click()
-    page.wait_for_function("() => location.search.includes('status=Trial')", timeout=30_000)
+    page.wait_for_function("() => location.search.includes('status=Trial')", timeout=60_000)
     wait_for_app(page)
     search_box(page).fill("a")
     search_box(page).press("Enter")
-    page.wait_for_function("() => location.search.includes('q=a')", timeout=30_000)
+    page.wait_for_function("() => location.search.includes('q=a')", timeout=60_000)
     wait_for_app(page)
     shared = page.url
 
@@ -106,12 +106,12 @@ def test_the_picker_finds_a_service_by_its_id(page: Page, served: Served):
     picker = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first
     picker.click()
     page.keyboard.type(service_id)
-    page.get_by_role("option").filter(has_text=service_id).first.wait_for(timeout=30_000)
+    page.get_by_role("option").filter(has_text=service_id).first.wait_for(timeout=60_000)
     assert page.get_by_role("option").count() == 1
     page.keyboard.press("Enter")
 
     page.wait_for_function(
-        f"() => location.search.includes('service_id={service_id}')", timeout=30_000
+        f"() => location.search.includes('service_id={service_id}')", timeout=60_000
     )
     wait_for_app(page, timeout=120_000)
 
@@ -199,7 +199,7 @@ def test_allowances_sort_survives_a_reload_and_a_shared_link(page: Page, served:
     open_page(page, f"{served.url}/allowances", tables=ALLOWANCES_TABLES)
 
     choose_sort(page, "Name, A to Z")
-    page.wait_for_function("() => location.search.includes('sort=name')", timeout=30_000)
+    page.wait_for_function("() => location.search.includes('sort=name')", timeout=60_000)
     wait_for_app(page)
     shared = page.url
     page.reload()
@@ -252,7 +252,7 @@ def test_page_two_is_in_the_url_and_survives_a_reload(
     assert first.startswith("Showing 1–25 of ") and " · page 1 of " in first
 
     page.get_by_role("button", name="Next page").click()
-    page.wait_for_function("() => location.search.includes('page=2')", timeout=30_000)
+    page.wait_for_function("() => location.search.includes('page=2')", timeout=60_000)
     wait_for_app(page)
     second = showing(page)
     assert second.startswith("Showing 26–")
@@ -282,7 +282,7 @@ def test_find_narrows_the_picker_to_the_service_of_a_pasted_id(page: Page, serve
     options.first.click()
 
     page.wait_for_function(
-        f"() => location.search.includes('service_id={service_id}')", timeout=30_000
+        f"() => location.search.includes('service_id={service_id}')", timeout=60_000
     )
     wait_for_app(page, timeout=120_000)
     assert_no_serious_barrier(page)
