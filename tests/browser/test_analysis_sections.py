@@ -92,10 +92,17 @@ def test_all_services_has_the_unusual_filter_and_a_channels_window_before(
     page: Page, served: Served
 ):
     page.set_viewport_size({"width": 1400, "height": 1000})
-    open_settled(page, served.url + "/services?columns=window&channel=sms")
-    page.get_by_text("Download CSV").wait_for(timeout=60_000)
-
     sidebar = page.locator('[data-testid="stSidebar"]')
+    # A cold page past its deadline leaves out the unusual flags (and their filter) when an
+    # earlier window is not read yet, and says so; the late reads fill the cache, so a view
+    # a moment later has them.
+    for _ in range(3):
+        open_settled(page, served.url + "/services?columns=window&channel=sms")
+        page.get_by_text("Download CSV").wait_for(timeout=60_000)
+        if sidebar.get_by_text("Failure rate unusual", exact=True).count():
+            break
+        page.wait_for_timeout(3_000)
+
     assert sidebar.get_by_text("Failure rate unusual", exact=True).count() == 1
     assert sidebar.get_by_text("Channel compared", exact=True).count() == 1
     assert page.get_by_text("A failure rate is unusual when").count() == 1
