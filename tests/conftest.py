@@ -1,5 +1,6 @@
 """Fixtures shared by every layer's tests: a real Redis, a cache on it, clients on that cache."""
 
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -74,3 +75,13 @@ def cache(redis_client: redis.Redis) -> RequestCache:
 @pytest.fixture
 def clients(cache: RequestCache) -> NotifyClients:
     return build_clients(settings_for_tests(), cache)
+
+
+@pytest.fixture(autouse=True)
+def later_parts_finished() -> Iterator[None]:
+    """After each test, its Service pages' later parts (threads of their own) have ended: one
+    still running would make its calls into the next test's mocked API or emptied Redis."""
+    yield
+    for thread in threading.enumerate():
+        if thread.name == "service-page-later":
+            thread.join(timeout=30)
