@@ -5,10 +5,10 @@ twice (the year's allowances through a one-day probe, and the year's use) and th
 report (charges). `dashboard/domain/allowance_table.py` says why the probe is needed.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from dashboard.domain.allowance_table import (
     AllowanceTables,
@@ -28,6 +28,8 @@ from dashboard.notify_client.calls import Outcome
 #: The calls the tables cannot be made without; the billing report only adds charges.
 REQUIRED_CALLS = ("services", "allowances", "volumes")
 CHARGES_CALL = "charges"
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -51,21 +53,34 @@ def allowance_calls(clients: NotifyClients, year: int, today: date) -> dict[str,
     }
 
 
-def finance_answers(
-    outcomes: Mapping[str, Outcome], api_label: str, not_shown: str
-) -> Failed | tuple[Freshness, Any, tuple[str, ...]]:
-    """What the finance pages build on: failed without any of the three required calls;
-    otherwise their freshness, the billing report (None when it could not be read) and, then,
-    the sentence saying what is `not_shown` and why."""
+def finance_built(
+    outcomes: Mapping[str, Outcome],
+    api_label: str,
+    not_shown: str,
+    kept_as: Hashable,
+    build: Callable[[Any, Any, Any, Any], T],
+) -> Failed | tuple[Freshness, T, tuple[str, ...]]:
+    """What a finance page builds from the four calls: failed without any of the three
+    required ones; otherwise their freshness, `build(services, allowances, volumes, charges)`
+    (charges None when the billing report could not be read), built once per process for the
+    same cached answers under `kept_as` (`OUTPUTS`), and the sentence saying what is
+    `not_shown` and why."""
     freshness = merged_freshness([outcomes[name] for name in (*REQUIRED_CALLS, CHARGES_CALL)])
     for name in REQUIRED_CALLS:
         error = outcomes[name].error
         if error is not None:
             return Failed(describe_error(error, api_label), freshness)
     charges = outcomes[CHARGES_CALL]
+    charged = None if charges.error is not None else charges.value
+    services, allowances, volumes = (outcomes[name].value for name in REQUIRED_CALLS)
+    built = OUTPUTS.build(
+        kept_as,
+        [services, allowances, volumes, charged],
+        lambda: build(services, allowances, volumes, charged),
+    )
     if charges.error is not None:
-        return freshness, None, (not_shown + describe_error(charges.error, api_label),)
-    return freshness, charges.value, ()
+        return freshness, built, (not_shown + describe_error(charges.error, api_label),)
+    return freshness, built, ()
 
 
 def allowances_from(
@@ -74,23 +89,18 @@ def allowances_from(
     """The section from the calls' outcomes: failed without any of the required three; ready
     without the billing report, saying that chargeable fragments and cost are missing. With
     `today`, each service's year-end forecast as well."""
-    read = finance_answers(outcomes, api_label, "Chargeable fragments and cost are not shown: ")
-    if isinstance(read, Failed):
-        return read
-    freshness, charged, missing = read
-    answers = [outcomes[name].value for name in REQUIRED_CALLS]
-    tables = OUTPUTS.build(
+    read = finance_built(
+        outcomes,
+        api_label,
+        "Chargeable fragments and cost are not shown: ",
         ("allowances", year, today),
-        [*answers, charged],
-        lambda: allowance_tables(
-            year,
-            outcomes["services"].value,
-            outcomes["allowances"].value,
-            outcomes["volumes"].value,
-            charged,
-            today,
+        lambda services, allowances, volumes, charged: allowance_tables(
+            year, services, allowances, volumes, charged, today
         ),
     )
+    if isinstance(read, Failed):
+        return read
+    freshness, tables, missing = read
     return Ready(Allowances(tables, missing), freshness)
 
 

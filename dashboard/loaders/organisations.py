@@ -8,9 +8,8 @@ from datetime import date
 
 from dashboard.domain.financial_year import london_today
 from dashboard.domain.organisation_finance import OrganisationFinance, organisation_finance
-from dashboard.loaders.allowances import REQUIRED_CALLS, allowance_calls, finance_answers
+from dashboard.loaders.allowances import allowance_calls, finance_built
 from dashboard.loaders.context import LoaderContext
-from dashboard.loaders.output_memo import OUTPUTS
 from dashboard.loaders.sections import Failed, Ready, Section
 from dashboard.notify_client.calls import Outcome
 
@@ -29,27 +28,18 @@ def organisations_from(
     """Failed without any of the three required calls; ready without the billing report,
     saying that chargeable fragments and costs are missing. The tables and every forecast are
     built once per process for the same cached answers (`OUTPUTS`), as the Allowances page's."""
-    read = finance_answers(
+    read = finance_built(
         outcomes,
         api_label,
         "Chargeable fragments, text costs, total costs and billing details are not shown: ",
+        ("organisations", year, today),
+        lambda services, allowances, volumes, charged: organisation_finance(
+            year, services, allowances, volumes, charged, today
+        ),
     )
     if isinstance(read, Failed):
         return read
-    freshness, charged, missing = read
-    answers = [outcomes[name].value for name in REQUIRED_CALLS]
-    finance = OUTPUTS.build(
-        ("organisations", year, today),
-        [*answers, charged],
-        lambda: organisation_finance(
-            year,
-            outcomes["services"].value,
-            outcomes["allowances"].value,
-            outcomes["volumes"].value,
-            charged,
-            today,
-        ),
-    )
+    freshness, finance, missing = read
     return Ready(Organisations(finance, missing), freshness)
 
 
