@@ -20,6 +20,7 @@ from dashboard.app_pages.shared import (
     show_cache_warning,
     show_excluded,
     show_missing,
+    sized_table,
     table_with_csv,
     warn_if_stale,
 )
@@ -29,7 +30,6 @@ from dashboard.app_pages.tables import (
     number_column,
     one_page,
     service_name_columns,
-    table_height,
 )
 from dashboard.app_pages.url_state import keep_in_url, sort_in_url, start_from_url
 from dashboard.domain.allowance_table import (
@@ -258,14 +258,7 @@ def render() -> None:
     )
     letters = column_settings(sector_letter_columns(), sectors)
     st.caption("Letters by sector: count, sheets and cost. The sectors CSV holds them too.")
-    st.dataframe(
-        sectors,
-        hide_index=True,
-        width="stretch",
-        height=table_height(len(sectors.index)),
-        column_config=letters,
-        column_order=list(letters),
-    )
+    sized_table(sectors, letters)
     st.caption(
         "Fragments used beside the sum of the sector's free allowances, one chart per sector, "
         "each on its own scale (they differ a thousandfold): compare the two bars within a "

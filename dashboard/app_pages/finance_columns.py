@@ -5,8 +5,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.app_pages.shared import table_with_csv
-from dashboard.app_pages.tables import column_settings, number_column, table_height
+from dashboard.app_pages.shared import sized_table, table_with_csv
+from dashboard.app_pages.tables import column_settings, number_column
 from dashboard.domain.links import LINK_NAME_PATTERN
 
 
@@ -75,14 +75,7 @@ def year_ahead_tables(
         "Text fragments, and chargeable fragments (beyond each service's own allowance): so far "
         "and by 31 March, expected, with the low and high ends of the 80 % range."
     )
-    st.dataframe(
-        frame,
-        hide_index=True,
-        width="stretch",
-        height=table_height(len(frame.index)),
-        column_config=fragments,
-        column_order=list(fragments),
-    )
+    sized_table(frame, fragments)
     money = year_ahead_columns(name, label, cost, ahead)
     st.caption("Text cost: so far and by 31 March, with its 80 % range. The CSV holds both tables.")
     both = [*fragments, *(column for column in money if column not in fragments)]

@@ -123,6 +123,32 @@ def _csv_without(data: pd.DataFrame, leave_out: tuple[str, ...]) -> bytes:
     return csv_bytes(data.drop(columns=list(leave_out)) if leave_out else data)
 
 
+def sized_table(
+    shown: pd.DataFrame | pa.Table,
+    column_config: Mapping[str, Any],
+    row_height: int = ROW_HEIGHT,
+    select_key: str | None = None,
+) -> None:
+    """A table as tall as its rows, up to `tables.MOST_ROWS_SHOWN`, and scrolling beyond, so
+    no page has a short box above empty space; only the columns `column_config` names, in its
+    order. With `select_key`, the reader can choose one row (see `table_with_csv`)."""
+    selection: dict[str, Any] = (
+        {}
+        if select_key is None
+        else {"key": select_key, "on_select": "rerun", "selection_mode": "single-row"}
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        height=table_height(len(shown), row_height),
+        row_height=row_height,
+        column_config=column_config,
+        column_order=list(column_config),
+        **selection,
+    )
+
+
 def table_with_csv(
     shown: pd.DataFrame | pa.Table,
     column_config: Mapping[str, Any],
@@ -148,21 +174,7 @@ def table_with_csv(
     are neutralised (`domain/csv_cells.py`); Streamlit's own table download, which writes them
     raw, is off (`client.disableDataExport`).
     """
-    selection: dict[str, Any] = (
-        {}
-        if select_key is None
-        else {"key": select_key, "on_select": "rerun", "selection_mode": "single-row"}
-    )
-    st.dataframe(
-        shown,
-        hide_index=True,
-        width="stretch",
-        height=table_height(len(shown), row_height),
-        row_height=row_height,
-        column_config=column_config,
-        column_order=list(column_config),
-        **selection,
-    )
+    sized_table(shown, column_config, row_height, select_key)
     st.download_button(
         button,
         partial(_csv_without, data, tuple(leave_out)),
