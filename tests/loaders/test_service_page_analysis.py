@@ -17,6 +17,7 @@ from dashboard.loaders.sections import Ready
 from dashboard.loaders.service_page import ServicePage, load_service_choices, load_service_page
 from dashboard.notify_client import NotifyClients, build_clients
 from tests.conftest import TEST_API, settings_for_tests
+from tests.failure_causes import CHANNEL_NAMES, busiest_service, failed_by_cause
 from tests.loaders.test_service_page import load, mock_detailed, mock_everything_for
 from tests.samples import sample_body, sample_service_id
 
@@ -161,12 +162,6 @@ def api(live_sandbox) -> NotifyClients:
     )
 
 
-def busiest_service(api: NotifyClients) -> str:
-    today = london_today()
-    rows = api.services.get_services_detailed(today - timedelta(days=7), today)
-    return max(rows, key=lambda row: row.statistics.email.requested).id
-
-
 @pytest.mark.parametrize("days", [1, 7, 20])
 def test_the_previous_window_equals_the_apis_counts_for_those_days(api, days):
     service_id = busiest_service(api)
@@ -250,17 +245,6 @@ def test_this_year_by_template_equals_the_apis_monthly_template_use(api):
     assert table["Total"].sum() == sum(row.count for row in usage.stats) > 0
 
 
-# Each cause's statuses, written out here rather than read from the code under test.
-CAUSE_STATUSES = {
-    "Permanent failure": ("permanent-failure",),
-    "Temporary failure": ("temporary-failure",),
-    "Technical failure": ("technical-failure", "failed"),
-    "Validation failed (letters)": ("validation-failed",),
-    "Virus scan failed (letters)": ("virus-scan-failed",),
-}
-CHANNEL_NAMES = {"email": "Emails", "sms": "Text messages", "letter": "Letters"}
-
-
 def test_this_years_failures_by_cause_equal_the_apis_monthly_statuses(api):
     service_id = busiest_service(api)
     year = current_financial_year()
@@ -269,16 +253,7 @@ def test_this_years_failures_by_cause_equal_the_apis_monthly_statuses(api):
 
     assert isinstance(page, ServicePage) and isinstance(page.year_by_month, Ready)
     months = api.services.get_notifications_monthly(service_id, year)
-    expected = {}
-    for channel, label in CHANNEL_NAMES.items():
-        for cause, statuses in CAUSE_STATUSES.items():
-            count = sum(
-                getattr(month, channel).get(status, 0)
-                for month in months.values()
-                for status in statuses
-            )
-            if count:
-                expected[(label, cause)] = count
+    expected = failed_by_cause(months)
     year_by_month = page.year_by_month.value
     causes = year_by_month.causes
     shown = {(row["Channel"], row["Cause"]): row["Failed"] for _, row in causes.iterrows()}
