@@ -2,6 +2,7 @@
 
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -37,9 +38,17 @@ def app_environment(
     monkeypatch, live_sandbox: BackgroundSandbox, redis_server: RedisServer, redis_client
 ):
     """Settings for the app under test; the runtime the app keeps is rebuilt for each test."""
-    monkeypatch.setenv("API_HOST_NAME", live_sandbox.url)
+    with app_reading(monkeypatch, live_sandbox.url, redis_server.url):
+        yield
+
+
+@contextmanager
+def app_reading(monkeypatch: pytest.MonkeyPatch, api_url: str, redis_url: str) -> Iterator[None]:
+    """The app's settings for a sandbox at `api_url` and the Redis at `redis_url`, with a
+    runtime built afresh on entering and forgotten on leaving."""
+    monkeypatch.setenv("API_HOST_NAME", api_url)
     monkeypatch.setenv("ADMIN_CLIENT_SECRET", TEST_SECRET)
-    monkeypatch.setenv("REDIS_URL", redis_server.url)
+    monkeypatch.setenv("REDIS_URL", redis_url)
     # The tests' Redis always answers, but on a loaded machine (three workers, a browser) not
     # always within the app's 0.25 s: a read that times out goes to the API instead, and a test
     # of the last good copies then saw none (as bench and working_day do, 5 s; a Redis that is

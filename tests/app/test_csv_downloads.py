@@ -14,11 +14,10 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from dashboard.domain.csv_cells import FORMULA_STARTS
-from dashboard.runtime import forget_shared_runtime
 from notify_sandbox import build_database
 from notify_sandbox.generate import HOSTILE_NAMES
 from notify_sandbox.serving import BackgroundSandbox
-from tests.app.conftest import open_page
+from tests.app.conftest import app_reading, open_page
 from tests.conftest import TEST_SECRET
 
 PAYLOADS = tuple(name for name in HOSTILE_NAMES if name.startswith(FORMULA_STARTS))
@@ -60,13 +59,8 @@ def hostile_app(monkeypatch, formulas, redis_server, redis_client) -> Iterator[N
         return file_id
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", keeping)
-    monkeypatch.setenv("API_HOST_NAME", formulas.url)
-    monkeypatch.setenv("ADMIN_CLIENT_SECRET", TEST_SECRET)
-    monkeypatch.setenv("REDIS_URL", redis_server.url)
-    monkeypatch.setenv("REDIS_SOCKET_TIMEOUT_SECONDS", "5")
-    forget_shared_runtime()
-    yield
-    forget_shared_runtime()
+    with app_reading(monkeypatch, formulas.url, redis_server.url):
+        yield
 
 
 #: The media manager that registered each deferred download, by its file id.
