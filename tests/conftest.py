@@ -45,6 +45,11 @@ def settings_for_tests(**changes: object) -> Settings:
     return Settings(**{"api_host_name": TEST_API, "admin_client_secret": TEST_SECRET, **changes})
 
 
+def clients_without_cache(settings: Settings) -> NotifyClients:
+    """Clients with the cache off: every call reaches the API, so they read what it says now."""
+    return build_clients(settings, RequestCache(None, DEFAULT_TTLS))
+
+
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
     server = RedisServer(tmp_path_factory.mktemp("redis")).start()

@@ -25,7 +25,7 @@ from dashboard.loaders.service_page import service_choices
 from dashboard.notify_client import NotifyClients, build_clients
 from dashboard.notify_client.derived import current_window, packed_of, window_counts
 from notify_sandbox.serving import BackgroundSandbox
-from tests.conftest import TEST_SECRET, settings_for_tests
+from tests.conftest import TEST_SECRET, clients_without_cache, settings_for_tests
 
 
 @pytest.fixture
@@ -74,9 +74,7 @@ def test_after_a_run_every_window_the_pages_offer_is_the_apis_and_costs_no_call(
         "window-counts",
         "window-counts-settled",
     }
-    api = build_clients(
-        settings_for_tests(api_host_name=live_sandbox.url), RequestCache(None, DEFAULT_TTLS)
-    )
+    api = clients_without_cache(settings_for_tests(api_host_name=live_sandbox.url))
     for days in windows:
         start = window_start(days, today)
         expected = {

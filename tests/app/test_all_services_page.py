@@ -4,21 +4,16 @@ by arithmetic against the API, with the API's count of live services."""
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
-from dashboard.cache.policy import DEFAULT_TTLS
-from dashboard.cache.request_cache import RequestCache
 from dashboard.domain.daily_limits import LEVEL_WORDS, daily_limit_usage
 from dashboard.domain.financial_year import london_today
-from dashboard.notify_client import build_clients
 from tests.app.conftest import open_page
-from tests.conftest import settings_for_tests
+from tests.conftest import clients_without_cache, settings_for_tests
 
 PAGE = "app_pages/all_services.py"
 
 
 def api(live_sandbox):
-    return build_clients(
-        settings_for_tests(api_host_name=live_sandbox.url), RequestCache(None, DEFAULT_TTLS)
-    )
+    return clients_without_cache(settings_for_tests(api_host_name=live_sandbox.url))
 
 
 def table(at):

@@ -8,26 +8,21 @@ import pytest
 from streamlit import dataframe_util
 
 from dashboard.app_pages.tables import FOUR_LINE_ROW_HEIGHT
-from dashboard.cache.policy import DEFAULT_TTLS
-from dashboard.cache.request_cache import RequestCache
 from dashboard.domain.allowance_table import ALL, CUSTOM, OVER, share_words
 from dashboard.domain.financial_year import current_financial_year
 from dashboard.domain.liveness import is_live
 from dashboard.domain.platform_service import NOTIFY_SERVICE_ID
-from dashboard.notify_client import build_clients
 from dashboard.runtime import forget_shared_runtime
 from tests.app.conftest import open_page
 from tests.app.shown import shown_config, shown_table
-from tests.conftest import settings_for_tests
+from tests.conftest import clients_without_cache, settings_for_tests
 from tests.redis_server import free_port
 
 PAGE = "app_pages/allowances.py"
 
 
 def api(live_sandbox):
-    return build_clients(
-        settings_for_tests(api_host_name=live_sandbox.url), RequestCache(None, DEFAULT_TTLS)
-    )
+    return clients_without_cache(settings_for_tests(api_host_name=live_sandbox.url))
 
 
 def tables(at) -> dict[str, object]:

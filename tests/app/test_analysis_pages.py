@@ -4,15 +4,12 @@ the Service and All services pages against the sandbox."""
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
-from dashboard.cache.policy import DEFAULT_TTLS
-from dashboard.cache.request_cache import RequestCache
 from dashboard.domain.comparison import earlier_windows, span_words
 from dashboard.domain.financial_year import current_financial_year, london_today
 from dashboard.domain.retention import SERVICE_PAGE_WINDOW, window_heading
 from dashboard.domain.unusual_failures import UNUSUAL_MEANING, WindowCounts, is_unusual
-from dashboard.notify_client import build_clients
 from tests.app.conftest import open_page
-from tests.conftest import settings_for_tests
+from tests.conftest import clients_without_cache, settings_for_tests
 from tests.failure_causes import busiest_service, failed_by_cause
 
 ALL_SERVICES = "app_pages/all_services.py"
@@ -34,9 +31,7 @@ COMPARED = (
 
 
 def api(live_sandbox):
-    return build_clients(
-        settings_for_tests(api_host_name=live_sandbox.url), RequestCache(None, DEFAULT_TTLS)
-    )
+    return clients_without_cache(settings_for_tests(api_host_name=live_sandbox.url))
 
 
 def service_id_of(link: str) -> str:

@@ -8,8 +8,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from dashboard.app_pages.overview import TOP
-from dashboard.cache.policy import DEFAULT_TTLS
-from dashboard.cache.request_cache import RequestCache
 from dashboard.domain.allowance_table import share_words
 from dashboard.domain.comparison import earlier_windows
 from dashboard.domain.financial_year import current_financial_year, london_today
@@ -17,10 +15,9 @@ from dashboard.domain.liveness import is_live
 from dashboard.domain.platform_service import NOTIFY_SERVICE_ID
 from dashboard.domain.unusual_failures import WindowCounts, is_unusual
 from dashboard.loaders.overview import SENDERS_DAYS
-from dashboard.notify_client import build_clients
 from tests.app.conftest import open_page
 from tests.app.shown import shown_config, shown_table
-from tests.conftest import settings_for_tests
+from tests.conftest import clients_without_cache, settings_for_tests
 from tests.live_sandbox import statuses_today
 
 CHANNELS = {"email": "Emails", "sms": "Text messages", "letter": "Letters"}
@@ -34,9 +31,7 @@ PLATFORM_CAUSES = {
 
 
 def api(live_sandbox):
-    return build_clients(
-        settings_for_tests(api_host_name=live_sandbox.url), RequestCache(None, DEFAULT_TTLS)
-    )
+    return clients_without_cache(settings_for_tests(api_host_name=live_sandbox.url))
 
 
 def todays_causes(at) -> dict[tuple[str, str], int]:

@@ -32,7 +32,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from notify_sandbox.serving import BackgroundSandbox
 from tests.browser.conftest import wait_until_healthy
-from tests.conftest import TEST_SECRET
+from tests.conftest import TEST_SECRET, clients_without_cache
 from tests.redis_server import RedisServer, free_port
 
 T = TypeVar("T")
@@ -202,14 +202,9 @@ def in_a_loop_of_its_own(coroutine: Coroutine[Any, Any, T]) -> T:
 
 
 def a_service_id(live_sandbox: BackgroundSandbox) -> str:
-    from dashboard.cache.policy import DEFAULT_TTLS
-    from dashboard.cache.request_cache import RequestCache
-    from dashboard.notify_client import build_clients
     from tests.conftest import settings_for_tests
 
-    clients = build_clients(
-        settings_for_tests(api_host_name=live_sandbox.url), RequestCache(None, DEFAULT_TTLS)
-    )
+    clients = clients_without_cache(settings_for_tests(api_host_name=live_sandbox.url))
     return clients.services.get_services()[-1].id
 
 

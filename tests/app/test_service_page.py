@@ -8,24 +8,19 @@ import pandas as pd
 import pytest
 from streamlit import dataframe_util
 
-from dashboard.cache.policy import DEFAULT_TTLS
-from dashboard.cache.request_cache import RequestCache
 from dashboard.domain.allowance_usage import allowance_totals, sms_fragments_by_month
 from dashboard.domain.financial_year import current_financial_year, london_today
 from dashboard.domain.retention import window_heading
 from dashboard.domain.sectors import default_free_allowance
-from dashboard.notify_client import build_clients
 from dashboard.runtime import forget_shared_runtime
 from tests.app.conftest import open_page
-from tests.conftest import settings_for_tests
+from tests.conftest import clients_without_cache, settings_for_tests
 from tests.redis_server import free_port
 
 
 def api(live_sandbox):
     """An uncached client on the same sandbox: what the page must agree with."""
-    return build_clients(
-        settings_for_tests(api_host_name=live_sandbox.url), RequestCache(None, DEFAULT_TTLS)
-    )
+    return clients_without_cache(settings_for_tests(api_host_name=live_sandbox.url))
 
 
 def metrics(at) -> dict[str, str]:

@@ -10,12 +10,10 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page
 
-from dashboard.cache.policy import DEFAULT_TTLS
-from dashboard.cache.request_cache import RequestCache
-from dashboard.notify_client import build_clients
 from dashboard.settings import Settings
 from tests.browser.axe_check import check
 from tests.browser.conftest import Served, serving, wait_for_app
+from tests.conftest import clients_without_cache
 from tests.redis_server import free_port
 
 pytestmark = pytest.mark.browser
@@ -37,9 +35,7 @@ def malformed_id() -> str:
 
 def service_ids(served: Served) -> dict[str, str]:
     """A live and a trial service's ids, read from the sandbox API."""
-    clients = build_clients(
-        Settings(api_host_name=served.api_url), RequestCache(None, DEFAULT_TTLS)
-    )
+    clients = clients_without_cache(Settings(api_host_name=served.api_url))
     services = clients.services.get_services()
     live = next(row.service_id for row in clients.services.get_live_services_data())
     trial = next(service.id for service in services if service.restricted and service.active)

@@ -9,22 +9,18 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page
 
-from dashboard.cache.policy import DEFAULT_TTLS
-from dashboard.cache.request_cache import RequestCache
 from dashboard.domain.financial_year import london_today
-from dashboard.notify_client import build_clients
 from dashboard.settings import Settings
 from tests.browser.axe_check import check
 from tests.browser.conftest import Served, wait_for_app
 from tests.browser.test_platform_pages import headers, table_widths
+from tests.conftest import clients_without_cache
 
 pytestmark = pytest.mark.browser
 
 
 def busiest(served: Served) -> str:
-    clients = build_clients(
-        Settings(api_host_name=served.api_url), RequestCache(None, DEFAULT_TTLS)
-    )
+    clients = clients_without_cache(Settings(api_host_name=served.api_url))
     today = london_today()
     rows = clients.services.get_services_detailed(today - timedelta(days=7), today)
     return max(rows, key=lambda row: row.statistics.email.requested).id

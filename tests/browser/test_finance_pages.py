@@ -10,17 +10,15 @@ from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from dashboard.app_pages.tables import HEADER_HEIGHT, ROW_HEIGHT
-from dashboard.cache.policy import DEFAULT_TTLS
-from dashboard.cache.request_cache import RequestCache
 from dashboard.domain.financial_year import current_financial_year
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.organisations import load_organisations
 from dashboard.loaders.sections import Ready
-from dashboard.notify_client import build_clients
 from dashboard.settings import Settings
 from tests.browser.conftest import Served, screenshot, wait_for_app
 from tests.browser.test_accessibility import assert_accessible
 from tests.browser.test_platform_pages import headers, open_page, table_widths
+from tests.conftest import clients_without_cache
 
 pytestmark = pytest.mark.browser
 
@@ -64,9 +62,7 @@ def download(page: Page, label: str) -> pd.DataFrame:
 
 
 def organisations_of(served: Served):
-    clients = build_clients(
-        Settings(api_host_name=served.api_url), RequestCache(None, DEFAULT_TTLS)
-    )
+    clients = clients_without_cache(Settings(api_host_name=served.api_url))
     section = load_organisations(
         LoaderContext(clients=clients, api_label=served.api_url), current_financial_year()
     )

@@ -13,13 +13,11 @@ import pytest
 import requests
 from playwright.sync_api import Page
 
-from dashboard.cache.policy import DEFAULT_TTLS
-from dashboard.cache.request_cache import RequestCache
 from dashboard.domain.financial_year import current_financial_year, financial_year_label
 from dashboard.domain.liveness import LIVE
-from dashboard.notify_client import build_clients
 from dashboard.settings import Settings
 from tests.browser.conftest import SERVICES, Served, wait_for_app
+from tests.conftest import clients_without_cache
 
 pytestmark = pytest.mark.browser
 
@@ -85,9 +83,7 @@ def query(page: Page, name: str) -> str | None:
 
 def live_service(served: Served) -> tuple[str, str]:
     """A live service's id and name, read from the sandbox API."""
-    clients = build_clients(
-        Settings(api_host_name=served.api_url), RequestCache(None, DEFAULT_TTLS)
-    )
+    clients = clients_without_cache(Settings(api_host_name=served.api_url))
     service_id = next(row.service_id for row in clients.services.get_live_services_data())
     return service_id, clients.services.get_service(service_id).name
 

@@ -7,12 +7,10 @@ import pytest
 from playwright.sync_api import Page
 
 from dashboard.cache.connection import embedded_db_file
-from dashboard.cache.policy import DEFAULT_TTLS
-from dashboard.cache.request_cache import RequestCache
 from dashboard.domain.retention import max_window_days
-from dashboard.notify_client import build_clients
 from dashboard.settings import Settings
 from tests.browser.conftest import SERVICES, Served, screenshot, wait_for_app
+from tests.conftest import clients_without_cache
 
 pytestmark = pytest.mark.browser
 
@@ -21,9 +19,7 @@ def service_with_long_retention(served: Served) -> tuple[str, int]:
     """A live service whose window can go past 7 days and that sent more texts over 20 days
     than over 7 (the slider changes its counts; the README's screenshot shows an allowance in
     use), found through the sandbox API."""
-    clients = build_clients(
-        Settings(api_host_name=served.api_url), RequestCache(None, DEFAULT_TTLS)
-    )
+    clients = clients_without_cache(Settings(api_host_name=served.api_url))
     for service in clients.services.get_services():
         longest = max_window_days(clients.services.get_data_retention(service.id))
         if longest < 30 or service.restricted:

@@ -8,13 +8,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page
 
-from dashboard.cache.policy import DEFAULT_TTLS
-from dashboard.cache.request_cache import RequestCache
-from dashboard.notify_client import build_clients
 from dashboard.settings import DEVELOPMENT_CLIENT_SECRET, Settings
 from notify_sandbox import build_database
 from notify_sandbox.serving import BackgroundSandbox
 from tests.browser.conftest import Served, screenshot, serving, wait_for_app
+from tests.conftest import clients_without_cache
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +34,7 @@ FINANCE = [
 
 
 def first_live_service(api_url: str) -> str:
-    clients = build_clients(Settings(api_host_name=api_url), RequestCache(None, DEFAULT_TTLS))
+    clients = clients_without_cache(Settings(api_host_name=api_url))
     return next(row.service_id for row in clients.services.get_live_services_data())
 
 

@@ -15,13 +15,10 @@ import pytest
 from flask import request
 from playwright.sync_api import Page, expect
 
-from dashboard.cache.policy import DEFAULT_TTLS
-from dashboard.cache.request_cache import RequestCache
-from dashboard.notify_client import build_clients
 from notify_sandbox import build_database
 from notify_sandbox.serving import BackgroundSandbox
 from tests.browser.conftest import Served, serving, wait_for_app
-from tests.conftest import TEST_SECRET, settings_for_tests
+from tests.conftest import TEST_SECRET, clients_without_cache, settings_for_tests
 
 pytestmark = pytest.mark.browser
 
@@ -76,9 +73,7 @@ def hostile(
 
 
 def ids_by_name(served: Served) -> dict[str, str]:
-    clients = build_clients(
-        settings_for_tests(api_host_name=served.api_url), RequestCache(None, DEFAULT_TTLS)
-    )
+    clients = clients_without_cache(settings_for_tests(api_host_name=served.api_url))
     return {service.name: service.id for service in clients.services.get_services()}
 
 

@@ -19,15 +19,13 @@ import redis
 import requests
 from playwright.sync_api import Page, expect
 
-from dashboard.cache.policy import DEFAULT_TTLS
-from dashboard.cache.request_cache import RequestCache
-from dashboard.notify_client import build_clients
 from dashboard.notify_client.schemas.services import Service
 from dashboard.settings import Settings
 from devtools.serve import streamlit_command
 from devtools.served import wait_until_healthy
 from tests.browser.axe_check import check
 from tests.browser.conftest import ROOT, Served, wait_for_app
+from tests.conftest import clients_without_cache
 from tests.redis_server import RedisServer, free_port
 
 pytestmark = pytest.mark.browser
@@ -114,9 +112,7 @@ def dashboard(
 
 def sandbox_services(served: Served) -> list[Service]:
     """Every service the sandbox API lists, read without a cache."""
-    clients = build_clients(
-        Settings(api_host_name=served.api_url), RequestCache(None, DEFAULT_TTLS)
-    )
+    clients = clients_without_cache(Settings(api_host_name=served.api_url))
     return clients.services.get_services()
 
 

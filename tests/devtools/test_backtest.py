@@ -3,10 +3,7 @@ sandbox's years of history."""
 
 import pytest
 
-from dashboard.cache.policy import DEFAULT_TTLS
-from dashboard.cache.request_cache import RequestCache
 from dashboard.domain.financial_year import current_financial_year
-from dashboard.notify_client import build_clients
 from devtools.backtest import (
     FIGURES,
     METHODS,
@@ -18,7 +15,7 @@ from devtools.backtest import (
     score,
 )
 from notify_sandbox.history import HISTORY_YEARS
-from tests.conftest import settings_for_tests
+from tests.conftest import clients_without_cache, settings_for_tests
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -64,9 +61,7 @@ def test_chargeable_and_cost_are_scored_only_where_there_was_or_might_be_a_charg
 
 
 def test_the_backtest_reads_the_sandboxs_years_and_covers_about_80_percent(live_sandbox):
-    clients = build_clients(
-        settings_for_tests(api_host_name=live_sandbox.url), RequestCache(None, DEFAULT_TTLS)
-    )
+    clients = clients_without_cache(settings_for_tests(api_host_name=live_sandbox.url))
 
     result = run(clients)
 

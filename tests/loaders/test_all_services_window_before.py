@@ -4,8 +4,6 @@ reports for those dates, and each channel's window is what it reports for the wi
 
 import pytest
 
-from dashboard.cache.policy import DEFAULT_TTLS
-from dashboard.cache.request_cache import RequestCache
 from dashboard.domain.comparison import change_words, earlier_windows, span_words
 from dashboard.domain.financial_year import london_today
 from dashboard.domain.service_table import (
@@ -19,15 +17,13 @@ from dashboard.domain.statistics import CHANNELS
 from dashboard.loaders.all_services import load_all_services, window_start
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.sections import Ready
-from dashboard.notify_client import NotifyClients, build_clients
-from tests.conftest import settings_for_tests
+from dashboard.notify_client import NotifyClients
+from tests.conftest import clients_without_cache, settings_for_tests
 
 
 @pytest.fixture
 def api(live_sandbox) -> NotifyClients:
-    return build_clients(
-        settings_for_tests(api_host_name=live_sandbox.url), RequestCache(None, DEFAULT_TTLS)
-    )
+    return clients_without_cache(settings_for_tests(api_host_name=live_sandbox.url))
 
 
 FIGURES = (*NOW_FIGURES, *BEFORE_FIGURES)

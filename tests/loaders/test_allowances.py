@@ -9,7 +9,6 @@ from uuid import uuid4
 
 import pytest
 
-from dashboard.cache.policy import DEFAULT_TTLS
 from dashboard.cache.request_cache import RequestCache
 from dashboard.concurrency import TookTooLong
 from dashboard.domain.financial_year import FINANCIAL_YEAR_MONTHS, current_financial_year
@@ -22,7 +21,7 @@ from dashboard.notify_client import NotifyClients, build_clients
 from dashboard.notify_client.calls import Outcome
 from dashboard.notify_client.schemas.platform import VOLUMES_BY_SERVICE
 from dashboard.notify_client.schemas.services import SERVICES
-from tests.conftest import TEST_API, settings_for_tests
+from tests.conftest import TEST_API, clients_without_cache, settings_for_tests
 from tests.samples import sample_body
 
 FIGURES = ("allowance", "used", "remaining", "chargeable", "cost")
@@ -77,9 +76,7 @@ def test_every_live_service_and_sector_equals_its_own_billing_in_four_calls(
     live_sandbox, cache, years_ago
 ):
     year = current_financial_year() - years_ago
-    api = build_clients(
-        settings_for_tests(api_host_name=live_sandbox.url), RequestCache(None, DEFAULT_TTLS)
-    )
+    api = clients_without_cache(settings_for_tests(api_host_name=live_sandbox.url))
     live = {row.service_id for row in api.services.get_live_services_data()}
     sectors = {
         service.id: sector_name(normalise_organisation_type(service.organisation_type))

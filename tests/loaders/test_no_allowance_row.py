@@ -8,8 +8,6 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from dashboard.cache.policy import DEFAULT_TTLS
-from dashboard.cache.request_cache import RequestCache
 from dashboard.domain.allowance_table import totals
 from dashboard.domain.financial_year import current_financial_year, london_today
 from dashboard.domain.liveness import is_live
@@ -19,15 +17,13 @@ from dashboard.loaders.all_services import load_all_services
 from dashboard.loaders.allowances import load_allowances
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.sections import Ready
-from dashboard.notify_client import build_clients
-from tests.conftest import settings_for_tests
+from tests.conftest import clients_without_cache, settings_for_tests
 
 
 @pytest.fixture
 def context(live_sandbox) -> LoaderContext:
     """Clients with no cache: every load reads the sandbox as it is now."""
-    settings = settings_for_tests(api_host_name=live_sandbox.url)
-    clients = build_clients(settings, RequestCache(None, DEFAULT_TTLS))
+    clients = clients_without_cache(settings_for_tests(api_host_name=live_sandbox.url))
     return LoaderContext(clients=clients, api_label=live_sandbox.url)
 
 

@@ -6,8 +6,6 @@ from datetime import date
 
 import pytest
 
-from dashboard.cache.policy import DEFAULT_TTLS
-from dashboard.cache.request_cache import RequestCache
 from dashboard.domain.allowance_table import totals
 from dashboard.domain.financial_year import current_financial_year, financial_year_bounds
 from dashboard.domain.organisation_finance import (
@@ -20,8 +18,7 @@ from dashboard.domain.platform_service import NOTIFY_SERVICE_ID
 from dashboard.loaders.allowances import load_allowances
 from dashboard.loaders.organisations import load_organisations
 from dashboard.loaders.sections import Ready
-from dashboard.notify_client import build_clients
-from tests.conftest import settings_for_tests
+from tests.conftest import clients_without_cache, settings_for_tests
 from tests.loaders.test_allowances import PLATFORM_ROUTES, sandbox_context
 
 YEARS = pytest.mark.parametrize(
@@ -30,9 +27,7 @@ YEARS = pytest.mark.parametrize(
 
 
 def uncached_api(live_sandbox):
-    return build_clients(
-        settings_for_tests(api_host_name=live_sandbox.url), RequestCache(None, DEFAULT_TTLS)
-    )
+    return clients_without_cache(settings_for_tests(api_host_name=live_sandbox.url))
 
 
 def year_so_far(year: int) -> tuple[date, date]:

@@ -16,7 +16,7 @@ from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.sections import Ready
 from dashboard.loaders.service_page import ServicePage, load_service_choices, load_service_page
 from dashboard.notify_client import NotifyClients, build_clients
-from tests.conftest import TEST_API, settings_for_tests
+from tests.conftest import TEST_API, clients_without_cache, settings_for_tests
 from tests.failure_causes import CHANNEL_NAMES, busiest_service, failed_by_cause
 from tests.loaders.test_service_page import load, mock_detailed, mock_everything_for
 from tests.samples import sample_body, sample_service_id
@@ -157,9 +157,7 @@ def test_an_organisation_that_cannot_be_read_is_said_and_the_rest_stands(request
 
 @pytest.fixture
 def api(live_sandbox) -> NotifyClients:
-    return build_clients(
-        settings_for_tests(api_host_name=live_sandbox.url), RequestCache(None, DEFAULT_TTLS)
-    )
+    return clients_without_cache(settings_for_tests(api_host_name=live_sandbox.url))
 
 
 @pytest.mark.parametrize("days", [1, 7, 20])

@@ -4,8 +4,6 @@ and the two loaders agree with each other."""
 
 import pytest
 
-from dashboard.cache.policy import DEFAULT_TTLS
-from dashboard.cache.request_cache import RequestCache
 from dashboard.domain.allowance_usage import (
     allowance_totals,
     sms_fragments_by_month,
@@ -16,16 +14,14 @@ from dashboard.loaders.allowance_by_month import load_allowance_by_month
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.sections import Ready
 from dashboard.loaders.service_page import ServicePage, load_service_page
-from dashboard.notify_client import NotifyClients, build_clients
-from tests.conftest import settings_for_tests
+from dashboard.notify_client import NotifyClients
+from tests.conftest import clients_without_cache, settings_for_tests
 
 
 @pytest.fixture
 def api(live_sandbox) -> NotifyClients:
     """Uncached clients on the sandbox: every answer is the API's own."""
-    return build_clients(
-        settings_for_tests(api_host_name=live_sandbox.url), RequestCache(None, DEFAULT_TTLS)
-    )
+    return clients_without_cache(settings_for_tests(api_host_name=live_sandbox.url))
 
 
 @pytest.mark.parametrize("years_back", [0, 1])

@@ -21,8 +21,6 @@ import pandas as pd
 import pytest
 from flask import Response, request
 
-from dashboard.cache.policy import DEFAULT_TTLS
-from dashboard.cache.request_cache import RequestCache
 from dashboard.domain.allowance_table import totals
 from dashboard.domain.financial_year import current_financial_year, london_today
 from dashboard.domain.service_table import headline_counts
@@ -31,10 +29,9 @@ from dashboard.loaders.allowances import Allowances, load_allowances
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.overview import PlatformToday, Trend, load_overview
 from dashboard.loaders.sections import Failed, Section
-from dashboard.notify_client import build_clients
 from notify_sandbox import build_database
 from notify_sandbox.serving import BackgroundSandbox
-from tests.conftest import TEST_SECRET, settings_for_tests
+from tests.conftest import TEST_SECRET, clients_without_cache, settings_for_tests
 
 MUTATIONS: dict[str, Callable[[list], list]] = {
     "half": lambda rows: rows[: len(rows) // 2],
@@ -241,9 +238,7 @@ FIGURES = {
 
 def test_no_mutated_answer_changes_a_total_in_silence(faulty, capsys):
     sandbox, fault = faulty
-    clients = build_clients(
-        settings_for_tests(api_host_name=sandbox.url), RequestCache(None, DEFAULT_TTLS)
-    )
+    clients = clients_without_cache(settings_for_tests(api_host_name=sandbox.url))
     context = LoaderContext(clients=clients, api_label=sandbox.url)
     today = london_today()
     loads = _loads(context, today)

@@ -9,13 +9,11 @@ import pytest
 import requests
 from notifications_python_client.errors import HTTP503Error, HTTPError, InvalidResponse
 
-from dashboard.cache.policy import DEFAULT_TTLS
-from dashboard.cache.request_cache import RequestCache
-from dashboard.notify_client import build_clients
 from dashboard.notify_client.schemas import billing, platform, services, templates, users
 from tests.conftest import (
     TEST_API,
     TEST_SECRET,
+    clients_without_cache,
     settings_for_tests,
 )
 from tests.notify_client.helpers import cached_keys, mock_sample
@@ -31,7 +29,7 @@ from tests.samples import (
 @pytest.fixture
 def uncached_clients():
     """Clients with the cache off, so every call reaches requests-mock."""
-    return build_clients(settings_for_tests(), RequestCache(None, DEFAULT_TTLS))
+    return clients_without_cache(settings_for_tests())
 
 
 FINANCIAL_YEAR = {"start_date": date(2026, 4, 1), "end_date": date(2027, 3, 31)}
@@ -283,9 +281,7 @@ def test_every_request_carries_a_fresh_admin_jwt(requests_mock, uncached_clients
 
 
 def test_the_client_id_comes_from_settings(requests_mock):
-    clients = build_clients(
-        settings_for_tests(admin_client_id="notify-analytics"), RequestCache(None, DEFAULT_TTLS)
-    )
+    clients = clients_without_cache(settings_for_tests(admin_client_id="notify-analytics"))
     requests_mock.get(f"{TEST_API}/service", json={"data": []})
 
     assert clients.services.get_services() == []
@@ -429,9 +425,8 @@ def test_a_timeout_is_a_503(requests_mock, uncached_clients, failure):
 
 
 def test_a_refused_connection_is_a_503():
-    clients = build_clients(
-        settings_for_tests(api_host_name=f"http://127.0.0.1:{free_port()}"),
-        RequestCache(None, DEFAULT_TTLS),
+    clients = clients_without_cache(
+        settings_for_tests(api_host_name=f"http://127.0.0.1:{free_port()}")
     )
 
     with pytest.raises(HTTP503Error):

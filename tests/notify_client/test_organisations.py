@@ -3,11 +3,8 @@
 import pytest
 from notifications_python_client.errors import HTTPError
 
-from dashboard.cache.policy import DEFAULT_TTLS
-from dashboard.cache.request_cache import RequestCache
-from dashboard.notify_client import build_clients
 from dashboard.notify_client.schemas.organisations import ORGANISATION_USAGE, ORGANISATIONS
-from tests.conftest import settings_for_tests
+from tests.conftest import clients_without_cache, settings_for_tests
 from tests.notify_client.helpers import mock_sample
 from tests.samples import load_sample
 
@@ -19,7 +16,7 @@ def hmrc_id() -> str:
 
 @pytest.fixture
 def uncached_clients():
-    return build_clients(settings_for_tests(), RequestCache(None, DEFAULT_TTLS))
+    return clients_without_cache(settings_for_tests())
 
 
 def test_organisations_are_read_typed(requests_mock, uncached_clients):
