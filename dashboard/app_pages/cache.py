@@ -17,7 +17,7 @@ from dashboard.app_pages.shared import (
     show_cache_warning,
 )
 from dashboard.app_pages.tables import number_column
-from dashboard.domain.service_search import PICKER_MOST, find_services
+from dashboard.domain.service_search import find_services
 from dashboard.loaders.cache_insight import (
     NO_CENSUS,
     CacheInsight,
@@ -154,14 +154,9 @@ def _forget_one_service(app: Runtime) -> None:
         format_func=lambda chosen: choices.get(chosen, chosen),
         placeholder="Type to search services",
     )
-    if found.cut:
-        st.caption(
-            f"Listing the first {PICKER_MOST:,} of {found.matches:,} services"
-            f"{' that match' if text.strip() else ''}: type part of a name or an id in "
-            "Find a service to narrow the list."
-        )
-    elif text.strip() and not found.matches:
-        st.caption("No service's name or id holds that.")
+    note = found.note(text)
+    if note is not None:
+        st.caption(note)
     emptied = st.button("Empty its cache", key="empty_service", disabled=service_id is None)
     if emptied and service_id is not None:
         empty_service_cache(app.clients, service_id)

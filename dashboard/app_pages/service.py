@@ -29,7 +29,7 @@ from dashboard.domain.allowance_projection import AllowanceByMonth
 from dashboard.domain.comparison import rate_change_line
 from dashboard.domain.failure_causes import FAILED_DEFINITION
 from dashboard.domain.financial_year import london_today
-from dashboard.domain.service_search import PICKER_MOST, find_services
+from dashboard.domain.service_search import find_services
 from dashboard.loaders.allowance_by_month import load_allowance_by_month
 from dashboard.loaders.context import LoaderContext
 from dashboard.loaders.freshness import Freshness, combined
@@ -89,14 +89,9 @@ def _pick_service(choices: dict[str, str], current: str | None) -> None:
         key="service_picker",
         on_change=_on_service_change,
     )
-    if found.cut:
-        st.sidebar.caption(
-            f"Listing the first {PICKER_MOST:,} of {found.matches:,} services"
-            f"{' that match' if text.strip() else ''}: type part of a name or an id in "
-            "Find a service to narrow the list."
-        )
-    elif text.strip() and not found.matches:
-        st.sidebar.caption("No service's name or id holds that.")
+    note = found.note(text)
+    if note is not None:
+        st.sidebar.caption(note)
 
 
 def _refresh(context: LoaderContext, service_id: str) -> None:

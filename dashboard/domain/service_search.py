@@ -25,6 +25,19 @@ class Found:
         """More services matched than are listed."""
         return self.matches > len(self.ids)
 
+    def note(self, text: str) -> str | None:
+        """What a picker says under its list for the search `text`: that the list is cut, or
+        that nothing matched; None when it lists every match."""
+        if self.cut:
+            return (
+                f"Listing the first {PICKER_MOST:,} of {self.matches:,} services"
+                f"{' that match' if text.strip() else ''}: type part of a name or an id in "
+                "Find a service to narrow the list."
+            )
+        if text.strip() and not self.matches:
+            return "No service's name or id holds that."
+        return None
+
 
 def find_services(
     names: Mapping[str, str], text: str, current: str | None = None, most: int = PICKER_MOST

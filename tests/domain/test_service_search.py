@@ -24,3 +24,19 @@ def test_the_service_shown_stays_listed_first_when_the_search_leaves_it_out():
     assert found.ids == ("id-09999", "id-04320", "id-04321", "id-04322")
     assert found.matches == 10 and found.cut
     assert find_services(NAMES, "id-0432", current="unknown").ids[0] == "id-04320"
+
+
+def test_the_note_says_when_the_list_is_cut_or_nothing_matched_and_nothing_otherwise():
+    assert find_services(NAMES, "").note("") == (
+        f"Listing the first {PICKER_MOST} of 10,000 services: type part of a name or an id "
+        "in Find a service to narrow the list."
+    )
+    assert find_services(NAMES, "Service 01").note("Service 01") == (
+        f"Listing the first {PICKER_MOST} of 1,000 services that match: type part of a name "
+        "or an id in Find a service to narrow the list."
+    )
+    assert find_services(NAMES, "nothing like it").note("nothing like it") == (
+        "No service's name or id holds that."
+    )
+    assert find_services(NAMES, "id-0999").note("id-0999") is None
+    assert find_services({}, "").note("") is None
