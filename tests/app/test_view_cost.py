@@ -60,32 +60,20 @@ def test_the_overviews_trend_chart_is_built_once_for_two_readers(
     assert first.get("vega_lite_chart")[0].proto.spec == second.get("vega_lite_chart")[0].proto.spec
 
 
-def test_the_service_pages_day_by_day_chart_is_built_once_for_two_readers(
-    app_environment, no_specs_yet, monkeypatch, sandbox_db
+@pytest.mark.parametrize("chart", ["day_by_day", "allowance_by_month"])
+def test_a_service_page_chart_is_built_once_for_two_readers(
+    app_environment, no_specs_yet, monkeypatch, sandbox_db, chart
 ):
+    """The allowance chart's input carries the year-end forecast and the months ahead's
+    range: equal for two readers of the same data, so one build, as the day by day's."""
     service_id = sandbox_db.execute("SELECT id FROM services ORDER BY sid LIMIT 1").fetchone()[0]
-    day_by_day = Counted(charts.day_by_day)
-    monkeypatch.setattr(charts, "day_by_day", day_by_day)
+    counted = Counted(getattr(charts, chart))
+    monkeypatch.setattr(charts, chart, counted)
 
     first, second = (open_page(service_id=service_id) for _ in range(2))
 
     assert not first.exception and not second.exception
-    assert day_by_day.calls == 1
-
-
-def test_the_service_pages_allowance_chart_with_its_range_is_built_once_for_two_readers(
-    app_environment, no_specs_yet, monkeypatch, sandbox_db
-):
-    """Its input carries the year-end forecast and the months ahead's range: equal for two
-    readers of the same data, so one build."""
-    service_id = sandbox_db.execute("SELECT id FROM services ORDER BY sid LIMIT 1").fetchone()[0]
-    allowance_chart = Counted(charts.allowance_by_month)
-    monkeypatch.setattr(charts, "allowance_by_month", allowance_chart)
-
-    first, second = (open_page(service_id=service_id) for _ in range(2))
-
-    assert not first.exception and not second.exception
-    assert allowance_chart.calls == 1
+    assert counted.calls == 1
 
 
 def test_the_cache_pages_charts_are_built_once_while_their_figures_change(
