@@ -10,6 +10,7 @@ from dashboard.domain.allowance_table import (
     ALL,
     CUSTOM,
     OVER,
+    AllowanceTables,
     allowance_probe,
     allowance_tables,
     filter_allowances,
@@ -366,16 +367,22 @@ def test_services_with_costs_that_are_not_live_are_apart_and_in_the_platform_tot
     )
 
 
-def test_with_today_each_service_has_a_year_end_range_summed_by_sector():
+def two_local_services(today: date | None = None) -> AllowanceTables:
+    """2026's tables of two local services of 10,000 free fragments: One has used 9,000, Two
+    1,000."""
     one, two = str(uuid4()), str(uuid4())
-    tables = allowance_tables(
+    return allowance_tables(
         2026,
         [service(one, "One", "local"), service(two, "Two", "local")],
         [volumes(one, "One", allowance=10_000), volumes(two, "Two", allowance=10_000)],
         [volumes(one, "One", 0, 9_000), volumes(two, "Two", 0, 1_000)],
         [],
-        today=date(2026, 9, 30),
+        today=today,
     )
+
+
+def test_with_today_each_service_has_a_year_end_range_summed_by_sector():
+    tables = two_local_services(today=date(2026, 9, 30))
 
     rows = tables.services.set_index("name")
     assert rows.loc["One", "expected_over"] == "Expected over Oct 2026"
@@ -397,14 +404,7 @@ def test_with_today_each_service_has_a_year_end_range_summed_by_sector():
 
 
 def test_a_sector_sums_its_services_letters_sheets_and_cost():
-    one, two = str(uuid4()), str(uuid4())
-    tables = allowance_tables(
-        2026,
-        [service(one, "One", "local"), service(two, "Two", "local")],
-        [volumes(one, "One", allowance=10_000), volumes(two, "Two", allowance=10_000)],
-        [volumes(one, "One", 0, 9_000), volumes(two, "Two", 0, 1_000)],
-        [],
-    )
+    tables = two_local_services()
 
     (sector,) = tables.sectors.to_dict("records")
     for column in ("letters", "letter_sheets", "letter_cost"):
